@@ -1,0 +1,158 @@
+"""Parse -> run rules in one batched pass -> apply fixes -> repeat until stable (capped).
+
+Works on one Python source text; files.py deals with bytes, encodings and notebooks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import libcst as cst
+from libcst.codemod import CodemodContext
+from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
+from libcst.metadata import MetadataWrapper, PositionProvider
+
+from tf_migrate.engine.suppression import parse_suppressions
+from tf_migrate.model import Applicability, Finding, Location
+from tf_migrate.rules.base import Report, Rule, RuleOptions
+
+# Each round applies every non-overlapping fix; new findings a fix exposes are handled in the next
+# round. A rule set that keeps rewriting its own output is a bug, and the cap turns it into a
+# finding instead of a hang.
+MAX_ROUNDS = 10
+
+
+@dataclass
+class FixOutcome:
+    source: str
+    fixed: list[Finding] = field(default_factory=list)
+    remaining: list[Finding] = field(default_factory=list)
+    rounds: int = 0
+
+
+def _finding(report: Report, position: cst.metadata.CodeRange) -> Finding:
+    return Finding(
+        code=report.rule.code,
+        rule_name=report.rule.name,
+        message=report.message,
+        location=Location(
+            position.start.line,
+            position.start.column + 1,
+            position.end.line,
+            position.end.column + 1,
+        ),
+        applicability=report.applicability,
+        fix_title=report.fix_title if report.has_fix else None,
+    )
+
+
+def collect(
+    module: cst.Module, rules: Sequence[type[Rule]], options: RuleOptions
+) -> tuple[MetadataWrapper, list[tuple[Report, Finding]]]:
+    """Run every rule over `module` in a single traversal."""
+    wrapper = MetadataWrapper(module)
+    visitors = [rule(options) for rule in rules]
+    wrapper.visit_batched(visitors)
+    positions = wrapper.resolve(PositionProvider)
+    pairs = [
+        (report, _finding(report, positions[report.node]))
+        for visitor in visitors
+        for report in visitor.reports
+    ]
+    pairs.sort(key=lambda pair: (pair[1].location, pair[1].code))
+    return wrapper, pairs
+
+
+class _ApplyReplacements(cst.CSTTransformer):
+    """Swaps reported nodes (by identity) for their replacements; an outer fix wins over fixes
+    inside it, which are re-detected on the next round."""
+
+    def __init__(self, replacements: dict[cst.CSTNode, Report]) -> None:
+        super().__init__()
+        self.replacements = replacements
+        self.applied: list[Report] = []
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        report = self.replacements.get(node)
+        if report is not None:
+            self.applied.append(report)
+            return False
+        return True
+
+    def on_leave(  # type: ignore[override]
+        self, original_node: cst.CSTNode, updated_node: cst.CSTNode
+    ) -> cst.CSTNode | cst.RemovalSentinel | cst.FlattenSentinel[cst.CSTNode]:
+        report = self.replacements.get(original_node)
+        if report is not None and report.replacement is not None:
+            return report.replacement
+        return updated_node
+
+
+def _edit_imports(module: cst.Module, applied: Sequence[Report]) -> cst.Module:
+    context = CodemodContext()
+    wanted = False
+    for report in applied:
+        for need in report.add_imports:
+            AddImportsVisitor.add_needed_import(context, need.module, need.obj, need.asname)
+            wanted = True
+        for unused in report.remove_imports:
+            RemoveImportsVisitor.remove_unused_import(
+                context, unused.module, unused.obj, unused.asname
+            )
+            wanted = True
+    if not wanted:
+        return module
+    module = AddImportsVisitor(context).transform_module(module)
+    return RemoveImportsVisitor(context).transform_module(module)
+
+
+def fix_module(
+    source: str,
+    rules: Sequence[type[Rule]],
+    *,
+    should_apply: Callable[[Applicability], bool],
+    options: RuleOptions | None = None,
+) -> FixOutcome:
+    """Detect and fix `source`. `should_apply` says which applicabilities to apply (none: check)."""
+    options = options or RuleOptions()
+    module = cst.parse_module(source)
+    outcome = FixOutcome(source=source)
+    for round_number in range(1, MAX_ROUNDS + 1):
+        outcome.rounds = round_number
+        wrapper, pairs = collect(module, rules, options)
+        # Re-read each round: fixes that add imports move the comments' line numbers.
+        suppressions = parse_suppressions(module.code)
+        live = [
+            (report, finding)
+            for report, finding in pairs
+            if not suppressions.covers(finding.code, finding.location.line)
+        ]
+        to_apply = {
+            report.node: report
+            for report, _ in live
+            if report.has_fix and should_apply(report.applicability)
+        }
+        if not to_apply:
+            outcome.remaining = [finding for _, finding in live]
+            break
+        transformer = _ApplyReplacements(to_apply)
+        new_module = wrapper.module.visit(transformer)
+        new_module = _edit_imports(new_module, transformer.applied)
+        applied = {id(report) for report in transformer.applied}
+        outcome.fixed.extend(finding for report, finding in live if id(report) in applied)
+        if new_module.code == module.code:
+            outcome.remaining = [finding for _, finding in live]
+            break
+        # Re-parse so positions and qualified names describe the new code exactly.
+        module = cst.parse_module(new_module.code)
+    else:
+        _, pairs = collect(module, rules, options)
+        suppressions = parse_suppressions(module.code)
+        outcome.remaining = [
+            finding
+            for _, finding in pairs
+            if not suppressions.covers(finding.code, finding.location.line)
+        ]
+    outcome.source = module.code
+    return outcome

@@ -1,0 +1,194 @@
+"""The rule contract: a rule is a read-only libcst visitor that reports findings, each optionally
+carrying a replacement node. The engine decides which replacements to apply (see engine/fixer.py).
+
+A rule class declares:
+  code, name        "TFM101", "placeholder" (reads as "allow placeholder")
+  message           default finding message (what is wrong and what the TF2 form is)
+  fix_title         what the fix does, when the rule has one
+  applicability     default applicability of its fixes
+  examples          Valid(...) and Invalid(...) snippets; every one becomes a test
+  METADATA_DEPENDENCIES   extra libcst metadata it reads (qualified names and positions are given)
+and a docstring with the sections What it does / Why is this bad? / Example / Use instead /
+Fix safety, from which docs/rules/ is generated.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+import libcst as cst
+from libcst.metadata import (
+    PositionProvider,
+    ProviderT,
+    QualifiedName,
+    QualifiedNameProvider,
+)
+
+from tf_migrate.model import Applicability
+
+Replacement = cst.CSTNode | cst.RemovalSentinel | cst.FlattenSentinel[cst.CSTNode]
+
+# `import tensorflow.compat.v1 as tf` and `import tensorflow as tf` spell the same TF1 symbols.
+_TF_PREFIXES = ("tensorflow.compat.v1.", "tensorflow.")
+
+
+@dataclass(frozen=True)
+class Valid:
+    """Code the rule must not report."""
+
+    code: str
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "code", textwrap.dedent(self.code))
+
+
+@dataclass(frozen=True)
+class Invalid:
+    """Code the rule must report; `fixed` is the code after its fix (None: no automatic fix).
+
+    Fixes are applied with unsafe fixes enabled, so an unsafe rule's example shows its fix too.
+    """
+
+    code: str
+    fixed: str | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "code", textwrap.dedent(self.code))
+        if self.fixed is not None:
+            object.__setattr__(self, "fixed", textwrap.dedent(self.fixed))
+
+
+@dataclass(frozen=True)
+class NeededImport:
+    """An import a fix relies on; added through libcst's AddImportsVisitor when the fix applies."""
+
+    module: str
+    obj: str | None = None
+    asname: str | None = None
+
+
+@dataclass(frozen=True)
+class UnusedImport:
+    """An import a fix may have made unused; removed only if nothing else uses it."""
+
+    module: str
+    obj: str | None = None
+    asname: str | None = None
+
+
+@dataclass
+class Report:
+    """A finding as the rule produced it, before the engine turned it into a `Finding`."""
+
+    rule: type[Rule]
+    node: cst.CSTNode
+    message: str
+    applicability: Applicability
+    replacement: Replacement | None = None
+    fix_title: str | None = None
+    add_imports: Sequence[NeededImport] = field(default_factory=tuple)
+    remove_imports: Sequence[UnusedImport] = field(default_factory=tuple)
+
+    @property
+    def has_fix(self) -> bool:
+        return self.replacement is not None and self.applicability is not Applicability.MANUAL
+
+
+@dataclass(frozen=True)
+class RuleOptions:
+    """Settings a rule may read. Kept small and hashable so results can be cached by them."""
+
+    keras_namespace: str = "tf.keras"
+
+
+class Rule(cst.BatchableCSTVisitor):
+    code: ClassVar[str]
+    name: ClassVar[str]
+    message: ClassVar[str]
+    fix_title: ClassVar[str | None] = None
+    applicability: ClassVar[Applicability] = Applicability.MANUAL
+    examples: ClassVar[Sequence[Valid | Invalid]] = ()
+    METADATA_DEPENDENCIES: ClassVar[Collection[ProviderT]] = (
+        QualifiedNameProvider,
+        PositionProvider,
+    )
+
+    def __init__(self, options: RuleOptions | None = None) -> None:
+        super().__init__()
+        self.options = options or RuleOptions()
+        self.reports: list[Report] = []
+        self._import_depth = 0
+
+    # Names inside import statements are bindings, not uses: rules must not report them.
+    def visit_Import(self, node: cst.Import) -> None:
+        self._import_depth += 1
+
+    def leave_Import(self, original_node: cst.Import) -> None:
+        self._import_depth -= 1
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        self._import_depth += 1
+
+    def leave_ImportFrom(self, original_node: cst.ImportFrom) -> None:
+        self._import_depth -= 1
+
+    @property
+    def in_import(self) -> bool:
+        return self._import_depth > 0
+
+    def report(
+        self,
+        node: cst.CSTNode,
+        message: str | None = None,
+        *,
+        replacement: Replacement | None = None,
+        applicability: Applicability | None = None,
+        fix_title: str | None = None,
+        add_imports: Sequence[NeededImport] = (),
+        remove_imports: Sequence[UnusedImport] = (),
+    ) -> None:
+        if applicability is None:
+            applicability = self.applicability if replacement is not None else Applicability.MANUAL
+        self.reports.append(
+            Report(
+                rule=type(self),
+                node=node,
+                message=message or self.message,
+                applicability=applicability,
+                replacement=replacement,
+                fix_title=fix_title or self.fix_title,
+                add_imports=tuple(add_imports),
+                remove_imports=tuple(remove_imports),
+            )
+        )
+
+    def qualified_names(self, node: cst.CSTNode) -> set[QualifiedName]:
+        return set(self.get_metadata(QualifiedNameProvider, node, set()))
+
+    def tf_name(self, node: cst.CSTNode) -> str | None:
+        """The TensorFlow symbol `node` refers to, as `tf.x.y`, whatever the import style.
+
+        `tf.log` under `import tensorflow as tf` or `import tensorflow.compat.v1 as tf`, and `log`
+        under `from tensorflow import log`, all give "tf.log". Returns None for anything else.
+        """
+        if self.in_import:
+            return None
+        for qualified in self.qualified_names(node):
+            name = qualified.name
+            if name in ("tensorflow", "tensorflow.compat.v1"):
+                return "tf"
+            for prefix in _TF_PREFIXES:
+                if name.startswith(prefix):
+                    return "tf." + name[len(prefix) :]
+        return None
+
+    @classmethod
+    def documentation(cls) -> str:
+        return textwrap.dedent(cls.__doc__ or "").strip()
+
+    @classmethod
+    def summary(cls) -> str:
+        return cls.documentation().split("\n", 1)[0] if cls.__doc__ else cls.message

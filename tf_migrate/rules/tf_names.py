@@ -1,0 +1,39 @@
+"""Building TF expressions in the spelling the file already uses."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from tf_migrate.rules.base import NeededImport
+
+
+def dotted(name: str) -> cst.Attribute | cst.Name:
+    """`"tf.math.log"` -> the expression tf.math.log."""
+    parts = name.split(".")
+    node: cst.Attribute | cst.Name = cst.Name(parts[0])
+    for part in parts[1:]:
+        node = cst.Attribute(value=node, attr=cst.Name(part))
+    return node
+
+
+def root_name(node: cst.BaseExpression) -> cst.Name | None:
+    while isinstance(node, cst.Attribute):
+        node = node.value
+    return node if isinstance(node, cst.Name) else None
+
+
+def tf_expression(
+    original: cst.BaseExpression, target: str, *, root_is_tf: bool
+) -> tuple[cst.BaseExpression, tuple[NeededImport, ...]]:
+    """The expression for `target` ("tf.math.log") where `original` stood.
+
+    When `original` is an attribute chain rooted at the tensorflow module's alias (`root_is_tf`),
+    the alias is kept (`tensorflow.log` -> `tensorflow.math.log`); anything else (`log` from
+    `from tensorflow import log`, `layers.dense` from `from tensorflow import layers`) becomes
+    `tf.…` and needs `import tensorflow as tf`.
+    """
+    root = root_name(original)
+    if root_is_tf and root is not None and isinstance(original, cst.Attribute):
+        suffix = target.split(".", 1)[1] if "." in target else ""
+        return dotted(f"{root.value}.{suffix}" if suffix else root.value), ()
+    return dotted(target), (NeededImport("tensorflow", asname="tf"),)
