@@ -1,4 +1,4 @@
-"""`# tf-migrate: ignore[TFM101]` on a finding's line or the line above; `# tf-migrate: ignore-file`."""
+"""Suppression comments: `# tf-migrate: ignore[TFM101]` and `# tf-migrate: ignore-file`."""
 
 from __future__ import annotations
 

@@ -75,4 +75,3 @@ def select_rules(select: Iterable[str] = ("ALL",), ignore: Iterable[str] = ()) -
         for rule in all_rules()
         if any(_matches(rule, s) for s in select) and not any(_matches(rule, i) for i in ignore)
     ]
-

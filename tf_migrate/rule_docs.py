@@ -1,0 +1,60 @@
+"""docs/rules/: one Markdown page per rule and an index, rendered from the rules themselves."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tf_migrate.rules.base import Invalid, Rule, Valid
+from tf_migrate.rules.registry import all_rules
+
+
+def rule_page(rule: type[Rule]) -> str:
+    lines = [f"# {rule.code} {rule.name}", ""]
+    fix = "fix: " + rule.applicability.value if rule.fix_title else "no automatic fix (manual)"
+    lines += [f"*Message:* {rule.message}", "", f"*Applicability:* {fix}", ""]
+    lines += [rule.documentation(), ""]
+    invalid = [e for e in rule.examples if isinstance(e, Invalid)]
+    valid = [e for e in rule.examples if isinstance(e, Valid)]
+    if invalid:
+        lines += ["## Examples the rule reports", ""]
+        for example in invalid:
+            lines += ["```python", example.code.rstrip(), "```", ""]
+            if example.fixed is not None:
+                lines += ["becomes", "", "```python", example.fixed.rstrip(), "```", ""]
+    if valid:
+        lines += ["## Examples the rule accepts", ""]
+        for example in valid:
+            lines += ["```python", example.code.rstrip(), "```", ""]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def index_page() -> str:
+    lines = ["# Rules", "", "| code | name | fix | message |", "|---|---|---|---|"]
+    for rule in all_rules():
+        fix = rule.applicability.value if rule.fix_title else "manual"
+        message = rule.message.replace("|", "\\|")
+        lines.append(f"| [{rule.code}]({rule.code}.md) | {rule.name} | {fix} | {message} |")
+    return "\n".join(lines) + "\n"
+
+
+def expected_pages() -> dict[str, str]:
+    pages = {f"{rule.code}.md": rule_page(rule) for rule in all_rules()}
+    pages["README.md"] = index_page()
+    return pages
+
+
+def write_pages(folder: Path) -> list[str]:
+    """Write the pages, delete pages of rules that no longer exist; returns the changed names."""
+    folder.mkdir(parents=True, exist_ok=True)
+    pages = expected_pages()
+    changed = []
+    for name, text in pages.items():
+        target = folder / name
+        if not target.exists() or target.read_text("utf-8") != text:
+            target.write_text(text, "utf-8")
+            changed.append(name)
+    for stale in folder.glob("*.md"):
+        if stale.name not in pages:
+            stale.unlink()
+            changed.append(stale.name)
+    return changed

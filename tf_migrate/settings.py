@@ -1,0 +1,174 @@
+"""Settings: `[tool.tf-migrate]` of the nearest pyproject.toml, then command-line overrides.
+
+Validated once and frozen, so every worker process sees the same, hashable configuration (the
+cache keys on it).
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import tomllib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+OUTPUT_FORMATS = ("full", "concise", "json", "github", "sarif")
+KERAS_NAMESPACES = ("tf.keras", "keras")
+
+# Key in pyproject.toml -> Settings field. The `verify` table belongs to the verify subsystem.
+_KEYS = {
+    "select": "select",
+    "ignore": "ignore",
+    "per-file-ignores": "per_file_ignores",
+    "exclude": "exclude",
+    "extend-exclude": "extend_exclude",
+    "unsafe-fixes": "unsafe_fixes",
+    "output-format": "output_format",
+    "keras-namespace": "keras_namespace",
+}
+_SUBTABLES = {"verify"}
+
+
+class ConfigError(ValueError):
+    """A configuration problem the user must fix; the CLI exits with code 2."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    select: tuple[str, ...] = ("ALL",)
+    ignore: tuple[str, ...] = ()
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    exclude: tuple[str, ...] = ()
+    extend_exclude: tuple[str, ...] = ()
+    unsafe_fixes: bool = False
+    output_format: str = "full"
+    keras_namespace: str = "tf.keras"
+    # Where the configuration came from; per-file-ignores and excludes are relative to it.
+    project_root: Path = field(default_factory=Path.cwd)
+    config_file: Path | None = None
+
+    def with_overrides(self, **overrides: Any) -> Settings:
+        """Command-line values replace configured ones; None means "not given"."""
+        given = {key: value for key, value in overrides.items() if value is not None}
+        updated = replace(self, **given)
+        _validate(updated)
+        return updated
+
+    def ignored_codes_for(self, path: Path) -> tuple[str, ...]:
+        relative = _relative_posix(path, self.project_root)
+        codes: list[str] = []
+        for pattern, pattern_codes in self.per_file_ignores:
+            if _glob_match(relative, pattern):
+                codes.extend(pattern_codes)
+        return tuple(codes)
+
+    def is_excluded(self, path: Path) -> bool:
+        relative = _relative_posix(path, self.project_root)
+        return any(_glob_match(relative, p) for p in self.exclude + self.extend_exclude)
+
+
+def _relative_posix(path: Path, root: Path) -> str:
+    try:
+        return PurePosixPath(path.resolve().relative_to(root.resolve())).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _glob_match(relative: str, pattern: str) -> bool:
+    """A pattern matches the path, any of its parent folders, or its file name (like ruff)."""
+    pattern = pattern.rstrip("/")
+    parts = relative.split("/")
+    candidates = ["/".join(parts[: i + 1]) for i in range(len(parts))] + [parts[-1]]
+    return any(fnmatch.fnmatchcase(candidate, pattern) for candidate in candidates)
+
+
+def find_config(start: Path) -> Path | None:
+    """The nearest pyproject.toml at or above `start` that has a [tool.tf-migrate] table."""
+    start = start.resolve()
+    folder = start if start.is_dir() else start.parent
+    for candidate in (folder, *folder.parents):
+        pyproject = candidate / "pyproject.toml"
+        if pyproject.is_file() and "tf-migrate" in _load_toml(pyproject).get("tool", {}):
+            return pyproject
+    return None
+
+
+def _load_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except (OSError, tomllib.TOMLDecodeError) as error:
+        raise ConfigError(f"{path}: cannot read configuration: {error}") from error
+
+
+def _string_list(key: str, value: object) -> tuple[str, ...]:
+    if isinstance(value, str):
+        return (value,)
+    if isinstance(value, Sequence) and all(isinstance(item, str) for item in value):
+        return tuple(value)
+    raise ConfigError(f"`{key}` must be a list of strings, got {value!r}")
+
+
+def load_settings(config_file: Path | None) -> Settings:
+    """Settings from `config_file` (a pyproject.toml), or defaults when None."""
+    if config_file is None:
+        return Settings()
+    table = _load_toml(config_file).get("tool", {}).get("tf-migrate", {})
+    return settings_from_table(table, config_file)
+
+
+def settings_from_table(table: Mapping[str, Any], config_file: Path) -> Settings:
+    unknown = sorted(set(table) - set(_KEYS) - _SUBTABLES)
+    if unknown:
+        known = ", ".join(sorted(set(_KEYS) | _SUBTABLES))
+        raise ConfigError(
+            f"{config_file}: unknown key(s) in [tool.tf-migrate]: {', '.join(unknown)} "
+            f"(known: {known})"
+        )
+    values: dict[str, Any] = {"project_root": config_file.parent, "config_file": config_file}
+    for key, value in table.items():
+        if key in _SUBTABLES:
+            continue
+        name = _KEYS[key]
+        if key == "per-file-ignores":
+            if not isinstance(value, Mapping):
+                raise ConfigError("`per-file-ignores` must be a table of glob = [codes]")
+            values[name] = tuple(
+                (pattern, _string_list(f"per-file-ignores.{pattern}", codes))
+                for pattern, codes in value.items()
+            )
+        elif key == "unsafe-fixes":
+            if not isinstance(value, bool):
+                raise ConfigError(f"`unsafe-fixes` must be true or false, got {value!r}")
+            values[name] = value
+        elif key in ("output-format", "keras-namespace"):
+            if not isinstance(value, str):
+                raise ConfigError(f"`{key}` must be a string, got {value!r}")
+            values[name] = value
+        else:
+            values[name] = _string_list(key, value)
+    settings = Settings(**values)
+    _validate(settings)
+    return settings
+
+
+def _validate(settings: Settings) -> None:
+    if settings.output_format not in OUTPUT_FORMATS:
+        raise ConfigError(
+            f"unknown output format {settings.output_format!r} "
+            f"(choose from {', '.join(OUTPUT_FORMATS)})"
+        )
+    if settings.keras_namespace not in KERAS_NAMESPACES:
+        raise ConfigError(
+            f"unknown keras-namespace {settings.keras_namespace!r} "
+            f"(choose from {', '.join(KERAS_NAMESPACES)})"
+        )
+    from tf_migrate.rules.registry import UnknownRuleError, validate_selectors
+
+    selectors = [*settings.select, *settings.ignore]
+    selectors += [code for _, codes in settings.per_file_ignores for code in codes]
+    try:
+        validate_selectors(selectors)
+    except UnknownRuleError as error:
+        raise ConfigError(str(error)) from error
