@@ -1,4 +1,4 @@
-"""Regenerate docs/rules/ from the rules' docstrings and examples: python scripts/generate_rule_docs.py"""
+"""Regenerate docs/rules/ from the rules: python scripts/generate_rule_docs.py"""
 
 from pathlib import Path
 

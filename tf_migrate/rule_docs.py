@@ -17,14 +17,14 @@ def rule_page(rule: type[Rule]) -> str:
     valid = [e for e in rule.examples if isinstance(e, Valid)]
     if invalid:
         lines += ["## Examples the rule reports", ""]
-        for example in invalid:
-            lines += ["```python", example.code.rstrip(), "```", ""]
-            if example.fixed is not None:
-                lines += ["becomes", "", "```python", example.fixed.rstrip(), "```", ""]
+        for bad in invalid:
+            lines += ["```python", bad.code.rstrip(), "```", ""]
+            if bad.fixed is not None:
+                lines += ["becomes", "", "```python", bad.fixed.rstrip(), "```", ""]
     if valid:
         lines += ["## Examples the rule accepts", ""]
-        for example in valid:
-            lines += ["```python", example.code.rstrip(), "```", ""]
+        for good in valid:
+            lines += ["```python", good.code.rstrip(), "```", ""]
     return "\n".join(lines).rstrip() + "\n"
 
 
