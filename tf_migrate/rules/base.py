@@ -14,6 +14,7 @@ Fix safety, from which docs/rules/ is generated.
 
 from __future__ import annotations
 
+import inspect
 import textwrap
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
@@ -187,7 +188,8 @@ class Rule(cst.BatchableCSTVisitor):
 
     @classmethod
     def documentation(cls) -> str:
-        return textwrap.dedent(cls.__doc__ or "").strip()
+        # cleandoc, not dedent: a docstring's first line carries no indentation.
+        return inspect.cleandoc(cls.__doc__ or "")
 
     @classmethod
     def summary(cls) -> str:

@@ -1,0 +1,75 @@
+"""Pieces every output format shares: the order of findings, fix markers and ANSI styling."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from tf_migrate.model import Applicability, Finding, RunResult
+
+# Python counts a line break as \n, \r\n or \r; str.splitlines() also breaks on \f, \v and
+# others, which would shift every line number after them.
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+_ANSI = {
+    "bold": "1",
+    "dim": "2",
+    "red": "31",
+    "green": "32",
+    "yellow": "33",
+    "blue": "34",
+    "cyan": "36",
+}
+
+
+def paint(text: str, *styles: str, color: bool) -> str:
+    """`text` wrapped in ANSI SGR codes, or unchanged when colour is off."""
+    if not color or not styles or not text:
+        return text
+    codes = ";".join(_ANSI[style] for style in styles)
+    return f"\x1b[{codes}m{text}\x1b[0m"
+
+
+def sorted_findings(result: RunResult) -> list[tuple[str, Finding]]:
+    """The remaining findings in a stable order (path, line, column, code) for every format."""
+    return sorted(
+        result.remaining,
+        key=lambda item: (item[0], item[1].location.line, item[1].location.column, item[1].code),
+    )
+
+
+def fix_marker(applicability: Applicability) -> str:
+    """`[*]` a plain run fixes it, `[-]` only with --unsafe-fixes, empty when there is no fix."""
+    if applicability is Applicability.SAFE:
+        return "[*]"
+    if applicability is Applicability.UNSAFE:
+        return "[-]"
+    return ""
+
+
+def one_line(message: str) -> str:
+    """Messages go on one line: editors and CI annotate from `path:line:col:` headers."""
+    return " ".join(part.strip() for part in _LINE_BREAK.split(message) if part.strip())
+
+
+def source_lines(source: str) -> list[str]:
+    return _LINE_BREAK.split(source)
+
+
+def split_keepends(source: str) -> list[str]:
+    """Lines with their own line break kept, broken where Python breaks them."""
+    return re.findall(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$", source)
+
+
+def split_line_end(line: str) -> tuple[str, str]:
+    """`line` without its line break, and the break."""
+    body = line.rstrip("\r\n")
+    return body, line[len(body) :]
+
+
+def plural(count: int, word: str, words: str | None = None) -> str:
+    return f"{count} {word if count == 1 else (words or word + 's')}"
+
+
+def files_of(items: Iterable[tuple[str, Finding]]) -> int:
+    return len({path for path, _ in items})

@@ -1,0 +1,78 @@
+"""`--output-format full` (the default): each finding with its source line, underlined, and the
+fix title, in the layout ruff users read every day."""
+
+from __future__ import annotations
+
+from rich.cells import cell_len
+
+from tf_migrate.model import Applicability, FileResult, Finding, RunResult
+from tf_migrate.report.common import one_line, paint, sorted_findings, source_lines
+from tf_migrate.report.concise import header
+
+# A finding spanning a whole function would flood the terminal; its first lines locate it.
+_MAX_CONTEXT_LINES = 4
+_TAB_WIDTH = 4
+
+
+def _width(text: str) -> int:
+    """Terminal cells `text` takes once tabs are expanded (wide characters count twice)."""
+    return cell_len(text.expandtabs(_TAB_WIDTH))
+
+
+def _snippet(lines: list[str], finding: Finding, *, color: bool) -> list[str]:
+    loc = finding.location
+    if not 1 <= loc.line <= len(lines):
+        return []
+    last = min(max(loc.end_line, loc.line), len(lines), loc.line + _MAX_CONTEXT_LINES - 1)
+    numbers = range(loc.line, last + 1)
+    gutter_width = len(str(last))
+
+    def gutter(number: int | None) -> str:
+        label = "" if number is None else str(number)
+        return paint(f"{label:>{gutter_width}} |", "bold", "blue", color=color)
+
+    first = lines[loc.line - 1]
+    start = _width(first[: loc.column - 1])
+    if loc.end_line == loc.line:
+        stop = _width(first[: loc.end_column - 1])
+    else:
+        stop = _width(first.rstrip())
+    carets = "^" * max(stop - start, 1)
+    underline = " " * start + paint(f"{carets} {finding.code}", "bold", "red", color=color)
+
+    out = [gutter(None)]
+    for number in numbers:
+        out.append(f"{gutter(number)} {lines[number - 1].expandtabs(_TAB_WIDTH)}".rstrip())
+        if number == loc.line:
+            out.append(f"{gutter(None)} {underline}")
+    if loc.end_line > last:
+        out.append(paint(f"{'':>{gutter_width}} ...", "bold", "blue", color=color))
+    out.append(gutter(None))
+    return out
+
+
+def _help(finding: Finding, *, color: bool) -> str | None:
+    if finding.fix_title is None:
+        return None
+    title = one_line(finding.fix_title)
+    if finding.applicability is Applicability.UNSAFE:
+        title += " (unsafe fix: applied with --unsafe-fixes)"
+    return f"  = {paint('help', 'bold', 'cyan', color=color)}: {title}"
+
+
+def render(result: RunResult, *, color: bool) -> str:
+    by_path: dict[str, FileResult] = {file.path: file for file in result.files}
+    blocks = []
+    for path, finding in sorted_findings(result):
+        source = by_path[path].original_source if path in by_path else None
+        # Notebook locations count lines inside a cell (the message names the cell), so the
+        # file's own lines would show the wrong code.
+        if path.endswith(".ipynb"):
+            source = None
+        lines = source_lines(source) if source is not None else []
+        block = [header(path, finding, color=color), *_snippet(lines, finding, color=color)]
+        hint = _help(finding, color=color)
+        if hint is not None:
+            block.append(hint)
+        blocks.append("\n".join(block) + "\n")
+    return "\n".join(blocks)

@@ -1,0 +1,49 @@
+"""`tf-migrate rules` and `tf-migrate explain CODE`: the rule list and one rule's documentation."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.console import Console
+from rich.markdown import Markdown
+from rich.table import Table
+from rich.text import Text
+
+from tf_migrate.model import Applicability
+from tf_migrate.rule_docs import rule_page
+from tf_migrate.rules.base import Rule
+
+_FIX_STYLE = {"safe": "green", "unsafe": "yellow", "manual": "dim"}
+
+
+def fix_kind(rule: type[Rule]) -> str:
+    """safe / unsafe / manual, as the rule pages and the index in docs/rules/ say it."""
+    return rule.applicability.value if rule.fix_title else Applicability.MANUAL.value
+
+
+def explain_rule(rule: type[Rule]) -> str:
+    """The rule's page as Markdown: the same text as docs/rules/CODE.md, examples included."""
+    return rule_page(rule)
+
+
+def print_explanation(rule: type[Rule], console: Console) -> None:
+    """Rendered Markdown on a terminal; the Markdown source when piped, so it stays greppable."""
+    if console.is_terminal:
+        console.print(Markdown(explain_rule(rule)))
+    else:
+        console.print(explain_rule(rule), markup=False, highlight=False, soft_wrap=True, end="")
+
+
+def render_rules_table(rules: Sequence[type[Rule]], console: Console) -> None:
+    table = Table(header_style="bold")
+    table.add_column("code", style="bold red", no_wrap=True)
+    table.add_column("name", no_wrap=True)
+    table.add_column("fix", no_wrap=True)
+    table.add_column("message")
+    for rule in rules:
+        kind = fix_kind(rule)
+        # Text, not markup: messages hold `[...]` and backticks that rich would interpret.
+        table.add_row(
+            Text(rule.code), Text(rule.name), Text(kind, _FIX_STYLE[kind]), Text(rule.message)
+        )
+    console.print(table)

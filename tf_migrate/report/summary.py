@@ -1,0 +1,150 @@
+"""The closing summary on stderr: what was fixed, what remains and why, per rule."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from tf_migrate.model import Applicability, Finding, RunResult
+from tf_migrate.report.common import files_of, plural
+
+MODES = ("check", "fix", "diff")
+# The sentence names the most frequent rules; the table lists them all.
+_RULES_IN_SENTENCE = 4
+
+
+@dataclass
+class _RuleCounts:
+    name: str
+    fixed: int = 0
+    fixable: int = 0  # a fix exists that this run's settings allow
+    unsafe: int = 0  # a fix exists but needs --unsafe-fixes
+    manual: int = 0
+
+
+@dataclass
+class Tally:
+    """Fixed and remaining findings, the remaining ones split by what it takes to fix them."""
+
+    unsafe_fixes: bool
+    rules: dict[str, _RuleCounts] = field(default_factory=dict)
+
+    def add_remaining(self, finding: Finding) -> None:
+        counts = self._counts(finding)
+        if finding.applicability is Applicability.MANUAL:
+            counts.manual += 1
+        elif finding.applicability is Applicability.UNSAFE and not self.unsafe_fixes:
+            counts.unsafe += 1
+        else:
+            counts.fixable += 1
+
+    def add_fixed(self, finding: Finding) -> None:
+        self._counts(finding).fixed += 1
+
+    def _counts(self, finding: Finding) -> _RuleCounts:
+        return self.rules.setdefault(finding.code, _RuleCounts(finding.rule_name))
+
+    def total(self, attribute: str) -> int:
+        return sum(getattr(counts, attribute) for counts in self.rules.values())
+
+
+def tally(result: RunResult, *, unsafe_fixes: bool) -> Tally:
+    counts = Tally(unsafe_fixes)
+    for _, finding in result.fixed:
+        counts.add_fixed(finding)
+    for _, finding in result.remaining:
+        counts.add_remaining(finding)
+    return counts
+
+
+def _per_rule(result: RunResult) -> str:
+    by_code = Counter(finding.code for _, finding in result.fixed)
+    ranked = sorted(by_code.items(), key=lambda item: (-item[1], item[0]))
+    top = ranked[:_RULES_IN_SENTENCE]
+    shown = [f"{code} \N{MULTIPLICATION SIGN}{count}" for code, count in top]
+    if len(ranked) > _RULES_IN_SENTENCE:
+        shown.append("…")
+    return ", ".join(shown)
+
+
+def _remaining_parts(counts: Tally, mode: str) -> list[str]:
+    parts = []
+    if counts.total("fixable"):
+        command = "tf-migrate fix --unsafe-fixes" if counts.unsafe_fixes else "tf-migrate fix"
+        if mode == "check":
+            parts.append(f"{counts.total('fixable')} fixable with `{command}`")
+        else:
+            # A fix may still be left when edits overlap or the fix loop hit its round limit.
+            parts.append(f"{plural(counts.total('fixable'), 'fix', 'fixes')} not applied")
+    if counts.total("manual"):
+        parts.append(f"{counts.total('manual')} manual")
+    if counts.total("unsafe"):
+        unsafe = plural(counts.total("unsafe"), "unsafe fix", "unsafe fixes")
+        parts.append(f"{unsafe} available with --unsafe-fixes")
+    return parts
+
+
+def summary_line(result: RunResult, *, mode: str, unsafe_fixes: bool) -> str:
+    """One sentence: what happened, what is left, and how to deal with what is left."""
+    if mode not in MODES:
+        raise ValueError(f"unknown summary mode {mode!r}; expected one of {', '.join(MODES)}")
+    counts = tally(result, unsafe_fixes=unsafe_fixes)
+    remaining = len(result.remaining)
+    scanned = plural(len(result.files), "file")
+    rest = ", ".join(_remaining_parts(counts, mode))
+    if mode == "check":
+        if not remaining:
+            return f"All checks passed: no TF1 idioms found in {scanned}."
+        where = plural(files_of(result.remaining), "file")
+        return f"Found {plural(remaining, 'finding')} in {where}: {rest}."
+    fixed = len(result.fixed)
+    verb = "Fixed" if mode == "fix" else "Would fix"
+    remain = {"diff": "would remain", "fix": "remains" if remaining == 1 else "remain"}[mode]
+    if not fixed and not remaining:
+        return f"Nothing to fix: no TF1 idioms found in {scanned}."
+    if fixed:
+        where = plural(files_of(result.fixed), "file")
+        head = f"{verb} {plural(fixed, 'finding')} in {where} ({_per_rule(result)})"
+    else:
+        head = "No fixes applied" if mode == "fix" else "No fixes to apply"
+    if not remaining:
+        return head + "."
+    return f"{head}; {remaining} {remain}: {rest}."
+
+
+def summary_table(result: RunResult, *, mode: str, unsafe_fixes: bool) -> Table | None:
+    counts = tally(result, unsafe_fixes=unsafe_fixes)
+    if not counts.rules:
+        return None
+    table = Table(box=None, header_style="bold", pad_edge=False)
+    table.add_column("code", style="bold red")
+    table.add_column("rule")
+    titles = {
+        "fixed": "fixed" if mode == "fix" else "would fix",
+        "fixable": "fixable" if mode == "check" else "not applied",
+        "unsafe": "unsafe fix",
+        "manual": "manual",
+    }
+    if mode == "check":
+        del titles["fixed"]  # check applies nothing
+    columns = [(attribute, title) for attribute, title in titles.items() if counts.total(attribute)]
+    for _, title in columns:
+        table.add_column(title, justify="right")
+    for code in sorted(counts.rules):
+        rule = counts.rules[code]
+        cells = [str(getattr(rule, attribute) or "") for attribute, _ in columns]
+        table.add_row(Text(code), Text(rule.name), *cells)
+    return table
+
+
+def print_summary(result: RunResult, console: Console, *, mode: str, unsafe_fixes: bool) -> None:
+    line = summary_line(result, mode=mode, unsafe_fixes=unsafe_fixes)
+    table = summary_table(result, mode=mode, unsafe_fixes=unsafe_fixes)
+    if table is not None:
+        console.print(table)
+    style = "bold green" if not result.remaining else "bold yellow"
+    console.print(Text(line, style=style), soft_wrap=True)
