@@ -71,7 +71,8 @@ class Settings:
 def _relative_posix(path: Path, root: Path) -> str:
     try:
         return PurePosixPath(path.resolve().relative_to(root.resolve())).as_posix()
-    except ValueError:
+    except (ValueError, OSError, RuntimeError):
+        # Outside the project, or unresolvable (a symlink loop raises RuntimeError on 3.11).
         return path.as_posix()
 
 

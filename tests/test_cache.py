@@ -1,0 +1,122 @@
+"""The content-hash result cache (tf_migrate/engine/cache.py) as the engine uses it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import tf_migrate.engine.run as engine
+from tf_migrate.engine.cache import CachedResult, ResultCache
+from tf_migrate.engine.run import Mode, run
+from tf_migrate.files import DecodedSource
+from tf_migrate.model import Applicability, Finding, Location, RunResult
+from tf_migrate.settings import Settings
+
+SOURCE = "import tensorflow as tf\ny = tf.log(x)\nz = tf.placeholder(tf.float32)\n"
+FIXED = SOURCE.replace("tf.log", "tf.math.log")
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a.py").write_text(SOURCE)
+    return tmp_path
+
+
+def settings(root: Path, **overrides: object) -> Settings:
+    return Settings(project_root=root, select=("TFM000", "TFM101", "TFM401")).with_overrides(
+        **overrides
+    )
+
+
+def forbid_computing(monkeypatch: pytest.MonkeyPatch) -> None:
+    def fail(*args: object) -> None:
+        raise AssertionError("computed although the cache had the result")
+
+    monkeypatch.setattr(engine, "_compute_python", fail)
+
+
+def check(root: Path, **kwargs: object) -> RunResult:
+    return run(["."], settings(root), mode=Mode.CHECK, jobs=1, **kwargs)  # type: ignore[arg-type]
+
+
+def test_second_run_is_served_from_the_cache(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = check(project)
+    cache = project / ".tf-migrate-cache"
+    assert (cache / ".gitignore").read_text().splitlines()[-1] == "*"
+    assert (cache / "CACHEDIR.TAG").read_text().startswith("Signature: 8a477f597d28d172789f")
+    forbid_computing(monkeypatch)
+    assert check(project) == first
+    assert first.files[0].original_source == SOURCE
+
+
+def test_changed_content_or_settings_miss(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    check(project)
+    calls: list[str] = []
+    compute = engine._compute_python
+
+    def counting(original: DecodedSource, task: engine._Task) -> engine._Computed:
+        calls.append(task.display)
+        return compute(original, task)
+
+    monkeypatch.setattr(engine, "_compute_python", counting)
+    (project / "a.py").write_text(SOURCE + "w = 1\n")
+    check(project)
+    run(["."], settings(project, select=("TFM401",)), mode=Mode.CHECK, jobs=1)
+    run(["."], settings(project, unsafe_fixes=True), mode=Mode.CHECK, jobs=1)
+    run(["."], settings(project, keras_namespace="keras"), mode=Mode.CHECK, jobs=1)
+    run(["."], settings(project), mode=Mode.DIFF, jobs=1)
+    assert len(calls) == 5
+
+
+def test_corrupt_entries_are_ignored_and_replaced(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = check(project)
+    entries = list((project / ".tf-migrate-cache").glob("*/*.json"))
+    assert entries
+    for entry, garbage in zip(entries, ["{not json", '{"remaining": 3}', "[]"], strict=False):
+        entry.write_text(garbage)
+    assert check(project) == first
+    forbid_computing(monkeypatch)
+    assert check(project) == first
+
+
+def test_cached_fix_is_still_written(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    diff = run(["."], settings(project), mode=Mode.DIFF, jobs=1)  # DIFF shares FIX's entries
+    assert (project / "a.py").read_text() == SOURCE
+    forbid_computing(monkeypatch)
+    fixed = run(["."], settings(project), mode=Mode.FIX, jobs=1)
+    assert (project / "a.py").read_text() == FIXED
+    assert fixed == diff
+
+
+def test_no_cache_and_cache_dir(project: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
+    check(project, use_cache=False)
+    assert not (project / ".tf-migrate-cache").exists()
+    elsewhere = tmp_path_factory.mktemp("cache")
+    check(project, cache_dir=elsewhere / "c")
+    assert list((elsewhere / "c").glob("*/*.json"))
+    assert not (project / ".tf-migrate-cache").exists()
+
+
+def test_unwritable_cache_does_not_fail_the_run(project: Path) -> None:
+    blocker = project / "not-a-folder"
+    blocker.write_text("")
+    assert check(project, cache_dir=blocker / "cache").remaining
+
+
+def test_entry_round_trip(tmp_path: Path) -> None:
+    finding = Finding(
+        "TFM401", "tf1-symbol-name", "cell 2: msg", Location(1, 2, 3, 4), Applicability.SAFE, "Do"
+    )
+    entry = CachedResult([finding], [finding], "new ü", None)
+    cache = ResultCache(tmp_path)
+    key = ResultCache.key(b"data", "settings", ["TFM401"], "py")
+    assert cache.get(key) is None
+    cache.put(key, entry)
+    assert cache.get(key) == entry
+    assert key != ResultCache.key(b"data", "settings", ["TFM401"], "ipynb")

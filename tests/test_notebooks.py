@@ -1,0 +1,205 @@
+"""Notebooks as one Python text and back (tf_migrate/notebooks.py), and through the engine."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import libcst as cst
+import pytest
+
+from tf_migrate.engine.run import Mode, run
+from tf_migrate.notebooks import (
+    NotebookError,
+    dump_notebook,
+    join_cells,
+    parse_notebook,
+    split_cells,
+)
+from tf_migrate.settings import Settings
+
+
+def code(source: str | list[str], outputs: list[Any] | None = None) -> dict[str, Any]:
+    return {
+        "cell_type": "code",
+        "execution_count": 3,
+        "id": "c0de",
+        "metadata": {"tags": ["keep"]},
+        "outputs": outputs if outputs is not None else [],
+        "source": source,
+    }
+
+
+def markdown(source: str) -> dict[str, Any]:
+    return {"cell_type": "markdown", "id": "m4rk", "metadata": {}, "source": source}
+
+
+def notebook_text(*cells: dict[str, Any], language: str = "python") -> str:
+    data = {
+        "cells": list(cells),
+        "metadata": {"language_info": {"name": language}, "kernelspec": {"name": "python3"}},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+    # What Jupyter writes: indent 1, non-ASCII as is, a final newline.
+    return json.dumps(data, indent=1, ensure_ascii=False) + "\n"
+
+
+MAGIC_CELL = [
+    "%matplotlib inline\n",
+    "!pip install foo \\\n",
+    "    --quiet\n",
+    "files = !ls\n",
+    "tf.log?\n",
+    "??tf\n",
+    "for i in range(2):\n",
+    "    %time f(i)\n",
+    "y = 1",
+]
+
+
+def test_join_masks_ipython_lines_and_split_restores_them_exactly() -> None:
+    text = notebook_text(code("import tensorflow as tf\n"), markdown("# T\n"), code(MAGIC_CELL))
+    notebook = parse_notebook(text)
+    joined = join_cells(notebook, text)
+    assert joined.cells == [0, 2]
+    cst.parse_module(joined.text)  # valid Python once masked
+    assert "%" not in joined.text and "!" not in joined.text and "?" not in joined.text
+    assert len(joined.text.splitlines()) == 2 + 1 + len(MAGIC_CELL)
+    assert split_cells(joined, joined.text) == {
+        0: "import tensorflow as tf\n",
+        2: "".join(MAGIC_CELL),
+    }
+
+
+def test_cell_magic_cells_are_left_out() -> None:
+    text = notebook_text(code("%%bash\necho tf.log\n"), code("x = 1\n"))
+    joined = join_cells(parse_notebook(text), text)
+    assert joined.cells == [1]
+    assert "echo" not in joined.text
+
+
+def test_lost_or_reordered_marker_is_refused() -> None:
+    text = notebook_text(code("a = 1\n"), code("b = 2\n"))
+    joined = join_cells(parse_notebook(text), text)
+    first, second = joined.marker(0), joined.marker(1)
+    with pytest.raises(NotebookError, match="across notebook cells"):
+        split_cells(joined, joined.text.replace(second + "\n", ""))
+    swapped = joined.text.replace(first, "@@").replace(second, first).replace("@@", second)
+    with pytest.raises(NotebookError, match="across notebook cells"):
+        split_cells(joined, swapped)
+
+
+def test_code_added_above_the_first_marker_goes_to_the_first_cell() -> None:
+    text = notebook_text(code("a = 1\n"), code("b = 2\n"))
+    joined = join_cells(parse_notebook(text), text)
+    assert split_cells(joined, "import os\n" + joined.text)[0] == "import os\na = 1\n"
+
+
+@pytest.mark.parametrize("indent", [1, 2, 4, None])
+def test_layout_round_trips_byte_for_byte(indent: int | None) -> None:
+    data = json.loads(notebook_text(code(["x = 'é'\n", "y = 2"]), markdown("ü")))
+    text = json.dumps(data, indent=indent, ensure_ascii=False) + "\n"
+    assert dump_notebook(parse_notebook(text)) == text
+    escaped = json.dumps(data, indent=indent) + "\n"
+    assert dump_notebook(parse_notebook(escaped)) == escaped
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('{"cells": [', "not valid JSON"),
+        ("[1, 2]", "no `cells` list"),
+        ('{"cells": [{"source": "x"}]}', "cell 1 has no `cell_type`"),
+        ('{"cells": [{"cell_type": "code", "source": 3}]}', "neither a string nor a list"),
+    ],
+)
+def test_bad_notebooks_are_reported(text: str, message: str) -> None:
+    with pytest.raises(NotebookError, match=message):
+        parse_notebook(text)
+
+
+def _run(tmp_path: Path, mode: Mode) -> Any:
+    # The two rules these tests rely on, so that rules being added elsewhere do not interfere.
+    settings = Settings(project_root=tmp_path, select=("TFM000", "TFM101", "TFM401"))
+    return run([str(tmp_path)], settings, mode=mode, jobs=1, use_cache=False)
+
+
+def test_fix_resolves_imports_across_cells_and_keeps_everything_else(tmp_path: Path) -> None:
+    output = {"output_type": "stream", "name": "stdout", "text": ["tf.log\n"]}
+    original = notebook_text(
+        code("import tensorflow as tf\n"),
+        markdown("Uses `tf.log(x)`\n"),
+        code(
+            ["%matplotlib inline\n", "y = tf.log(x)\n", "z = tf.placeholder(tf.float32)"], [output]
+        ),
+        code("%%bash\necho tf.log\n"),
+        code("w = tf.log(y)"),
+    )
+    path = tmp_path / "nb.ipynb"
+    path.write_text(original, "utf-8")
+    result = _run(tmp_path, Mode.FIX).files[0]
+    assert result.error is None
+    written = path.read_text("utf-8")
+    expected = json.loads(original)
+    expected["cells"][2]["source"][1] = "y = tf.math.log(x)\n"
+    expected["cells"][4]["source"] = "w = tf.math.log(y)"
+    assert json.loads(written) == expected
+    assert written == json.dumps(expected, indent=1, ensure_ascii=False) + "\n"
+    assert result.new_source == written and result.original_source == original
+    [placeholder] = result.remaining
+    assert placeholder.code == "TFM101" and placeholder.message.startswith("cell 3: ")
+    assert (placeholder.location.line, placeholder.location.column) == (3, 5)
+    assert sorted(f.message.split(":")[0] for f in result.fixed) == ["cell 3", "cell 5"]
+    assert not _run(tmp_path, Mode.FIX).changed_files
+
+
+def test_new_import_lands_in_the_first_code_cell(tmp_path: Path) -> None:
+    path = tmp_path / "nb.ipynb"
+    path.write_text(
+        notebook_text(markdown("Title"), code("from tensorflow import log\n"), code("y = log(x)\n"))
+    )
+    _run(tmp_path, Mode.FIX)
+    cells = json.loads(path.read_text())["cells"]
+    assert [cell["source"] for cell in cells] == [
+        "Title",
+        "import tensorflow as tf\n\n",
+        "y = tf.math.log(x)\n",
+    ]
+
+
+def test_unchanged_and_non_python_notebooks_are_not_written(tmp_path: Path) -> None:
+    clean = tmp_path / "clean.ipynb"
+    clean.write_text(json.dumps({"cells": [code("x = 1")], "metadata": {}}))  # compact layout
+    other = tmp_path / "r.ipynb"
+    other.write_text(notebook_text(code("y <- tf.log(x)"), language="R"))
+    before = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in (clean, other)}
+    result = _run(tmp_path, Mode.FIX)
+    assert not result.changed_files and not result.remaining
+    assert {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in (clean, other)} == before
+
+
+def test_syntax_error_is_located_in_its_cell(tmp_path: Path) -> None:
+    (tmp_path / "nb.ipynb").write_text(notebook_text(code("a = 1\n"), code("b = 1\nc = (\n")))
+    [finding] = _run(tmp_path, Mode.CHECK).remaining
+    assert finding[1].code == "TFM000"
+    assert finding[1].message.startswith("cell 2: cannot parse: syntax error")
+    assert finding[1].location.line == 2
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        'message = ("loss: %.3f"\n           % loss)\n',
+        'doc = """\n%s\n!important\n"""\n',
+        "same = (a\n        != b)\n",
+        "total = a \\\n    % b\n",
+    ],
+    ids=["modulo-in-brackets", "in-triple-quoted-string", "not-equal", "after-backslash"],
+)
+def test_python_lines_that_look_like_magics_are_not_masked(source: str) -> None:
+    text = notebook_text(code(source))
+    joined = join_cells(parse_notebook(text), text)
+    assert joined.magics == {}
+    assert joined.text.endswith(source)

@@ -1,0 +1,3 @@
+from tf_migrate.cli import main
+
+main()

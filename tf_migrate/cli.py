@@ -1,0 +1,356 @@
+"""The command line: options -> Settings -> engine -> report -> exit code.
+
+Exit codes (as ruff): 0 nothing left to report, 1 findings remain (or, with --diff, a diff was
+printed), 2 usage, configuration or internal error.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+
+from tf_migrate import __version__
+from tf_migrate.engine.run import Mode, run, run_stdin
+from tf_migrate.model import RunResult
+from tf_migrate.report import (
+    print_explanation,
+    print_summary,
+    render_diff,
+    render_findings,
+    render_rules_table,
+    render_statistics,
+)
+from tf_migrate.rules.registry import UnknownRuleError, all_rules, rule_by_code
+from tf_migrate.settings import (
+    OUTPUT_FORMATS,
+    ConfigError,
+    Settings,
+    find_config,
+    load_settings,
+)
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+def _stderr() -> Console:
+    return Console(stderr=True, highlight=False)
+
+
+def use_color(stream: Any) -> bool:
+    """NO_COLOR and FORCE_COLOR (https://no-color.org, https://force-color.org) win over the tty."""
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return bool(getattr(stream, "isatty", lambda: False)())
+
+
+class DefaultToFix(click.Group):
+    """`tf-migrate PATH...` means `tf-migrate fix PATH...`, as `ruff PATH` once meant check."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and args[0] not in ("--help", "-h", "--version"):
+            args = ["fix", *args]
+        elif not args:
+            args = ["fix"]
+        return super().parse_args(ctx, args)
+
+
+def _split_codes(values: Sequence[str]) -> tuple[str, ...] | None:
+    codes = tuple(code.strip() for value in values for code in value.split(",") if code.strip())
+    return codes or None
+
+
+def _report_file_errors(result: RunResult) -> None:
+    """Problems that are not findings (a read-only file, a refused notebook) go to stderr."""
+    console = _stderr()
+    for file_result in result.files:
+        if file_result.error and not any(f.code == "TFM000" for f in file_result.remaining):
+            console.print(
+                f"[yellow]warning:[/yellow] {file_result.path}: {file_result.error}",
+                markup=True,
+                highlight=False,
+            )
+
+
+def _load(config: Path | None, paths: Sequence[str], **overrides: Any) -> Settings:
+    if config is None:
+        first = next((p for p in paths if p != "-"), ".")
+        config = find_config(Path(first))
+    return load_settings(config).with_overrides(**overrides)
+
+
+def common_options(function: Any) -> Any:
+    decorators = [
+        click.argument("paths", nargs=-1, type=str),
+        click.option(
+            "--select",
+            multiple=True,
+            help="Rule codes, prefixes or names to enable (comma-separated).",
+        ),
+        click.option(
+            "--ignore",
+            multiple=True,
+            help="Rule codes, prefixes or names to disable (comma-separated).",
+        ),
+        click.option(
+            "--config",
+            type=click.Path(exists=True, dir_okay=False, path_type=Path),
+            help="A pyproject.toml to read [tool.tf-migrate] from (default: the nearest one).",
+        ),
+        click.option(
+            "-j",
+            "--jobs",
+            type=click.IntRange(min=1),
+            default=None,
+            help="Worker processes (default: all cores).",
+        ),
+        click.option("--no-cache", is_flag=True, help="Neither read nor write the result cache."),
+        click.option(
+            "--cache-dir",
+            type=click.Path(file_okay=False, path_type=Path),
+            help="Where to keep the result cache (default: .tf-migrate-cache).",
+        ),
+        click.option(
+            "--stdin-filename",
+            default=None,
+            help="The file name to report for `-` (standard input).",
+        ),
+        click.option("--no-progress", is_flag=True, help="No progress bar, even on a terminal."),
+    ]
+    for decorator in reversed(decorators):
+        function = decorator(function)
+    return function
+
+
+@click.group(cls=DefaultToFix, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="tf-migrate")
+def cli() -> None:
+    """Migrate TensorFlow 1.x code to idiomatic TensorFlow 2, and prove it.
+
+    `tf-migrate PATH...` applies the safe fixes in place (same as `tf-migrate fix PATH...`).
+    `tf-migrate check PATH...` only reports. `tf-migrate verify FIXTURES...` runs programs before
+    and after migration on real TensorFlow runtimes and compares their numbers.
+    """
+
+
+@cli.command()
+@common_options
+@click.option(
+    "--unsafe-fixes/--no-unsafe-fixes",
+    default=None,
+    help="Also apply fixes that may change numbers (see each rule's Fix safety).",
+)
+@click.option(
+    "--diff",
+    is_flag=True,
+    help="Write nothing; print the diff of what would change (exit 1 if any).",
+)
+@click.option(
+    "-o",
+    "--output-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Write a migrated copy of the tree here instead of changing files in place.",
+)
+@click.option(
+    "--output-format",
+    type=click.Choice(OUTPUT_FORMATS),
+    default=None,
+    help="Format of the findings that remain after fixing.",
+)
+@click.option("-q", "--quiet", is_flag=True, help="Print no remaining findings, only the summary.")
+def fix(
+    paths: tuple[str, ...],
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    config: Path | None,
+    jobs: int | None,
+    no_cache: bool,
+    cache_dir: Path | None,
+    stdin_filename: str | None,
+    no_progress: bool,
+    unsafe_fixes: bool | None,
+    diff: bool,
+    output_dir: Path | None,
+    output_format: str | None,
+    quiet: bool,
+) -> None:
+    """Apply fixes to PATHS (files or folders; default: the current folder) in place."""
+    paths = paths or (".",)
+    settings = _load(
+        config,
+        paths,
+        select=_split_codes(select),
+        ignore=_split_codes(ignore),
+        unsafe_fixes=unsafe_fixes,
+    )
+    mode = Mode.DIFF if diff else Mode.FIX
+    if paths == ("-",):
+        result = RunResult(
+            [run_stdin(sys.stdin.read(), settings, mode=mode, filename=stdin_filename or "-")]
+        )
+        if not diff:
+            changed = result.files[0]
+            sys.stdout.write(
+                changed.new_source
+                if changed.changed and changed.new_source is not None
+                else changed.original_source or ""
+            )
+    else:
+        result = run(
+            list(paths),
+            settings,
+            mode=mode,
+            output_dir=output_dir,
+            jobs=jobs,
+            cache_dir=cache_dir,
+            use_cache=not no_cache,
+            show_progress=not no_progress,
+        )
+    _report_file_errors(result)
+    color = use_color(sys.stdout)
+    if diff:
+        click.echo(render_diff(result, color=color), nl=False)
+        print_summary(result, _stderr(), mode="diff", unsafe_fixes=settings.unsafe_fixes)
+        sys.exit(EXIT_FINDINGS if result.changed_files else EXIT_CLEAN)
+    if not quiet and paths != ("-",):
+        click.echo(render_findings(result, output_format or "concise", color=color), nl=False)
+    print_summary(result, _stderr(), mode="fix", unsafe_fixes=settings.unsafe_fixes)
+    sys.exit(EXIT_FINDINGS if result.remaining else EXIT_CLEAN)
+
+
+@cli.command()
+@common_options
+@click.option(
+    "--output-format",
+    type=click.Choice(OUTPUT_FORMATS),
+    default=None,
+    help="How to print findings (default: full, or the configured output-format).",
+)
+@click.option(
+    "--output-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the findings to this file instead of standard output.",
+)
+@click.option("--statistics", is_flag=True, help="Print a count per rule instead of each finding.")
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings remain.")
+@click.option(
+    "--add-noqa",
+    is_flag=True,
+    help="Add `# tf-migrate: ignore[...]` comments for every current finding.",
+)
+@click.option(
+    "--unsafe-fixes/--no-unsafe-fixes",
+    default=None,
+    help="Count unsafe fixes as available in the report.",
+)
+def check(
+    paths: tuple[str, ...],
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    config: Path | None,
+    jobs: int | None,
+    no_cache: bool,
+    cache_dir: Path | None,
+    stdin_filename: str | None,
+    no_progress: bool,
+    output_format: str | None,
+    output_file: Path | None,
+    statistics: bool,
+    exit_zero: bool,
+    add_noqa: bool,
+    unsafe_fixes: bool | None,
+) -> None:
+    """Report TF1 idioms in PATHS without changing anything (`-` reads standard input)."""
+    paths = paths or (".",)
+    settings = _load(
+        config,
+        paths,
+        select=_split_codes(select),
+        ignore=_split_codes(ignore),
+        output_format=output_format,
+        unsafe_fixes=unsafe_fixes,
+    )
+    mode = Mode.ADD_NOQA if add_noqa else Mode.CHECK
+    if paths == ("-",):
+        result = RunResult(
+            [run_stdin(sys.stdin.read(), settings, mode=Mode.CHECK, filename=stdin_filename or "-")]
+        )
+    else:
+        result = run(
+            list(paths),
+            settings,
+            mode=mode,
+            jobs=jobs,
+            cache_dir=cache_dir,
+            use_cache=not no_cache,
+            show_progress=not no_progress,
+        )
+    _report_file_errors(result)
+    if add_noqa:
+        added = sum(len(f.remaining) for f in result.changed_files)
+        files = len(result.changed_files)
+        _stderr().print(f"Added suppression comments for {added} finding(s) in {files} file(s).")
+        sys.exit(EXIT_CLEAN)
+    stream_is_file = output_file is not None
+    color = not stream_is_file and use_color(sys.stdout)
+    text = (
+        render_statistics(result, color=color)
+        if statistics
+        else render_findings(result, settings.output_format, color=color)
+    )
+    if output_file is not None:
+        output_file.write_text(text, "utf-8")
+    else:
+        click.echo(text, nl=False)
+    if settings.output_format in ("full", "concise") or stream_is_file:
+        print_summary(result, _stderr(), mode="check", unsafe_fixes=settings.unsafe_fixes)
+    sys.exit(EXIT_FINDINGS if result.remaining and not exit_zero else EXIT_CLEAN)
+
+
+@cli.command("rules")
+def rules_command() -> None:
+    """List every rule: code, name, fix applicability and message."""
+    render_rules_table(all_rules(), Console())
+
+
+@cli.command()
+@click.argument("code")
+def explain(code: str) -> None:
+    """Show the documentation and examples of rule CODE (e.g. TFM101 or its name)."""
+    try:
+        rule = rule_by_code(code)
+    except UnknownRuleError as error:
+        raise click.UsageError(str(error)) from error
+    print_explanation(rule, Console())
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    try:
+        cli.main(args=list(argv) if argv is not None else None, prog_name="tf-migrate")
+    except SystemExit:
+        raise
+    except ConfigError as error:
+        _stderr().print(f"[red]error:[/red] {error}", markup=True)
+        sys.exit(EXIT_ERROR)
+    except Exception as error:  # the last line of defence must report, not crash
+        _stderr().print_exception()
+        _stderr().print(f"[red]internal error:[/red] {error!r}; please report it")
+        sys.exit(EXIT_ERROR)
+
+
+def _register_verify_commands() -> None:
+    # The verify commands live with the verify subsystem; importing them is cheap (no TensorFlow).
+    from tf_migrate.verify.cli import runtime, verify
+
+    cli.add_command(verify)
+    cli.add_command(runtime)
+
+
+_register_verify_commands()

@@ -1,0 +1,1 @@
+"""Parse, analyze and fix files: fixer.py does one source text, run.py a whole tree."""

@@ -1,0 +1,132 @@
+"""Content-hash cache of per-file results.
+
+An entry's key is the sha256 of the file's bytes together with everything that can change the
+result: the tool version and a fingerprint of its own code and tables (so editing a rule during
+development never serves a stale result), the rule codes in force for that file, the settings
+the rules read, the mode and the kind of file. The path is not part of the key: the result of a
+file depends on its content only, so copies share an entry.
+
+Entries are small JSON files written atomically; an entry that cannot be read or does not have
+the expected shape is ignored (and rewritten). The folder holds a `.gitignore` of `*` and a
+CACHEDIR.TAG, as ruff's does, so neither git nor backup tools pick it up.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import tf_migrate
+from tf_migrate.model import Finding
+
+DEFAULT_DIR_NAME = ".tf-migrate-cache"
+_CACHEDIR_TAG = (
+    "Signature: 8a477f597d28d172789f06886806bc55\n"
+    "# This file is a cache directory tag created by tf-migrate.\n"
+)
+
+
+@dataclass
+class CachedResult:
+    remaining: list[Finding]
+    fixed: list[Finding]
+    new_source: str | None
+    error: str | None
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {
+                "remaining": [finding.to_dict() for finding in self.remaining],
+                "fixed": [finding.to_dict() for finding in self.fixed],
+                "new_source": self.new_source,
+                "error": self.error,
+            },
+            ensure_ascii=False,
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> CachedResult:
+        data = json.loads(text)
+        new_source, error = data["new_source"], data["error"]
+        if not isinstance(new_source, str | None) or not isinstance(error, str | None):
+            raise ValueError("bad cache entry")
+        return cls(
+            remaining=[Finding.from_dict(item) for item in data["remaining"]],
+            fixed=[Finding.from_dict(item) for item in data["fixed"]],
+            new_source=new_source,
+            error=error,
+        )
+
+
+@cache
+def code_fingerprint() -> str:
+    """The version plus the size and mtime of every file of the package (cheap: stat only)."""
+    root = Path(tf_migrate.__file__).parent
+    digest = hashlib.sha256(tf_migrate.__version__.encode())
+    for path in sorted(root.rglob("*")):
+        if path.suffix in (".py", ".json") and "__pycache__" not in path.parts:
+            status = path.stat()
+            digest.update(
+                f"{path.relative_to(root)}:{status.st_size}:{status.st_mtime_ns};".encode()
+            )
+    return digest.hexdigest()
+
+
+def settings_key(*parts: object) -> str:
+    return hashlib.sha256(repr((code_fingerprint(), *parts)).encode()).hexdigest()
+
+
+class ResultCache:
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+
+    @staticmethod
+    def key(content: bytes, settings_key: str, codes: Iterable[str], kind: str) -> str:
+        digest = hashlib.sha256(content)
+        digest.update(f"\0{settings_key}\0{kind}\0{','.join(sorted(codes))}".encode())
+        return digest.hexdigest()
+
+    def _entry(self, key: str) -> Path:
+        return self.directory / key[:2] / f"{key}.json"
+
+    def get(self, key: str) -> CachedResult | None:
+        try:
+            return CachedResult.from_json(self._entry(key).read_text("utf-8"))
+        except (OSError, ValueError, KeyError, TypeError, AssertionError):
+            return None
+
+    def put(self, key: str, result: CachedResult) -> None:
+        """Store `result`; a cache that cannot be written only costs speed, so errors pass."""
+        entry = self._entry(key)
+        try:
+            entry.parent.mkdir(parents=True, exist_ok=True)
+            descriptor, temporary = tempfile.mkstemp(dir=entry.parent, suffix=".tmp")
+        except OSError:
+            return
+        try:
+            with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+                handle.write(result.to_json())
+            os.replace(temporary, entry)
+        except OSError:
+            Path(temporary).unlink(missing_ok=True)
+
+
+def prepare(directory: Path) -> ResultCache | None:
+    """The cache in `directory`, created with its marker files; None if it cannot be created."""
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        gitignore = directory / ".gitignore"
+        if not gitignore.exists():
+            gitignore.write_text("# Automatically created by tf-migrate.\n*\n", "utf-8")
+        tag = directory / "CACHEDIR.TAG"
+        if not tag.exists():
+            tag.write_text(_CACHEDIR_TAG, "utf-8")
+    except OSError:
+        return None
+    return ResultCache(directory)

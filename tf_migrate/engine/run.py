@@ -1,0 +1,392 @@
+"""Orchestration: discover files, process each (in worker processes), write, cache, report.
+
+Each file goes through read -> decode -> (cache | parse + rules + fixes) -> write. Everything a
+worker needs travels in a small picklable `_Task`; workers import libcst and the rules, never
+TensorFlow. A file that cannot be handled yields a TFM000 finding and `FileResult.error`, and
+the run goes on.
+
+Cache in FIX mode: results are cached with their `new_source`, and a hit is applied like a fresh
+result (the cached text is written). The key is the content hash, so the next run sees the fixed
+bytes, computes that nothing changes, and caches that too. DIFF shares FIX's entries (same
+computation); ADD_NOQA is never cached.
+
+`output_dir`: the given folders are mirrored below it (a single folder: its contents; several
+paths: relative to their common parent). Fixed files are written there in migrated form, every
+other file is copied, except the folders discovery skips (VCS data, caches, virtualenvs, build
+output). The source tree is not touched.
+"""
+
+from __future__ import annotations
+
+import ast
+import enum
+import os
+import stat
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import libcst as cst
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from tf_migrate.engine import noqa
+from tf_migrate.engine.cache import DEFAULT_DIR_NAME, CachedResult, ResultCache, settings_key
+from tf_migrate.engine.cache import prepare as prepare_cache
+from tf_migrate.engine.fixer import fix_module
+from tf_migrate.files import (
+    DecodedSource,
+    OutputTree,
+    SourceError,
+    WriteError,
+    decode_notebook,
+    decode_python,
+    discover,
+    read_bytes,
+    write_atomic,
+)
+from tf_migrate.model import Applicability, FileResult, Finding, Location, RunResult
+from tf_migrate.notebooks import (
+    NotebookError,
+    cell_locator,
+    dump_notebook,
+    join_cells,
+    parse_notebook,
+    split_cells,
+    to_cell_finding,
+    with_sources,
+)
+from tf_migrate.rules.base import Rule, RuleOptions
+from tf_migrate.rules.engine_findings import ParseError
+from tf_migrate.rules.registry import select_rules
+from tf_migrate.settings import Settings
+
+PROGRESS_MIN_FILES = 20
+
+_PYTHON2_HINTS = (
+    "Missing parentheses in call to",
+    "multiple exception types must be parenthesized",
+    "leading zeros in decimal integer literals",
+)
+
+
+class Mode(enum.Enum):
+    CHECK = "check"  # report only, never write
+    FIX = "fix"  # apply fixes and write in place (or under output_dir) atomically
+    DIFF = "diff"  # compute fixes like FIX, write nothing (FileResult.new_source holds the result)
+    ADD_NOQA = "add-noqa"  # write suppression comments for the remaining findings, no fixes
+
+
+@dataclass(frozen=True)
+class _Task:
+    path: Path
+    display: str
+    mode: Mode
+    rules: tuple[type[Rule], ...]
+    options: RuleOptions
+    unsafe_fixes: bool
+    settings_key: str
+    cache_dir: Path | None
+    write_to: Path | None  # where a changed file goes; None: nowhere (CHECK, DIFF)
+
+
+@dataclass
+class _Computed:
+    result: CachedResult
+    original: DecodedSource | None  # None when the bytes could not be decoded
+
+
+@dataclass
+class _Fixed:
+    text: str
+    remaining: list[Finding]
+    fixed: list[Finding]
+    note: str | None = None  # add-noqa: findings that could not get a comment
+
+
+def _should_apply(mode: Mode, unsafe_fixes: bool) -> Callable[[Applicability], bool]:
+    if mode not in (Mode.FIX, Mode.DIFF):
+        return lambda applicability: False
+    allowed = {Applicability.SAFE, Applicability.UNSAFE} if unsafe_fixes else {Applicability.SAFE}
+    return lambda applicability: applicability in allowed
+
+
+def _parse_error(message: str, line: int = 1, column: int = 1) -> Finding:
+    return Finding(
+        code=ParseError.code,
+        rule_name=ParseError.name,
+        message=message,
+        location=Location(line, column, line, column),
+        applicability=Applicability.MANUAL,
+    )
+
+
+def _syntax_error(text: str, error: cst.ParserSyntaxError) -> SourceError:
+    """A short, readable reason: CPython's message when it has one (it names Python 2 idioms)."""
+    line, column = error.raw_line, error.raw_column + 1
+    reason = error.message.removeprefix("parser error: ")
+    if len(reason) > 120:
+        reason = reason[:117] + "..."
+    try:
+        compile(text, "<source>", "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
+    except SyntaxError as python_error:
+        reason = python_error.msg
+        line, column = python_error.lineno or line, python_error.offset or column
+    except (ValueError, MemoryError, RecursionError):
+        pass
+    message = f"cannot parse: syntax error at {line}:{column}: {reason}"
+    if any(hint in reason for hint in _PYTHON2_HINTS):
+        message += " (this is Python 2 code; port it to Python 3 first)"
+    return SourceError(message, line, column)
+
+
+def _error(reason: SourceError, original: DecodedSource | None = None) -> _Computed:
+    finding = _parse_error(reason.message, reason.line, reason.column)
+    return _Computed(CachedResult([finding], [], None, reason.message), original)
+
+
+def _fix(text: str, task: _Task) -> _Fixed:
+    """Fix (or, in ADD_NOQA mode, comment) one Python text."""
+    outcome = fix_module(
+        text,
+        task.rules,
+        should_apply=_should_apply(task.mode, task.unsafe_fixes),
+        options=task.options,
+    )
+    if task.mode is not Mode.ADD_NOQA:
+        return _Fixed(outcome.source, outcome.remaining, outcome.fixed)
+    commented = noqa.add_noqa(outcome.source, outcome.remaining)
+    note = None
+    if commented.skipped:
+        note = "no suppression comment could be added for " + "; ".join(
+            f"{finding.code} at line {finding.location.line} ({why})"
+            for finding, why in commented.skipped
+        )
+    return _Fixed(commented.source, commented.added, [], note)
+
+
+def _compute_python(original: DecodedSource, task: _Task) -> _Computed:
+    try:
+        fixed = _fix(original.text, task)
+    except cst.ParserSyntaxError as error:
+        return _error(_syntax_error(original.text, error), original)
+    changed = fixed.text if fixed.text != original.text else None
+    return _Computed(CachedResult(fixed.remaining, fixed.fixed, changed, fixed.note), original)
+
+
+def _compute_notebook(original: DecodedSource, task: _Task) -> _Computed:
+    try:
+        notebook = parse_notebook(original.text)
+    except NotebookError as error:
+        return _error(SourceError(str(error)), original)
+    joined = join_cells(notebook, original.text)
+    if not joined.cells:
+        return _Computed(CachedResult([], [], None, None), original)
+    before = cell_locator(joined, joined.text)
+    try:
+        outcome = _fix(joined.text, task)
+    except cst.ParserSyntaxError as error:
+        reason = _syntax_error(joined.text, error)
+        finding = to_cell_finding(_parse_error(reason.message, reason.line, reason.column), before)
+        located = SourceError(finding.message, finding.location.line, finding.location.column)
+        return _error(located, original)
+    # Remaining findings describe the fixed text; add-noqa's describe the text before comments.
+    after = before if task.mode is Mode.ADD_NOQA else cell_locator(joined, outcome.text)
+    remaining = [to_cell_finding(finding, after) for finding in outcome.remaining]
+    fixed = [to_cell_finding(finding, before) for finding in outcome.fixed]
+    if outcome.text == joined.text:
+        return _Computed(CachedResult(remaining, fixed, None, outcome.note), original)
+    try:
+        updated = with_sources(notebook, split_cells(joined, outcome.text))
+    except NotebookError as error:
+        # Refused: nothing is written, so what would have been fixed is still there.
+        return _Computed(CachedResult(remaining + fixed, [], None, str(error)), original)
+    new_text = None if updated is None else dump_notebook(updated)
+    return _Computed(CachedResult(remaining, fixed, new_text, outcome.note), original)
+
+
+def _compute(data: bytes, is_notebook: bool, task: _Task) -> _Computed:
+    try:
+        original = decode_notebook(data) if is_notebook else decode_python(data)
+    except SourceError as error:
+        return _error(error)
+    cache = ResultCache(task.cache_dir) if task.cache_dir is not None else None
+    key = ""
+    if cache is not None:
+        kind = "ipynb" if is_notebook else "py"
+        key = ResultCache.key(data, task.settings_key, (rule.code for rule in task.rules), kind)
+        hit = cache.get(key)
+        if hit is not None:
+            return _Computed(hit, original)
+    try:
+        computed = (_compute_notebook if is_notebook else _compute_python)(original, task)
+    except Exception as error:  # one file's internal error must not end the run
+        reason = f"internal error while processing this file: {error!r}; please report it"
+        return _error(SourceError(reason), original)
+    if cache is not None:
+        cache.put(key, computed.result)
+    return computed
+
+
+def process_file(task: _Task) -> FileResult:
+    """Everything that happens to one file; runs in a worker process."""
+    try:
+        data = read_bytes(task.path)
+    except SourceError as error:
+        return _file_result(task, _error(error))
+    computed = _compute(data, task.path.suffix == ".ipynb", task)
+    result = _file_result(task, computed)
+    if (
+        result.changed
+        and task.write_to is not None
+        and result.new_source is not None
+        and computed.original is not None
+    ):
+        try:
+            data = result.new_source.encode(computed.original.encoding)
+            write_atomic(task.write_to, data, mode=stat.S_IMODE(task.path.stat().st_mode))
+        except (WriteError, OSError) as error:
+            result.error = str(error)
+            result.remaining = sorted(
+                result.remaining + result.fixed, key=lambda f: (f.location, f.code)
+            )
+            result.fixed, result.new_source = [], None
+    return result
+
+
+def _file_result(task: _Task, computed: _Computed) -> FileResult:
+    cached = computed.result
+    keep_parse_error = any(rule.code == ParseError.code for rule in task.rules)
+    remaining = [f for f in cached.remaining if keep_parse_error or f.code != ParseError.code]
+    return FileResult(
+        path=task.display,
+        remaining=remaining,
+        fixed=list(cached.fixed),
+        original_source=None if computed.original is None else computed.original.text,
+        new_source=cached.new_source,
+        error=cached.error,
+    )
+
+
+def _rules_for(settings: Settings, path: Path | None) -> tuple[type[Rule], ...]:
+    ignored = settings.ignored_codes_for(path) if path is not None else ()
+    return tuple(select_rules(settings.select, (*settings.ignore, *ignored)))
+
+
+def _cache_key_settings(settings: Settings, mode: Mode) -> str:
+    # DIFF computes exactly what FIX computes, so they share entries.
+    computation = Mode.FIX if mode is Mode.DIFF else mode
+    return settings_key(settings.unsafe_fixes, settings.keras_namespace, computation.value)
+
+
+@contextmanager
+def _progress(total: int, enabled: bool) -> Iterator[Callable[[], None]]:
+    if not enabled:
+        yield lambda: None
+        return
+    columns = (
+        TextColumn("tf-migrate"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
+        bar = progress.add_task("files", total=total)
+        yield lambda: progress.advance(bar)
+
+
+def _execute(tasks: Sequence[_Task], jobs: int, advance: Callable[[], None]) -> list[FileResult]:
+    if jobs <= 1 or len(tasks) <= 1:
+        results = []
+        for task in tasks:
+            results.append(process_file(task))
+            advance()
+        return results
+    try:
+        pool = ProcessPoolExecutor(max_workers=min(jobs, len(tasks)))
+    except (OSError, NotImplementedError, ImportError):
+        # Some sandboxes have no working multiprocessing primitives: run in-process instead.
+        return _execute(tasks, 1, advance)
+    collected: list[FileResult] = []
+    with pool:
+        for future in as_completed([pool.submit(process_file, task) for task in tasks]):
+            collected.append(future.result())
+            advance()
+    return collected
+
+
+def run(
+    paths: Sequence[str],
+    settings: Settings,
+    *,
+    mode: Mode,
+    output_dir: Path | None = None,
+    jobs: int | None = None,
+    cache_dir: Path | None = None,
+    use_cache: bool = True,
+    show_progress: bool = True,
+) -> RunResult:
+    """Process every Python file and notebook under `paths`; see the module docstring."""
+    cache_directory = None
+    if use_cache and mode is not Mode.ADD_NOQA:
+        cache = prepare_cache(cache_dir or settings.project_root / DEFAULT_DIR_NAME)
+        cache_directory = cache.directory if cache is not None else None
+    writes = mode in (Mode.FIX, Mode.ADD_NOQA)
+    tree = OutputTree(paths, output_dir) if output_dir is not None and writes else None
+    options = RuleOptions(keras_namespace=settings.keras_namespace)
+    key = _cache_key_settings(settings, mode)
+    results: list[FileResult] = []
+    tasks: list[_Task] = []
+    for item in discover(paths, settings):
+        if tree is not None and tree.holds(item.path):
+            continue  # a migrated copy from an earlier run is not source
+        # A path that could not be used is not resolved again (it may be a symlink loop).
+        rules = _rules_for(settings, item.path if item.error is None else None)
+        if item.error is not None:
+            task = _Task(item.path, item.display, mode, rules, options, False, key, None, None)
+            results.append(_file_result(task, _error(SourceError(item.error))))
+            continue
+        write_to = None
+        if writes:
+            # In place, a symlinked file is written through its link, which stays a link.
+            write_to = item.path.resolve() if tree is None else tree.destination(item.path)
+        tasks.append(
+            _Task(
+                item.path,
+                item.display,
+                mode,
+                rules,
+                options,
+                settings.unsafe_fixes,
+                key,
+                cache_directory,
+                write_to,
+            )
+        )
+    enabled = show_progress and sys.stderr.isatty() and len(tasks) > PROGRESS_MIN_FILES
+    with _progress(len(tasks), enabled) as advance:
+        results.extend(_execute(tasks, jobs or os.cpu_count() or 1, advance))
+    if tree is not None:
+        migrated = {result.path for result in results if result.changed and result.error is None}
+        tree.copy_rest({task.path for task in tasks if task.display in migrated})
+    results.sort(key=lambda result: result.path)
+    return RunResult(results)
+
+
+def run_stdin(text: str, settings: Settings, *, mode: Mode, filename: str = "-") -> FileResult:
+    """One text from standard input; nothing is written (FIX/DIFF return `new_source`)."""
+    path = Path(filename)
+    rules = _rules_for(settings, None if filename == "-" else path)
+    options = RuleOptions(keras_namespace=settings.keras_namespace)
+    task = _Task(path, filename, mode, rules, options, settings.unsafe_fixes, "", None, None)
+    original = DecodedSource(text, "utf-8")
+    try:
+        compute = _compute_notebook if path.suffix == ".ipynb" else _compute_python
+        computed = compute(original, task)
+    except Exception as error:  # same contract as a file: report, do not crash
+        reason = f"internal error while processing this file: {error!r}; please report it"
+        computed = _error(SourceError(reason), original)
+    return _file_result(task, computed)
