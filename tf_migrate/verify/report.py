@@ -1,0 +1,130 @@
+"""Present verify results: a rich table for people, JSON for machines."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+from rich.text import Text
+
+from tf_migrate.verify.harness import ERROR, FAIL, PASS, SKIP, FixtureResult, Options
+from tf_migrate.verify.runner import PINNED_ENV
+
+STATUS_STYLE = {PASS: "green", FAIL: "red", SKIP: "yellow", ERROR: "magenta"}
+
+
+def environment(options: Options) -> dict[str, Any]:
+    return {
+        "before_runtime": options.before.to_dict() | {"label": options.before.label},
+        "after_runtime": options.after.to_dict() | {"label": options.after.label},
+        "device": options.device,
+        "align": options.align,
+        "pinned": {
+            "env": dict(PINNED_ENV),
+            "threads": "intra-op 1, inter-op 1 (TF2: tf.config.threading; TF1: every "
+            "Session's ConfigProto)",
+            "tf32": "off",
+        },
+    }
+
+
+def to_json(results: list[FixtureResult], options: Options, exit_code: int) -> str:
+    counts = {status: 0 for status in (PASS, FAIL, SKIP, ERROR)}
+    for result in results:
+        counts[result.status] += 1
+    return json.dumps(
+        {
+            "environment": environment(options),
+            "summary": counts | {"exit_code": exit_code},
+            "fixtures": [result.to_dict() for result in results],
+        },
+        indent=2,
+    )
+
+
+def _fmt(value: float | None) -> str:
+    return "-" if value is None else f"{value:.3g}"
+
+
+def render(console: Console, results: list[FixtureResult], options: Options) -> None:
+    console.print(
+        f"[bold]before[/]: {options.before.label}  [dim]{escape(str(options.before.python))}[/]"
+    )
+    console.print(
+        f"[bold]after[/]:  {options.after.label}  [dim]{escape(str(options.after.python))}[/]"
+    )
+    pinned = ", ".join(f"{k}={v}" for k, v in PINNED_ENV.items() if not k.startswith("PYTHONU"))
+    console.print(
+        f"[dim]device {options.device}; pinned: {pinned}; intra/inter-op threads 1/1; TF32 off[/]"
+    )
+    table = Table(title="tf-migrate verify", show_lines=False)
+    for column in ("fixture", "output", "shape", "dtype", "max abs err", "max rel err", "result"):
+        table.add_column(column, overflow="fold")
+    for result in results:
+        style = STATUS_STYLE[result.status]
+        if not result.comparisons:
+            table.add_row(result.name, "-", "-", "-", "-", "-", Text(result.status, style=style))
+        for comparison in result.comparisons:
+            shape = str(comparison.before_shape)
+            if comparison.after_shape != comparison.before_shape:
+                shape += f" / {comparison.after_shape}"
+            verdict = PASS if comparison.passed else FAIL
+            table.add_row(
+                result.name,
+                comparison.name,
+                shape,
+                comparison.family,
+                _fmt(comparison.max_abs_err),
+                _fmt(comparison.max_rel_err),
+                Text(verdict, style=STATUS_STYLE[verdict]),
+            )
+    console.print(table)
+    for result in results:
+        _details(console, result)
+    counts = {status: sum(r.status == status for r in results) for status in STATUS_STYLE}
+    console.print(", ".join(f"[{STATUS_STYLE[s]}]{n} {s}[/]" for s, n in counts.items() if n))
+
+
+def _details(console: Console, result: FixtureResult) -> None:
+    style = STATUS_STYLE[result.status]
+    times = ", ".join(f"{run.side} {run.seconds:.1f} s" for run in result.runs)
+    console.print(f"[{style}]{result.status}[/] [bold]{escape(result.name)}[/] [dim]({times})[/]")
+    if result.message:
+        console.print(Text(result.message, style=style))
+    for comparison in result.comparisons:
+        if comparison.detail:
+            console.print(f"  {comparison.name}: {comparison.detail}", markup=False)
+    if result.only_before or result.only_after:
+        only_before = ", ".join(result.only_before) or "-"
+        only_after = ", ".join(result.only_after) or "-"
+        console.print(
+            Text(f"  not compared: only before {only_before}; only after {only_after}", "dim")
+        )
+    if result.aligned:
+        title = Text(f"{result.name}: aligned initial values")
+        table = Table(title=title, title_justify="left")
+        for column in ("before", "after", "shape", "before mean/std/min/max"):
+            table.add_column(column)
+        table.add_column("after mean/std/min/max")
+        table.add_column("distribution")
+        table.add_column("value used")
+        for pair in result.aligned:
+            table.add_row(
+                pair.before_name,
+                pair.after_name,
+                str(pair.shape),
+                _stats(pair.before.mean, pair.before.std, pair.before.min, pair.before.max),
+                _stats(pair.after.mean, pair.after.std, pair.after.min, pair.after.max),
+                Text(pair.verdict, style="red" if pair.verdict == "different" else "green"),
+                "before's" if pair.injected else "own (constant)",
+            )
+        console.print(table)
+    for note in result.alignment_notes:
+        console.print(Text(f"  {note}", style="dim"))
+
+
+def _stats(*values: float) -> str:
+    return " / ".join(f"{value:.3g}" for value in values)
