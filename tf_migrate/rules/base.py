@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import inspect
 import textwrap
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from typing import ClassVar
 
 import libcst as cst
@@ -136,6 +137,11 @@ class Rule(cst.BatchableCSTVisitor):
     def leave_ImportFrom(self, original_node: cst.ImportFrom) -> None:
         self._import_depth -= 1
 
+    def get_visitors(self) -> Mapping[str, Callable[[cst.CSTNode], None]]:
+        # libcst inspects every visitor instance on every traversal (~10 ms each); the methods a
+        # rule class defines never change, so look them up once per class.
+        return {name: getattr(self, name) for name in _visitor_method_names(type(self))}
+
     @property
     def in_import(self) -> bool:
         return self._import_depth > 0
@@ -194,3 +200,22 @@ class Rule(cst.BatchableCSTVisitor):
     @classmethod
     def summary(cls) -> str:
         return cls.documentation().split("\n", 1)[0] if cls.__doc__ else cls.message
+
+
+@cache
+def _visitor_method_names(cls: type[Rule]) -> tuple[str, ...]:
+    """The visit_/leave_ methods of `cls` that libcst would call.
+
+    Only classes outside libcst can define real ones (libcst's own are no-op stubs), and reading
+    their __dict__ is far cheaper than inspect.getmembers over libcst's hundreds of stubs.
+    """
+    names: set[str] = set()
+    for klass in cls.__mro__:
+        if klass.__module__.startswith("libcst") or klass is object:
+            continue
+        names.update(
+            name
+            for name, value in vars(klass).items()
+            if name.startswith(("visit_", "leave_")) and callable(value)
+        )
+    return tuple(sorted(names))

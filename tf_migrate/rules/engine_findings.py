@@ -1,4 +1,5 @@
-"""Findings the engine itself produces: unreadable files and compat.v1 fallbacks left in place."""
+"""Findings the engine itself produces: unreadable files. (TFM001, the compat.v1 fallback, is in
+compat_fallback.py.)"""
 
 from __future__ import annotations
 
@@ -30,30 +31,3 @@ class ParseError(Rule):
     code = "TFM000"
     name = "parse-error"
     message = "cannot parse file"
-
-
-class CompatV1Fallback(Rule):
-    """## What it does
-    Reports a `tf.compat.v1.X` call that tf-migrate wrote (or left) because no TF2-native form
-    computes the same numbers, together with the reason.
-
-    ## Why is this bad?
-    `tf.compat.v1` is a bridge, not a destination: it may disappear in a later TensorFlow release.
-    The functions tf-migrate falls back on run eagerly on TensorFlow 2.21, so the code works today.
-
-    ## Example
-    ```python
-    q = tf.compat.v1.div(a, b)  # integer operands: floors, unlike tf.math.divide
-    ```
-
-    ## Use instead
-    Pick the TF2 function with the semantics you want, e.g. `tf.math.floordiv` for integers
-    or `tf.math.divide` for true division.
-
-    ## Fix safety
-    There is no fix: choosing between the TF2 forms changes numbers, so a person decides.
-    """
-
-    code = "TFM001"
-    name = "compat-v1-fallback"
-    message = "tf.compat.v1 fallback left in place"

@@ -1,0 +1,5 @@
+# expect: TFM702*2
+import tensorflow.compat.v1 as tf
+
+builder = tf.saved_model.builder.SavedModelBuilder('export')
+tags = [tf.saved_model.tag_constants.SERVING]

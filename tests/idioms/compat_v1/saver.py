@@ -1,0 +1,5 @@
+# expect: TFM701*2
+import tensorflow.compat.v1 as tf
+
+saver = tf.train.Saver(max_to_keep=3)
+restorer = tf.train.import_meta_graph('model.meta')

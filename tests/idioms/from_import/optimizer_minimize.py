@@ -1,0 +1,4 @@
+# expect: TFM201, TFM202
+from tensorflow.train import GradientDescentOptimizer
+
+train_op = GradientDescentOptimizer(0.1).minimize(loss)

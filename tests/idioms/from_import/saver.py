@@ -1,0 +1,4 @@
+# expect: TFM701
+from tensorflow.train import Saver
+
+saver = Saver()

@@ -1,0 +1,5 @@
+# expect: TFM703, TFM704
+from tensorflow import summary
+
+summary.scalar('loss', loss)
+writer = summary.FileWriter('logs')

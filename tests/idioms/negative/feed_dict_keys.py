@@ -1,0 +1,7 @@
+# expect: TFM101*2, TFM104
+import tensorflow as tf
+
+x = tf.placeholder(tf.float32)
+keep_prob = tf.placeholder(tf.float32)
+feed = {x: 1.0, keep_prob: 0.5}
+result = sess.run(x, feed_dict=feed)

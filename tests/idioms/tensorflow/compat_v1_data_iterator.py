@@ -1,0 +1,5 @@
+# expect: TFM705*2
+import tensorflow
+
+iterator = tensorflow.compat.v1.data.make_one_shot_iterator(dataset)
+images = iterator.get_next()

@@ -1,0 +1,6 @@
+# expect: TFM103, TFM104
+import tensorflow
+
+with tensorflow.train.MonitoredTrainingSession(checkpoint_dir='ckpt') as mon_sess:
+    while not mon_sess.should_stop():
+        mon_sess.run(train_op)

@@ -1,0 +1,4 @@
+# expect: TFM108
+import tensorflow as tf
+
+tf.disable_v2_behavior()

@@ -1,0 +1,6 @@
+# expect: TFM203*2, TFM204
+import tensorflow as tf
+
+step = tf.train.get_or_create_global_step()
+lr = tf.train.exponential_decay(0.1, step, 1000, 0.96, staircase=True)
+piecewise = tf.train.piecewise_constant(step, [100], [0.1, 0.01])

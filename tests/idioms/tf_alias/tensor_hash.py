@@ -1,0 +1,9 @@
+# expect: TFM111*4, TFM301
+import tensorflow as tf
+
+v = tf.get_variable('v', [])
+total = tf.reduce_sum(v * 2)
+names = {total: 'total'}
+seen = set()
+seen.add(v)
+both = {v, total}

@@ -1,0 +1,8 @@
+# expect: TFM105*5
+import tensorflow as tf
+
+init = tf.global_variables_initializer()
+legacy = tf.initialize_all_variables()
+local = tf.local_variables_initializer()
+some = tf.variables_initializer([v])
+tables = tf.tables_initializer()

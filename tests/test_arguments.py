@@ -1,0 +1,89 @@
+"""Every curated entry of tables/arguments.json carries an example; each is a test, for each of the
+entry's TF1 names, in every import style the rules support."""
+
+from __future__ import annotations
+
+import pytest
+
+from tf_migrate.engine.fixer import fix_module
+from tf_migrate.model import Applicability
+from tf_migrate.rules.arguments import ArgumentChange
+from tf_migrate.rules.tables import CallSpec, call_specs
+
+SPECS = list(dict.fromkeys(call_specs().values()))
+MANUAL = {spec.example[0] for spec in SPECS if spec.manual}
+
+
+def _fix(source: str) -> str:
+    return fix_module(source, [ArgumentChange], should_apply=lambda a: True).source
+
+
+def _cases() -> list[tuple[str, str, str]]:
+    """(id, before, after) for every TF1 name of every entry."""
+    cases = []
+    for spec in SPECS:
+        before, after = spec.example
+        first = spec.names[0]
+        for name in spec.names:
+            # The example is written for one of the names; the others share the signature.
+            used = next(n for n in spec.names if f"{n}(" in before)
+            case_before = before.replace(f"{used}(", f"{name}(")
+            case_after = after if spec.target else after.replace(f"{used}(", f"{name}(")
+            cases.append((f"{first}:{name}", case_before, case_after))
+    return cases
+
+
+CASES = _cases()
+
+
+@pytest.mark.parametrize(("before", "after"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_entry_example(before: str, after: str) -> None:
+    outcome = fix_module(before, [ArgumentChange], should_apply=lambda a: True)
+    if before != after or before in MANUAL:
+        assert outcome.fixed or outcome.remaining, "the entry's example is not reported"
+    fixed = outcome.source
+    assert fixed == after
+    compile(fixed, "<fixed>", "exec")
+    assert _fix(fixed) == fixed
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=[s.names[0] for s in SPECS])
+def test_entry_is_consistent(spec: CallSpec) -> None:
+    assert (spec.example[0] == spec.example[1]) == (spec.manual is not None)
+    for old, new in spec.keywords.items():
+        assert old in spec.tf1_params and new in spec.tf2_params
+    assert set(spec.values) <= set(spec.tf1_params)
+    assert set(spec.removed) <= set(spec.tf1_params) - set(spec.tf2_params)
+
+
+def test_compat_v1_alias_keeps_the_alias() -> None:
+    before = "import tensorflow.compat.v1 as tf\nn = tf.count_nonzero(x, keep_dims=True)\n"
+    assert _fix(before) == (
+        "import tensorflow.compat.v1 as tf\nn = tf.math.count_nonzero(x, keepdims=True)\n"
+    )
+
+
+def test_keywords_the_call_already_uses_are_kept() -> None:
+    assert _fix("import tensorflow as tf\ny = tf.squeeze(x, axis=1)\n") == (
+        "import tensorflow as tf\ny = tf.squeeze(x, axis=1)\n"
+    )
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "import tensorflow as tf\ny = tf.reduce_sum(x, axis=1, reduction_indices=1)\n",
+        "import tensorflow as tf\ny = tf.reduce_sum(*args, keep_dims=True)\n",
+        "import tensorflow as tf\nh = tf.nn.dropout(h, 0.5, keep_prob=0.5)\n",
+    ],
+)
+def test_ambiguous_calls_are_manual(source: str) -> None:
+    outcome = fix_module(source, [ArgumentChange], should_apply=lambda a: True)
+    assert outcome.source == source
+    assert [f.applicability for f in outcome.remaining] == [Applicability.MANUAL]
+
+
+def test_value_rewrite_parenthesises() -> None:
+    assert _fix("import tensorflow as tf\nh = tf.nn.dropout(h, 1 - p)\n") == (
+        "import tensorflow as tf\nh = tf.nn.dropout(h, rate=1 - (1 - p))\n"
+    )

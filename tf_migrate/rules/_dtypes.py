@@ -1,0 +1,153 @@
+"""A small, honest dtype analysis: is an expression provably a floating-point value?
+
+"Provably" means: a float literal, a TF constructor whose dtype is float (given explicitly, or its
+default), a cast to a float dtype, `/` (true division gives floats even for integers), `+ - *`
+with a provably floating operand (TensorFlow does not promote: the other operand must be the same
+dtype), or a name whose every assignment in the same function (or module) scope is one of those.
+Anything else (parameters, attributes, subscripts, calls we do not know) is not proven.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import libcst as cst
+
+FLOAT_DTYPES = {"tf.float16", "tf.float32", "tf.float64", "tf.bfloat16", "tf.half", "tf.double"}
+# Functions whose result is floating point whatever their arguments.
+ALWAYS_FLOAT = {
+    "tf.to_float",
+    "tf.to_double",
+    "tf.random_normal",
+    "tf.random.normal",
+    "tf.truncated_normal",
+    "tf.random.truncated_normal",
+    "tf.math.sigmoid",
+    "tf.sigmoid",
+    "tf.nn.softmax",
+}
+# Functions whose result is float32 unless a `dtype=` says otherwise.
+DEFAULT_FLOAT = {"tf.zeros", "tf.ones", "tf.random_uniform", "tf.random.uniform"}
+
+TfName = Callable[[cst.CSTNode], str | None]
+
+
+class ScopeAssignments:
+    """`name = value` statements per function scope, collected while a rule visits the module."""
+
+    def __init__(self) -> None:
+        self._stack: list[dict[str, list[cst.BaseExpression | None]]] = [{}]
+
+    @property
+    def current(self) -> dict[str, list[cst.BaseExpression | None]]:
+        return self._stack[-1]
+
+    def enter_function(self, node: cst.FunctionDef | cst.Lambda) -> None:
+        scope: dict[str, list[cst.BaseExpression | None]] = {}
+        params = node.params
+        every = [*params.posonly_params, *params.params, *params.kwonly_params]
+        for star in (params.star_arg, params.star_kwarg):
+            if isinstance(star, cst.Param):
+                every.append(star)
+        for param in every:
+            scope.setdefault(param.name.value, []).append(None)  # a parameter: unknown dtype
+        self._stack.append(scope)
+
+    def leave_function(self) -> dict[str, list[cst.BaseExpression | None]]:
+        return self._stack.pop()
+
+    def assign(self, node: cst.Assign) -> None:
+        for target in node.targets:
+            if isinstance(target.target, cst.Name):
+                self.current.setdefault(target.target.value, []).append(node.value)
+            else:  # tuple unpacking, attributes: every name bound there is unknown
+                self.rebind(target.target)
+
+    def rebind(self, target: cst.BaseExpression) -> None:
+        """Names bound by anything but `name = value` (augmented assignment, for, with, except,
+        comprehension, walrus, import): their dtype is not proven."""
+        for name in _bound_names(target):
+            self.current.setdefault(name, []).append(None)
+
+    def rebind_global(self, name: str) -> None:
+        """`global x` in a function: the function may assign anything to the module's `x`."""
+        self._stack[0].setdefault(name, []).append(None)
+
+
+def _bound_names(node: cst.BaseExpression) -> list[str]:
+    if isinstance(node, cst.Name):
+        return [node.value]
+    if isinstance(node, cst.Tuple | cst.List):
+        return [n for e in node.elements for n in _bound_names(e.value)]
+    if isinstance(node, cst.StarredElement):
+        return _bound_names(node.value)
+    return []
+
+
+def _dtype_is_float(node: cst.BaseExpression, tf_name: TfName) -> bool:
+    if isinstance(node, cst.SimpleString):
+        return node.evaluated_value in ("float16", "float32", "float64", "bfloat16")
+    return tf_name(node) in FLOAT_DTYPES
+
+
+def _argument(call: cst.Call, keyword: str, position: int) -> cst.BaseExpression | None:
+    for index, arg in enumerate(call.args):
+        if arg.keyword is not None and arg.keyword.value == keyword:
+            return arg.value
+        if arg.keyword is None and not arg.star and index == position:
+            return arg.value
+    return None
+
+
+def _literal_is_float(node: cst.BaseExpression) -> bool:
+    if isinstance(node, cst.Float):
+        return True
+    if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Minus | cst.Plus):
+        return _literal_is_float(node.expression)
+    if isinstance(node, cst.List | cst.Tuple) and node.elements:
+        return all(_literal_is_float(e.value) for e in node.elements)
+    return False
+
+
+def is_float(
+    node: cst.BaseExpression,
+    tf_name: TfName,
+    scope: dict[str, list[cst.BaseExpression | None]],
+    _seen: frozenset[str] = frozenset(),
+) -> bool:
+    """Whether `node` is provably floating point; `scope` holds the assignments of its scope."""
+    if _literal_is_float(node):
+        return True
+    if isinstance(node, cst.BinaryOperation):
+        if isinstance(node.operator, cst.Divide):
+            return True
+        if isinstance(node.operator, cst.Add | cst.Subtract | cst.Multiply):
+            return is_float(node.left, tf_name, scope, _seen) or is_float(
+                node.right, tf_name, scope, _seen
+            )
+        return False
+    if isinstance(node, cst.Name):
+        values = scope.get(node.value)
+        if not values or node.value in _seen or any(v is None for v in values):
+            return False
+        return all(
+            v is not None and is_float(v, tf_name, scope, _seen | {node.value}) for v in values
+        )
+    if not isinstance(node, cst.Call):
+        return False
+    func = tf_name(node.func)
+    if func in ALWAYS_FLOAT:
+        return True
+    if func == "tf.cast":
+        dtype = _argument(node, "dtype", 1)
+        return dtype is not None and _dtype_is_float(dtype, tf_name)
+    if func in ("tf.constant", "tf.convert_to_tensor"):
+        dtype = _argument(node, "dtype", 1)
+        if dtype is not None:
+            return _dtype_is_float(dtype, tf_name)
+        value = _argument(node, "value", 0)
+        return value is not None and _literal_is_float(value)
+    if func in DEFAULT_FLOAT:
+        dtype = _argument(node, "dtype", 1 if func in ("tf.zeros", "tf.ones") else 3)
+        return dtype is None or _dtype_is_float(dtype, tf_name)
+    return False
