@@ -8,6 +8,7 @@ import libcst as cst
 import pytest
 
 from tf_migrate.analysis.tensor_names import ValueKind, kind_of_tf_call
+from tf_migrate.engine.fixer import visit_module
 from tf_migrate.rules.tracking import TracksBindings
 
 
@@ -29,7 +30,8 @@ class _Probe(TracksBindings):
 
 def kinds(source: str) -> list[ValueKind | None]:
     probe = _Probe()
-    cst.MetadataWrapper(cst.parse_module(textwrap.dedent(source))).visit_batched([probe])
+    code = textwrap.dedent(source)
+    visit_module(cst.parse_module(code), code, [probe])
     return probe.kinds
 
 

@@ -9,8 +9,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper, PositionProvider
+from libcst.metadata import CodeRange, MetadataWrapper
 
+from tf_migrate.analysis.qualified_names import NameResolver
+from tf_migrate.engine.positions import PositionIndex
 from tf_migrate.engine.suppression import parse_suppressions
 from tf_migrate.model import Applicability, Finding, Location
 from tf_migrate.rules.base import Report, Rule, RuleOptions
@@ -29,7 +31,7 @@ class FixOutcome:
     rounds: int = 0
 
 
-def _finding(report: Report, position: cst.metadata.CodeRange) -> Finding:
+def _finding(report: Report, position: CodeRange) -> Finding:
     return Finding(
         code=report.rule.code,
         rule_name=report.rule.name,
@@ -45,16 +47,28 @@ def _finding(report: Report, position: cst.metadata.CodeRange) -> Finding:
     )
 
 
-def collect(
-    module: cst.Module, rules: Sequence[type[Rule]], options: RuleOptions
-) -> tuple[MetadataWrapper, list[tuple[Report, Finding]]]:
-    """Run every rule over `module` in a single traversal."""
-    wrapper = MetadataWrapper(module)
-    visitors = [rule(options) for rule in rules]
+def visit_module(
+    module: cst.Module, code: str, visitors: Sequence[Rule]
+) -> tuple[MetadataWrapper, PositionIndex]:
+    """One batched traversal of `module` (parsed from `code`) by rule instances."""
+    # The module was parsed for this round alone, so node identity is already unique.
+    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+    names = NameResolver.for_module(wrapper, code)
+    positions = PositionIndex(wrapper.module)
+    for visitor in visitors:
+        visitor.attach(names, positions)
     wrapper.visit_batched(visitors)
-    positions = wrapper.resolve(PositionProvider)
+    return wrapper, positions
+
+
+def collect(
+    module: cst.Module, code: str, rules: Sequence[type[Rule]], options: RuleOptions
+) -> tuple[MetadataWrapper, list[tuple[Report, Finding]]]:
+    """Run every rule over `module` (whose source is `code`) in a single traversal."""
+    visitors = [rule(options) for rule in rules]
+    wrapper, positions = visit_module(module, code, visitors)
     pairs = [
-        (report, _finding(report, positions[report.node]))
+        (report, _finding(report, positions.range(report.node)))
         for visitor in visitors
         for report in visitor.reports
     ]
@@ -118,13 +132,14 @@ def fix_module(
 ) -> FixOutcome:
     """Detect and fix `source`. `should_apply` says which applicabilities to apply (none: check)."""
     options = options or RuleOptions()
-    module = cst.parse_module(source)
+    code = source
+    module = cst.parse_module(code)
     outcome = FixOutcome(source=source)
     for round_number in range(1, MAX_ROUNDS + 1):
         outcome.rounds = round_number
-        wrapper, pairs = collect(module, rules, options)
+        wrapper, pairs = collect(module, code, rules, options)
         # Re-read each round: fixes that add imports move the comments' line numbers.
-        suppressions = parse_suppressions(module.code)
+        suppressions = parse_suppressions(code)
         live = [
             (report, finding)
             for report, finding in pairs
@@ -143,18 +158,20 @@ def fix_module(
         new_module = _edit_imports(new_module, transformer.applied)
         applied = {id(report) for report in transformer.applied}
         outcome.fixed.extend(finding for report, finding in live if id(report) in applied)
-        if new_module.code == module.code:
+        new_code = new_module.code
+        if new_code == code:
             outcome.remaining = [finding for _, finding in live]
             break
         # Re-parse so positions and qualified names describe the new code exactly.
-        module = cst.parse_module(new_module.code)
+        code = new_code
+        module = cst.parse_module(code)
     else:
-        _, pairs = collect(module, rules, options)
-        suppressions = parse_suppressions(module.code)
+        _, pairs = collect(module, code, rules, options)
+        suppressions = parse_suppressions(code)
         outcome.remaining = [
             finding
             for _, finding in pairs
             if not suppressions.covers(finding.code, finding.location.line)
         ]
-    outcome.source = module.code
+    outcome.source = code
     return outcome

@@ -22,13 +22,11 @@ from functools import cache
 from typing import ClassVar
 
 import libcst as cst
-from libcst.metadata import (
-    PositionProvider,
-    ProviderT,
-    QualifiedName,
-    QualifiedNameProvider,
-)
+from libcst.metadata import CodeRange, ProviderT, QualifiedName
 
+from tf_migrate.analysis.imports import ImportTable
+from tf_migrate.analysis.qualified_names import NameResolver
+from tf_migrate.engine.positions import PositionIndex
 from tf_migrate.model import Applicability
 
 Replacement = cst.CSTNode | cst.RemovalSentinel | cst.FlattenSentinel[cst.CSTNode]
@@ -113,16 +111,22 @@ class Rule(cst.BatchableCSTVisitor):
     fix_title: ClassVar[str | None] = None
     applicability: ClassVar[Applicability] = Applicability.MANUAL
     examples: ClassVar[Sequence[Valid | Invalid]] = ()
-    METADATA_DEPENDENCIES: ClassVar[Collection[ProviderT]] = (
-        QualifiedNameProvider,
-        PositionProvider,
-    )
+    # Qualified names and positions come from the engine (see `attach`), computed once per file
+    # and far cheaper than libcst's providers; a rule lists only other metadata it reads here.
+    METADATA_DEPENDENCIES: ClassVar[Collection[ProviderT]] = ()
 
     def __init__(self, options: RuleOptions | None = None) -> None:
         super().__init__()
         self.options = options or RuleOptions()
         self.reports: list[Report] = []
         self._import_depth = 0
+        self._names = NameResolver(ImportTable())
+        self._positions: PositionIndex | None = None
+
+    def attach(self, names: NameResolver, positions: PositionIndex) -> None:
+        """Give the rule the file's name resolution and positions before it visits the file."""
+        self._names = names
+        self._positions = positions
 
     # Names inside import statements are bindings, not uses: rules must not report them.
     def visit_Import(self, node: cst.Import) -> None:
@@ -173,7 +177,13 @@ class Rule(cst.BatchableCSTVisitor):
         )
 
     def qualified_names(self, node: cst.CSTNode) -> set[QualifiedName]:
-        return set(self.get_metadata(QualifiedNameProvider, node, set()))
+        return self._names.qualified_names(node)
+
+    def position(self, node: cst.CSTNode) -> CodeRange:
+        """Where `node` is (1-based line, 0-based column), as libcst's PositionProvider says."""
+        if self._positions is None:
+            raise RuntimeError(f"{self.code}: positions are only known while visiting a file")
+        return self._positions.range(node)
 
     def tf_name(self, node: cst.CSTNode) -> str | None:
         """The TensorFlow symbol `node` refers to, as `tf.x.y`, whatever the import style.

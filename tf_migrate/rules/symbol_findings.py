@@ -31,13 +31,15 @@ _OWNERS: dict[str, type[SymbolFinding]] = {}
 
 
 class _SharedResolutions:
-    """Every table rule resolves the same chains of the same module: the first to ask caches the
-    answer for the others. Keys are nodes (by identity); a traversal of another module starts
-    afresh."""
+    """Every table rule needs the same resolution of the same chains of names. The first table
+    rule to visit a module leads: it alone resolves each chain (once) and hands every resolved
+    use to all table rules of that traversal through `on_reference`. Keys are nodes (by
+    identity); a traversal of another module starts afresh."""
 
     def __init__(self) -> None:
         self.module: cst.Module | None = None
         self.names: dict[cst.CSTNode, str | None] = {}
+        self.rules: list[SymbolFinding] = []
 
 
 _SHARED = _SharedResolutions()
@@ -108,27 +110,33 @@ class SymbolFinding(Rule):
         self._aliases: dict[str, str] = {}
         self._guarded: set[cst.CSTNode] = set()
         self._guard_depth = 0
+        self._leads = False
 
     # -- the outermost chain of names is the use --------------------------------------------
 
     def visit_Module(self, node: cst.Module) -> None:
         super().visit_Module(node)
         if _SHARED.module is not node:
-            _SHARED.module, _SHARED.names = node, {}
+            _SHARED.module, _SHARED.names, _SHARED.rules = node, {}, []
+        _SHARED.rules.append(self)
+        self._leads = _SHARED.rules[0] is self
 
     def visit_Attribute(self, node: cst.Attribute) -> None:
+        if not self._leads:
+            return
         self._inner.update((node.value, node.attr))
         if node not in self._inner:
             self._visit_reference(node)
 
     def visit_Name(self, node: cst.Name) -> None:
-        if node not in self._inner:
+        if self._leads and node not in self._inner:
             self._visit_reference(node)
 
     def _visit_reference(self, node: cst.Attribute | cst.Name) -> None:
         name = self.resolve_symbol(node)
         if name is not None and not self._guard_depth:
-            self.on_reference(node, name)
+            for rule in _SHARED.rules:
+                rule.on_reference(node, name)
 
     def resolve_symbol(self, node: cst.BaseExpression) -> str | None:
         """The TF name a chain of names spells, through imports or a module alias."""
@@ -161,6 +169,8 @@ class SymbolFinding(Rule):
     # keyword argument spelled `slim` is not taken for the alias ------------------------------
 
     def visit_Assign(self, node: cst.Assign) -> None:
+        if not self._leads:
+            return
         for target in node.targets:
             if isinstance(target.target, cst.Name):
                 self._inner.add(target.target)
@@ -178,25 +188,37 @@ class SymbolFinding(Rule):
     # -- code guarded by `try: ... except ImportError` ------------------------------------------
 
     def visit_Try(self, node: cst.Try) -> None:
+        if not self._leads:
+            return
         if any(_catches_absence(handler) for handler in node.handlers):
             self._guarded.add(node.body)
 
     def visit_TryStar(self, node: cst.TryStar) -> None:
+        if not self._leads:
+            return
         if any(_catches_absence(handler) for handler in node.handlers):
             self._guarded.add(node.body)
 
     def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
+        if not self._leads:
+            return
         if node in self._guarded:
             self._guard_depth += 1
 
     def leave_IndentedBlock(self, original_node: cst.IndentedBlock) -> None:
+        if not self._leads:
+            return
         if original_node in self._guarded:
             self._guard_depth -= 1
 
     def visit_SimpleStatementSuite(self, node: cst.SimpleStatementSuite) -> None:
+        if not self._leads:
+            return
         if node in self._guarded:
             self._guard_depth += 1
 
     def leave_SimpleStatementSuite(self, original_node: cst.SimpleStatementSuite) -> None:
+        if not self._leads:
+            return
         if original_node in self._guarded:
             self._guard_depth -= 1

@@ -1,0 +1,134 @@
+"""Which local names are bound to TensorFlow by imports, read with the stdlib's C parser.
+
+libcst's QualifiedNameProvider answers the same question through a full scope analysis, which
+costs more than every rule together. Most files bind `tf` once and never reuse the name, and
+for them the import table alone gives exactly the same answer. `exact` says whether that holds;
+when it does not (a TF name rebound, used as a parameter, attribute or keyword name, a module
+aliased by assignment, a star import, syntax newer than this Python), the engine falls back
+on the full scope analysis.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+TF_ROOT = "tensorflow"
+
+
+@dataclass(frozen=True)
+class ImportTable:
+    aliases: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    exact: bool = True
+
+    @classmethod
+    def from_source(cls, source: str) -> ImportTable:
+        try:
+            tree = ast.parse(source)
+        except (SyntaxError, ValueError):
+            return cls(exact=False)
+        return _TableBuilder().build(tree)
+
+
+def _is_tf(module: str) -> bool:
+    return module == TF_ROOT or module.startswith(TF_ROOT + ".")
+
+
+class _TableBuilder(ast.NodeVisitor):
+    def __init__(self) -> None:
+        self.aliases: defaultdict[str, set[str]] = defaultdict(set)
+        # Names the file uses in a role other than "bound by a TF import" (rebinding, parameter,
+        # attribute or keyword name, non-TF import): any overlap with `aliases` is ambiguous.
+        self.other_roles: set[str] = set()
+        # `layers = tf.layers`: a TF namespace reached through an ordinary variable.
+        self.assigned_chains: list[ast.expr] = []
+        self.star_import = False
+
+    def build(self, tree: ast.AST) -> ImportTable:
+        self.visit(tree)
+        aliases = {name: frozenset(values) for name, values in self.aliases.items()}
+        exact = (
+            not self.star_import
+            and not (self.other_roles & aliases.keys())
+            and not any(_chain_root(chain) in aliases for chain in self.assigned_chains)
+        )
+        return ImportTable(aliases, exact)
+
+    def visit_Import(self, node: ast.Import) -> None:
+        for alias in node.names:
+            bound = alias.asname or alias.name.split(".")[0]
+            target = alias.name if alias.asname else alias.name.split(".")[0]
+            if _is_tf(alias.name):
+                self.aliases[bound].add(target)
+            else:
+                self.other_roles.add(bound)
+
+    def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
+        module = node.module or ""
+        for alias in node.names:
+            if alias.name == "*":
+                self.star_import = self.star_import or _is_tf(module)
+                continue
+            bound = alias.asname or alias.name
+            if node.level == 0 and _is_tf(module):
+                self.aliases[bound].add(f"{module}.{alias.name}")
+            else:
+                self.other_roles.add(bound)
+
+    def visit_Name(self, node: ast.Name) -> None:
+        if not isinstance(node.ctx, ast.Load):
+            self.other_roles.add(node.id)
+
+    def visit_Attribute(self, node: ast.Attribute) -> None:
+        self.other_roles.add(node.attr)
+        self.generic_visit(node)
+
+    def visit_keyword(self, node: ast.keyword) -> None:
+        if node.arg:
+            self.other_roles.add(node.arg)
+        self.generic_visit(node)
+
+    def visit_arg(self, node: ast.arg) -> None:
+        self.other_roles.add(node.arg)
+        self.generic_visit(node)
+
+    def _definition(self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) -> None:
+        self.other_roles.add(node.name)
+        self.generic_visit(node)
+
+    visit_FunctionDef = _definition
+    visit_AsyncFunctionDef = _definition
+    visit_ClassDef = _definition
+
+    def visit_ExceptHandler(self, node: ast.ExceptHandler) -> None:
+        if node.name:
+            self.other_roles.add(node.name)
+        self.generic_visit(node)
+
+    def visit_Global(self, node: ast.Global) -> None:
+        self.other_roles.update(node.names)
+
+    def visit_Nonlocal(self, node: ast.Nonlocal) -> None:
+        self.other_roles.update(node.names)
+
+    def visit_MatchAs(self, node: ast.MatchAs) -> None:
+        if node.name:
+            self.other_roles.add(node.name)
+        self.generic_visit(node)
+
+    def visit_MatchStar(self, node: ast.MatchStar) -> None:
+        if node.name:
+            self.other_roles.add(node.name)
+
+    def visit_Assign(self, node: ast.Assign) -> None:
+        if isinstance(node.value, ast.Attribute | ast.Name):
+            self.assigned_chains.append(node.value)
+        self.generic_visit(node)
+
+
+def _chain_root(node: ast.expr) -> str | None:
+    while isinstance(node, ast.Attribute):
+        node = node.value
+    return node.id if isinstance(node, ast.Name) else None

@@ -1,0 +1,62 @@
+"""Qualified names of Name and Attribute nodes: the import table's answer where it is exact,
+libcst's scope analysis where it is not (see imports.py for when that is)."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+
+import libcst as cst
+from libcst.metadata import (
+    MetadataWrapper,
+    QualifiedName,
+    QualifiedNameProvider,
+    QualifiedNameSource,
+)
+
+from tf_migrate.analysis.imports import ImportTable
+
+
+class NameResolver:
+    def __init__(
+        self,
+        table: ImportTable,
+        scope_names: Mapping[cst.CSTNode, Collection[QualifiedName]] | None = None,
+    ) -> None:
+        self.table = table
+        self._scope_names = scope_names
+        self._memo: dict[cst.CSTNode, frozenset[str]] = {}
+
+    @classmethod
+    def for_module(cls, wrapper: MetadataWrapper, source: str) -> NameResolver:
+        table = ImportTable.from_source(source)
+        if table.exact:
+            return cls(table)
+        return cls(table, wrapper.resolve(QualifiedNameProvider))
+
+    @property
+    def uses_scope_analysis(self) -> bool:
+        return self._scope_names is not None
+
+    def qualified_names(self, node: cst.CSTNode) -> set[QualifiedName]:
+        if self._scope_names is not None:
+            value = self._scope_names.get(node, ())
+            # libcst stores some metadata as LazyValue callables, evaluated on first read.
+            return set(value() if callable(value) else value)
+        return {QualifiedName(name, QualifiedNameSource.IMPORT) for name in self._names(node)}
+
+    def _names(self, node: cst.CSTNode) -> frozenset[str]:
+        known = self._memo.get(node)
+        if known is not None:
+            return known
+        if isinstance(node, cst.Name):
+            names = self.table.aliases.get(node.value, frozenset())
+        elif isinstance(node, cst.Attribute):
+            names = frozenset(f"{base}.{node.attr.value}" for base in self._names(node.value))
+        elif isinstance(node, cst.Call | cst.Subscript):
+            # As libcst does: `tf.train.AdamOptimizer(0.1).minimize` is named
+            # "tensorflow.train.AdamOptimizer.minimize", `tf.x[0].y` "tensorflow.x.y".
+            names = self._names(node.func if isinstance(node, cst.Call) else node.value)
+        else:
+            names = frozenset()
+        self._memo[node] = names
+        return names
