@@ -1,0 +1,163 @@
+"""TFM150 session-program rewrite: before/after tables, refusals and applicability."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from tf_migrate.engine.fixer import fix_module
+from tf_migrate.model import Applicability
+from tf_migrate.rules.graph_rewrite import SessionProgram
+
+
+def migrate(code: str) -> tuple[str, list[tuple[str, Applicability]]]:
+    outcome = fix_module(textwrap.dedent(code), [SessionProgram], should_apply=lambda a: True)
+    findings = [(f.message, f.applicability) for f in outcome.fixed + outcome.remaining]
+    return outcome.source, findings
+
+
+REWRITES = {
+    "shared-function-is-a-tf-function": (
+        """\
+        import tensorflow as tf
+        x = tf.placeholder(tf.float32, [None])
+        y = tf.reduce_sum(x * 2.0)
+        with tf.Session() as sess:
+            a = sess.run(y, {x: [1.0, 2.0]})
+            b = sess.run(y, {x: [3.0]})
+        """,
+        """\
+        import tensorflow as tf
+
+
+        @tf.function(input_signature=[tf.TensorSpec([None], tf.float32)])
+        def compute_y(x):
+            y = tf.reduce_sum(x * 2.0)
+            return y
+
+
+        a = compute_y([1.0, 2.0]).numpy()
+        b = compute_y([3.0]).numpy()
+        """,
+    ),
+    "default-argument-and-named-feed": (
+        """\
+        import tensorflow as tf
+        x = tf.placeholder(tf.float32)
+        t = tf.placeholder_with_default(2.0, shape=[])
+        y = x / t
+        feed = {x: 6.0}
+        sess = tf.Session()
+        a = sess.run(y, feed_dict=feed)
+        b = sess.run(y, feed_dict={x: 6.0, t: 3.0})
+        sess.close()
+        """,
+        """\
+        import tensorflow as tf
+        feed = {"x": 6.0}
+
+
+        @tf.function(input_signature=[
+            tf.TensorSpec(None, tf.float32),
+            tf.TensorSpec([], tf.float32),
+        ])
+        def compute_y(x, t=2.0):
+            y = x / t
+            return y
+
+
+        a = compute_y(**feed).numpy()
+        b = compute_y(6.0, t=3.0).numpy()
+        """,
+    ),
+    "interactive-session-eval": (
+        """\
+        import tensorflow as tf
+        sess = tf.InteractiveSession()
+        v = tf.Variable([1.0, 2.0])
+        tf.global_variables_initializer().run()
+        doubled = v * 2
+        print(doubled.eval())
+        """,
+        """\
+        import tensorflow as tf
+        v = tf.Variable([1.0, 2.0])
+
+
+        def compute_doubled():
+            doubled = v * 2
+            return doubled
+
+
+        print(compute_doubled().numpy())
+        """,
+    ),
+    "constants-stay-eager-in-a-graph-block": (
+        """\
+        import tensorflow as tf
+        with tf.Graph().as_default():
+            a = tf.constant([1.0, 2.0])
+            b = tf.reduce_mean(a)
+            with tf.Session() as sess:
+                pair = sess.run((a, b))
+        """,
+        """\
+        import tensorflow as tf
+        a = tf.constant([1.0, 2.0])
+        b = tf.reduce_mean(a)
+        pair = (a.numpy(), b.numpy())
+        """,
+    ),
+}
+
+
+@pytest.mark.parametrize(("before", "after"), REWRITES.values(), ids=REWRITES.keys())
+def test_rewrite(before: str, after: str) -> None:
+    source, findings = migrate(before)
+    assert source == textwrap.dedent(after)
+    assert findings == [(SessionProgram.message, Applicability.SAFE)]
+    compile(source, "<after>", "exec")
+    assert migrate(source) == (source, [])
+
+
+def test_random_ops_make_the_rewrite_unsafe() -> None:
+    source, findings = migrate(
+        """\
+        import tensorflow as tf
+        noise = tf.random_normal([2])
+        with tf.Session() as sess:
+            draw = sess.run(noise)
+        """
+    )
+    ((message, applicability),) = findings
+    assert applicability is Applicability.UNSAFE
+    assert "draws random numbers" in message
+    assert "def compute_noise():" in source
+
+
+def test_refusal_says_why_and_changes_nothing() -> None:
+    code = """\
+        import tensorflow as tf
+        x = tf.placeholder(tf.float32)
+        y = x * 2
+        def run(session, value):
+            return session.run(y, {x: value})
+        with tf.Session() as sess:
+            out = run(sess, 1.0)
+        """
+    source, findings = migrate(code)
+    assert source == textwrap.dedent(code)
+    ((message, applicability),) = findings
+    assert applicability is Applicability.MANUAL
+    assert "the session `sess` is used as a value (line 7)" in message
+
+
+def test_tf2_code_is_left_alone() -> None:
+    code = "import tensorflow as tf\nx = tf.constant(1.0)\nprint(x.numpy())\n"
+    assert migrate(code) == (code, [])
+
+
+def test_graph_only_module_without_run_sites_is_left_alone() -> None:
+    code = "import tensorflow as tf\nx = tf.placeholder(tf.float32)\ny = x * 2\n"
+    assert migrate(code) == (code, [])

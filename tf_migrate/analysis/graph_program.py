@@ -1,0 +1,380 @@
+"""Graph program analysis of a module-level TF1 script.
+
+Reads the module top to bottom (Session and `tf.Graph().as_default()` blocks dedented into it) and
+classifies each statement: placeholders, variables, initializers, graph statements (eager: pure
+values of constants; deferred: they read placeholders or variables, update variables or draw
+random numbers), session statements, and plain Python that may hold run sites
+(`sess.run(...)`, `t.eval(...)`, `init.run()`). Anything the analysis does not follow is a
+*blocker*: a node and a sentence saying what stopped the rewrite. Slices are computed by
+analysis/slicing.py.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import libcst as cst
+
+from tf_migrate.analysis import tf_symbols as sym
+from tf_migrate.analysis.callables import foreign_calls, imported_modules
+from tf_migrate.analysis.evidence import mentions_tf1_graph
+from tf_migrate.analysis.expressions import ExpressionFacts, examine
+from tf_migrate.analysis.names import (
+    bindings,
+    function_globals,
+    function_locals,
+    mutated_globals,
+    read_names,
+    target_names,
+)
+from tf_migrate.analysis.program_model import (
+    Context,
+    GraphProgram,
+    GraphStatement,
+    Item,
+    Kind,
+    Position,
+)
+from tf_migrate.analysis.run_sites import SiteFinder
+from tf_migrate.analysis.slicing import compute_slices
+from tf_migrate.analysis.syntax import bind_args, flat_targets, literal_dtype, tf_alias
+
+
+def _call_name(ctx: Context, node: cst.BaseExpression) -> str | None:
+    return ctx.tf_name(node.func) if isinstance(node, cst.Call) else None
+
+
+# The analysis stops at this many blockers: the finding names the first ones.
+MAX_BLOCKERS = 3
+
+
+class _Analyzer:
+    def __init__(self, module: cst.Module, ctx: Context) -> None:
+        self.module = module
+        self.ctx = ctx
+        self.items: list[Item] = []
+        self.blockers: list[tuple[cst.CSTNode, str]] = []
+        self.unsafe: list[str] = []
+        self.statements: list[GraphStatement] = []
+        self.graph_names: dict[str, GraphStatement] = {}  # name -> reaching definition now
+        self.helpers: dict[str, cst.FunctionDef] = {}
+        self.graph_blocks = 0
+        self.modules = imported_modules(module)
+        self.sessions = SiteFinder(ctx, self)
+
+    def block(self, node: cst.CSTNode, message: str) -> None:
+        line = self.ctx.start(node)[0]
+        self.blockers.append((node, f"{message} (line {line})"))
+
+    # -- flattening ------------------------------------------------------------------------
+    def flatten(self, body: Sequence[cst.BaseStatement]) -> None:
+        for stmt in body:
+            if isinstance(stmt, cst.With) and self._flattened_with(stmt):
+                continue
+            graph = self._graph_alias(stmt)
+            if graph is not None:
+                self.sessions.graph_aliases.add(graph)
+                self._add_item(stmt, drop=True)
+                continue
+            self._add_item(stmt)
+
+    def _graph_alias(self, stmt: cst.BaseStatement) -> str | None:
+        """`graph = tf.Graph()`: the one graph, under a name (dropped with its `as_default()`)."""
+        if not isinstance(stmt, cst.SimpleStatementLine) or len(stmt.body) != 1:
+            return None
+        small = stmt.body[0]
+        if not isinstance(small, cst.Assign) or len(small.targets) != 1:
+            return None
+        target = small.targets[0].target
+        call = small.value
+        if isinstance(target, cst.Name) and _call_name(self.ctx, call) == "tf.Graph" and (
+            isinstance(call, cst.Call) and not call.args
+        ):
+            return target.value
+        return None
+
+    def _add_item(self, stmt: cst.BaseStatement, drop: bool = False) -> Item:
+        item = Item(stmt, self.ctx.start(stmt), self.ctx.end(stmt), drop=drop)
+        self.items.append(item)
+        return item
+
+    def _flattened_with(self, stmt: cst.With) -> bool:
+        if len(stmt.items) != 1 or not isinstance(stmt.body, cst.IndentedBlock):
+            return False
+        with_item = stmt.items[0].item
+        if isinstance(with_item, cst.Call) and isinstance(with_item.func, cst.Attribute):
+            graph = with_item.func.value
+            named = isinstance(graph, cst.Name) and graph.value in self.sessions.graph_aliases
+            if with_item.func.attr.value == "as_default" and (
+                named or _call_name(self.ctx, graph) == "tf.Graph"
+            ):
+                asname = stmt.items[0].asname
+                if asname is not None and isinstance(asname.name, cst.Name):
+                    self.sessions.graph_aliases.add(asname.name.value)
+                self.graph_blocks += 1
+                if self.graph_blocks > 1:
+                    self.block(stmt, "the script builds two graphs")
+                self._add_item(stmt, drop=True)
+                self.flatten(stmt.body.body)
+                return True
+        if _call_name(self.ctx, with_item) not in sym.SESSIONS:
+            return False
+        assert isinstance(with_item, cst.Call)
+        asname = stmt.items[0].asname
+        name = asname.name.value if asname and isinstance(asname.name, cst.Name) else None
+        self.sessions.open(stmt, with_item, name, default=True)
+        self._add_item(stmt, drop=True)
+        self.flatten(stmt.body.body)
+        return True
+
+    # -- statements ------------------------------------------------------------------------
+    def run(self) -> None:
+        self.flatten(self.module.body)
+        for index, item in enumerate(self.items):
+            if len(self.blockers) >= MAX_BLOCKERS:
+                return
+            if item.drop:
+                continue
+            stmt = item.node
+            if isinstance(stmt, cst.FunctionDef):
+                self.helpers[stmt.name.value] = stmt
+                if self.sessions.opens_session(stmt):
+                    self.block(stmt, f"a session runs inside function `{stmt.name.value}` (only "
+                                     "module-level scripts are rewritten yet)")
+            elif isinstance(stmt, cst.ClassDef):
+                self._class(stmt)
+            elif isinstance(stmt, cst.SimpleStatementLine):
+                self._simple_line(stmt, item, index)
+            else:
+                self.sessions.check_python(stmt, index)
+                self._unbind(stmt)
+
+    def _class(self, stmt: cst.ClassDef) -> None:
+        facts = examine(self.ctx, stmt, set(self.graph_names), self.helpers)
+        if facts.tf_calls or read_names(stmt) & set(self.graph_names):
+            self.block(stmt, f"class `{stmt.name.value}` builds graph ops (classes are not "
+                             "rewritten yet)")
+
+    def _unbind(self, stmt: cst.CSTNode) -> None:
+        """A Python statement that rebinds a graph name makes it a Python value again."""
+        for name, _ in bindings([stmt]):
+            self.graph_names.pop(name, None)
+
+    def _simple_line(self, stmt: cst.SimpleStatementLine, item: Item, index: int) -> None:
+        for small in stmt.body:
+            role = self.sessions.session_statement(small, stmt, index)
+            if role is not None:
+                if len(stmt.body) > 1:
+                    self.block(stmt, "a session statement shares its line with others")
+                item.drop = True
+                item.obsolete_comments = role == "initializer"
+                return
+            if isinstance(small, cst.Expr) and _call_name(self.ctx, small.value) in (
+                sym.DROPPED_CALLS
+            ):
+                if self.statements or len(stmt.body) > 1:
+                    self.block(stmt, "the default graph is reset after ops were built")
+                item.drop = item.obsolete_comments = True
+                return
+        graph = [s for s in stmt.body if isinstance(s, cst.Assign) and self._is_graph(s)]
+        if not graph:
+            self.sessions.check_python(stmt, index)
+            self._unbind(stmt)
+            return
+        if len(stmt.body) > 1:
+            self.block(stmt, "a graph statement shares its line with other statements")
+            return
+        assign = graph[0]
+        if len(assign.targets) != 1:
+            self.block(stmt, "chained assignment of a graph value")
+            return
+        names = target_names(assign.targets[0].target)
+        if not names or len(names) != len(flat_targets(assign.targets[0].target)):
+            self.block(stmt, "a graph value is assigned to something other than names")
+            return
+        self._graph_statement(stmt, assign, tuple(names), item)
+
+    def _is_graph(self, assign: cst.Assign) -> bool:
+        if self.sessions.has_run_site(assign.value) or read_names(assign) & self.sessions.names:
+            return False
+        if self.sessions.feed_binding(assign, set(self.graph_names)):
+            return False
+        facts = examine(self.ctx, assign.value, set(self.graph_names), self.helpers)
+        return bool(facts.tf_calls or facts.graph_reads or facts.graph_helpers)
+
+    def _graph_statement(
+        self, line: cst.SimpleStatementLine, assign: cst.Assign, names: tuple[str, ...],
+        item: Item,
+    ) -> None:
+        value = assign.value
+        name = _call_name(self.ctx, value)
+        statement = GraphStatement(line, assign, names, Kind.EAGER, item.position)
+        item.drop = True
+        if name in sym.PLACEHOLDERS and isinstance(value, cst.Call):
+            self._placeholder(statement, value, name)
+        elif name == sym.VARIABLE and isinstance(value, cst.Call):
+            self._variable(statement, value)
+            item.drop = False
+        elif self.sessions.is_initializer(value, self.graph_names):
+            statement.kind = Kind.INITIALIZER
+            item.obsolete_comments = True
+        else:
+            self._computation(statement, value)
+        for target in names:
+            self.graph_names[target] = statement
+        self.statements.append(statement)
+        if statement.kind is Kind.EAGER:
+            item.drop = False
+
+    def _placeholder(self, statement: GraphStatement, call: cst.Call, name: str) -> None:
+        statement.kind = Kind.PLACEHOLDER
+        if len(statement.targets) != 1:
+            self.block(statement.line, "a placeholder is unpacked")
+        params = ("dtype", "shape", "name") if name == "tf.placeholder" else (
+            "input", "shape", "name")
+        bound = bind_args(call, params)
+        if bound is None:
+            self.block(statement.line, f"cannot read the arguments of `{name}`")
+            return
+        statement.shape = bound.get("shape")
+        if name == "tf.placeholder":
+            statement.dtype = bound.get("dtype")
+            if statement.dtype is None:
+                self.block(statement.line, "placeholder without a dtype")
+            return
+        statement.default = bound.get("input")
+        statement.dtype = literal_dtype(statement.default)
+        if statement.dtype is None:
+            self.block(statement.line, "`placeholder_with_default` whose default is not a plain "
+                                       "number, bool or list of them")
+
+    def _variable(self, statement: GraphStatement, call: cst.Call) -> None:
+        statement.kind = Kind.VARIABLE
+        keywords = {arg.keyword.value for arg in call.args if arg.keyword is not None}
+        positional = [arg for arg in call.args if arg.keyword is None]
+        allowed = {"initial_value", "trainable", "name", "dtype", "validate_shape"}
+        if len(positional) > 2 or keywords - allowed or any(a.star for a in call.args):
+            self.block(statement.line, "`tf.Variable` with TF1-only arguments")
+        if len(statement.targets) != 1:
+            self.block(statement.line, "a variable is unpacked")
+        facts = examine(self.ctx, call, set(self.graph_names), self.helpers)
+        self._report_facts(statement.line, facts)
+        for dep in facts.graph_reads:
+            if self.graph_names[dep].kind is not Kind.EAGER:
+                self.block(statement.line, f"the initial value of `{statement.targets[0]}` "
+                                           f"reads `{dep}`, which is computed per run")
+        random = facts.random
+        for name in sorted(facts.called_helpers):
+            helper = self.helpers[name]
+            inner = examine(self.ctx, helper, set(), self.helpers)
+            self._report_facts(statement.line, inner, f" in `{name}`")
+            random = random or inner.random
+            if inner.updates or inner.creates:
+                self.block(statement.line, f"`{name}` creates or updates variables")
+            for dep in function_globals(helper) & set(self.graph_names):
+                if self.graph_names[dep].kind is not Kind.EAGER:
+                    self.block(statement.line, f"the initial value of `{statement.targets[0]}` "
+                                               f"reads `{dep}` through `{name}`")
+        if random:
+            self.unsafe.append(f"`{statement.targets[0]}` starts from random values: TF1 and "
+                               "TF2 draw different numbers")
+        statement.deps = [self.graph_names[d] for d in sorted(facts.graph_reads)]
+        statement.reads = read_names(call)
+
+    def _computation(self, statement: GraphStatement, value: cst.BaseExpression) -> None:
+        facts = examine(self.ctx, value, set(self.graph_names), self.helpers)
+        self._report_facts(statement.line, facts)
+        statement.deps = [self.graph_names[d] for d in sorted(facts.graph_reads)]
+        statement.reads = read_names(value)
+        statement.random = facts.random
+        statement.updates = facts.updates
+        statement.helpers = facts.called_helpers
+        for variable in facts.updates:
+            known = self.graph_names.get(variable)
+            if known is None or known.kind is not Kind.VARIABLE:
+                self.block(statement.line, f"`{variable}` is assigned to but is not a "
+                                           "`tf.Variable` of this script")
+        moving = any(d.kind is not Kind.EAGER for d in statement.deps)
+        if facts.random or facts.updates or moving:
+            statement.kind = Kind.DEFERRED
+        name = _call_name(self.ctx, value)
+        statement.structure = isinstance(value, cst.List | cst.Tuple | cst.Dict) or (
+            len(statement.targets) == 1 and name in sym.STRUCTURE_FUNCTIONS
+        )
+        for helper in facts.graph_helpers:
+            self._check_helper(statement, helper)
+        if statement.kind is Kind.DEFERRED:
+            self._check_moved(statement, value)
+
+    def _check_moved(self, statement: GraphStatement, value: cst.BaseExpression) -> None:
+        """A deferred statement runs on every call: what it calls must not build state."""
+        for node, message in foreign_calls(self.ctx, value, self.helpers, self.modules):
+            self.block(node, message)
+        for name in sorted(statement.helpers):
+            helper = self.helpers[name]
+            local = function_locals(helper) | {p.name.value for p in helper.params.params}
+            for node, message in foreign_calls(self.ctx, helper.body, self.helpers,
+                                               self.modules, local):
+                self.block(node, f"{message} (in `{name}`)")
+            for changed in sorted(mutated_globals(helper)):
+                self.block(statement.line, f"`{name}` changes the global `{changed}`, which "
+                                           "would then happen on every run")
+
+    def _check_helper(self, statement: GraphStatement, name: str) -> None:
+        helper = self.helpers[name]
+        facts = examine(self.ctx, helper, set(), self.helpers)
+        self._report_facts(statement.line, facts, f" in `{name}`")
+        if facts.updates or facts.creates:
+            self.block(statement.line, f"`{name}` creates or updates variables (graph-building "
+                                       "functions are not rewritten yet)")
+        if facts.random:
+            statement.random = True
+            statement.kind = Kind.DEFERRED
+        for dep in function_globals(helper) & set(self.graph_names):
+            kind = self.graph_names[dep].kind
+            if kind in (Kind.PLACEHOLDER, Kind.DEFERRED):
+                self.block(statement.line, f"`{name}` reads `{dep}`, which becomes part of a "
+                                           "function")
+            elif kind is Kind.VARIABLE:
+                statement.kind = Kind.DEFERRED
+            statement.deps.append(self.graph_names[dep])
+
+    def _report_facts(self, node: cst.CSTNode, facts: ExpressionFacts, where: str = "") -> None:
+        for call, name in facts.unsupported:
+            self.block(call, f"`{name}`{where} is not handled by the session rewrite")
+        for problem, message in facts.problems:
+            self.block(problem, message + where)
+
+
+def analyze(module: cst.Module, ctx: Context) -> GraphProgram:
+    if not mentions_tf1_graph(module, ctx):
+        return GraphProgram([], [], [], [], {}, {}, None, [], [], {}, tf1_program=False)
+    analyzer = _Analyzer(module, ctx)
+    analyzer.run()
+    analyzer.sessions.finish()
+    binding_positions: dict[str, list[Position]] = {}
+    for name, node in bindings(item.node for item in analyzer.items if not _is_with(item)):
+        binding_positions.setdefault(name, []).append(ctx.start(node))
+    program = GraphProgram(
+        items=analyzer.items,
+        statements=analyzer.statements,
+        sites=analyzer.sessions.sites,
+        slices=[],
+        feeds=analyzer.sessions.feeds,
+        helpers=analyzer.helpers,
+        tf_alias=tf_alias(module),
+        blockers=analyzer.blockers,
+        unsafe=analyzer.unsafe,
+        bindings=binding_positions,
+        modules=analyzer.modules,
+    )
+    if program.tf_alias is None and program.sites:
+        analyzer.blockers.append((module, "no `import tensorflow` (as tf) to spell TF2 calls with"))
+    if not analyzer.blockers:
+        compute_slices(program, ctx)
+    del program.blockers[MAX_BLOCKERS:]
+    return program
+
+
+def _is_with(item: Item) -> bool:
+    return item.drop and isinstance(item.node, cst.With)

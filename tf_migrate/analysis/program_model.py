@@ -1,0 +1,119 @@
+"""The facts the graph-program analysis derives, shared by the analysis and the rewrite."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Protocol
+
+import libcst as cst
+
+Position = tuple[int, int]  # (line, column) of a node's start; orders statements in the module
+
+
+class Context(Protocol):
+    """How the analysis sees the syntax tree: TF symbol names and source positions."""
+
+    def tf_name(self, node: cst.CSTNode) -> str | None: ...
+
+    def start(self, node: cst.CSTNode) -> Position: ...
+
+    def end(self, node: cst.CSTNode) -> Position: ...
+
+
+class Kind(enum.Enum):
+    PLACEHOLDER = "placeholder"  # becomes a function parameter
+    VARIABLE = "variable"  # created once, where it is
+    INITIALIZER = "initializer"  # removed with its runs
+    EAGER = "eager"  # a pure value of constants: computed once, where it is
+    DEFERRED = "deferred"  # reads placeholders or variables, updates or draws: runs per call
+
+
+@dataclass(eq=False)
+class GraphStatement:
+    """One module-level `name = <graph expression>` statement."""
+
+    line: cst.SimpleStatementLine
+    node: cst.Assign
+    targets: tuple[str, ...]
+    kind: Kind
+    position: Position
+    deps: list[GraphStatement] = field(default_factory=list)
+    reads: set[str] = field(default_factory=set)  # names read, graph or not
+    random: bool = False
+    updates: set[str] = field(default_factory=set)  # variables the statement assigns to
+    structure: bool = False  # holds a list/tuple/dict of tensors rather than one tensor
+    dtype: cst.BaseExpression | None = None  # placeholders: dtype, shape, default
+    shape: cst.BaseExpression | None = None
+    default: cst.BaseExpression | None = None
+    helpers: set[str] = field(default_factory=set)  # module functions it calls
+
+
+@dataclass(eq=False)
+class FeedBinding:
+    """`feed = {x: ..., y: ...}`: a name bound to a dict literal keyed by placeholders."""
+
+    name: str
+    dicts: list[cst.Dict]
+    keys: tuple[str, ...]
+
+
+@dataclass(eq=False)
+class RunSite:
+    call: cst.Call
+    fetch: cst.BaseExpression
+    feeds: list[tuple[str, cst.BaseExpression]]  # literal feed_dict: (placeholder, value)
+    feed_name: str | None  # feed_dict given as a name bound to a literal (FeedBinding)
+    position: Position
+    item: int  # index of the flattened top-level statement holding it
+    repeated: bool  # inside a loop, comprehension or lambda
+    discarded: bool  # the call is a whole expression statement: its result is unused
+    initializer: bool = False
+
+
+@dataclass(eq=False)
+class Slice:
+    """What one run site computes: the deferred statements its fetches need, in program order."""
+
+    site: RunSite
+    statements: list[GraphStatement]
+    placeholders: list[GraphStatement]
+    variables: set[str]
+    random: bool
+    structure: bool | None  # None: cannot tell whether the fetch is one tensor
+    roots: list[GraphStatement] = field(default_factory=list)  # what the fetch names refer to
+
+
+@dataclass(eq=False)
+class Item:
+    """A flattened top-level statement: Session and Graph `with` bodies are dedented into it."""
+
+    node: cst.BaseStatement
+    position: Position
+    end: Position
+    drop: bool = False
+    obsolete_comments: bool = False  # comments about what was removed (initializers) go too
+
+
+@dataclass
+class GraphProgram:
+    items: list[Item]
+    statements: list[GraphStatement]
+    sites: list[RunSite]
+    slices: list[Slice]
+    feeds: dict[str, FeedBinding]
+    helpers: dict[str, cst.FunctionDef]
+    tf_alias: str | None
+    blockers: list[tuple[cst.CSTNode, str]]
+    unsafe: list[str]
+    bindings: dict[str, list[Position]]
+    modules: set[str] = field(default_factory=set)  # imported modules safe to call per run
+    tf1_program: bool = True  # the module names tf.Session or tf.placeholder somewhere
+
+    @property
+    def rewritable(self) -> bool:
+        return not self.blockers and bool(self.sites or self.statements)
+
+
+Resolver = Callable[[cst.CSTNode], str | None]

@@ -1,0 +1,71 @@
+"""Small syntax helpers of the graph-program analysis."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+
+def tf_alias(module: cst.Module) -> str | None:
+    for stmt in module.body:
+        if not isinstance(stmt, cst.SimpleStatementLine):
+            continue
+        for small in stmt.body:
+            if isinstance(small, cst.Import):
+                for alias in small.names:
+                    if isinstance(alias.name, cst.Name) and alias.name.value == "tensorflow":
+                        asname = alias.asname
+                        if asname is None:
+                            return "tensorflow"
+                        if isinstance(asname.name, cst.Name):
+                            return asname.name.value
+    return None
+
+
+def flat_targets(target: cst.BaseExpression) -> list[cst.BaseExpression]:
+    if isinstance(target, cst.Tuple | cst.List):
+        return [t for element in target.elements for t in flat_targets(element.value)]
+    return [target]
+
+
+def bind_args(call: cst.Call, params: tuple[str, ...]) -> dict[str, cst.BaseExpression] | None:
+    bound: dict[str, cst.BaseExpression] = {}
+    for index, arg in enumerate(call.args):
+        if arg.star:
+            return None
+        if arg.keyword is None:
+            if index >= len(params):
+                return None
+            bound[params[index]] = arg.value
+        elif arg.keyword.value in params:
+            bound[arg.keyword.value] = arg.value
+        else:
+            return None
+    return bound
+
+
+def literal_dtype(node: cst.BaseExpression | None) -> cst.BaseExpression | None:
+    """The dtype TF infers for a Python literal default (float32, int32 or bool)."""
+    kinds: set[str] = set()
+
+    def visit(value: cst.BaseExpression) -> bool:
+        if isinstance(value, cst.UnaryOperation) and isinstance(value.operator, cst.Minus):
+            return visit(value.expression)
+        if isinstance(value, cst.Float):
+            kinds.add("float32")
+        elif isinstance(value, cst.Integer):
+            kinds.add("int32")
+        elif isinstance(value, cst.Name) and value.value in ("True", "False"):
+            kinds.add("bool")
+        elif isinstance(value, cst.List | cst.Tuple):
+            return all(visit(element.value) for element in value.elements)
+        else:
+            return False
+        return True
+
+    if node is None or not visit(node) or not kinds:
+        return None
+    if kinds == {"float32", "int32"}:
+        kinds = {"float32"}
+    if len(kinds) != 1:
+        return None
+    return cst.Attribute(cst.Name("tf"), cst.Name(kinds.pop()))

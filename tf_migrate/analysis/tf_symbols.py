@@ -1,0 +1,88 @@
+"""What the graph-program analysis needs to know about TF1 symbols (as `tf.x.y` names)."""
+
+from __future__ import annotations
+
+SESSIONS = frozenset({"tf.Session", "tf.InteractiveSession"})
+PLACEHOLDERS = frozenset({"tf.placeholder", "tf.placeholder_with_default"})
+VARIABLE = "tf.Variable"
+
+# Ops that initialize variables: their runs disappear, since TF2 variables start initialized.
+# The local-variable ones initialize nothing in the supported subset (no tf.metrics, no
+# `collections=`), so removing their runs keeps the program's behaviour too.
+INITIALIZERS = frozenset(
+    {"tf.global_variables_initializer", "tf.initialize_all_variables", "tf.variables_initializer",
+     "tf.local_variables_initializer", "tf.initialize_local_variables"}
+)
+GROUP = "tf.group"
+
+# tf.assign(v, x) -> v.assign(x), and the methods of the same name on a variable.
+ASSIGN_FUNCTIONS = {"tf.assign": "assign", "tf.assign_add": "assign_add",
+                    "tf.assign_sub": "assign_sub"}
+ASSIGN_METHODS = frozenset(ASSIGN_FUNCTIONS.values())
+ASSIGN_KEYWORDS = frozenset({"use_locking", "name"})
+
+# Statements kept as they are: they act at Python level, not on the graph.
+PYTHON_LEVEL_PREFIXES = (
+    "tf.logging.", "tf.flags.", "tf.app.", "tf.gfile.", "tf.io.gfile.", "tf.examples.",
+)
+KEPT_CALLS = frozenset({"tf.set_random_seed", "tf.random.set_seed"})
+# A fresh program's default graph is already empty: resetting it first does nothing.
+DROPPED_CALLS = frozenset({"tf.reset_default_graph"})
+
+# TF1 constructs whose TF2 form this rewrite does not derive (other rules report them).
+_UNSUPPORTED_PREFIXES = (
+    "tf.train.", "tf.layers.", "tf.contrib.", "tf.summary.", "tf.data.", "tf.estimator.",
+    "tf.keras.", "tf.saved_model.", "tf.nn.rnn_cell.", "tf.compat.", "tf.metrics.", "tf.scatter_",
+    "tf.io.", "tf.queue.", "tf.debugging.", "tf.sparse_placeholder", "tf.distribute.",
+)
+_UNSUPPORTED = frozenset(
+    {"tf.get_variable", "tf.get_local_variable", "tf.variable_scope", "tf.name_scope",
+     "tf.get_collection", "tf.add_to_collection", "tf.control_dependencies", "tf.gradients",
+     "tf.py_func", "tf.Print", "tf.print", "tf.global_variables", "tf.trainable_variables",
+     "tf.local_variables", "tf.Graph", "tf.get_default_graph", "tf.get_default_session",
+     "tf.make_template", "tf.no_op", "tf.group", "tf.tuple", "tf.nn.dynamic_rnn",
+     "tf.nn.static_rnn",
+     "tf.nn.bidirectional_dynamic_rnn", "tf.count_up_to", "tf.tables_initializer",
+     "tf.initialize_variables", "tf.assert_equal", "tf.Assert", "tf.check_numerics",
+     "tf.add_check_numerics_ops", "tf.while_loop", "tf.cond", "tf.case", "tf.map_fn",
+     "tf.scan", "tf.foldl", "tf.foldr", "tf.variable_axis_size_partitioner"}
+)
+_CLASSES_OK = frozenset({"tf.Variable", "tf.TensorShape", "tf.DType"})
+
+_RANDOM_NAMES = frozenset(
+    {"tf.multinomial", "tf.truncated_normal", "tf.nn.dropout", "tf.nn.sampled_softmax_loss",
+     "tf.nn.nce_loss", "tf.nn.fractional_max_pool", "tf.nn.fractional_avg_pool",
+     "tf.image.sample_distorted_bounding_box", "tf.nn.uniform_candidate_sampler",
+     "tf.nn.log_uniform_candidate_sampler", "tf.nn.learned_unigram_candidate_sampler",
+     "tf.nn.fixed_unigram_candidate_sampler", "tf.parameterized_truncated_normal"}
+)
+
+
+def is_random(name: str) -> bool:
+    """Ops that draw random numbers: TF1 and TF2 draw different ones, even with equal seeds."""
+    leaf = name.rsplit(".", 1)[-1]
+    return (
+        name in _RANDOM_NAMES
+        or "random" in leaf
+        or name.startswith("tf.random.")
+        or (leaf.endswith("_initializer") and name not in INITIALIZERS)
+        or name.startswith("tf.initializers.")
+    )
+
+
+def unsupported(name: str) -> bool:
+    leaf = name.rsplit(".", 1)[-1]
+    if name in _UNSUPPORTED or name.startswith(_UNSUPPORTED_PREFIXES):
+        return True
+    return leaf[:1].isupper() and name not in _CLASSES_OK and name not in SESSIONS
+
+
+def python_level(name: str) -> bool:
+    return name.startswith(PYTHON_LEVEL_PREFIXES) or name in KEPT_CALLS
+
+# Functions that return a list or tuple of tensors rather than one tensor.
+STRUCTURE_FUNCTIONS = frozenset(
+    {"tf.split", "tf.unstack", "tf.unpack", "tf.meshgrid", "tf.nn.moments", "tf.nn.top_k",
+     "tf.unique", "tf.shape_n", "tf.nn.weighted_moments", "tf.svd", "tf.linalg.svd", "tf.qr",
+     "tf.linalg.eigh", "tf.self_adjoint_eig", "tf.unique_with_counts", "tf.setdiff1d"}
+)

@@ -1,0 +1,178 @@
+"""TFM150: a module-level TF1 session script, rewritten as TF2 functions as a whole."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from tf_migrate.analysis.graph_program import analyze
+from tf_migrate.analysis.program_model import Position
+from tf_migrate.model import Applicability
+from tf_migrate.rules.base import Invalid, Rule, Valid
+from tf_migrate.rules.graph_rewrite_module import rewrite_module
+
+_BEFORE = """\
+import tensorflow as tf
+
+x = tf.placeholder(tf.float32, [None, 2])
+w = tf.Variable([[1.0], [2.0]])
+y = tf.matmul(x, w)
+with tf.Session() as sess:
+    sess.run(tf.global_variables_initializer())
+    out = sess.run(y, feed_dict={x: [[1.0, 1.0]]})
+"""
+
+_AFTER = """\
+import tensorflow as tf
+
+w = tf.Variable([[1.0], [2.0]])
+
+
+@tf.function(input_signature=[tf.TensorSpec([None, 2], tf.float32)])
+def compute_y(x):
+    y = tf.matmul(x, w)
+    return y
+
+
+out = compute_y([[1.0, 1.0]]).numpy()
+"""
+
+_LOOP_BEFORE = """\
+import tensorflow as tf
+
+counter = tf.Variable(0)
+step = tf.assign_add(counter, 1)
+sess = tf.Session()
+sess.run(tf.global_variables_initializer())
+for _ in range(3):
+    sess.run(step)
+final = sess.run(counter)
+sess.close()
+"""
+
+_LOOP_AFTER = """\
+import tensorflow as tf
+
+counter = tf.Variable(0)
+
+
+@tf.function
+def run_step():
+    step = counter.assign_add(1)
+    return step
+
+
+for _ in range(3):
+    run_step()
+final = counter.numpy()
+"""
+
+
+class SessionProgram(Rule):
+    """## What it does
+    Rewrites a module-level TF1 script that builds a graph and runs it in a session into TF2:
+    variables are created once where they were; initializer runs disappear; each distinct
+    `sess.run(...)` / `t.eval(...)` becomes a call of a function whose parameters are the
+    placeholders its fetches need and whose body is the backward slice of graph statements the
+    fetches depend on (`@tf.function` with the placeholders' dtypes and shapes as
+    `input_signature`, or when it is called repeatedly); results stay numpy (`.numpy()`,
+    `tf.nest.map_structure`); `placeholder_with_default` becomes a default argument; the Session
+    block's body stays in place, dedented. Values built only from constants are computed once,
+    where they were defined.
+
+    Supported: `with tf.Session() as s:`, `s = tf.Session()` ... `s.close()`,
+    `tf.InteractiveSession()`, `tf.Graph().as_default()` (one graph, optionally named and passed
+    as `Session(graph=g)`); `s.run` with one fetch, a list, tuple, dict or nested structure;
+    `t.eval(feed_dict=..., session=s)`; `init.run()`; feed_dict as a dict literal or a name bound
+    to one; `tf.Variable`, `tf.assign*` and `v.assign*`; graph helpers of the script that create
+    no variables.
+
+    When the script is beyond what the analysis proves, nothing is rewritten and the finding says
+    what blocked it, with its line: the session passed to or used in a function, graph values
+    used as Python values (`print(t)`, `t.shape`), ops built in loops, blocks, classes or
+    functions that run sessions, fetches given as strings or names it cannot resolve, feeds of
+    tensors that are not placeholders, two graphs, a second session after variables, initializers
+    run after use, `==`/`!=` on tensors, Python values the graph read being rebound later,
+    non-TensorFlow calls (Keras layer objects, `np.random`) that would run on every call, and
+    TF1 constructs other rules own (optimizers, `tf.get_variable`, layers, summaries, `tf.cond`).
+
+    ## Why is this bad?
+    TensorFlow 2 has no sessions, placeholders or initializers: `tf.compat.v1.Session` and
+    `tf.compat.v1.placeholder` fail under eager execution. TF1 evaluates the fetched subgraph on
+    every `sess.run`, so statements that update variables or read placeholders run once per call:
+    they must move into the function of the run site, not run where they were defined.
+
+    ## Example
+    ```python
+    x = tf.placeholder(tf.float32, [None, 2])
+    w = tf.Variable([[1.0], [2.0]])
+    y = tf.matmul(x, w)
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        out = sess.run(y, feed_dict={x: [[1.0, 1.0]]})
+    ```
+
+    ## Use instead
+    ```python
+    w = tf.Variable([[1.0], [2.0]])
+
+    @tf.function(input_signature=[tf.TensorSpec([None, 2], tf.float32)])
+    def compute_y(x):
+        y = tf.matmul(x, w)
+        return y
+
+    out = compute_y([[1.0, 1.0]]).numpy()
+    ```
+
+    ## Fix safety
+    Safe when the analysis proves the same computation: every run computes the same ops on the
+    same values in the same order (float32 results may differ in rounding, since graph and eager
+    kernels may fuse or order operations differently). Feeds are converted to the placeholder's
+    dtype by the input signature, as `feed_dict` did. Unsafe when the numbers depend on something
+    unchecked: random ops in a run or in a variable's initial value (TF1 and TF2 draw different
+    numbers even with the same seed), or a run that updates a variable and reads it elsewhere
+    (TF1 leaves that order open; the function follows program order).
+    """
+
+    code = "TFM150"
+    name = "session-program"
+    message = "This session program can be rewritten as TF2 functions"
+    fix_title = "Rewrite the graph and session as TF2 functions"
+    applicability = Applicability.SAFE
+    examples = (
+        Valid("import tensorflow as tf\nx = tf.constant(1.0)\ny = x + 1\n"),
+        Valid("import numpy as np\nz = np.zeros(3)\n"),
+        Invalid(_BEFORE, fixed=_AFTER),
+        Invalid(_LOOP_BEFORE, fixed=_LOOP_AFTER),
+        Invalid(
+            "import tensorflow as tf\n\nx = tf.placeholder(tf.float32)\n"
+            "def evaluate(sess, value):\n    return sess.run(x * 2, {x: value})\n"
+            "with tf.Session() as sess:\n    out = evaluate(sess, 3.0)\n"
+        ),
+    )
+
+    def start(self, node: cst.CSTNode) -> Position:
+        position = self.position(node)
+        return (position.start.line, position.start.column)
+
+    def end(self, node: cst.CSTNode) -> Position:
+        position = self.position(node)
+        return (position.end.line, position.end.column)
+
+    def visit_Module(self, node: cst.Module) -> None:
+        program = analyze(node, self)
+        if not program.tf1_program:
+            return
+        if program.blockers:
+            first = program.blockers[0][0]
+            reasons = "; ".join(r for _, r in program.blockers)
+            self.report(first, f"The session program is not rewritten: {reasons}")
+            return
+        if not any(not site.initializer for site in program.sites):
+            return
+        replacement = rewrite_module(node, program, self)
+        if program.unsafe:
+            reasons = "; ".join(dict.fromkeys(program.unsafe))
+            self.report(node, f"{self.message} (unsafe: {reasons})", replacement=replacement,
+                        applicability=Applicability.UNSAFE)
+            return
+        self.report(node, self.message, replacement=replacement)

@@ -1,0 +1,246 @@
+"""Builds the TF2 module for a graph program the analysis accepted (see rules/graph_rewrite.py)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import libcst as cst
+
+from tf_migrate.analysis.expressions import assign_call
+from tf_migrate.analysis.program_model import Context, GraphProgram, GraphStatement, Slice
+from tf_migrate.rules.tf_names import dotted
+
+
+@dataclass(eq=False)
+class _Function:
+    name: str
+    slice: Slice
+    params: list[GraphStatement]
+    sites: list[Slice] = field(default_factory=list)
+
+    @property
+    def first_item(self) -> int:
+        return min(s.site.item for s in self.sites)
+
+
+class _AssignToMethod(cst.CSTTransformer):
+    """`tf.assign(v, x)` -> `v.assign(x)` (TF2 has only the variable methods)."""
+
+    def __init__(self, ctx: Context) -> None:
+        super().__init__()
+        self.ctx = ctx
+
+    def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
+        update = assign_call(self.ctx, original_node)
+        if update is None or not update[2]:
+            return updated_node
+        method, ref, _ = update
+        args = [a for a in updated_node.args if not (a.keyword and a.keyword.value == "ref")]
+        if args and args[0].keyword is None:
+            args = args[1:]
+        args = [a.with_changes(keyword=None, equal=cst.MaybeSentinel.DEFAULT)
+                if a.keyword and a.keyword.value == "value" else a for a in args]
+        if args:
+            args[-1] = args[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+        return cst.Call(cst.Attribute(ref, cst.Name(method)), args)
+
+
+def _identifier(code: str) -> str:
+    return re.sub(r"\W+", "_", code).strip("_").lower() or "fetches"
+
+
+def _fetch_names(fetch: cst.BaseExpression) -> list[str]:
+    if isinstance(fetch, cst.Name):
+        return [fetch.value]
+    if isinstance(fetch, cst.List | cst.Tuple):
+        return [n for e in fetch.elements for n in _fetch_names(e.value)]
+    if isinstance(fetch, cst.Dict):
+        return [n for e in fetch.elements if isinstance(e, cst.DictElement)
+                for n in _fetch_names(e.value)]
+    if isinstance(fetch, cst.Call):
+        func = fetch.func
+        leaf = func.attr.value if isinstance(func, cst.Attribute) else (
+            func.value if isinstance(func, cst.Name) else "value")
+        return [leaf]
+    if isinstance(fetch, cst.Attribute):
+        return [fetch.attr.value]
+    return ["value"]
+
+
+def _newline(indent: str) -> cst.ParenthesizedWhitespace:
+    return cst.ParenthesizedWhitespace(
+        first_line=cst.TrailingWhitespace(), indent=True, last_line=cst.SimpleWhitespace(indent)
+    )
+
+
+def _one_per_line(elements: list[cst.Element]) -> cst.List:
+    """`[\n    a,\n    b,\n]`: long input signatures read better one spec per line."""
+    lines = [
+        e.with_changes(comma=cst.Comma(whitespace_after=_newline("    " if i < len(elements) - 1
+                                                                 else "")))
+        for i, e in enumerate(elements)
+    ]
+    return cst.List(lines, lbracket=cst.LeftSquareBracket(whitespace_after=_newline("    ")))
+
+
+class Emitter:
+    def __init__(self, module: cst.Module, program: GraphProgram, ctx: Context) -> None:
+        self.module = module
+        self.program = program
+        self.ctx = ctx
+        self.tf = program.tf_alias or "tf"
+        self.functions: list[_Function] = []
+        self.by_site: dict[int, _Function] = {}
+        self.taken = set(program.bindings) | {"t"}
+
+    def _name(self, slice_: Slice) -> str:
+        updates = any(s.updates for s in slice_.statements)
+        stem = "_".join(_identifier(n) for n in _fetch_names(slice_.site.fetch)[:3])
+        name = f"{'run' if updates else 'compute'}_{stem}"
+        candidate, number = name, 2
+        while candidate in self.taken:
+            candidate, number = f"{name}_{number}", number + 1
+        self.taken.add(candidate)
+        return candidate
+
+    def plan(self) -> None:
+        groups: dict[tuple[str, tuple[int, ...]], _Function] = {}
+        for slice_ in self.program.slices:
+            if not slice_.statements and not slice_.placeholders:
+                continue
+            key = (self.module.code_for_node(slice_.site.fetch),
+                   tuple(id(s) for s in (*slice_.statements, *slice_.placeholders,
+                                          *slice_.roots)))
+            function = groups.get(key)
+            if function is None:
+                params = sorted(slice_.placeholders,
+                                key=lambda p: (p.default is not None, p.position))
+                function = _Function(self._name(slice_), slice_, params)
+                groups[key] = function
+                self.functions.append(function)
+            function.sites.append(slice_)
+            self.by_site[id(slice_.site)] = function
+
+    # -- function definitions -------------------------------------------------------------------
+    def _decorator(self, function: _Function) -> cst.Decorator | None:
+        tf_function = dotted(f"{self.tf}.function")
+        if function.params:
+            specs = [
+                cst.Element(cst.Call(dotted(f"{self.tf}.TensorSpec"), [
+                    cst.Arg(p.shape if p.shape is not None else cst.Name("None")),
+                    cst.Arg(self._dtype(p)),
+                ]))
+                for p in function.params
+            ]
+            signature = cst.List(specs)
+            if len(self.module.code_for_node(signature)) > 60:
+                signature = _one_per_line(specs)
+            return cst.Decorator(cst.Call(tf_function, [cst.Arg(
+                signature, keyword=cst.Name("input_signature"),
+                equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace("")),
+            )]))
+        if len(function.sites) > 1 or any(s.site.repeated for s in function.sites):
+            return cst.Decorator(tf_function)
+        return None
+
+    def _dtype(self, placeholder: GraphStatement) -> cst.BaseExpression:
+        dtype = placeholder.dtype
+        assert dtype is not None
+        if placeholder.default is not None and isinstance(dtype, cst.Attribute):
+            return dotted(f"{self.tf}.{dtype.attr.value}")
+        return dtype
+
+    def definition(self, function: _Function) -> cst.FunctionDef:
+        params = [
+            cst.Param(cst.Name(p.targets[0]), default=p.default,
+                      equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace(""))
+                      if p.default is not None else cst.MaybeSentinel.DEFAULT)
+            for p in function.params
+        ]
+        body: list[cst.BaseStatement] = []
+        for statement in function.slice.statements:
+            line = statement.line.visit(_AssignToMethod(self.ctx))
+            assert isinstance(line, cst.SimpleStatementLine)
+            comments = [e for e in line.leading_lines if e.comment is not None]
+            body.append(line.with_changes(leading_lines=comments))
+        result = function.slice.site.fetch.visit(_AssignToMethod(self.ctx))
+        assert isinstance(result, cst.BaseExpression)
+        body.append(cst.SimpleStatementLine([cst.Return(result)]))
+        decorator = self._decorator(function)
+        blank = [cst.EmptyLine(), cst.EmptyLine()]
+        return cst.FunctionDef(
+            name=cst.Name(function.name),
+            params=cst.Parameters(params),
+            body=cst.IndentedBlock(body),
+            decorators=[decorator] if decorator else [],
+            leading_lines=blank,
+        )
+
+    # -- run sites ------------------------------------------------------------------------------
+    def _numpy(self, value: cst.BaseExpression) -> cst.BaseExpression:
+        if not isinstance(value, cst.Name | cst.Attribute | cst.Call | cst.Subscript):
+            value = value.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
+        return cst.Call(cst.Attribute(value, cst.Name("numpy")))
+
+    def _each_numpy(self, value: cst.BaseExpression) -> cst.BaseExpression:
+        if isinstance(value, cst.List | cst.Tuple):
+            return value.with_changes(elements=[
+                e.with_changes(value=self._each_numpy(e.value)) for e in value.elements])
+        if isinstance(value, cst.Dict):
+            return value.with_changes(elements=[
+                e.with_changes(value=self._each_numpy(e.value)) if isinstance(
+                    e, cst.DictElement) else e for e in value.elements])
+        return self._numpy(value)
+
+    def _map_numpy(self, value: cst.BaseExpression) -> cst.BaseExpression:
+        to_numpy = cst.Lambda(
+            cst.Parameters([cst.Param(cst.Name("t"))]),
+            cst.Call(cst.Attribute(cst.Name("t"), cst.Name("numpy"))),
+        )
+        return cst.Call(dotted(f"{self.tf}.nest.map_structure"), [cst.Arg(to_numpy),
+                                                                  cst.Arg(value)])
+
+    def _arguments(self, function: _Function, slice_: Slice) -> list[cst.Arg]:
+        site = slice_.site
+        names = [p.targets[0] for p in function.params]
+        if site.feed_name is not None:
+            keys = self.program.feeds[site.feed_name].keys
+            if set(keys) <= set(names):
+                return [cst.Arg(cst.Name(site.feed_name), star="**")]
+            values: dict[str, cst.BaseExpression] = {
+                key: cst.Subscript(cst.Name(site.feed_name), [
+                    cst.SubscriptElement(cst.Index(cst.SimpleString(f'"{key}"')))])
+                for key in keys
+            }
+        else:
+            values = dict(site.feeds)
+        args: list[cst.Arg] = []
+        for param in function.params:
+            name = param.targets[0]
+            if name not in values:
+                continue
+            if param.default is None:
+                args.append(cst.Arg(values[name]))
+            else:
+                args.append(cst.Arg(values[name], keyword=cst.Name(name), equal=cst.AssignEqual(
+                    cst.SimpleWhitespace(""), cst.SimpleWhitespace(""))))
+        return args
+
+    def replacement(self, slice_: Slice) -> cst.BaseExpression:
+        site = slice_.site
+        function = self.by_site.get(id(site))
+        if function is None:
+            value = site.fetch.visit(_AssignToMethod(self.ctx))
+            assert isinstance(value, cst.BaseExpression)
+        else:
+            value = cst.Call(cst.Name(function.name), self._arguments(function, slice_))
+        if site.discarded:
+            return value
+        if slice_.structure is False:
+            return self._numpy(value)
+        if function is None and slice_.structure and isinstance(
+            value, cst.List | cst.Tuple | cst.Dict
+        ):
+            return self._each_numpy(value)
+        return self._map_numpy(value)

@@ -1,0 +1,93 @@
+"""Assembles the rewritten module: statements in place, graph statements moved into functions,
+session statements gone, Session and Graph `with` bodies dedented."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from tf_migrate.analysis.program_model import Context, GraphProgram
+from tf_migrate.rules.graph_rewrite_emit import Emitter
+
+
+class _Replace(cst.CSTTransformer):
+    def __init__(self, replacements: dict[int, cst.BaseExpression]) -> None:
+        super().__init__()
+        self.replacements = replacements
+
+    def on_leave(  # type: ignore[override]
+        self, original_node: cst.CSTNode, updated_node: cst.CSTNode
+    ) -> cst.CSTNode:
+        return self.replacements.get(id(original_node), updated_node)
+
+
+def _comments(lines: tuple[cst.EmptyLine, ...] | list[cst.EmptyLine]) -> list[cst.EmptyLine]:
+    return [line.with_changes(indent=True) for line in lines if line.comment is not None]
+
+
+def _blanks(lines: list[cst.EmptyLine]) -> int:
+    return sum(1 for line in lines if line.comment is None)
+
+
+def _leading(node: cst.BaseStatement) -> list[cst.EmptyLine]:
+    if isinstance(node, cst.SimpleStatementLine | cst.BaseCompoundStatement):
+        return list(node.leading_lines)
+    return []
+
+
+def _string_keys(node: cst.Dict) -> cst.Dict:
+    elements = []
+    for element in node.elements:
+        if isinstance(element, cst.DictElement) and isinstance(element.key, cst.Name):
+            element = element.with_changes(key=cst.SimpleString(f'"{element.key.value}"'))
+        elements.append(element)
+    return node.with_changes(elements=elements)
+
+
+def rewrite_module(module: cst.Module, program: GraphProgram, ctx: Context) -> cst.Module:
+    emitter = Emitter(module, program, ctx)
+    emitter.plan()
+    replacements: dict[int, cst.BaseExpression] = {
+        id(slice_.site.call): emitter.replacement(slice_) for slice_ in program.slices
+    }
+    for binding in program.feeds.values():
+        for literal in binding.dicts:
+            replacements[id(literal)] = _string_keys(literal)
+    # All functions go before the first statement that calls one, unless a function needs a
+    # graph statement that comes later (its input signature may read names bound there).
+    definitions: dict[int, list[cst.FunctionDef]] = {}
+    first = min((f.first_item for f in emitter.functions), default=0)
+    start = program.items[first].position if emitter.functions else (0, 0)
+    for function in emitter.functions:
+        needed = (*function.slice.statements, *function.slice.placeholders)
+        place = first if all(s.position < start for s in needed) else function.first_item
+        definitions.setdefault(place, []).append(emitter.definition(function))
+    # Statements moved into functions take their comments with them.
+    moved = {id(s.line) for f in emitter.functions for s in f.slice.statements}
+    body: list[cst.BaseStatement] = []
+    carried: list[cst.EmptyLine] = []
+    carried_blanks = 0
+    after_definitions = False
+    for index, item in enumerate(program.items):
+        for definition in definitions.get(index, []):
+            body.append(definition.with_changes(
+                leading_lines=[*definition.leading_lines, *_comments(carried)]))
+            carried, carried_blanks, after_definitions = [], 0, True
+        if item.drop:
+            if id(item.node) not in moved and not item.obsolete_comments:
+                carried.extend(_comments(_leading(item.node)))
+                carried_blanks = max(carried_blanks, _blanks(_leading(item.node)))
+            continue
+        node = item.node.visit(_Replace(replacements))
+        assert isinstance(node, cst.SimpleStatementLine | cst.BaseCompoundStatement)
+        leading = list(node.leading_lines)
+        if carried or carried_blanks:
+            # Removed statements leave their comments and their blank lines behind.
+            blanks = max(carried_blanks, _blanks(leading))
+            leading = [cst.EmptyLine()] * min(blanks, 2) + _comments([*carried, *leading])
+        if after_definitions:
+            leading = [cst.EmptyLine(), cst.EmptyLine(), *_comments(leading)]
+        elif not body:
+            leading = _comments(leading)
+        body.append(node.with_changes(leading_lines=leading))
+        carried, carried_blanks, after_definitions = [], 0, False
+    return module.with_changes(body=body)
