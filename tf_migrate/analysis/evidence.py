@@ -18,8 +18,7 @@ class _Evidence(cst.CSTVisitor):
         self.found = False
 
     def _check(self, node: cst.Name | cst.Attribute) -> None:
-        leaf = node.attr.value if isinstance(node, cst.Attribute) else node.value
-        if leaf in _EVIDENCE_LEAVES and self.ctx.tf_name(node) in _EVIDENCE:
+        if is_evidence(node, self.ctx):
             self.found = True
 
     def visit_Attribute(self, node: cst.Attribute) -> bool:
@@ -32,6 +31,12 @@ class _Evidence(cst.CSTVisitor):
 
 _EVIDENCE = sym.SESSIONS | sym.PLACEHOLDERS
 _EVIDENCE_LEAVES = frozenset(name.rsplit(".", 1)[1] for name in _EVIDENCE)
+
+
+def is_evidence(node: cst.Name | cst.Attribute, ctx: Context) -> bool:
+    """Whether `node` names a TF1 session or placeholder; the leaf test keeps it cheap."""
+    leaf = node.attr.value if isinstance(node, cst.Attribute) else node.value
+    return leaf in _EVIDENCE_LEAVES and ctx.tf_name(node) in _EVIDENCE
 
 
 def mentions_tf1_graph(module: cst.Module, ctx: Context) -> bool:

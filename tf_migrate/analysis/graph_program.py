@@ -87,8 +87,10 @@ class _Analyzer:
             return None
         target = small.targets[0].target
         call = small.value
-        if isinstance(target, cst.Name) and _call_name(self.ctx, call) == "tf.Graph" and (
-            isinstance(call, cst.Call) and not call.args
+        if (
+            isinstance(target, cst.Name)
+            and _call_name(self.ctx, call) == "tf.Graph"
+            and (isinstance(call, cst.Call) and not call.args)
         ):
             return target.value
         return None
@@ -139,8 +141,11 @@ class _Analyzer:
             if isinstance(stmt, cst.FunctionDef):
                 self.helpers[stmt.name.value] = stmt
                 if self.sessions.opens_session(stmt):
-                    self.block(stmt, f"a session runs inside function `{stmt.name.value}` (only "
-                                     "module-level scripts are rewritten yet)")
+                    self.block(
+                        stmt,
+                        f"a session runs inside function `{stmt.name.value}` (only "
+                        "module-level scripts are rewritten yet)",
+                    )
             elif isinstance(stmt, cst.ClassDef):
                 self._class(stmt)
             elif isinstance(stmt, cst.SimpleStatementLine):
@@ -152,8 +157,9 @@ class _Analyzer:
     def _class(self, stmt: cst.ClassDef) -> None:
         facts = examine(self.ctx, stmt, set(self.graph_names), self.helpers)
         if facts.tf_calls or read_names(stmt) & set(self.graph_names):
-            self.block(stmt, f"class `{stmt.name.value}` builds graph ops (classes are not "
-                             "rewritten yet)")
+            self.block(
+                stmt, f"class `{stmt.name.value}` builds graph ops (classes are not rewritten yet)"
+            )
 
     def _unbind(self, stmt: cst.CSTNode) -> None:
         """A Python statement that rebinds a graph name makes it a Python value again."""
@@ -203,7 +209,10 @@ class _Analyzer:
         return bool(facts.tf_calls or facts.graph_reads or facts.graph_helpers)
 
     def _graph_statement(
-        self, line: cst.SimpleStatementLine, assign: cst.Assign, names: tuple[str, ...],
+        self,
+        line: cst.SimpleStatementLine,
+        assign: cst.Assign,
+        names: tuple[str, ...],
         item: Item,
     ) -> None:
         value = assign.value
@@ -230,8 +239,9 @@ class _Analyzer:
         statement.kind = Kind.PLACEHOLDER
         if len(statement.targets) != 1:
             self.block(statement.line, "a placeholder is unpacked")
-        params = ("dtype", "shape", "name") if name == "tf.placeholder" else (
-            "input", "shape", "name")
+        params = (
+            ("dtype", "shape", "name") if name == "tf.placeholder" else ("input", "shape", "name")
+        )
         bound = bind_args(call, params)
         if bound is None:
             self.block(statement.line, f"cannot read the arguments of `{name}`")
@@ -245,8 +255,11 @@ class _Analyzer:
         statement.default = bound.get("input")
         statement.dtype = literal_dtype(statement.default)
         if statement.dtype is None:
-            self.block(statement.line, "`placeholder_with_default` whose default is not a plain "
-                                       "number, bool or list of them")
+            self.block(
+                statement.line,
+                "`placeholder_with_default` whose default is not a plain "
+                "number, bool or list of them",
+            )
 
     def _variable(self, statement: GraphStatement, call: cst.Call) -> None:
         statement.kind = Kind.VARIABLE
@@ -261,8 +274,11 @@ class _Analyzer:
         self._report_facts(statement.line, facts)
         for dep in facts.graph_reads:
             if self.graph_names[dep].kind is not Kind.EAGER:
-                self.block(statement.line, f"the initial value of `{statement.targets[0]}` "
-                                           f"reads `{dep}`, which is computed per run")
+                self.block(
+                    statement.line,
+                    f"the initial value of `{statement.targets[0]}` "
+                    f"reads `{dep}`, which is computed per run",
+                )
         random = facts.random
         for name in sorted(facts.called_helpers):
             helper = self.helpers[name]
@@ -273,11 +289,16 @@ class _Analyzer:
                 self.block(statement.line, f"`{name}` creates or updates variables")
             for dep in function_globals(helper) & set(self.graph_names):
                 if self.graph_names[dep].kind is not Kind.EAGER:
-                    self.block(statement.line, f"the initial value of `{statement.targets[0]}` "
-                                               f"reads `{dep}` through `{name}`")
+                    self.block(
+                        statement.line,
+                        f"the initial value of `{statement.targets[0]}` "
+                        f"reads `{dep}` through `{name}`",
+                    )
         if random:
-            self.unsafe.append(f"`{statement.targets[0]}` starts from random values: TF1 and "
-                               "TF2 draw different numbers")
+            self.unsafe.append(
+                f"`{statement.targets[0]}` starts from random values: TF1 and "
+                "TF2 draw different numbers"
+            )
         statement.deps = [self.graph_names[d] for d in sorted(facts.graph_reads)]
         statement.reads = read_names(call)
 
@@ -292,8 +313,10 @@ class _Analyzer:
         for variable in facts.updates:
             known = self.graph_names.get(variable)
             if known is None or known.kind is not Kind.VARIABLE:
-                self.block(statement.line, f"`{variable}` is assigned to but is not a "
-                                           "`tf.Variable` of this script")
+                self.block(
+                    statement.line,
+                    f"`{variable}` is assigned to but is not a `tf.Variable` of this script",
+                )
         moving = any(d.kind is not Kind.EAGER for d in statement.deps)
         if facts.random or facts.updates or moving:
             statement.kind = Kind.DEFERRED
@@ -313,28 +336,36 @@ class _Analyzer:
         for name in sorted(statement.helpers):
             helper = self.helpers[name]
             local = function_locals(helper) | {p.name.value for p in helper.params.params}
-            for node, message in foreign_calls(self.ctx, helper.body, self.helpers,
-                                               self.modules, local):
+            for node, message in foreign_calls(
+                self.ctx, helper.body, self.helpers, self.modules, local
+            ):
                 self.block(node, f"{message} (in `{name}`)")
             for changed in sorted(mutated_globals(helper)):
-                self.block(statement.line, f"`{name}` changes the global `{changed}`, which "
-                                           "would then happen on every run")
+                self.block(
+                    statement.line,
+                    f"`{name}` changes the global `{changed}`, which "
+                    "would then happen on every run",
+                )
 
     def _check_helper(self, statement: GraphStatement, name: str) -> None:
         helper = self.helpers[name]
         facts = examine(self.ctx, helper, set(), self.helpers)
         self._report_facts(statement.line, facts, f" in `{name}`")
         if facts.updates or facts.creates:
-            self.block(statement.line, f"`{name}` creates or updates variables (graph-building "
-                                       "functions are not rewritten yet)")
+            self.block(
+                statement.line,
+                f"`{name}` creates or updates variables (graph-building "
+                "functions are not rewritten yet)",
+            )
         if facts.random:
             statement.random = True
             statement.kind = Kind.DEFERRED
         for dep in function_globals(helper) & set(self.graph_names):
             kind = self.graph_names[dep].kind
             if kind in (Kind.PLACEHOLDER, Kind.DEFERRED):
-                self.block(statement.line, f"`{name}` reads `{dep}`, which becomes part of a "
-                                           "function")
+                self.block(
+                    statement.line, f"`{name}` reads `{dep}`, which becomes part of a function"
+                )
             elif kind is Kind.VARIABLE:
                 statement.kind = Kind.DEFERRED
             statement.deps.append(self.graph_names[dep])
@@ -346,8 +377,12 @@ class _Analyzer:
             self.block(problem, message + where)
 
 
-def analyze(module: cst.Module, ctx: Context) -> GraphProgram:
-    if not mentions_tf1_graph(module, ctx):
+def analyze(module: cst.Module, ctx: Context, *, tf1_evidence: bool | None = None) -> GraphProgram:
+    """`tf1_evidence`: whether the caller already saw a TF1 session or placeholder in `module`
+    (None: look for one here, at the cost of a traversal)."""
+    if tf1_evidence is None:
+        tf1_evidence = mentions_tf1_graph(module, ctx)
+    if not tf1_evidence:
         return GraphProgram([], [], [], [], {}, {}, None, [], [], {}, tf1_program=False)
     analyzer = _Analyzer(module, ctx)
     analyzer.run()

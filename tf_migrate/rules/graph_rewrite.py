@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import libcst as cst
 
+from tf_migrate.analysis.evidence import is_evidence
 from tf_migrate.analysis.graph_program import analyze
 from tf_migrate.analysis.program_model import Position
 from tf_migrate.model import Applicability
@@ -150,6 +151,8 @@ class SessionProgram(Rule):
         ),
     )
 
+    _tf1_evidence = False
+
     def start(self, node: cst.CSTNode) -> Position:
         position = self.position(node)
         return (position.start.line, position.start.column)
@@ -158,8 +161,19 @@ class SessionProgram(Rule):
         position = self.position(node)
         return (position.end.line, position.end.column)
 
-    def visit_Module(self, node: cst.Module) -> None:
-        program = analyze(node, self)
+    def visit_Name(self, node: cst.Name) -> None:
+        self._tf1_evidence = self._tf1_evidence or is_evidence(node, self)
+
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        self._tf1_evidence = self._tf1_evidence or is_evidence(node, self)
+
+    def leave_Module(self, original_node: cst.Module) -> None:
+        # Analysed after the shared traversal has looked for sessions and placeholders: most
+        # modules have none and cost nothing more.
+        node = original_node
+        if not self._tf1_evidence:
+            return
+        program = analyze(node, self, tf1_evidence=True)
         if not program.tf1_program:
             return
         if program.blockers:
@@ -172,7 +186,11 @@ class SessionProgram(Rule):
         replacement = rewrite_module(node, program, self)
         if program.unsafe:
             reasons = "; ".join(dict.fromkeys(program.unsafe))
-            self.report(node, f"{self.message} (unsafe: {reasons})", replacement=replacement,
-                        applicability=Applicability.UNSAFE)
+            self.report(
+                node,
+                f"{self.message} (unsafe: {reasons})",
+                replacement=replacement,
+                applicability=Applicability.UNSAFE,
+            )
             return
         self.report(node, self.message, replacement=replacement)
