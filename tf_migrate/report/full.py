@@ -62,14 +62,17 @@ def _help(finding: Finding, *, color: bool) -> str | None:
 
 def render(result: RunResult, *, color: bool) -> str:
     by_path: dict[str, FileResult] = {file.path: file for file in result.files}
+    lines_of: dict[str, list[str]] = {}  # split once per file, not once per finding
     blocks = []
     for path, finding in sorted_findings(result):
-        source = by_path[path].original_source if path in by_path else None
-        # Notebook locations count lines inside a cell (the message names the cell), so the
-        # file's own lines would show the wrong code.
-        if path.endswith(".ipynb"):
-            source = None
-        lines = source_lines(source) if source is not None else []
+        if path not in lines_of:
+            source = by_path[path].original_source if path in by_path else None
+            # Notebook locations count lines inside a cell (the message names the cell), so
+            # the file's own lines would show the wrong code.
+            if path.endswith(".ipynb"):
+                source = None
+            lines_of[path] = source_lines(source) if source is not None else []
+        lines = lines_of[path]
         block = [header(path, finding, color=color), *_snippet(lines, finding, color=color)]
         hint = _help(finding, color=color)
         if hint is not None:
