@@ -36,8 +36,14 @@ def _cases() -> list[tuple[str, str, str]]:
 CASES = _cases()
 
 
+# Positional and value changes apply only to files that show they are TF1 code; the examples are
+# TF1 programs, so they carry a line that says so.
+TF1_CONTEXT = "out = sess.run(y, feed_dict={})\n"
+
+
 @pytest.mark.parametrize(("before", "after"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
 def test_entry_example(before: str, after: str) -> None:
+    before, after = before + TF1_CONTEXT, after + TF1_CONTEXT
     outcome = fix_module(before, [ArgumentChange], should_apply=lambda a: True)
     if before != after or before in MANUAL:
         assert outcome.fixed or outcome.remaining, "the entry's example is not reported"
@@ -84,6 +90,26 @@ def test_ambiguous_calls_are_manual(source: str) -> None:
 
 
 def test_value_rewrite_parenthesises() -> None:
-    assert _fix("import tensorflow as tf\nh = tf.nn.dropout(h, 1 - p)\n") == (
-        "import tensorflow as tf\nh = tf.nn.dropout(h, rate=1 - (1 - p))\n"
+    assert _fix("import tensorflow as tf\nh = tf.nn.dropout(h, 1 - p)\n" + TF1_CONTEXT) == (
+        "import tensorflow as tf\nh = tf.nn.dropout(h, rate=1 - (1 - p))\n" + TF1_CONTEXT
     )
+
+
+@pytest.mark.parametrize(
+    "tf2_code",
+    [
+        "import tensorflow as tf\nh = tf.nn.dropout(h, 0.9)\n",
+        "import tensorflow as tf\n"
+        "loss = tf.nn.softmax_cross_entropy_with_logits(labels=y, logits=z)\n",
+        "import tensorflow as tf\ni = tf.gather(params, indices, None, 1)\n",
+    ],
+)
+def test_valid_tf2_calls_keep_their_tf2_meaning(tf2_code: str) -> None:
+    # In a file with no sign of TF1, these calls are TF2 calls: rewriting them would change them.
+    assert _fix(tf2_code) == tf2_code
+    assert _fix(tf2_code + TF1_CONTEXT) != tf2_code + TF1_CONTEXT
+
+
+def test_tf1_only_keywords_are_rewritten_in_any_file() -> None:
+    code = "import tensorflow as tf\ns = tf.reduce_sum(x, reduction_indices=1, keep_dims=True)\n"
+    assert _fix(code) == "import tensorflow as tf\ns = tf.reduce_sum(x, axis=1, keepdims=True)\n"

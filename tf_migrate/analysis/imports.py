@@ -22,6 +22,11 @@ TF_ROOT = "tensorflow"
 class ImportTable:
     aliases: Mapping[str, frozenset[str]] = field(default_factory=dict)
     exact: bool = True
+    # Facts that tell TF1 code from TF2 code: every TF name the file spells ("tf.train.Saver",
+    # normalised as rules see it), and whether it passes `feed_dict=` anywhere.
+    tf_names: frozenset[str] = frozenset()
+    feeds: bool = False
+    compat_v1: bool = False  # imports or spells tensorflow.compat.v1
 
     @classmethod
     def from_source(cls, source: str) -> ImportTable:
@@ -45,6 +50,8 @@ class _TableBuilder(ast.NodeVisitor):
         # `layers = tf.layers`: a TF namespace reached through an ordinary variable.
         self.assigned_chains: list[ast.expr] = []
         self.star_import = False
+        self.chains: set[str] = set()
+        self.feeds = False
 
     def build(self, tree: ast.AST) -> ImportTable:
         self.visit(tree)
@@ -54,7 +61,16 @@ class _TableBuilder(ast.NodeVisitor):
             and not (self.other_roles & aliases.keys())
             and not any(_chain_root(chain) in aliases for chain in self.assigned_chains)
         )
-        return ImportTable(aliases, exact)
+        qualified = {
+            f"{target}{rest}"
+            for chain in self.chains
+            for root, rest in [_split_root(chain)]
+            for target in aliases.get(root, ())
+        }
+        qualified.update(target for targets in aliases.values() for target in targets)
+        compat_v1 = any(_is_compat_v1(name) for name in qualified)
+        tf_names = frozenset(_as_tf(name) for name in qualified)
+        return ImportTable(aliases, exact, tf_names, self.feeds, compat_v1)
 
     def visit_Import(self, node: ast.Import) -> None:
         for alias in node.names:
@@ -80,14 +96,20 @@ class _TableBuilder(ast.NodeVisitor):
     def visit_Name(self, node: ast.Name) -> None:
         if not isinstance(node.ctx, ast.Load):
             self.other_roles.add(node.id)
+        else:
+            self.chains.add(node.id)
 
     def visit_Attribute(self, node: ast.Attribute) -> None:
         self.other_roles.add(node.attr)
+        spelled = _dotted(node)
+        if spelled is not None:
+            self.chains.add(spelled)
         self.generic_visit(node)
 
     def visit_keyword(self, node: ast.keyword) -> None:
         if node.arg:
             self.other_roles.add(node.arg)
+            self.feeds = self.feeds or node.arg == "feed_dict"
         self.generic_visit(node)
 
     def visit_arg(self, node: ast.arg) -> None:
@@ -126,6 +148,34 @@ class _TableBuilder(ast.NodeVisitor):
         if isinstance(node.value, ast.Attribute | ast.Name):
             self.assigned_chains.append(node.value)
         self.generic_visit(node)
+
+
+def _dotted(node: ast.expr) -> str | None:
+    parts: list[str] = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return None
+    parts.append(node.id)
+    return ".".join(reversed(parts))
+
+
+def _split_root(chain: str) -> tuple[str, str]:
+    root, dot, rest = chain.partition(".")
+    return root, dot + rest
+
+
+def _is_compat_v1(qualified: str) -> bool:
+    return qualified == "tensorflow.compat.v1" or qualified.startswith("tensorflow.compat.v1.")
+
+
+def _as_tf(qualified: str) -> str:
+    """"tensorflow.compat.v1.train.Saver" and "tensorflow.train.Saver" -> "tf.train.Saver"."""
+    for prefix in ("tensorflow.compat.v1", TF_ROOT):
+        if qualified == prefix or qualified.startswith(prefix + "."):
+            return "tf" + qualified[len(prefix) :]
+    return qualified
 
 
 def _chain_root(node: ast.expr) -> str | None:

@@ -70,9 +70,12 @@ class ArgumentChange(_TfCallRule):
     ## Fix safety
     Safe: each entry maps a TF1 parameter to the TF2 parameter that TensorFlow's own TF1 function
     forwards it to (`dropout` computes `rate = 1 - keep_prob`, TF1's softmax cross-entropy applies
-    `stop_gradient` to the labels and calls the TF2 kernel). The call is read as TF1 code: a file
-    already written for TF2 that passes these arguments positionally would be misread, so exclude
-    such files. A TF1 argument TF2 removed (`use_cudnn_on_gpu`, the `data` of assertions), `*args`
+    `stop_gradient` to the labels and calls the TF2 kernel). A call that is also valid TF2 (a
+    positional `tf.nn.dropout(x, 0.9)`, `labels=` of the cross-entropy) is rewritten only in a
+    file that shows it is TF1 code — it imports `tensorflow.compat.v1`, passes `feed_dict=`, or
+    names a TF1-only symbol (a session, placeholder, `tf.layers`, …); elsewhere it keeps its TF2
+    meaning. TF1-only keywords (`keep_dims`) and names (`tf.arg_max`) are rewritten in any file.
+    A TF1 argument TF2 removed (`use_cudnn_on_gpu`, the `data` of assertions), `*args`
     or `**kwargs`, or a parameter given twice is a manual finding.
     """
 
@@ -98,9 +101,13 @@ class ArgumentChange(_TfCallRule):
             "import tensorflow.compat.v1 as tf\nh = tf.nn.dropout(h, keep_prob=a + b)\n",
             fixed="import tensorflow.compat.v1 as tf\nh = tf.nn.dropout(h, rate=1 - (a + b))\n",
         ),
+        # In a file that is otherwise valid TF2 this call would mean rate=0.9 and is left alone;
+        # the placeholder shows the file is TF1 code.
+        Valid(H + "h = tf.nn.dropout(h, 0.9)\n"),
         Invalid(
-            H + "h = tf.nn.dropout(h, 0.9, None, 7)\n",
-            fixed=H + "h = tf.nn.dropout(h, rate=1 - 0.9, noise_shape=None, seed=7)\n",
+            H + "x = tf.placeholder(tf.float32)\nh = tf.nn.dropout(x, 0.9, None, 7)\n",
+            fixed=H + "x = tf.placeholder(tf.float32)\n"
+            "h = tf.nn.dropout(x, rate=1 - 0.9, noise_shape=None, seed=7)\n",
         ),
         Invalid(
             "import tensorflow\n"
@@ -124,6 +131,10 @@ class ArgumentChange(_TfCallRule):
             return
         if spec.manual is not None:
             self.report(node, f"{self.message.format(name=name)}: {spec.manual}")
+            return
+        if not self._unmistakably_tf1(node, name, spec) and not self.file_shows_tf1():
+            # Valid TF2 as written (e.g. `tf.nn.dropout(x, 0.9)` means rate=0.9 there): only a
+            # file that shows it is TF1 code has TF1's meaning to preserve.
             return
         values = self._value_rewrites(spec, node.func)
         outcome = rewrite_args(node, spec, values)
@@ -150,6 +161,17 @@ class ArgumentChange(_TfCallRule):
             fix_title=self.fix_title.format(rename=f" to `{target}`" if target else ""),
             add_imports=imports,
             remove_imports=removals,
+        )
+
+    @staticmethod
+    def _unmistakably_tf1(node: cst.Call, name: str, spec: CallSpec) -> bool:
+        """A TF1-only function name, or a keyword TF2 renamed or removed: not valid TF2."""
+        if spec.target is not None and spec.target != name:
+            return True
+        return any(
+            arg.keyword is not None
+            and (arg.keyword.value in spec.keywords or arg.keyword.value in spec.removed)
+            for arg in node.args
         )
 
     def _value_rewrites(self, spec: CallSpec, func: cst.BaseExpression) -> dict[str, ValueRewrite]:

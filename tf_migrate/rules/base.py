@@ -179,6 +179,18 @@ class Rule(cst.BatchableCSTVisitor):
     def qualified_names(self, node: cst.CSTNode) -> set[QualifiedName]:
         return self._names.qualified_names(node)
 
+    def file_shows_tf1(self) -> bool:
+        """Whether this file is TF1 code: it imports `tensorflow.compat.v1`, passes `feed_dict=`,
+        or names a symbol only TF1 has (a session, placeholder, tf.layers, …).
+
+        A rule whose rewrite would change the meaning of valid TF2 code (a positional
+        `tf.nn.dropout(x, 0.9)` is keep_prob in TF1 and rate in TF2) applies it only then.
+        """
+        from tf_migrate.rules.graph_family import in_graph_family
+
+        table = self._names.table
+        return table.feeds or table.compat_v1 or any(map(in_graph_family, table.tf_names))
+
     def position(self, node: cst.CSTNode) -> CodeRange:
         """Where `node` is (1-based line, 0-based column), as libcst's PositionProvider says."""
         if self._positions is None:
