@@ -4,7 +4,7 @@ This file is executed by the runtime's own interpreter (Python 3.7 with TF 1.15,
 with TF 2.x), never imported by tf-migrate. It must therefore stay a single file that uses only the
 standard library and numpy, with syntax that Python 3.7 accepts.
 
-Usage: python child_runner.py SPEC.json
+Usage: python child_runner.py SPEC.json   (fork_server.py beside it runs many specs warm)
 
 SPEC.json keys:
   program       path of the program to run (already copied into a fresh working directory)
@@ -29,6 +29,9 @@ import types
 import numpy as np
 
 MODEL_STAT_SUFFIXES = ("moving_mean", "moving_variance")
+# Session runs traced for the placement report: enough to see a training step after the
+# initializer, few enough that a long loop does not pay for tracing.
+TRACED_SESSION_RUNS = 5
 # A program that runs thousands of session steps while some variable is never initialised would
 # otherwise pay one failing read per step; after this many failed reads the recorder stops trying.
 MAX_FAILED_READS = 2000
@@ -84,8 +87,140 @@ def list_devices(real_tf, mode):
     if mode == "tf1":
         from tensorflow.python.client import device_lib
 
-        return [d.device_type for d in device_lib.list_local_devices()]
+        return sorted(set(d.device_type for d in device_lib.list_local_devices()))
     return sorted(set(d.device_type for d in real_tf.config.list_physical_devices()))
+
+
+def require_device(real_tf, mode, wanted):
+    """Check that TensorFlow sees the requested device; for a TPU, connect to it.
+
+    Returns the device types TensorFlow sees, and the strategy the program runs under: None, or
+    (TF 2 on a TPU) a TPUStrategy, whose scope places the program's variables on the TPU.
+    """
+    devices = list_devices(real_tf, mode)
+    if wanted != "tpu":
+        if wanted.upper() not in devices:
+            raise HarnessError(
+                f"device {wanted.upper()} requested but TensorFlow sees only {devices}"
+            )
+        return devices, None
+    # The documented TPU set-up: resolve the TPU, connect, initialise it, build a TPUStrategy.
+    try:
+        resolver = real_tf.distribute.cluster_resolver.TPUClusterResolver()
+    except Exception as exc:
+        raise HarnessError(
+            f"device TPU requested but no TPU was found (TPUClusterResolver: "
+            f"{type(exc).__name__}: {exc}); TensorFlow sees only {devices}"
+        ) from None
+    try:
+        real_tf.config.experimental_connect_to_cluster(resolver)
+        real_tf.tpu.experimental.initialize_tpu_system(resolver)
+        if mode == "tf2":
+            return devices, real_tf.distribute.TPUStrategy(resolver)
+    except Exception as exc:
+        raise HarnessError(
+            f"device TPU requested; the TPU at {resolver.master()} could not be initialised: "
+            f"{type(exc).__name__}: {exc}"
+        ) from None
+    patch_session_target(resolver.master())
+    return devices, None
+
+
+def patch_session_target(tpu_target):
+    """Make TF1 sessions that name no target connect to the TPU worker."""
+    from tensorflow.python.client import session as session_lib
+
+    original_init = session_lib.BaseSession.__init__
+
+    def init(self, target="", graph=None, config=None):
+        original_init(self, target or tpu_target, graph, config)
+
+    session_lib.BaseSession.__init__ = init
+
+
+def short_device(name):
+    """'/job:localhost/replica:0/task:0/device:CPU:0' -> 'CPU:0'."""
+    tail = (name or "").rsplit("device:", 1)[-1]
+    return ":".join(tail.split(":")[:2]) if tail else ""
+
+
+class Placement:
+    """Where the program's work actually ran, observed cheaply.
+
+    Graph mode (TF1 sessions): the first TRACED_SESSION_RUNS Session.run calls are traced
+    (RunOptions SOFTWARE_TRACE), and the step stats name the device of every executed node.
+    Eager mode (TF2): the device of every variable the program creates (through a variable
+    creator scope) and of every tensor left in a module-level name.
+    """
+
+    def __init__(self):
+        self.devices = {}
+        self.traced_runs = 0
+        self.variables = 0
+        self.tensors = 0
+        self.scope = None
+
+    def count(self, device, how_many=1):
+        name = short_device(device)
+        if name:
+            self.devices[name] = self.devices.get(name, 0) + how_many
+
+    def install_session_tracer(self):
+        from tensorflow.core.protobuf import config_pb2
+        from tensorflow.python.client import session as session_lib
+
+        original_run = session_lib.BaseSession.run
+        placement = self
+
+        def run(session, fetches, feed_dict=None, options=None, run_metadata=None):
+            if placement.traced_runs >= TRACED_SESSION_RUNS:
+                return original_run(session, fetches, feed_dict, options, run_metadata)
+            placement.traced_runs += 1
+            traced = config_pb2.RunOptions()
+            if options is not None:
+                traced.CopyFrom(options)
+            traced.trace_level = max(traced.trace_level, config_pb2.RunOptions.SOFTWARE_TRACE)
+            metadata = config_pb2.RunMetadata() if run_metadata is None else run_metadata
+            out = original_run(session, fetches, feed_dict, traced, metadata)
+            for device_stats in metadata.step_stats.dev_stats:
+                placement.count(device_stats.device, len(device_stats.node_stats))
+            return out
+
+        session_lib.BaseSession.run = run
+
+    def install_variable_observer(self, tf):
+        placement = self
+
+        def observe(next_creator, **kwargs):
+            var = next_creator(**kwargs)
+            placement.variables += 1
+            placement.count(getattr(var, "device", ""))
+            return var
+
+        self.scope = tf.variable_creator_scope(observe)
+        self.scope.__enter__()
+
+    def observe_globals(self, module_globals):
+        for value in list(module_globals.values()):
+            if _is_tensorflow_object(value) and hasattr(value, "numpy"):
+                device = getattr(value, "device", "")
+                if device:
+                    self.tensors += 1
+                    self.count(device)
+
+    def report(self, mode):
+        if mode == "tf2":
+            basis = (
+                f"devices of {self.variables} variable(s) and {self.tensors} module-level tensor(s)"
+            )
+        else:
+            basis = f"step stats of {self.traced_runs} traced Session.run call(s)"
+        kinds = sorted(set(name.split(":")[0] for name in self.devices))
+        return {
+            "ran_on": "+".join(kinds) if kinds else "unknown",
+            "devices": dict(sorted(self.devices.items())),
+            "basis": basis,
+        }
 
 
 def is_model_variable(name, trainable):
@@ -406,12 +541,10 @@ def run(spec, result):
     result["tensorflow"] = real_tf.__version__
     result["import_seconds"] = round(time.time() - started, 3)
     result["pinned"] = pin_threads(real_tf, mode)
-    devices = list_devices(real_tf, mode)
-    result["devices"] = devices
-    wanted = spec["device"].upper()
-    if wanted not in devices:
-        raise HarnessError(f"device {wanted} requested but TensorFlow sees only {devices}")
-    result["ran_on"] = wanted
+    result["devices"], strategy = require_device(real_tf, mode, spec["device"])
+    placement = Placement()
+    if mode == "tf2":
+        placement.install_variable_observer(real_tf)
     recorder = injector = None
     if spec["align"] == "record":
         recorder = Recorder()
@@ -419,6 +552,11 @@ def run(spec, result):
     elif spec["align"] == "inject":
         injector = Injector(real_tf, spec["align_file"])
         injector.install()
+    if mode != "tf2":
+        # After the recorder, so that its reads of initial values are not traced.
+        placement.install_session_tracer()
+    if strategy is not None:
+        strategy.scope().__enter__()
     program = spec["program"]
     started = time.time()
     try:
@@ -429,10 +567,15 @@ def run(spec, result):
         return
     finally:
         result["program_seconds"] = round(time.time() - started, 3)
+        result["placement"] = placement.report(mode)
+        result["ran_on"] = result["placement"]["ran_on"]
         if recorder is not None:
             result["alignment"] = recorder.save(spec["align_file"])
         if injector is not None:
             result["alignment"] = injector.report()
+    placement.observe_globals(module_globals)
+    result["placement"] = placement.report(mode)
+    result["ran_on"] = result["placement"]["ran_on"]
     arrays, skipped = collect_outputs(module_globals, spec.get("outputs"), mode)
     # Prefixed keys: a program may well have an output called `file`, np.savez's own argument.
     np.savez(spec["npz"], **dict(("out_" + name, value) for name, value in arrays.items()))
@@ -441,12 +584,9 @@ def run(spec, result):
     result["status"] = "ok"
 
 
-def main(argv):
-    # `python child_runner.py` puts this file's folder first on sys.path, where the program
-    # would find tf-migrate's own modules (`import compare` would not fail as it should).
-    here = os.path.dirname(os.path.abspath(__file__))
-    sys.path[:] = [entry for entry in sys.path if os.path.abspath(entry or ".") != here]
-    with open(argv[1]) as handle:
+def run_spec_file(spec_path):
+    """Run the spec in SPEC.json and write its result file; the caller then exits."""
+    with open(spec_path) as handle:
         spec = json.load(handle)
     result = {"status": "harness_error", "python": sys.version.split()[0]}
     try:
@@ -464,6 +604,18 @@ def main(argv):
         json.dump(result, handle)
     sys.stdout.flush()
     sys.stderr.flush()
+
+
+def forget_own_folder():
+    """`python child_runner.py` puts this file's folder first on sys.path, where the program
+    would find tf-migrate's own modules (`import compare` would not fail as it should)."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    sys.path[:] = [entry for entry in sys.path if os.path.abspath(entry or ".") != here]
+
+
+def main(argv):
+    forget_own_folder()
+    run_spec_file(argv[1])
     # TensorFlow's atexit handlers and thread pools can take seconds or hang; the results are
     # already written.
     os._exit(0)

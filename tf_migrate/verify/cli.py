@@ -9,13 +9,17 @@ from __future__ import annotations
 import importlib.util
 import re
 import sys
-from concurrent.futures import ThreadPoolExecutor
+import tempfile
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 from rich.console import Console
 from rich.markup import escape
+
+if TYPE_CHECKING:
+    from tf_migrate.verify.fixture import Fixture
+    from tf_migrate.verify.harness import FixtureResult
 
 SIZE_UNITS = {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3, "t": 1024**4}
 
@@ -30,6 +34,16 @@ def parse_size(text: str) -> int:
 
 @click.command("verify")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--migrate",
+    is_flag=True,
+    help="PATHS are TF1 scripts: migrate each with tf-migrate and prove the result.",
+)
+@click.option(
+    "--outputs",
+    help="Comma-separated names to compare, for a script pair or --migrate "
+    "(default: the names present on both sides).",
+)
 @click.option(
     "--before-python", help="Interpreter for before.py (TF 1.15, or TF 2.x as compat.v1)."
 )
@@ -51,7 +65,11 @@ def parse_size(text: str) -> int:
 )
 @click.option("--memory-limit", default="4GiB", show_default=True, help="Resident memory per run.")
 @click.option(
-    "--device", type=click.Choice(["cpu", "gpu", "tpu"]), default="cpu", show_default=True
+    "--device",
+    type=click.Choice(["cpu", "gpu", "tpu"]),
+    default="cpu",
+    show_default=True,
+    help="Where both sides compute; the report says where they actually ran.",
 )
 @click.option(
     "-k",
@@ -68,8 +86,15 @@ def parse_size(text: str) -> int:
     show_default=True,
     help="Fixtures verified at once (each child computes on one thread).",
 )
+@click.option(
+    "--cold",
+    is_flag=True,
+    help="Start a fresh interpreter for every program instead of forking warm runtimes.",
+)
 def verify(
     paths: tuple[Path, ...],
+    migrate: bool,
+    outputs: str | None,
     before_python: str | None,
     after_python: str | None,
     output_format: str,
@@ -79,11 +104,14 @@ def verify(
     device: str,
     selects: tuple[str, ...],
     jobs: int,
+    cold: bool,
 ) -> None:
-    """Run each fixture's before.py and after.py and compare their outputs numerically.
+    """Run before and after programs and compare their outputs numerically.
 
-    PATHS are fixture folders (before.py, after.py, fixture.toml) or folders holding them.
-    Exit 0 when every fixture passes, 1 when an output differs or a program fails, times out or
+    PATHS are fixture folders (before.py, after.py, fixture.toml) or folders holding them; or
+    OLD.py NEW.py, a TF1 script and its TF2 version; or, with --migrate, TF1 scripts that
+    tf-migrate migrates into a temporary folder and proves against the original.
+    Exit 0 when everything passes, 1 when an output differs or a program fails, times out or
     exceeds the memory limit, 2 on a usage, fixture or runtime problem.
     """
     memory_bytes = parse_size(memory_limit)
@@ -93,11 +121,98 @@ def verify(
             err,
             "verify compares outputs with numpy: install it next to tf-migrate (pip install numpy)",
         )
-    from tf_migrate.verify import fixture as fixture_mod
-    from tf_migrate.verify import harness, report
-    from tf_migrate.verify.runner import kill_running
+    from tf_migrate.verify import batch, harness, report
     from tf_migrate.verify.runtimes import RuntimeUnavailable, select
 
+    with tempfile.TemporaryDirectory(prefix="tf-migrate-verify-") as workspace:
+        fixtures, broken = _gather(
+            err, paths, migrate, _names(err, outputs), selects, timeout, Path(workspace)
+        )
+        try:
+            options = harness.Options(
+                before=select("before", before_python, paths[0]),
+                after=select("after", after_python, paths[0]),
+                align=align == "auto",
+                timeout_s=timeout,
+                memory_bytes=memory_bytes,
+                device=device,
+            )
+        except RuntimeUnavailable as exc:
+            _fail(err, str(exc))
+
+        def progress(number: int, result: harness.FixtureResult) -> None:
+            if output_format == "table":
+                err.print(
+                    f"[dim][{number}/{len(fixtures)}] {escape(result.name)}: {result.status}[/]"
+                )
+
+        try:
+            with batch.warm_options(options, warm=not cold) as options:
+                results = broken + batch.verify_all(fixtures, options, jobs, progress)
+                notes = batch.warm_notes(options)
+        except KeyboardInterrupt:
+            err.print("interrupted; the running programs were stopped")
+            sys.exit(130)
+    for side, note in notes.items():
+        if note.startswith("cold") and not cold:
+            err.print(f"[yellow]warning:[/] {side} runtime ran {escape(note)}", highlight=False)
+    code = harness.exit_code(results)
+    if output_format == "json":
+        click.echo(report.to_json(results, options, code, notes))
+    else:
+        report.render(Console(soft_wrap=True), results, options, notes)
+    sys.exit(code)
+
+
+def _names(err: Console, outputs: str | None) -> tuple[str, ...] | None:
+    if outputs is None:
+        return None
+    names = tuple(name.strip() for name in outputs.split(",") if name.strip())
+    if not names or not all(name.isidentifier() for name in names):
+        _fail(err, f"--outputs {outputs!r}: give comma-separated Python names, e.g. loss,weights")
+    return names
+
+
+def _gather(
+    err: Console,
+    paths: tuple[Path, ...],
+    migrate: bool,
+    outputs: tuple[str, ...] | None,
+    selects: tuple[str, ...],
+    timeout: float | None,
+    workspace: Path,
+) -> tuple[list[Fixture], list[FixtureResult]]:
+    """The fixtures PATHS name, and the fixture folders that are broken (as error results)."""
+    from tf_migrate.verify import fixture as fixture_mod
+    from tf_migrate.verify import harness, pairs
+
+    scripts = [path for path in paths if path.suffix == ".py"]
+    if migrate or scripts:
+        if not migrate and (len(paths) != 2 or len(scripts) != 2):
+            _fail(
+                err, "give two scripts (OLD.py NEW.py), fixture folders, or --migrate SCRIPT.py..."
+            )
+        try:
+            if not migrate:
+                return [pairs.pair_fixture(paths[0], paths[1], outputs, workspace, timeout)], []
+            migrated = []
+            for number, script in enumerate(paths):
+                migration = pairs.migrate_fixture(script, outputs, workspace / str(number), timeout)
+                err.print(
+                    f"[dim]migrated {escape(str(script))}: {migration.fixed} fix(es) applied, "
+                    f"{len(migration.remaining)} finding(s) left[/]",
+                    highlight=False,
+                )
+                for finding in migration.remaining:
+                    err.print(f"[dim]  {escape(finding)}[/]", highlight=False)
+                migrated.append(migration.fixture)
+            return migrated, []
+        except pairs.PairError as exc:
+            _fail(err, str(exc))
+    if outputs is not None:
+        _fail(
+            err, "--outputs is for a script pair or --migrate; fixtures name theirs in fixture.toml"
+        )
     try:
         folders = fixture_mod.discover(paths)
     except fixture_mod.FixtureError as exc:
@@ -105,8 +220,8 @@ def verify(
     folders = [f for f in folders if not selects or any(s in f.name for s in selects)]
     if not folders:
         _fail(err, f"no fixture matches {', '.join(selects)}")
-    fixtures: list[fixture_mod.Fixture] = []
-    broken: list[harness.FixtureResult] = []
+    fixtures: list[Fixture] = []
+    broken: list[FixtureResult] = []
     for folder in folders:
         try:
             fixtures.append(fixture_mod.load(folder))
@@ -114,38 +229,7 @@ def verify(
             broken.append(harness.FixtureResult(folder.name, folder, harness.ERROR, str(exc)))
     if not fixtures:
         _fail(err, "\n".join(result.message for result in broken))
-    try:
-        options = harness.Options(
-            before=select("before", before_python, paths[0]),
-            after=select("after", after_python, paths[0]),
-            align=align == "auto",
-            timeout_s=timeout,
-            memory_bytes=memory_bytes,
-            device=device,
-        )
-    except RuntimeUnavailable as exc:
-        _fail(err, str(exc))
-    results = list(broken)
-    # Threads are enough: each fixture's work happens in its child processes.
-    pool = ThreadPoolExecutor(max_workers=jobs)
-    try:
-        done = pool.map(lambda fixture: harness.verify_fixture(fixture, options), fixtures)
-        for number, result in enumerate(done, 1):
-            if output_format == "table":
-                err.print(f"[dim][{number}/{len(fixtures)}] {result.name}: {result.status}[/]")
-            results.append(result)
-    except KeyboardInterrupt:
-        pool.shutdown(wait=False, cancel_futures=True)
-        kill_running()
-        err.print("interrupted; the running programs were stopped")
-        sys.exit(130)
-    pool.shutdown()
-    code = harness.exit_code(results)
-    if output_format == "json":
-        click.echo(report.to_json(results, options, code))
-    else:
-        report.render(Console(soft_wrap=True), results, options)
-    sys.exit(code)
+    return fixtures, broken
 
 
 def _fail(err: Console, message: str) -> NoReturn:

@@ -48,14 +48,23 @@ class Fixture:
     needs: tuple[str, ...]
     timeout_s: float
     align: bool
+    # A pair of scripts (`verify OLD.py NEW.py`, `--migrate`) instead of before.py and after.py,
+    # and the folders their working dirs are made from (default: the script's own folder).
+    before_program: Path | None = None
+    after_program: Path | None = None
+    before_stage: Path | None = None
+    after_stage: Path | None = None
 
     @property
     def before(self) -> Path:
-        return self.path / "before.py"
+        return self.before_program or self.path / "before.py"
 
     @property
     def after(self) -> Path:
-        return self.path / "after.py"
+        return self.after_program or self.path / "after.py"
+
+    def stage_for(self, program: Path) -> Path | None:
+        return self.before_stage if program == self.before else self.after_stage
 
 
 def is_fixture_dir(path: Path) -> bool:

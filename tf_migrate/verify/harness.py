@@ -13,6 +13,7 @@ from tf_migrate.verify.compare import OutputComparison, compare_all, load_output
 from tf_migrate.verify.fixture import Fixture
 from tf_migrate.verify.runner import ChildRun, Limits, run_program
 from tf_migrate.verify.runtimes import Runtime
+from tf_migrate.verify.warm import WarmRuntimes
 
 # Fixture statuses, and how each one weighs on the exit code.
 PASS, FAIL, SKIP, ERROR = "pass", "fail", "skip", "error"
@@ -27,6 +28,7 @@ class Options:
     timeout_s: float | None = None  # overrides every fixture's timeout_s
     memory_bytes: int | None = None
     device: str = "cpu"
+    warm: WarmRuntimes | None = field(default=None, compare=False)
 
 
 @dataclass
@@ -86,6 +88,8 @@ def verify_fixture(fixture: Fixture, options: Options) -> FixtureResult:
                 align_file=align_file,
                 device=options.device,
                 limits=limits,
+                warm=options.warm,
+                stage=fixture.stage_for(program),
             )
 
         _run_both(result, fixture, options, aligning, run)

@@ -16,8 +16,9 @@ from tf_migrate.verify.runner import PINNED_ENV
 STATUS_STYLE = {PASS: "green", FAIL: "red", SKIP: "yellow", ERROR: "magenta"}
 
 
-def environment(options: Options) -> dict[str, Any]:
+def environment(options: Options, warm: dict[str, str] | None = None) -> dict[str, Any]:
     return {
+        "runtimes_warm": warm or {},
         "before_runtime": options.before.to_dict() | {"label": options.before.label},
         "after_runtime": options.after.to_dict() | {"label": options.after.label},
         "device": options.device,
@@ -31,13 +32,18 @@ def environment(options: Options) -> dict[str, Any]:
     }
 
 
-def to_json(results: list[FixtureResult], options: Options, exit_code: int) -> str:
+def to_json(
+    results: list[FixtureResult],
+    options: Options,
+    exit_code: int,
+    warm: dict[str, str] | None = None,
+) -> str:
     counts = {status: 0 for status in (PASS, FAIL, SKIP, ERROR)}
     for result in results:
         counts[result.status] += 1
     return json.dumps(
         {
-            "environment": environment(options),
+            "environment": environment(options, warm),
             "summary": counts | {"exit_code": exit_code},
             "fixtures": [result.to_dict() for result in results],
         },
@@ -49,16 +55,22 @@ def _fmt(value: float | None) -> str:
     return "-" if value is None else f"{value:.3g}"
 
 
-def render(console: Console, results: list[FixtureResult], options: Options) -> None:
-    console.print(
-        f"[bold]before[/]: {options.before.label}  [dim]{escape(str(options.before.python))}[/]"
-    )
-    console.print(
-        f"[bold]after[/]:  {options.after.label}  [dim]{escape(str(options.after.python))}[/]"
-    )
+def render(
+    console: Console,
+    results: list[FixtureResult],
+    options: Options,
+    warm: dict[str, str] | None = None,
+) -> None:
+    for side, runtime in (("before", options.before), ("after", options.after)):
+        how = f"; {(warm or {}).get(side)}" if warm and side in warm else ""
+        console.print(
+            f"[bold]{side}[/]:{' ' if side == 'after' else ''} {runtime.label}  "
+            f"[dim]{escape(str(runtime.python))}{escape(how)}[/]"
+        )
     pinned = ", ".join(f"{k}={v}" for k, v in PINNED_ENV.items() if not k.startswith("PYTHONU"))
     console.print(
-        f"[dim]device {options.device}; pinned: {pinned}; intra/inter-op threads 1/1; TF32 off[/]"
+        f"[dim]device asked: {options.device}; pinned: {pinned}; intra/inter-op threads 1/1; "
+        "TF32 off[/]"
     )
     table = Table(title="tf-migrate verify", show_lines=False)
     for column in ("fixture", "output", "shape", "dtype", "max abs err", "max rel err", "result"):
@@ -94,6 +106,17 @@ def _details(console: Console, result: FixtureResult) -> None:
     console.print(f"[{style}]{result.status}[/] [bold]{escape(result.name)}[/] [dim]({times})[/]")
     if result.message:
         console.print(Text(result.message, style=style))
+    for run in result.runs:
+        placement = run.result.get("placement")
+        if placement:
+            devices = ", ".join(f"{name} x{count}" for name, count in placement["devices"].items())
+            console.print(
+                Text(
+                    f"  {run.side} ran on {placement['ran_on']}"
+                    f" ({placement['basis']}{': ' + devices if devices else ''})",
+                    style="dim",
+                )
+            )
     for comparison in result.comparisons:
         if comparison.detail:
             console.print(f"  {comparison.name}: {comparison.detail}", markup=False)

@@ -1,5 +1,8 @@
 """Run one program in a child process under a runtime: fresh working dir, time and memory bounds.
 
+A program runs in a fresh interpreter (cold) or in a child forked from the runtime's fork server
+(warm, see warm.py); both are watched the same way.
+
 The memory bound is enforced by a watchdog that polls the child's resident set size through /proc
 and kills its process group above the limit. RLIMIT_AS is not used: address space is not memory
 used. Importing TF 2.21 alone maps 1.3 GiB of address space for 0.6 GiB resident (TF 1.15: 0.6 GiB
@@ -19,9 +22,10 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from tf_migrate.verify.runtimes import Runtime
+from tf_migrate.verify.warm import ForkServer, WarmRuntimes, WarmUnavailable
 
 CHILD_RUNNER = Path(__file__).with_name("child_runner.py")
 DEFAULT_MEMORY_LIMIT = 4 * 1024**3
@@ -62,6 +66,7 @@ class ChildRun:
     npz: Path | None
     result: dict[str, Any] = field(default_factory=dict)
     message: str = ""
+    warm: bool = False
 
     @property
     def traceback(self) -> str:
@@ -69,12 +74,13 @@ class ChildRun:
 
     def to_dict(self) -> dict[str, Any]:
         keys = (
-            *("tensorflow", "python", "devices", "ran_on", "pinned"),
+            *("tensorflow", "python", "devices", "ran_on", "placement", "pinned"),
             *("import_seconds", "program_seconds", "saved", "skipped"),
         )
         return {
             "side": self.side,
             "outcome": self.outcome,
+            "warm": self.warm,
             "seconds": round(self.seconds, 3),
             "peak_rss_mib": round(self.peak_rss / 1024**2, 1),
             "message": self.message,
@@ -93,6 +99,42 @@ def pinned_environment(device: str) -> dict[str, str]:
     return env
 
 
+class Watched(Protocol):
+    """A running child: a subprocess (cold) or a child of a fork server (warm)."""
+
+    @property
+    def pid(self) -> int: ...
+
+    def poll(self) -> int | None: ...
+
+    def wait(self, timeout_s: float) -> None:
+        """Return when the child has exited, or after ``timeout_s``."""
+
+    def kill(self) -> None:
+        """Kill the child and its process group, and reap it."""
+
+
+class ColdChild:
+    def __init__(self, process: subprocess.Popen[bytes]) -> None:
+        self.process = process
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+    def poll(self) -> int | None:
+        return self.process.poll()
+
+    def wait(self, timeout_s: float) -> None:
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.process.wait(timeout_s)
+
+    def kill(self) -> None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait()
+
+
 def run_program(
     runtime: Runtime,
     program: Path,
@@ -103,12 +145,17 @@ def run_program(
     align_file: Path,
     device: str,
     limits: Limits,
+    warm: WarmRuntimes | None = None,
+    stage: Path | None = None,
 ) -> ChildRun:
-    """Run ``program`` (with its folder copied to a fresh working dir) and collect the outputs."""
+    """Run ``program`` (with its folder copied to a fresh working dir) and collect the outputs.
+
+    ``stage`` replaces the copy of the program's folder: the working dir is made from it.
+    """
     side = runtime.side
     workdir = scratch / side / "work"
     iodir = scratch / side / "io"
-    shutil.copytree(program.parent, workdir)
+    shutil.copytree(stage or program.parent, workdir)
     iodir.mkdir(parents=True)
     spec = {
         "program": str(workdir / program.name),
@@ -123,19 +170,14 @@ def run_program(
     spec_path = iodir / "spec.json"
     spec_path.write_text(json.dumps(spec), encoding="utf-8")
     stdout_path, stderr_path = iodir / "stdout.txt", iodir / "stderr.txt"
-    with stdout_path.open("wb") as out, stderr_path.open("wb") as err:
-        started = time.monotonic()
-        process = subprocess.Popen(
-            [str(runtime.python), "-s", str(CHILD_RUNNER), str(spec_path)],
-            cwd=workdir,
-            stdin=subprocess.DEVNULL,
-            stdout=out,
-            stderr=err,
-            env=pinned_environment(device),
-            start_new_session=True,  # its own process group, so a kill reaches its children
-        )
-        outcome, peak = _watch(process, started + limits.timeout_s, limits.memory_bytes)
-        seconds = time.monotonic() - started
+    stdout_path.touch()  # a forked child killed early may not have opened its own yet
+    stderr_path.touch()
+    # Waiting for a fork server to finish its imports is not the program's time.
+    server = warm.server(side) if warm is not None else None
+    started = time.monotonic()
+    child, is_warm = _start(runtime, device, server, spec_path, workdir, stdout_path, stderr_path)
+    outcome, peak = _watch(child, started + limits.timeout_s, limits.memory_bytes)
+    seconds = time.monotonic() - started
     run = ChildRun(
         side=side,
         outcome=outcome,
@@ -144,8 +186,36 @@ def run_program(
         stdout=_tail(stdout_path),
         stderr=_tail(stderr_path),
         npz=None,
+        warm=is_warm,
     )
-    return _finish(run, process.returncode, iodir, limits)
+    return _finish(run, child.poll(), iodir, limits)
+
+
+def _start(
+    runtime: Runtime,
+    device: str,
+    server: ForkServer | None,
+    spec: Path,
+    workdir: Path,
+    stdout: Path,
+    stderr: Path,
+) -> tuple[Watched, bool]:
+    """Fork the program from the runtime's fork server if there is one, else start a fresh
+    interpreter; True when forked."""
+    if server is not None:
+        with contextlib.suppress(WarmUnavailable):  # the server died since it started: run cold
+            return server.submit(spec, workdir, stdout, stderr), True
+    with stdout.open("wb") as out, stderr.open("wb") as err:
+        process = subprocess.Popen(
+            [str(runtime.python), "-s", str(CHILD_RUNNER), str(spec)],
+            cwd=workdir,
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=err,
+            env=pinned_environment(device),
+            start_new_session=True,  # its own process group, so a kill reaches its children
+        )
+    return ColdChild(process), False
 
 
 def _finish(run: ChildRun, returncode: int | None, iodir: Path, limits: Limits) -> ChildRun:
@@ -173,51 +243,45 @@ def _finish(run: ChildRun, returncode: int | None, iodir: Path, limits: Limits) 
 
 # Children still running, so that an interrupted verify (Ctrl-C reaches only the main thread,
 # and the children have their own sessions) can end every one of them.
-_live: set[subprocess.Popen[bytes]] = set()
+_live: set[Watched] = set()
 _live_lock = threading.Lock()
 
 
 def kill_running() -> None:
     with _live_lock:
         running = list(_live)
-    for process in running:
-        _kill(process)
+    for child in running:
+        child.kill()
 
 
-def _watch(process: subprocess.Popen[bytes], deadline: float, memory_bytes: int) -> tuple[str, int]:
+def _watch(child: Watched, deadline: float, memory_bytes: int) -> tuple[str, int]:
     with _live_lock:
-        _live.add(process)
+        _live.add(child)
     try:
-        return _poll(process, deadline, memory_bytes)
+        return _poll(child, deadline, memory_bytes)
     finally:
         with _live_lock:
-            _live.discard(process)
+            _live.discard(child)
 
 
-def _poll(process: subprocess.Popen[bytes], deadline: float, memory_bytes: int) -> tuple[str, int]:
+def _poll(child: Watched, deadline: float, memory_bytes: int) -> tuple[str, int]:
     peak = 0
     try:
-        while process.poll() is None:
-            rss = tree_rss(process.pid)
+        while child.poll() is None:
+            rss = tree_rss(child.pid)
             peak = max(peak, rss)
             if rss > memory_bytes:
-                _kill(process)
+                child.kill()
                 return "memory", peak
             if time.monotonic() > deadline:
-                _kill(process)
+                child.kill()
                 return "timeout", peak
-            time.sleep(POLL_SECONDS)
+            child.wait(POLL_SECONDS)
     except BaseException:
         # The child has its own session, so Ctrl-C does not reach it: end it here.
-        _kill(process)
+        child.kill()
         raise
     return "exited", peak
-
-
-def _kill(process: subprocess.Popen[bytes]) -> None:
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(process.pid, signal.SIGKILL)
-    process.wait()
 
 
 def tree_rss(pid: int) -> int:
