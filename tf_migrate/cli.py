@@ -38,6 +38,12 @@ from tf_migrate.settings import (
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 
+class ConfigProblem(click.ClickException):
+    """A configuration error, reported like a usage error: exit code 2."""
+
+    exit_code = EXIT_ERROR
+
+
 def _stderr() -> Console:
     return Console(stderr=True, highlight=False)
 
@@ -80,10 +86,13 @@ def _report_file_errors(result: RunResult) -> None:
 
 
 def _load(config: Path | None, paths: Sequence[str], **overrides: Any) -> Settings:
-    if config is None:
-        first = next((p for p in paths if p != "-"), ".")
-        config = find_config(Path(first))
-    return load_settings(config).with_overrides(**overrides)
+    try:
+        if config is None:
+            first = next((p for p in paths if p != "-"), ".")
+            config = find_config(Path(first))
+        return load_settings(config).with_overrides(**overrides)
+    except ConfigError as error:
+        raise ConfigProblem(str(error)) from error
 
 
 def common_options(function: Any) -> Any:
@@ -216,11 +225,13 @@ def fix(
     _report_file_errors(result)
     color = use_color(sys.stdout)
     if diff:
-        click.echo(render_diff(result, color=color), nl=False)
+        click.echo(render_diff(result, color=color), nl=False, color=color)
         print_summary(result, _stderr(), mode="diff", unsafe_fixes=settings.unsafe_fixes)
         sys.exit(EXIT_FINDINGS if result.changed_files else EXIT_CLEAN)
     if not quiet and paths != ("-",):
-        click.echo(render_findings(result, output_format or "concise", color=color), nl=False)
+        click.echo(
+            render_findings(result, output_format or "concise", color=color), nl=False, color=color
+        )
     print_summary(result, _stderr(), mode="fix", unsafe_fixes=settings.unsafe_fixes)
     sys.exit(EXIT_FINDINGS if result.remaining else EXIT_CLEAN)
 
@@ -308,7 +319,7 @@ def check(
     if output_file is not None:
         output_file.write_text(text, "utf-8")
     else:
-        click.echo(text, nl=False)
+        click.echo(text, nl=False, color=color)
     if settings.output_format in ("full", "concise") or stream_is_file:
         print_summary(result, _stderr(), mode="check", unsafe_fixes=settings.unsafe_fixes)
     sys.exit(EXIT_FINDINGS if result.remaining and not exit_zero else EXIT_CLEAN)

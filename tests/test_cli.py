@@ -1,0 +1,165 @@
+"""The command line as users drive it: exit codes, streams, formats and configuration."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from tf_migrate.cli import cli
+
+FIXABLE = "import tensorflow as tf\ny = tf.log(x)\n"
+MANUAL = "import tensorflow as tf\nx = tf.placeholder(tf.float32)\n"
+CLEAN = "import tensorflow as tf\ny = tf.math.log(x)\n"
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    return tmp_path
+
+
+def invoke(*args: str, stdin: str | None = None) -> Result:
+    return CliRunner().invoke(cli, list(args), input=stdin)
+
+
+def write(path: Path, text: str) -> Path:
+    path.write_text(text, "utf-8")
+    return path
+
+
+def test_check_exit_codes(project: Path) -> None:
+    write(project / "clean.py", CLEAN)
+    assert invoke("check", "clean.py", "--no-cache").exit_code == 0
+    write(project / "manual.py", MANUAL)
+    result = invoke("check", "manual.py", "--no-cache")
+    assert result.exit_code == 1
+    assert "manual.py:2:5: TFM101" in result.stdout
+    assert invoke("check", "manual.py", "--no-cache", "--exit-zero").exit_code == 0
+
+
+def test_usage_and_config_errors_exit_2(project: Path) -> None:
+    assert invoke("check", "--output-format", "xml").exit_code == 2
+    assert invoke("check", "--select", "TFM999X", "--no-cache").exit_code == 2
+    assert invoke("explain", "NOPE").exit_code == 2
+    write(project / "pyproject.toml", '[tool.tf-migrate]\nselec = ["TFM1"]\n')
+    write(project / "a.py", CLEAN)
+    result = invoke("check", "a.py", "--no-cache")
+    assert result.exit_code == 2
+    assert "unknown key(s) in [tool.tf-migrate]: selec" in result.stderr
+
+
+def test_default_command_fixes_in_place_and_summarises_on_stderr(project: Path) -> None:
+    target = write(project / "model.py", FIXABLE + MANUAL.split("\n", 1)[1])
+    result = invoke("model.py", "--no-cache")
+    assert target.read_text("utf-8") == CLEAN + "x = tf.placeholder(tf.float32)\n"
+    assert result.exit_code == 1, "the manual placeholder finding remains"
+    assert "Fixed 1 finding" in result.stderr
+    assert "TFM101" in result.stdout and "TFM401" not in result.stdout
+    again = invoke("fix", "model.py", "--no-cache")
+    assert target.read_text("utf-8") == CLEAN + "x = tf.placeholder(tf.float32)\n"
+    assert "Fixed" not in again.stderr
+
+
+def test_diff_writes_nothing_and_exits_on_the_diff_alone(project: Path) -> None:
+    target = write(project / "model.py", FIXABLE)
+    result = invoke("fix", "--diff", "model.py", "--no-cache")
+    assert result.exit_code == 1
+    assert "-y = tf.log(x)\n+y = tf.math.log(x)" in result.stdout
+    assert target.read_text("utf-8") == FIXABLE
+    write(project / "model.py", MANUAL)
+    assert invoke("fix", "--diff", "model.py", "--no-cache").exit_code == 0
+
+
+def test_output_dir_writes_a_migrated_copy(project: Path) -> None:
+    (project / "src").mkdir()
+    write(project / "src" / "model.py", FIXABLE)
+    write(project / "src" / "notes.txt", "kept\n")
+    result = invoke("fix", "src", "-o", "out", "--no-cache")
+    assert result.exit_code == 0
+    assert (project / "src" / "model.py").read_text("utf-8") == FIXABLE
+    assert (project / "out" / "model.py").read_text("utf-8") == CLEAN
+    assert (project / "out" / "notes.txt").read_text("utf-8") == "kept\n"
+
+
+def test_stdin_check_and_fix(project: Path) -> None:
+    checked = invoke("check", "-", "--stdin-filename", "m.py", stdin=MANUAL)
+    assert checked.exit_code == 1 and "m.py:2:5: TFM101" in checked.stdout
+    fixed = invoke("fix", "-", stdin=FIXABLE)
+    assert fixed.stdout == CLEAN
+
+
+@pytest.mark.parametrize("fmt", ["json", "sarif", "github", "concise", "full"])
+def test_machine_formats_go_to_stdout_and_output_file(project: Path, fmt: str) -> None:
+    write(project / "m.py", MANUAL)
+    result = invoke("check", "m.py", "--output-format", fmt, "--no-cache")
+    assert result.exit_code == 1
+    if fmt == "json":
+        assert json.loads(result.stdout)[0]["code"] == "TFM101"
+    elif fmt == "sarif":
+        assert json.loads(result.stdout)["version"] == "2.1.0"
+    elif fmt == "github":
+        assert result.stdout.startswith("::error file=m.py,line=2,col=5,")
+    else:
+        assert "TFM101" in result.stdout
+    out = project / "report.txt"
+    to_file = invoke("check", "m.py", "--output-format", fmt, "--output-file", str(out))
+    assert to_file.exit_code == 1 and to_file.stdout == ""
+    assert out.read_text("utf-8") == result.stdout
+
+
+def test_statistics_counts_per_rule(project: Path) -> None:
+    write(project / "m.py", MANUAL + "z = tf.placeholder(tf.int32)\n")
+    result = invoke("check", "m.py", "--statistics", "--no-cache")
+    assert result.stdout.split() == ["2", "TFM101", "[", "]", "placeholder"]
+
+
+def test_select_and_ignore(project: Path) -> None:
+    write(project / "m.py", FIXABLE + "x = tf.placeholder(tf.float32)\n")
+    only_renames = invoke("check", "m.py", "--select", "TFM4", "--output-format", "concise")
+    assert "TFM401" in only_renames.stdout and "TFM101" not in only_renames.stdout
+    ignored = invoke("check", "m.py", "--ignore", "TFM401,placeholder", "--no-cache")
+    assert "TFM401" not in ignored.stdout and "TFM101" not in ignored.stdout
+
+
+def test_add_noqa_then_check_is_clean(project: Path) -> None:
+    write(project / "m.py", MANUAL)
+    assert invoke("check", "m.py", "--add-noqa", "--no-cache").exit_code == 0
+    assert "# tf-migrate: ignore[TFM101]" in (project / "m.py").read_text("utf-8")
+    assert invoke("check", "m.py", "--no-cache").exit_code == 0
+
+
+def test_color_follows_no_color_and_force_color(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write(project / "m.py", MANUAL)
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    coloured = invoke("check", "m.py", "--no-cache").stdout
+    assert ANSI.search(coloured)
+    monkeypatch.delenv("FORCE_COLOR")
+    monkeypatch.setenv("NO_COLOR", "1")
+    plain = invoke("check", "m.py", "--no-cache").stdout
+    assert not ANSI.search(plain)
+    assert ANSI.sub("", coloured) == plain
+
+
+def test_rules_and_explain(project: Path) -> None:
+    listed = invoke("rules")
+    assert listed.exit_code == 0 and "TFM101" in listed.stdout and "TFM401" in listed.stdout
+    explained = invoke("explain", "TFM401")
+    assert explained.exit_code == 0
+    assert "tf.math.log" in explained.stdout and "What it does" in explained.stdout
+
+
+def test_missing_path_is_reported_and_the_run_goes_on(project: Path) -> None:
+    write(project / "m.py", MANUAL)
+    result = invoke("check", "missing.py", "m.py", "--no-cache", "--output-format", "concise")
+    assert result.exit_code == 1
+    assert "missing.py" in result.stdout and "TFM000" in result.stdout
+    assert "m.py:2:5: TFM101" in result.stdout
