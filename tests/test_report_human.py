@@ -6,27 +6,12 @@ import re
 
 import pytest
 
+from tests.report_samples import PLACEHOLDER, RENAME, SOURCE
 from tf_migrate.model import Applicability, FileResult, Finding, Location, RunResult
 from tf_migrate.report import render_findings
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
-SOURCE = "import tensorflow as tf\nx = tf.placeholder(tf.float32)\ny = tf.log(x)\n"
-RENAME = Finding(
-    "TFM401",
-    "tf1-symbol-name",
-    "`tf.log` does not exist in TF2; it is `tf.math.log`",
-    Location(3, 5, 3, 11),
-    Applicability.SAFE,
-    "Rename to `tf.math.log`",
-)
-PLACEHOLDER = Finding(
-    "TFM101",
-    "placeholder",
-    "`tf.placeholder` has no TF2 form",
-    Location(2, 5, 2, 19),
-    Applicability.MANUAL,
-)
 
 
 def run(*files: FileResult) -> RunResult:

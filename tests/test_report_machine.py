@@ -5,24 +5,10 @@ from __future__ import annotations
 import json
 import re
 
+from tests.report_samples import PLACEHOLDER, RENAME
 from tf_migrate.model import Applicability, FileResult, Finding, Location, RunResult
 from tf_migrate.report import render_findings
 
-RENAME = Finding(
-    "TFM401",
-    "tf1-symbol-name",
-    "`tf.log` does not exist in TF2; it is `tf.math.log`",
-    Location(3, 5, 3, 11),
-    Applicability.SAFE,
-    "Rename to `tf.math.log`",
-)
-PLACEHOLDER = Finding(
-    "TFM101",
-    "placeholder",
-    "`tf.placeholder` has no TF2 form",
-    Location(2, 5, 2, 19),
-    Applicability.MANUAL,
-)
 UNSAFE = Finding(
     "TFM201", "minimize", "m", Location(7, 1, 9, 4), Applicability.UNSAFE, "Use a tape"
 )
