@@ -80,6 +80,25 @@ def test_cell_magic_cells_are_left_out() -> None:
     assert "echo" not in joined.text
 
 
+def test_python_cell_magic_cells_are_checked_and_fixed(tmp_path: Path) -> None:
+    # `%%time` runs its body as Python in the kernel: the body is checked and fixed, the magic
+    # line is kept as it was.
+    original = notebook_text(
+        code("import tensorflow as tf\n"),
+        code("%%time\ny = tf.log(2.0)\n"),
+        code("%%capture out\nx = tf.placeholder(tf.float32)\n"),
+    )
+    path = tmp_path / "nb.ipynb"
+    path.write_text(original, "utf-8")
+    result = _run(tmp_path, Mode.FIX).files[0]
+    assert result.error is None
+    assert json.loads(path.read_text("utf-8"))["cells"][1]["source"] == (
+        "%%time\ny = tf.math.log(2.0)\n"
+    )
+    assert [f.code for f in result.remaining] == ["TFM101"]
+    assert result.remaining[0].message.startswith("cell 3: ")
+
+
 def test_lost_or_reordered_marker_is_refused() -> None:
     text = notebook_text(code("a = 1\n"), code("b = 2\n"))
     joined = join_cells(parse_notebook(text), text)

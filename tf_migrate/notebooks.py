@@ -8,7 +8,9 @@ duplicated or reordered a marker, the notebook is refused (NotebookError) rather
 IPython syntax (`%magic`, `!shell`, `x?`, `?x`, `y = !cmd`) is not Python: each such line is
 replaced by a placeholder expression statement (same indentation, same number of lines) before
 parsing and put back verbatim afterwards. A cell whose first line is a cell magic (`%%bash`,
-`%%writefile`, ...) is not Python at all and is left out entirely. Markdown and raw cells,
+`%%writefile`, ...) is not Python at all and is left out entirely, except the cell magics whose
+body is Python run in the kernel (`%%time`, `%%timeit`, `%%capture`, `%%prun`): there only the
+magic line is masked. Markdown and raw cells,
 outputs, metadata and the nbformat fields are never touched.
 
 Locations: a finding in a notebook is reported with the line and column inside its cell, and its
@@ -118,6 +120,10 @@ _IPYTHON_LINE = re.compile(
 )
 
 
+# Cell magics whose body is Python code run in the kernel's namespace.
+_PYTHON_CELL_MAGIC = re.compile(r"%%(time|timeit|capture|prun)(\s.*)?", re.DOTALL)
+
+
 def _split_ending(line: str) -> tuple[str, str]:
     body = line.rstrip("\r\n")
     return body, line[len(body) :]
@@ -149,7 +155,8 @@ def join_cells(notebook: Notebook, original_text: str) -> JoinedCells:
         if cell["cell_type"] != "code":
             continue
         source = _cell_text(cell)
-        if source.lstrip(" \t").startswith("%%"):
+        first_line = source.lstrip(" \t").split("\n", 1)[0].rstrip("\r")
+        if first_line.startswith("%%") and not _PYTHON_CELL_MAGIC.fullmatch(first_line):
             continue
         joined.cells.append(index)
         joined.trailing_newline[index] = source.endswith("\n") or not source

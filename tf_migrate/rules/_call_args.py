@@ -58,7 +58,16 @@ def rewrite_args(call: cst.Call, spec: CallSpec, values: dict[str, ValueRewrite]
     (returning None when the value is already in its TF2 form)."""
     if any(arg.star for arg in call.args):
         touched = [a for a in call.args if a.keyword and a.keyword.value in spec.keywords]
-        problem = "`*args`/`**kwargs` hide which parameters are passed" if touched else None
+        # `*args` may fill a parameter whose position or value TF2 changed, `**kwargs` may hold
+        # a renamed or removed keyword: neither can be checked, so neither is left as it is.
+        star = any(arg.star == "*" for arg in call.args)
+        double_star = any(arg.star == "**" for arg in call.args)
+        hidden = (star and (bool(spec.values) or spec.tf1_params != spec.tf2_params)) or (
+            double_star and bool(spec.keywords or spec.values or spec.removed)
+        )
+        problem = (
+            "`*args`/`**kwargs` hide which parameters are passed" if touched or hidden else None
+        )
         return ArgsOutcome(list(call.args), False, problem)
     out: list[cst.Arg] = []
     changed = False

@@ -120,6 +120,9 @@ class ArgumentChange(_TfCallRule):
             fixed="import tensorflow as tf\n\ni = tf.argmax(x, 1)\n",
         ),
         Invalid(H + "y = tf.nn.conv2d(x, w, [1, 1, 1, 1], 'SAME', use_cudnn_on_gpu=True)\n"),
+        # `*args` may hold keep_prob in the second position, which TF2 reads as rate.
+        Invalid(H + "x = tf.placeholder(tf.float32)\nh = tf.nn.dropout(x, *args)\n"),
+        Invalid(H + "y = tf.reduce_sum(x, 1, keep_dims=True, **options)\n"),
     )
 
     def visit_Call(self, node: cst.Call) -> None:

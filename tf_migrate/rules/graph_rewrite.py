@@ -8,7 +8,7 @@ from tf_migrate.analysis.evidence import is_evidence
 from tf_migrate.analysis.graph_program import analyze
 from tf_migrate.analysis.program_model import Position
 from tf_migrate.model import Applicability
-from tf_migrate.rules.base import Invalid, Rule, Valid
+from tf_migrate.rules.base import Invalid, Rule, UnusedImport, Valid
 from tf_migrate.rules.graph_rewrite_module import rewrite_module
 
 _BEFORE = """\
@@ -65,6 +65,54 @@ def run_step():
 for _ in range(3):
     run_step()
 final = counter.numpy()
+"""
+
+
+def _tensorflow_from_imports(module: cst.Module) -> tuple[UnusedImport, ...]:
+    """`from tensorflow… import name` at module level: the rewrite may leave them unused, and
+    TF1-only names (`placeholder`, `Session`) fail to import on TF2."""
+    found: list[UnusedImport] = []
+    for statement in module.body:
+        if not isinstance(statement, cst.SimpleStatementLine):
+            continue
+        for small in statement.body:
+            if (not isinstance(small, cst.ImportFrom) or small.relative or small.module is None
+                    or isinstance(small.names, cst.ImportStar)):
+                continue
+            source = cst.Module([]).code_for_node(small.module)
+            if source != "tensorflow" and not source.startswith("tensorflow."):
+                continue
+            for alias in small.names:
+                if isinstance(alias.name, cst.Name):
+                    asname = (alias.asname.name.value if alias.asname is not None
+                              and isinstance(alias.asname.name, cst.Name) else None)
+                    found.append(UnusedImport(source, alias.name.value, asname))
+    return tuple(found)
+
+
+# `from tensorflow import placeholder, Session` would fail on TF2: imports the rewrite leaves
+# unused are removed.
+_FROM_BEFORE = """\
+import tensorflow as tf
+from tensorflow import Session, placeholder
+
+x = placeholder(tf.float32, [2])
+y = x * 2.0
+with Session() as sess:
+    out = sess.run(y, {x: [1.0, 2.0]})
+"""
+
+_FROM_AFTER = """\
+import tensorflow as tf
+
+
+@tf.function(input_signature=[tf.TensorSpec([2], tf.float32)])
+def compute_y(x):
+    y = x * 2.0
+    return y
+
+
+out = compute_y([1.0, 2.0]).numpy()
 """
 
 
@@ -144,6 +192,7 @@ class SessionProgram(Rule):
         Valid("import numpy as np\nz = np.zeros(3)\n"),
         Invalid(_BEFORE, fixed=_AFTER),
         Invalid(_LOOP_BEFORE, fixed=_LOOP_AFTER),
+        Invalid(_FROM_BEFORE, fixed=_FROM_AFTER),
         Invalid(
             "import tensorflow as tf\n\nx = tf.placeholder(tf.float32)\n"
             "def evaluate(sess, value):\n    return sess.run(x * 2, {x: value})\n"
@@ -184,6 +233,7 @@ class SessionProgram(Rule):
         if not any(not site.initializer for site in program.sites):
             return
         replacement = rewrite_module(node, program, self)
+        unused = _tensorflow_from_imports(node)
         if program.unsafe:
             reasons = "; ".join(dict.fromkeys(program.unsafe))
             self.report(
@@ -191,6 +241,7 @@ class SessionProgram(Rule):
                 f"{self.message} (unsafe: {reasons})",
                 replacement=replacement,
                 applicability=Applicability.UNSAFE,
+                remove_imports=unused,
             )
             return
-        self.report(node, self.message, replacement=replacement)
+        self.report(node, self.message, replacement=replacement, remove_imports=unused)

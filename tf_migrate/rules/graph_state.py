@@ -13,6 +13,10 @@ _OBJECT_OWNS = (
     "keep the objects in Python (e.g. a `tf.Module` or Keras model) and read "
     "`module.trainable_variables`, `model.losses`, `model.updates` from it"
 )
+_ASSIGN = (
+    "TF2 has no assign ops: call the variable's method, `ref.{method}(value)`, which updates it "
+    "at once in eager code"
+)
 _DEFAULT_IN_TF2 = "TF2 executes eagerly by default: delete the call"
 _RUNS_AS_GRAPH = (
     "the program runs in TF1 graph mode; migrate it to eager TF2 code and delete the call"
@@ -22,7 +26,9 @@ _RUNS_AS_GRAPH = (
 class Graph(SymbolFinding):
     """## What it does
     Reports `tf.Graph`, `tf.get_default_graph`, `tf.reset_default_graph`, `tf.import_graph_def`,
-    `tf.GraphDef` and `tf.graph_util`.
+    `tf.GraphDef`, `tf.graph_util` and the assign ops `tf.assign`, `tf.assign_add` and
+    `tf.assign_sub` (TFM150 rewrites them as variable methods in the session programs it
+    rewrites).
 
     ## Why is this bad?
     TF1 programs build operations into a (default) graph and execute it later. TF2 runs
@@ -56,6 +62,9 @@ class Graph(SymbolFinding):
         "tf.GraphDef": "load a SavedModel with `tf.saved_model.load` instead of a GraphDef",
         "tf.graph_util": "freeze and export with `tf.saved_model.save` instead",
         "tf.add_check_numerics_ops": "call `tf.debugging.enable_check_numerics()` once instead",
+        "tf.assign": _ASSIGN.format(method="assign"),
+        "tf.assign_add": _ASSIGN.format(method="assign_add"),
+        "tf.assign_sub": _ASSIGN.format(method="assign_sub"),
     }
     examples = (
         Valid("import tensorflow as tf\n@tf.function\ndef f(x):\n    return x + 1\n"),
@@ -63,6 +72,8 @@ class Graph(SymbolFinding):
         Invalid("import tensorflow as tf\ng = tf.Graph()\n"),
         Invalid("import tensorflow\ntensorflow.reset_default_graph()\n"),
         Invalid("from tensorflow import get_default_graph\ng = get_default_graph()\n"),
+        Valid("import tensorflow as tf\nv = tf.Variable(1.0)\nv.assign_add(2.0)\n"),
+        Invalid("import tensorflow as tf\nv = tf.Variable(1.0)\nstep = tf.assign_add(v, 2.0)\n"),
     )
 
 
