@@ -109,7 +109,7 @@ def unwrapped(obj: Any) -> Any:
     return tf_decorator.unwrap(obj)[1]
 
 
-def compute(tf: Any) -> tuple[dict[str, str], dict[str, Any]]:
+def compute(tf: Any) -> tuple[dict[str, str], list[str], dict[str, Any]]:
     from tensorflow.python.util import tf_export
 
     v1 = walk(tf.compat.v1, "tensorflow._api.v2.compat.v1")
@@ -117,8 +117,11 @@ def compute(tf: Any) -> tuple[dict[str, str], dict[str, Any]]:
     renames: dict[str, str] = {}
     stats = {"tf1_symbols": len(v1), "tf2_symbols": len(v2), "unchanged": 0, "tf1_only": 0}
     changed_meaning: list[str] = []
+    tf1_only: list[str] = []
     for path, obj in sorted(v1.items()):
         if not callable(obj):  # constants (dtypes, newaxis) keep their names
+            if path not in v2:
+                tf1_only.append("tf." + path)
             continue
         raw = unwrapped(obj)
         if path in v2:
@@ -133,6 +136,7 @@ def compute(tf: Any) -> tuple[dict[str, str], dict[str, Any]]:
         ]
         if not verified:
             stats["tf1_only"] += 1
+            tf1_only.append("tf." + path)
             continue
         canonical = tf_export.get_canonical_name(verified, deprecated) or verified[0]
         renames["tf." + path] = "tf." + canonical
@@ -140,11 +144,21 @@ def compute(tf: Any) -> tuple[dict[str, str], dict[str, Any]]:
     # Under `import tensorflow.compat.v1 as tf` the renamed code still reads tf.<target> from the
     # v1 namespace: record the targets that namespace lacks.
     missing_in_v1 = sorted(t for t in set(renames.values()) if t[3:] not in v1)
-    return renames, {
+    return renames, tf1_only, {
         "stats": stats,
         "same_name_different_object": changed_meaning,
         "targets_missing_in_compat_v1": missing_in_v1,
     }
+
+
+def resolves(module: Any, dotted: str) -> bool:
+    obj = module
+    for part in dotted.split("."):
+        try:
+            obj = getattr(obj, part)
+        except Exception:
+            return False
+    return True
 
 
 def tf1_crosscheck(python: str, renames: dict[str, str]) -> dict[str, Any]:
@@ -168,7 +182,10 @@ def main(argv: list[str] | None = None) -> int:
 
     import tensorflow as tf
 
-    renames, notes = compute(tf)
+    renames, tf1_only, notes = compute(tf)
+    # The walk sees only generated API modules; a name TF2 still reaches through a lazily
+    # loaded module (tf.experimental.ExtensionType) is not TF1-only.
+    tf1_only = [name for name in tf1_only if not resolves(tf, name[3:])]
     header: dict[str, Any] = {
         "generator": "scripts/generate_renames.py",
         "tensorflow": tf.__version__,
@@ -179,7 +196,8 @@ def main(argv: list[str] | None = None) -> int:
     }
     if args.tf1_python:
         header["tf1_crosscheck"] = tf1_crosscheck(args.tf1_python, renames)
-    data = {"header": header, "renames": dict(sorted(renames.items()))}
+    # TF1 names with no TF2 name at all: reported (TFM407) unless another rule handles them.
+    data = {"header": header, "renames": dict(sorted(renames.items())), "tf1_only": tf1_only}
     args.output.write_text(json.dumps(data, indent=1, sort_keys=False) + "\n", "utf-8")
     print(f"{len(renames)} renames from TensorFlow {tf.__version__} -> {args.output}")
     return 0

@@ -23,6 +23,12 @@ def renames() -> dict[str, str]:
     return table
 
 
+@cache
+def tf1_only() -> frozenset[str]:
+    """TF1 public names that TF2 has under no name at all (generated with the renames)."""
+    return frozenset(_load("renames.json")["tf1_only"])
+
+
 @dataclass(frozen=True)
 class CallSpec:
     """How a TF1 call maps to TF2: parameter names in TF1's and TF2's positional order, keyword

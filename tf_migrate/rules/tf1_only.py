@@ -1,0 +1,133 @@
+"""TFM407: TF1 names that TF2 dropped and that no other rule rewrites or explains."""
+
+from __future__ import annotations
+
+from functools import cache
+
+import libcst as cst
+
+from tf_migrate.rules.arguments_values import CASTS
+from tf_migrate.rules.base import Invalid, Rule, RuleOptions, Valid
+from tf_migrate.rules.tables import call_specs, compat_fallbacks, renames, tf1_only
+
+# Where TF2 put the most common of these, for the message; the rest get the general advice.
+_HINTS = {
+    "tf.Print": "use `tf.print(...)` (it prints when it runs; no identity output to thread)",
+    "tf.gfile": "use `tf.io.gfile` (functions are snake_case: `Exists` -> `exists`)",
+    "tf.VERSION": "use `tf.version.VERSION`",
+    "tf.GIT_VERSION": "use `tf.version.GIT_VERSION`",
+    "tf.COMPILER_VERSION": "use `tf.version.COMPILER_VERSION`",
+    "tf.glorot_uniform_initializer": "use `tf.keras.initializers.GlorotUniform()`",
+    "tf.glorot_normal_initializer": "use `tf.keras.initializers.GlorotNormal()`",
+    "tf.truncated_normal_initializer": (
+        "use `tf.keras.initializers.TruncatedNormal(stddev=...)`; TF1's default stddev is 1.0, "
+        "Keras' 0.05: pass it explicitly"
+    ),
+    "tf.random_normal_initializer": (
+        "use `tf.keras.initializers.RandomNormal(stddev=...)`; TF1's default stddev is 1.0, "
+        "Keras' 0.05: pass it explicitly"
+    ),
+    "tf.random_uniform_initializer": (
+        "use `tf.keras.initializers.RandomUniform(minval, maxval)`; TF1's default range is "
+        "[0, 1), Keras' [-0.05, 0.05): pass it explicitly"
+    ),
+    "tf.variance_scaling_initializer": "use `tf.keras.initializers.VarianceScaling(...)`",
+    "tf.scatter_update": "use `variable.scatter_update(tf.IndexedSlices(...))`",
+    "tf.substr": "use `tf.strings.substr(...)`",
+}
+_GENERAL = "TF2 has no such name; the TF2 migration guide lists its replacement"
+# TF1 names handled by dedicated rules that are not tables (TFM404-TFM406).
+_DEDICATED = frozenset({"tf.div", "tf.image.resize_images", "tf.set_random_seed"})
+
+
+@cache
+def _unclaimed() -> frozenset[str]:
+    """TF1-only names no other rule claims: a use is reported here, once."""
+    from tf_migrate.rules.graph_family import in_graph_family
+
+    claimed = renames().keys() | call_specs().keys() | compat_fallbacks().keys() | CASTS.keys()
+    return frozenset(
+        name
+        for name in tf1_only()
+        if name not in claimed and name not in _DEDICATED and not in_graph_family(name)
+    )
+
+
+def _hint(name: str) -> str:
+    if name.startswith("tf.assert_"):
+        return f"use `tf.debugging.{name[3:]}` (TF2 signature: check its arguments)"
+    candidate = name
+    while candidate:
+        if candidate in _HINTS:
+            return _HINTS[candidate]
+        candidate = candidate.rpartition(".")[0]
+    return _GENERAL
+
+
+class TF1OnlySymbol(Rule):
+    """## What it does
+    Reports a TensorFlow 1.x name that TensorFlow 2 removed without a TF2 name for the same
+    object, when no more specific rule handles it: `tf.Print`, `tf.gfile.Exists`,
+    `tf.truncated_normal_initializer`, `tf.VERSION`, …. The list is generated from TensorFlow's
+    own API (the names of `tf.compat.v1` that the TF2 namespace lacks) together with the renames.
+
+    ## Why is this bad?
+    The name raises `AttributeError` on TensorFlow 2. Unlike the renames (TFM401), there is no
+    TF2 object that is the very same function, so choosing the replacement is a decision.
+
+    ## Example
+    ```python
+    x = tf.Print(x, [x])
+    ```
+
+    ## Use instead
+    ```python
+    tf.print(x)
+    ```
+
+    ## Fix safety
+    No automatic fix: the TF2 replacements differ in signature or behaviour (initializer
+    defaults, `tf.print` returning nothing). The message names the replacement where one is
+    well known.
+    """
+
+    code = "TFM407"
+    name = "tf1-only-symbol"
+    message = "`{name}` does not exist in TF2: {advice}"
+    examples = (
+        Valid("import tensorflow as tf\ntf.print(x)\nok = tf.io.gfile.exists('p')\n"),
+        Valid("import tensorflow as tf\ny = tf.log(x)\n"),  # a rename: TFM401's
+        Valid("import tensorflow as tf\nx = tf.placeholder(tf.float32)\n"),  # TFM101's
+        Invalid("import tensorflow as tf\nx = tf.Print(x, [x])\n"),
+        Invalid("import tensorflow.compat.v1 as tf\nfound = tf.gfile.Exists('data')\n"),
+        Invalid(
+            "from tensorflow import truncated_normal_initializer\n"
+            "init = truncated_normal_initializer()\n"
+        ),
+    )
+
+    def __init__(self, options: RuleOptions | None = None) -> None:
+        super().__init__(options)
+        self._inner: set[cst.CSTNode] = set()
+
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        # Report the outermost chain only: `tf.gfile.Exists`, not also `tf.gfile`.
+        self._inner.add(node.value)
+        if node not in self._inner:
+            self._check(node)
+
+    def visit_Name(self, node: cst.Name) -> None:
+        if node not in self._inner:
+            self._check(node)
+
+    def _check(self, node: cst.Attribute | cst.Name) -> None:
+        name = self.tf_name(node)
+        if name is None:
+            return
+        unclaimed = _unclaimed()
+        candidate = name
+        while candidate.count("."):
+            if candidate in unclaimed:
+                self.report(node, self.message.format(name=candidate, advice=_hint(candidate)))
+                return
+            candidate = candidate.rpartition(".")[0]
