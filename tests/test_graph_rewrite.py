@@ -161,3 +161,9 @@ def test_tf2_code_is_left_alone() -> None:
 def test_graph_only_module_without_run_sites_is_left_alone() -> None:
     code = "import tensorflow as tf\nx = tf.placeholder(tf.float32)\ny = x * 2\n"
     assert migrate(code) == (code, [])
+
+
+def test_graph_only_module_with_unhandled_ops_gets_no_refusal() -> None:
+    # Without a session there is no program to rewrite; TFM303 already reports the layer.
+    code = "import tensorflow as tf\nx = tf.placeholder(tf.float32)\nh = tf.layers.dense(x, 3)\n"
+    assert migrate(code) == (code, [])

@@ -7,6 +7,7 @@ import libcst as cst
 from tf_migrate.analysis.evidence import is_evidence
 from tf_migrate.analysis.graph_program import analyze
 from tf_migrate.analysis.program_model import Position
+from tf_migrate.analysis.tf_symbols import SESSIONS
 from tf_migrate.model import Applicability
 from tf_migrate.rules.base import Invalid, Rule, UnusedImport, Valid
 from tf_migrate.rules.graph_rewrite_module import rewrite_module
@@ -201,6 +202,7 @@ class SessionProgram(Rule):
     )
 
     _tf1_evidence = False
+    _session_seen = False
 
     def start(self, node: cst.CSTNode) -> Position:
         position = self.position(node)
@@ -211,10 +213,15 @@ class SessionProgram(Rule):
         return (position.end.line, position.end.column)
 
     def visit_Name(self, node: cst.Name) -> None:
-        self._tf1_evidence = self._tf1_evidence or is_evidence(node, self)
+        self._note_evidence(node)
 
     def visit_Attribute(self, node: cst.Attribute) -> None:
-        self._tf1_evidence = self._tf1_evidence or is_evidence(node, self)
+        self._note_evidence(node)
+
+    def _note_evidence(self, node: cst.Name | cst.Attribute) -> None:
+        if is_evidence(node, self):
+            self._tf1_evidence = True
+            self._session_seen = self._session_seen or self.tf_name(node) in SESSIONS
 
     def leave_Module(self, original_node: cst.Module) -> None:
         # Analysed after the shared traversal has looked for sessions and placeholders: most
@@ -224,6 +231,10 @@ class SessionProgram(Rule):
             return
         program = analyze(node, self, tf1_evidence=True)
         if not program.tf1_program:
+            return
+        if not program.sites and not self._session_seen:
+            # No session here (a graph built for use elsewhere): there is no program to
+            # rewrite, and each idiom already has its own finding.
             return
         if program.blockers:
             first = program.blockers[0][0]
