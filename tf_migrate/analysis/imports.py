@@ -69,7 +69,7 @@ class _TableBuilder(ast.NodeVisitor):
         }
         qualified.update(target for targets in aliases.values() for target in targets)
         compat_v1 = any(_is_compat_v1(name) for name in qualified)
-        tf_names = frozenset(_as_tf(name) for name in qualified)
+        tf_names = frozenset(filter(None, map(as_tf_name, qualified)))
         return ImportTable(aliases, exact, tf_names, self.feeds, compat_v1)
 
     def visit_Import(self, node: ast.Import) -> None:
@@ -170,12 +170,13 @@ def _is_compat_v1(qualified: str) -> bool:
     return qualified == "tensorflow.compat.v1" or qualified.startswith("tensorflow.compat.v1.")
 
 
-def _as_tf(qualified: str) -> str:
-    """"tensorflow.compat.v1.train.Saver" and "tensorflow.train.Saver" -> "tf.train.Saver"."""
+def as_tf_name(qualified: str) -> str | None:
+    """"tensorflow.compat.v1.train.Saver" and "tensorflow.train.Saver" -> "tf.train.Saver"; the
+    two spell the same TF1 symbol. None for a name outside TensorFlow."""
     for prefix in ("tensorflow.compat.v1", TF_ROOT):
         if qualified == prefix or qualified.startswith(prefix + "."):
             return "tf" + qualified[len(prefix) :]
-    return qualified
+    return None
 
 
 def _chain_root(node: ast.expr) -> str | None:

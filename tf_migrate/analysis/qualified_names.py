@@ -13,7 +13,7 @@ from libcst.metadata import (
     QualifiedNameSource,
 )
 
-from tf_migrate.analysis.imports import ImportTable
+from tf_migrate.analysis.imports import ImportTable, as_tf_name
 
 
 class NameResolver:
@@ -43,6 +43,14 @@ class NameResolver:
             # libcst stores some metadata as LazyValue callables, evaluated on first read.
             return set(value() if callable(value) else value)
         return {QualifiedName(name, QualifiedNameSource.IMPORT) for name in self._names(node)}
+
+    def tf_name(self, node: cst.CSTNode) -> str | None:
+        """The TensorFlow symbol `node` names, as "tf.x.y" whatever the import style, or None."""
+        for qualified in self.qualified_names(node):
+            name = as_tf_name(qualified.name)
+            if name is not None:
+                return name
+        return None
 
     def _names(self, node: cst.CSTNode) -> frozenset[str]:
         known = self._memo.get(node)

@@ -31,8 +31,6 @@ from tf_migrate.model import Applicability
 
 Replacement = cst.CSTNode | cst.RemovalSentinel | cst.FlattenSentinel[cst.CSTNode]
 
-# `import tensorflow.compat.v1 as tf` and `import tensorflow as tf` spell the same TF1 symbols.
-_TF_PREFIXES = ("tensorflow.compat.v1.", "tensorflow.")
 
 
 @dataclass(frozen=True)
@@ -205,14 +203,7 @@ class Rule(cst.BatchableCSTVisitor):
         """
         if self.in_import:
             return None
-        for qualified in self.qualified_names(node):
-            name = qualified.name
-            if name in ("tensorflow", "tensorflow.compat.v1"):
-                return "tf"
-            for prefix in _TF_PREFIXES:
-                if name.startswith(prefix):
-                    return "tf." + name[len(prefix) :]
-        return None
+        return self._names.tf_name(node)
 
     @classmethod
     def documentation(cls) -> str:
