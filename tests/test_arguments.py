@@ -113,3 +113,33 @@ def test_valid_tf2_calls_keep_their_tf2_meaning(tf2_code: str) -> None:
 def test_tf1_only_keywords_are_rewritten_in_any_file() -> None:
     code = "import tensorflow as tf\ns = tf.reduce_sum(x, reduction_indices=1, keep_dims=True)\n"
     assert _fix(code) == "import tensorflow as tf\ns = tf.reduce_sum(x, axis=1, keepdims=True)\n"
+
+
+def test_softmax_v2_is_renamed_once_the_file_is_tf2() -> None:
+    # In a TF1 file it stays manual (the entry's example): renamed there, the next round would
+    # read it as TF1's function of that name and stop gradients into the labels.
+    source = (
+        "import tensorflow as tf\n"
+        "loss = tf.nn.softmax_cross_entropy_with_logits_v2(labels=y, logits=z, dim=1)\n"
+    )
+    outcome = fix_module(source, [ArgumentChange], should_apply=lambda a: True)
+    assert outcome.source == (
+        "import tensorflow as tf\n"
+        "loss = tf.nn.softmax_cross_entropy_with_logits(labels=y, logits=z, axis=1)\n"
+    )
+
+
+@pytest.mark.parametrize(("code", "applicability"), [
+    ("w = tf.Variable(tf.zeros([2]))\n", Applicability.SAFE),
+    ("w = tf.Variable(tf.random_normal([2]))\n", Applicability.UNSAFE),
+    ("h = tf.layers.dense(x, 3)\n", Applicability.UNSAFE),
+    ("d = d.shuffle(10)\n", Applicability.UNSAFE),
+])
+def test_set_random_seed_is_safe_only_where_nothing_draws(
+    code: str, applicability: Applicability
+) -> None:
+    from tf_migrate.rules.arguments_values import SetRandomSeed
+
+    source = "import tensorflow as tf\ntf.set_random_seed(1)\n" + code
+    outcome = fix_module(source, [SetRandomSeed], should_apply=lambda a: False)
+    assert [f.applicability for f in outcome.remaining] == [applicability]

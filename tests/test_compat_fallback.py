@@ -92,6 +92,13 @@ def test_each_fallback_is_rewritten_and_stays_reported(name: str) -> None:
             [],
         ),
         ("y = tf.div(tf.zeros([2], dtype=tf.int32), 2.0)\n", None, ["TFM001"]),
+        # Reductions and reshapes keep their input's dtype.
+        (
+            "f = tf.to_float(c) + 0.5\nt = tf.reduce_sum(f, 1)\ny = tf.div(f, t)\n",
+            "f = tf.to_float(c) + 0.5\nt = tf.reduce_sum(f, 1)\ny = tf.math.divide(f, t)\n",
+            [],
+        ),
+        ("t = tf.reduce_sum(c, 1)\ny = tf.div(t, t)\n", None, ["TFM001"]),
     ],
 )
 def test_div_is_divide_only_for_proven_floats(

@@ -28,6 +28,21 @@ ALWAYS_FLOAT = {
 }
 # Functions whose result is float32 unless a `dtype=` says otherwise.
 DEFAULT_FLOAT = {"tf.zeros", "tf.ones", "tf.random_uniform", "tf.random.uniform"}
+# Functions whose result has the dtype of one tensor argument: (keyword, position) of it.
+SAME_DTYPE: dict[str, tuple[str, int]] = {
+    **{f"tf.{name}": ("input_tensor", 0) for name in (
+        "reduce_sum", "reduce_mean", "reduce_max", "reduce_min", "reduce_prod",
+        "math.reduce_sum", "math.reduce_mean", "math.reduce_max", "math.reduce_min")},
+    **{f"tf.{name}": ("x", 0) for name in (
+        "abs", "negative", "square", "math.abs", "math.negative", "math.square", "maximum",
+        "minimum", "math.maximum", "math.minimum")},
+    **{f"tf.{name}": ("a", 0) for name in ("matmul", "transpose", "linalg.matmul")},
+    "tf.reshape": ("tensor", 0),
+    "tf.identity": ("input", 0),
+    "tf.expand_dims": ("input", 0),
+    "tf.squeeze": ("input", 0),
+    "tf.stop_gradient": ("input", 0),
+}
 
 TfName = Callable[[cst.CSTNode], str | None]
 
@@ -147,6 +162,9 @@ def is_float(
             return _dtype_is_float(dtype, tf_name)
         value = _argument(node, "value", 0)
         return value is not None and _literal_is_float(value)
+    if func in SAME_DTYPE:
+        source = _argument(node, *SAME_DTYPE[func])
+        return source is not None and is_float(source, tf_name, scope, _seen)
     if func in DEFAULT_FLOAT:
         dtype = _argument(node, "dtype", 1 if func in ("tf.zeros", "tf.ones") else 3)
         return dtype is None or _dtype_is_float(dtype, tf_name)

@@ -132,7 +132,7 @@ class ArgumentChange(_TfCallRule):
         spec = call_specs().get(name) if name else None
         if name is None or spec is None:
             return
-        if spec.manual is not None:
+        if spec.manual is not None and not (spec.fix_outside_tf1 and not self.file_shows_tf1()):
             self.report(node, f"{self.message.format(name=name)}: {spec.manual}")
             return
         if not self._unmistakably_tf1(node, name, spec) and not self.file_shows_tf1():
