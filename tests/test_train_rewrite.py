@@ -212,11 +212,11 @@ REFUSALS = {
         "with tf.Session() as sess:\n    sess.run(train)\n",
         "does not start at 0",
     ),
-    "decayed-rate-fetched": (
+    "decayed-rate-computed-on": (
         "step = tf.Variable(0, trainable=False)\n"
         "lr = tf.train.exponential_decay(0.1, step, 10, 0.5)\n"
         "train = tf.train.GradientDescentOptimizer(lr).minimize(loss, global_step=step)\n"
-        "with tf.Session() as sess:\n    _, r = sess.run([train, lr])\n",
+        "with tf.Session() as sess:\n    _, r = sess.run([train, lr * 2])\n",
         "a schedule object in TF2",
     ),
     "loss-without-variables": (

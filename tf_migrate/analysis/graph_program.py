@@ -15,6 +15,7 @@ from collections.abc import Sequence
 
 import libcst as cst
 
+from tf_migrate.analysis import metrics, training
 from tf_migrate.analysis import tf_symbols as sym
 from tf_migrate.analysis.callables import foreign_calls, imported_modules
 from tf_migrate.analysis.evidence import mentions_tf1_graph
@@ -37,7 +38,13 @@ from tf_migrate.analysis.program_model import (
 )
 from tf_migrate.analysis.run_sites import SiteFinder
 from tf_migrate.analysis.slicing import compute_slices
-from tf_migrate.analysis.syntax import bind_args, flat_targets, literal_dtype, tf_alias
+from tf_migrate.analysis.syntax import (
+    bind_args,
+    compat_v1_import,
+    flat_targets,
+    literal_dtype,
+    tf_alias,
+)
 
 
 def _call_name(ctx: Context, node: cst.BaseExpression) -> str | None:
@@ -49,9 +56,10 @@ MAX_BLOCKERS = 3
 
 
 class _Analyzer:
-    def __init__(self, module: cst.Module, ctx: Context) -> None:
+    def __init__(self, module: cst.Module, ctx: Context, keras: str = "tf.keras") -> None:
         self.module = module
         self.ctx = ctx
+        self.keras = keras  # how the rewrite spells Keras: "tf.keras" or "keras"
         self.items: list[Item] = []
         self.blockers: list[tuple[cst.CSTNode, str]] = []
         self.unsafe: list[str] = []
@@ -176,6 +184,11 @@ class _Analyzer:
                 item.obsolete_comments = role == "initializer"
                 return
             if isinstance(small, cst.Expr) and _call_name(self.ctx, small.value) in (
+                sym.V1_SWITCHES
+            ) and len(stmt.body) == 1:
+                item.drop = True
+                return
+            if isinstance(small, cst.Expr) and _call_name(self.ctx, small.value) in (
                 sym.DROPPED_CALLS
             ):
                 if self.statements or len(stmt.body) > 1:
@@ -219,7 +232,13 @@ class _Analyzer:
         name = _call_name(self.ctx, value)
         statement = GraphStatement(line, assign, names, Kind.EAGER, item.position)
         item.drop = True
-        if name in sym.PLACEHOLDERS and isinstance(value, cst.Call):
+        if training.classify(self, statement, value):
+            # Optimizers, schedules and counters stay where they are (as their TF2 objects);
+            # an inline optimizer leaves its construction behind when the step moves.
+            item.drop = statement.kind is Kind.DEFERRED and statement.replacement is None
+        elif metrics.classify(self, statement, value):
+            item.drop = False  # the Keras metric object, created once where it is
+        elif name in sym.PLACEHOLDERS and isinstance(value, cst.Call):
             self._placeholder(statement, value, name)
         elif name == sym.VARIABLE and isinstance(value, cst.Call):
             self._variable(statement, value)
@@ -232,6 +251,7 @@ class _Analyzer:
         for target in names:
             self.graph_names[target] = statement
         self.statements.append(statement)
+        metrics.register(self, statement)
         if statement.kind is Kind.EAGER:
             item.drop = False
 
@@ -268,6 +288,14 @@ class _Analyzer:
         allowed = {"initial_value", "trainable", "name", "dtype", "validate_shape"}
         if len(positional) > 2 or keywords - allowed or any(a.star for a in call.args):
             self.block(statement.line, "`tf.Variable` with TF1-only arguments")
+        trainable = next((a.value for a in call.args
+                          if a.keyword is not None and a.keyword.value == "trainable"), None)
+        if len(positional) > 1:
+            trainable = positional[1].value
+        if trainable is not None:
+            if not (isinstance(trainable, cst.Name) and trainable.value in ("True", "False")):
+                self.block(statement.line, "`trainable=` is not True or False")
+            statement.trainable = isinstance(trainable, cst.Name) and trainable.value == "True"
         if len(statement.targets) != 1:
             self.block(statement.line, "a variable is unpacked")
         facts = examine(self.ctx, call, set(self.graph_names), self.helpers)
@@ -377,16 +405,20 @@ class _Analyzer:
             self.block(problem, message + where)
 
 
-def analyze(module: cst.Module, ctx: Context, *, tf1_evidence: bool | None = None) -> GraphProgram:
+def analyze(module: cst.Module, ctx: Context, *, tf1_evidence: bool | None = None,
+            keras: str = "tf.keras") -> GraphProgram:
     """`tf1_evidence`: whether the caller already saw a TF1 session or placeholder in `module`
-    (None: look for one here, at the cost of a traversal)."""
+    (None: look for one here, at the cost of a traversal). `keras`: how to spell Keras."""
     if tf1_evidence is None:
         tf1_evidence = mentions_tf1_graph(module, ctx)
     if not tf1_evidence:
         return GraphProgram([], [], [], [], {}, {}, None, [], [], {}, tf1_program=False)
-    analyzer = _Analyzer(module, ctx)
+    compat = compat_v1_import(module)
+    analyzer = _Analyzer(module, ctx, keras)
     analyzer.run()
+    metrics.finish(analyzer, analyzer.sessions.sites)
     analyzer.sessions.finish()
+    training.finish(analyzer)
     binding_positions: dict[str, list[Position]] = {}
     for name, node in bindings(item.node for item in analyzer.items if not _is_with(item)):
         binding_positions.setdefault(name, []).append(ctx.start(node))
@@ -397,12 +429,13 @@ def analyze(module: cst.Module, ctx: Context, *, tf1_evidence: bool | None = Non
         slices=[],
         feeds=analyzer.sessions.feeds,
         helpers=analyzer.helpers,
-        tf_alias=tf_alias(module),
+        tf_alias=tf_alias(module) or (compat[1] if compat else None),
         blockers=analyzer.blockers,
         unsafe=analyzer.unsafe,
         bindings=binding_positions,
         modules=analyzer.modules,
     )
+    program.compat_import = compat[0] if compat and not tf_alias(module) else None
     if program.tf_alias is None and program.sites:
         analyzer.blockers.append((module, "no `import tensorflow` (as tf) to spell TF2 calls with"))
     if not analyzer.blockers:

@@ -28,6 +28,35 @@ class Kind(enum.Enum):
     INITIALIZER = "initializer"  # removed with its runs
     EAGER = "eager"  # a pure value of constants: computed once, where it is
     DEFERRED = "deferred"  # reads placeholders or variables, updates or draws: runs per call
+    OPTIMIZER = "optimizer"  # a tf.train optimizer: becomes a Keras optimizer, created once
+    SCHEDULE = "schedule"  # a decayed learning rate: becomes a Keras schedule, created once
+    METRIC = "metric"  # a tf.metrics value: becomes a Keras metric object, created once
+
+
+@dataclass(eq=False)
+class TrainStep:
+    """`opt.minimize(loss)`, `opt.compute_gradients(loss)` or `opt.apply_gradients(pairs)`."""
+
+    method: str
+    call: cst.Call  # the method call itself (compute_gradients may sit inside an expression)
+    optimizer: str | None  # the optimizer statement's name; None: constructed inline
+    constructor: cst.Call | None  # the inline TF1 optimizer constructor
+    loss: str | None  # minimize / compute_gradients
+    var_list: cst.BaseExpression | None  # as written, when given
+    pairs: cst.BaseExpression | None  # apply_gradients' (gradient, variable) pairs
+    global_step: str | None  # the counter it increments
+    variables: list[str] = field(default_factory=list)  # what it differentiates or updates
+
+
+@dataclass(eq=False)
+class Metric:
+    """A `tf.metrics.*` pair (see analysis/metrics.py): the Keras metric object `name`, and the
+    statement of its update op (`update_state(*args)` then `result()` per run)."""
+
+    name: str
+    constructor: cst.Call  # `tf.keras.metrics.Accuracy()`
+    args: list[cst.Arg]  # of update_state
+    op: GraphStatement | None = None  # the update op's statement
 
 
 @dataclass(eq=False)
@@ -48,6 +77,13 @@ class GraphStatement:
     shape: cst.BaseExpression | None = None
     default: cst.BaseExpression | None = None
     helpers: set[str] = field(default_factory=set)  # module functions it calls
+    train: TrainStep | None = None  # a training statement (minimize and its parts)
+    returns_none: bool = False  # an operation: `sess.run` gives None for it
+    trainable: bool = True  # variables: whether TF1 collects it as trainable
+    replacement: cst.BaseExpression | None = None  # optimizers, schedules, counters: new value
+    step_counter: bool = False  # a global step created by `tf.train.*global_step()`
+    counter: str | None = None  # schedules, optimizers using one: the step variable it reads
+    metric: Metric | None = None  # tf.metrics value and update statements
 
 
 @dataclass(eq=False)
@@ -70,6 +106,9 @@ class RunSite:
     repeated: bool  # inside a loop, comprehension or lambda
     discarded: bool  # the call is a whole expression statement: its result is unused
     initializer: bool = False
+    target: cst.BaseExpression | None = None  # `target = sess.run(...)`: the one target
+    as_int: bool = False  # `tf.train.global_step(sess, step)`: the value as a Python int
+    resets: list[str] = field(default_factory=list)  # a local initializer: metrics it resets
 
 
 @dataclass(eq=False)
@@ -83,6 +122,11 @@ class Slice:
     random: bool
     structure: bool | None  # None: cannot tell whether the fetch is one tensor
     roots: list[GraphStatement] = field(default_factory=list)  # what the fetch names refer to
+    # Training ops fetched (None in TF1): the function returns `result`, the fetch without them
+    # (None: nothing to return).
+    operations: frozenset[str] = frozenset()
+    result: cst.BaseExpression | None = None
+    schedules: dict[str, str] = field(default_factory=dict)  # fetched decayed rate -> its step
 
 
 @dataclass(eq=False)
@@ -110,6 +154,8 @@ class GraphProgram:
     bindings: dict[str, list[Position]]
     modules: set[str] = field(default_factory=set)  # imported modules safe to call per run
     tf1_program: bool = True  # the module names tf.Session or tf.placeholder somewhere
+    # `import tensorflow.compat.v1 as tf`: the rewritten program imports TF2 instead.
+    compat_import: cst.Import | None = None
 
     @property
     def rewritable(self) -> bool:

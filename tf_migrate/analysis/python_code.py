@@ -9,7 +9,7 @@ import libcst as cst
 
 from tf_migrate.analysis import tf_symbols as sym
 from tf_migrate.analysis.names import bindings, read_names
-from tf_migrate.analysis.program_model import Context
+from tf_migrate.analysis.program_model import Context, RunSite
 
 if TYPE_CHECKING:
     from tf_migrate.analysis.run_sites import SiteFinder
@@ -58,6 +58,7 @@ class PythonCode(cst.CSTVisitor):
         self.loops = 0
         self.targets = {id(node) for _, node in bindings([stmt])}
         self.statement_values: set[int] = set()
+        self.assigned: dict[int, cst.BaseExpression] = {}  # value id -> its one target
 
     def _enter(self) -> None:
         self.loops += 1
@@ -104,18 +105,27 @@ class PythonCode(cst.CSTVisitor):
     def visit_Expr(self, node: cst.Expr) -> None:
         self.statement_values.add(id(node.value))
 
+    def visit_Assign(self, node: cst.Assign) -> None:
+        if len(node.targets) == 1:
+            self.assigned[id(node.value)] = node.targets[0].target
+        # `feed = {x: batch_x, y: batch_y}` inside a loop: a feed dict like a top-level one.
+        self.finder.feed_binding(node, set(self.finder.host.graph_names))
+
     def visit_Call(self, node: cst.Call) -> bool:
         finder = self.finder
         discarded = id(node) in self.statement_values
         site = finder._site(node, self.index, repeated=self.loops > 0, discarded=discarded)
         if site is not None:
-            if site.initializer:
+            site.target = self.assigned.get(id(node))
+            if site.initializer and not discarded:
                 finder.host.block(node, "an initializer runs inside an expression")
             finder.sites.append(site)
             for _, value in site.feeds:
                 value.visit(self)
             return False
         name = finder.ctx.tf_name(node.func)
+        if name == "tf.train.global_step" and self._global_step_read(node):
+            return False
         if name in sym.SESSIONS:
             finder.host.block(node, "a session is opened inside a block or an expression (only "
                                     "`with tf.Session() as s:` and `s = tf.Session()` at the "
@@ -129,6 +139,20 @@ class PythonCode(cst.CSTVisitor):
             if probe.found:
                 finder.host.block(node, f"`{func.value}` builds graph ops but is called from "
                                         "plain Python code")
+        return True
+
+    def _global_step_read(self, node: cst.Call) -> bool:
+        """`tf.train.global_step(sess, step)` is `int(sess.run(step))`."""
+        args = node.args
+        if len(args) != 2 or any(a.keyword is not None or a.star for a in args):
+            return False
+        session = args[0].value
+        if not (isinstance(session, cst.Name) and session.value in self.finder.names):
+            return False
+        site = RunSite(node, args[1].value, [], None, self.finder.ctx.start(node), self.index,
+                       self.loops > 0, id(node) in self.statement_values, as_int=True)
+        site.target = self.assigned.get(id(node))
+        self.finder.sites.append(site)
         return True
 
     def visit_AugAssign(self, node: cst.AugAssign) -> None:

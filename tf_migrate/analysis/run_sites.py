@@ -242,7 +242,7 @@ class SiteFinder:
                 self.host.block(site.call, "`.eval()`/`.run()` outside any default session")
         first_run = min((s.position for s in self.sites if not s.initializer), default=_END)
         for site in self.sites:
-            if site.initializer and (site.repeated or not site.discarded
+            if site.initializer and not site.resets and (site.repeated or not site.discarded
                                      or site.position > first_run):
                 self.host.block(site.call, "an initializer runs after the variables were used "
                                            "or in a loop (TF1 would reset them)")

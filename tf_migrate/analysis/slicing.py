@@ -3,6 +3,8 @@ that make moving those statements into a function keep TF1's numbers."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import libcst as cst
 
 from tf_migrate.analysis.callables import foreign_calls
@@ -92,6 +94,16 @@ class _Slicer:
                                       "returns the Python string fed, TF2 bytes)")
         if not roots and not facts.tf_calls:
             self.block(site.call, "the fetches cannot be resolved to graph values")
+        leaf_names = {leaf.value for leaf in _leaves(site.fetch) if isinstance(leaf, cst.Name)}
+        schedules: dict[str, str] = {}
+        for root in roots:
+            name = root.targets[0]
+            if root.kind is Kind.SCHEDULE and name in leaf_names and root.counter is not None:
+                # The decayed rate TF1 fetches is the schedule at the step's current value.
+                schedules[name] = root.counter
+            elif root.kind in (Kind.OPTIMIZER, Kind.SCHEDULE):
+                self.block(site.call, f"fetches `{name}`, a {root.kind.value} object in TF2")
+        self._check_operations(site)
         statements = _closure(roots)
         deferred = [s for s in statements if s.kind is Kind.DEFERRED]
         placeholders = [s for s in statements if s.kind is Kind.PLACEHOLDER]
@@ -99,6 +111,7 @@ class _Slicer:
         if any(s.kind is Kind.INITIALIZER for s in statements):
             self.block(site.call, "an initializer is fetched together with other values")
         self._check_feeds(site, placeholders)
+        self._check_training(site, deferred)
         self._check_updates(site, deferred, facts.updates, read_names(site.fetch))
         if not deferred and not placeholders:
             variables |= facts.updates
@@ -115,8 +128,61 @@ class _Slicer:
         names = [p.targets[0] for p in placeholders]
         if len(set(names)) != len(names):
             self.block(site.call, "the fetches need two placeholders of the same name")
-        return Slice(site, deferred, placeholders, variables, random, self._structure(site),
-                     roots)
+        operations = frozenset(leaf.value for leaf in _leaves(site.fetch)
+                               if isinstance(leaf, cst.Name) and self._operation(leaf, site))
+        result = without_operations(site.fetch, operations)
+        structure = self._structure(replace(site, fetch=result)) if result is not None else None
+        return Slice(site, deferred, placeholders, variables, random, structure, roots,
+                     operations, result, schedules)
+
+    def _check_operations(self, site: RunSite) -> None:
+        """Training ops give None in TF1: the rewritten call returns only the other fetches,
+        so a result that holds an op must be unpacked into `_` names (which are then dropped)."""
+        fetch = site.fetch
+        if isinstance(fetch, cst.Name) and self._operation(fetch, site):
+            return
+        if isinstance(fetch, cst.Dict):
+            # The call returns the other entries; the ops' keys are put back with None.
+            top = [e.value for e in fetch.elements if isinstance(e, cst.DictElement)]
+            ops_at_top = [v for v in top if isinstance(v, cst.Name) and self._operation(v, site)]
+            inner = [leaf for leaf in _leaves(fetch) if isinstance(leaf, cst.Name)
+                     and self._operation(leaf, site)]
+            if len(inner) > len(ops_at_top):
+                self.block(site.call, "a training op is fetched inside a nested structure")
+            return
+        leaves = fetch.elements if isinstance(fetch, cst.List | cst.Tuple) else []
+        ops = [e for e in leaves if isinstance(e.value, cst.Name)
+               and self._operation(e.value, site)]
+        nested = [leaf for leaf in _leaves(fetch) if isinstance(leaf, cst.Name)
+                  and self._operation(leaf, site)]
+        if len(nested) > len(ops):
+            self.block(site.call, "a training op is fetched inside a nested structure")
+            return
+        if not ops or site.discarded:
+            return
+        target = site.target
+        if not isinstance(target, cst.Tuple | cst.List) or len(target.elements) != len(leaves):
+            self.block(site.call, "the result of a run that fetches a training op is kept "
+                                  "whole (only unpacking into names is rewritten)")
+            return
+        for element, leaf in zip(target.elements, leaves, strict=True):
+            name = element.value
+            if any(leaf is op for op in ops) and not (
+                isinstance(name, cst.Name) and name.value.startswith("_")
+            ):
+                self.block(site.call, "the value of a training op (None in TF1) is kept in a "
+                                      "name")
+                return
+
+    def _operation(self, name: cst.Name, site: RunSite) -> bool:
+        statement = reaching(self.program, name.value, site.position)
+        return statement is not None and statement.returns_none
+
+    def _check_training(self, site: RunSite, deferred: list[GraphStatement]) -> None:
+        steps = [s.train for s in deferred if s.train is not None]
+        gradients = [t for t in steps if t.method != "apply_gradients"]
+        if len(gradients) > 1:
+            self.block(site.call, "one run computes two sets of gradients")
 
     def _check_feeds(self, site: RunSite, placeholders: list[GraphStatement]) -> None:
         fed = {name for name, _ in site.feeds}
@@ -219,6 +285,31 @@ class _Slicer:
                 False
             )
         return None
+
+
+def without_operations(fetch: cst.BaseExpression, operations: frozenset[str]
+                       ) -> cst.BaseExpression | None:
+    """The fetch minus the training ops at its top level: one value when one is left."""
+    if isinstance(fetch, cst.Name) and fetch.value in operations:
+        return None
+    if operations and isinstance(fetch, cst.Dict):
+        entries = [e for e in fetch.elements if not (
+            isinstance(e, cst.DictElement) and isinstance(e.value, cst.Name)
+            and e.value.value in operations)]
+        if not entries:
+            return None
+        entries[-1] = entries[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+        return fetch.with_changes(elements=entries)
+    if not operations or not isinstance(fetch, cst.List | cst.Tuple):
+        return fetch
+    kept = [e for e in fetch.elements
+            if not (isinstance(e.value, cst.Name) and e.value.value in operations)]
+    if not kept:
+        return None
+    if len(kept) == 1:
+        return kept[0].value
+    kept[-1] = kept[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+    return fetch.with_changes(elements=kept)
 
 
 def _string_placeholder(statement: GraphStatement | None) -> bool:

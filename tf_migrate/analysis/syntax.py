@@ -5,6 +5,22 @@ from __future__ import annotations
 import libcst as cst
 
 
+def compat_v1_import(module: cst.Module) -> tuple[cst.Import, str] | None:
+    """`import tensorflow.compat.v1 as tf` at the top level: the import and its alias."""
+    for stmt in module.body:
+        if not isinstance(stmt, cst.SimpleStatementLine):
+            continue
+        for small in stmt.body:
+            if not isinstance(small, cst.Import) or len(small.names) != 1:
+                continue
+            alias = small.names[0]
+            if alias.asname is None or not isinstance(alias.asname.name, cst.Name):
+                continue
+            if cst.Module([]).code_for_node(alias.name) == "tensorflow.compat.v1":
+                return small, alias.asname.name.value
+    return None
+
+
 def tf_alias(module: cst.Module) -> str | None:
     for stmt in module.body:
         if not isinstance(stmt, cst.SimpleStatementLine):

@@ -28,6 +28,8 @@ PYTHON_LEVEL_PREFIXES = (
 KEPT_CALLS = frozenset({"tf.set_random_seed", "tf.random.set_seed"})
 # A fresh program's default graph is already empty: resetting it first does nothing.
 DROPPED_CALLS = frozenset({"tf.reset_default_graph"})
+# Switches into TF1 behaviour: the rewritten program is TF2 code and imports TF2 itself.
+V1_SWITCHES = frozenset({"tf.disable_v2_behavior", "tf.disable_eager_execution"})
 
 # TF1 constructs whose TF2 form this rewrite does not derive (other rules report them).
 _UNSUPPORTED_PREFIXES = (

@@ -8,7 +8,9 @@ from dataclasses import dataclass, field
 import libcst as cst
 
 from tf_migrate.analysis.expressions import assign_call
-from tf_migrate.analysis.program_model import Context, GraphProgram, GraphStatement, Slice
+from tf_migrate.analysis.program_model import Context, GraphProgram, GraphStatement, Kind, Slice
+from tf_migrate.rules import graph_rewrite_metrics as metrics
+from tf_migrate.rules.graph_rewrite_train import TrainWriter, step_counter
 from tf_migrate.rules.tf_names import dotted
 
 
@@ -44,6 +46,22 @@ class _AssignToMethod(cst.CSTTransformer):
         if args:
             args[-1] = args[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
         return cst.Call(cst.Attribute(ref, cst.Name(method)), args)
+
+
+def _leaves_replaced(fetch: object, values: dict[str, cst.BaseExpression]
+                     ) -> cst.BaseExpression:
+    """The fetch structure with the named leaves replaced."""
+    assert isinstance(fetch, cst.BaseExpression)
+    if isinstance(fetch, cst.Name):
+        return values.get(fetch.value, fetch)
+    if isinstance(fetch, cst.List | cst.Tuple):
+        return fetch.with_changes(elements=[
+            e.with_changes(value=_leaves_replaced(e.value, values)) for e in fetch.elements])
+    if isinstance(fetch, cst.Dict):
+        return fetch.with_changes(elements=[
+            e.with_changes(value=_leaves_replaced(e.value, values))
+            if isinstance(e, cst.DictElement) else e for e in fetch.elements])
+    return fetch
 
 
 def _identifier(code: str) -> str:
@@ -93,8 +111,49 @@ class Emitter:
         self.functions: list[_Function] = []
         self.by_site: dict[int, _Function] = {}
         self.taken = set(program.bindings) | {"t"}
+        # Statements that construct their optimizer inline -> the name it gets.
+        self.optimizers: dict[int, str] = {}
+        for statement in program.statements:
+            if statement.train is not None and statement.train.constructor is not None:
+                self.optimizers[id(statement)] = self._fresh("optimizer")
+
+    def _fresh(self, stem: str) -> str:
+        candidate, number = stem, 2
+        while candidate in self.taken:
+            candidate, number = f"{stem}_{number}", number + 1
+        self.taken.add(candidate)
+        return candidate
+
+    def _fitted(self, target: str, value: cst.BaseExpression) -> cst.BaseExpression:
+        """A constructor call whose line would pass 99 characters: one argument per line."""
+        code = self.module.code_for_node(value)
+        if not isinstance(value, cst.Call) or len(target) + 3 + len(code) <= 99:
+            return value
+        args = [a.with_changes(comma=cst.Comma(whitespace_after=_newline(
+            "    " if i < len(value.args) - 1 else ""))) for i, a in enumerate(value.args)]
+        return value.with_changes(args=args, whitespace_before_args=_newline("    "))
+
+    def in_place(self) -> dict[int, cst.CSTNode]:
+        """Statements that stay where they are with a TF2 value: optimizers, learning-rate
+        schedules, the global step; an inline optimizer's construction (the step moves)."""
+        found: dict[int, cst.CSTNode] = {}
+        for statement in self.program.statements:
+            if statement.step_counter:
+                found[id(statement.node.value)] = step_counter(self.tf)
+            elif statement.kind in (Kind.OPTIMIZER, Kind.SCHEDULE) and statement.replacement:
+                found[id(statement.node.value)] = self._fitted(statement.targets[0],
+                                                               statement.replacement)
+            elif id(statement) in self.optimizers and statement.replacement is not None:
+                name = self.optimizers[id(statement)]
+                found[id(statement.line)] = statement.line.with_changes(body=[cst.Assign(
+                    [cst.AssignTarget(cst.Name(name))],
+                    self._fitted(name, statement.replacement))])
+        found.update(metrics.in_place(self.module, self.program, self._fresh))
+        return found
 
     def _name(self, slice_: Slice) -> str:
+        if any(s.train is not None for s in slice_.statements):
+            return self._fresh("train_step")
         updates = any(s.updates for s in slice_.statements)
         stem = "_".join(_identifier(n) for n in _fetch_names(slice_.site.fetch)[:3])
         name = f"{'run' if updates else 'compute'}_{stem}"
@@ -158,15 +217,37 @@ class Emitter:
                       if p.default is not None else cst.MaybeSentinel.DEFAULT)
             for p in function.params
         ]
-        body: list[cst.BaseStatement] = []
-        for statement in function.slice.statements:
+        def write(statement: GraphStatement) -> cst.SimpleStatementLine:
+            update = metrics.update_line(statement)
+            if update is not None:
+                return update
             line = statement.line.visit(_AssignToMethod(self.ctx))
             assert isinstance(line, cst.SimpleStatementLine)
             comments = [e for e in line.leading_lines if e.comment is not None]
-            body.append(line.with_changes(leading_lines=comments))
-        result = function.slice.site.fetch.visit(_AssignToMethod(self.ctx))
-        assert isinstance(result, cst.BaseExpression)
-        body.append(cst.SimpleStatementLine([cst.Return(result)]))
+            return line.with_changes(leading_lines=comments)
+
+        local = {n for s in function.slice.statements for n in s.targets}
+        writer = TrainWriter(self.tf, self.taken | local | {p.targets[0] for p in
+                                                            function.params}, self.optimizers)
+        # A fetched decayed rate is the schedule at the step's value before the update.
+        rates: dict[str, cst.BaseExpression] = {}
+        prelude: list[cst.BaseStatement] = []
+        training = any(s.train is not None for s in function.slice.statements)
+        for name, counter in function.slice.schedules.items():
+            rate = cst.Call(cst.Name(name), [cst.Arg(cst.Name(counter))])
+            if training:
+                value = writer.fresh(f"{name}_value")
+                prelude.append(cst.SimpleStatementLine([cst.Assign(
+                    [cst.AssignTarget(cst.Name(value))], rate)]))
+                rates[name] = cst.Name(value)
+            else:
+                rates[name] = rate
+        rates.update(metrics.results(self.program, function.slice))
+        body = writer.body(function.slice.statements, write, prelude)
+        if function.slice.result is not None:
+            result = _leaves_replaced(function.slice.result.visit(_AssignToMethod(self.ctx)),
+                                      rates)
+            body.append(cst.SimpleStatementLine([cst.Return(result)]))
         decorator = self._decorator(function)
         blank = [cst.EmptyLine(), cst.EmptyLine()]
         return cst.FunctionDef(
@@ -227,20 +308,52 @@ class Emitter:
                     cst.SimpleWhitespace(""), cst.SimpleWhitespace(""))))
         return args
 
+    def kept_targets(self, slice_: Slice) -> cst.BaseExpression | None:
+        """`_, loss_value = sess.run([train_op, loss])` -> `loss_value`: the targets of the
+        values the call still returns (the analysis checked the others are `_` names)."""
+        site, target = slice_.site, slice_.site.target
+        if not slice_.operations or not isinstance(target, cst.Tuple | cst.List):
+            return None
+        assert isinstance(site.fetch, cst.List | cst.Tuple)
+        kept = [t for t, f in zip(target.elements, site.fetch.elements, strict=True)
+                if not (isinstance(f.value, cst.Name) and f.value.value in slice_.operations)]
+        if not kept:
+            return cst.Name("_")
+        if len(kept) == 1:
+            return kept[0].value
+        kept[-1] = kept[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+        return target.with_changes(elements=kept)
+
     def replacement(self, slice_: Slice) -> cst.BaseExpression:
+        value = self._replacement(slice_)
+        if slice_.site.as_int:
+            return cst.Call(cst.Name("int"), [cst.Arg(value)])
+        return value
+
+    def _replacement(self, slice_: Slice) -> cst.BaseExpression:
         site = slice_.site
         function = self.by_site.get(id(site))
         if function is None:
-            value = site.fetch.visit(_AssignToMethod(self.ctx))
-            assert isinstance(value, cst.BaseExpression)
+            value = _leaves_replaced(site.fetch.visit(_AssignToMethod(self.ctx)), {
+                name: cst.Call(cst.Name(name), [cst.Arg(cst.Name(counter))])
+                for name, counter in slice_.schedules.items()} | metrics.results(self.program,
+                                                                                 slice_))
         else:
             value = cst.Call(cst.Name(function.name), self._arguments(function, slice_))
-        if site.discarded:
+        if site.discarded or (function is not None and slice_.result is None):
             return value
         if slice_.structure is False:
-            return self._numpy(value)
-        if function is None and slice_.structure and isinstance(
+            value = self._numpy(value)
+        elif function is None and slice_.structure and isinstance(
             value, cst.List | cst.Tuple | cst.Dict
         ):
-            return self._each_numpy(value)
-        return self._map_numpy(value)
+            value = self._each_numpy(value)
+        else:
+            value = self._map_numpy(value)
+        if isinstance(site.fetch, cst.Dict) and slice_.operations:
+            # Ops' entries hold None, as TF1 returned for them.
+            ops = [cst.DictElement(e.key, cst.Name("None")) for e in site.fetch.elements
+                   if isinstance(e, cst.DictElement) and isinstance(e.value, cst.Name)
+                   and e.value.value in slice_.operations]
+            return cst.Dict([*ops, cst.StarredDictElement(value)])
+        return value

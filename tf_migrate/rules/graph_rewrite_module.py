@@ -10,7 +10,7 @@ from tf_migrate.rules.graph_rewrite_emit import Emitter
 
 
 class _Replace(cst.CSTTransformer):
-    def __init__(self, replacements: dict[int, cst.BaseExpression]) -> None:
+    def __init__(self, replacements: dict[int, cst.CSTNode]) -> None:
         super().__init__()
         self.replacements = replacements
 
@@ -46,9 +46,17 @@ def _string_keys(node: cst.Dict) -> cst.Dict:
 def rewrite_module(module: cst.Module, program: GraphProgram, ctx: Context) -> cst.Module:
     emitter = Emitter(module, program, ctx)
     emitter.plan()
-    replacements: dict[int, cst.BaseExpression] = {
+    replacements: dict[int, cst.CSTNode] = {
         id(slice_.site.call): emitter.replacement(slice_) for slice_ in program.slices
     }
+    for slice_ in program.slices:
+        targets = emitter.kept_targets(slice_)
+        if targets is not None and slice_.site.target is not None:
+            replacements[id(slice_.site.target)] = targets
+    replacements.update(emitter.in_place())
+    if program.compat_import is not None:
+        replacements[id(program.compat_import)] = cst.Import([cst.ImportAlias(
+            cst.Name("tensorflow"), asname=cst.AsName(cst.Name(program.tf_alias or "tf")))])
     for binding in program.feeds.values():
         for literal in binding.dicts:
             replacements[id(literal)] = _string_keys(literal)

@@ -45,18 +45,19 @@ class TrainWriter:
         self.taken.add(candidate)
         return candidate
 
-    def body(self, statements: list[GraphStatement], write: LineWriter
-             ) -> list[cst.BaseStatement]:
+    def body(self, statements: list[GraphStatement], write: LineWriter,
+             prelude: list[cst.BaseStatement]) -> list[cst.BaseStatement]:
+        """`prelude`: statements that read the state before the step."""
         trains = [s for s in statements if s.train is not None]
         if not trains:
-            return [write(s) for s in statements]
+            return [*prelude, *(write(s) for s in statements)]
         dependent = _dependents(statements, trains)
         # Values that do not need the step are computed first, under the tape: the loss
         # fetched with a train op is the loss before the update, as in TF1.
         recorded = [s for s in statements if s.train is None and id(s) not in dependent]
         later = [s for s in statements if s.train is not None or id(s) in dependent]
         self.tape = self.fresh("tape")
-        tape_body: list[cst.BaseStatement] = [write(s) for s in recorded] or [
+        tape_body: list[cst.BaseStatement] = [*prelude, *(write(s) for s in recorded)] or [
             cst.SimpleStatementLine([cst.Pass()])]
         tape = cst.With(
             [cst.WithItem(cst.Call(dotted(f"{self.tf}.GradientTape")),
