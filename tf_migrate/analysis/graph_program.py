@@ -1,9 +1,11 @@
-"""Graph program analysis of a module-level TF1 script.
+"""Graph program analysis of a TF1 script: the module's top level, or the body of the one
+function that builds the graph and runs the session (`def main():`).
 
-Reads the module top to bottom (Session and `tf.Graph().as_default()` blocks dedented into it) and
-classifies each statement: placeholders, variables, initializers, graph statements (eager: pure
-values of constants; deferred: they read placeholders or variables, update variables or draw
-random numbers), session statements, and plain Python that may hold run sites
+Reads the module (or that body) top to bottom (Session and `tf.Graph().as_default()` blocks
+dedented into it) and classifies each statement: placeholders, variables, initializers, graph
+statements (eager: pure values of constants; deferred: they read placeholders or variables,
+update variables or draw random numbers), session statements, and plain Python that may hold
+run sites
 (`sess.run(...)`, `t.eval(...)`, `init.run()`). Anything the analysis does not follow is a
 *blocker*: a node and a sentence saying what stopped the rewrite. Slices are computed by
 analysis/slicing.py.
@@ -16,6 +18,7 @@ from collections.abc import Sequence
 import libcst as cst
 
 from tf_migrate.analysis import metrics, training
+from tf_migrate.analysis import control_flow, iterators
 from tf_migrate.analysis import tf_symbols as sym
 from tf_migrate.analysis.callables import foreign_calls, imported_modules
 from tf_migrate.analysis.evidence import mentions_tf1_graph
@@ -35,6 +38,7 @@ from tf_migrate.analysis.program_model import (
     Item,
     Kind,
     Position,
+    Rewrite,
 )
 from tf_migrate.analysis.run_sites import SiteFinder
 from tf_migrate.analysis.slicing import compute_slices
@@ -56,8 +60,11 @@ MAX_BLOCKERS = 3
 
 
 class _Analyzer:
-    def __init__(self, module: cst.Module, ctx: Context, keras: str = "tf.keras") -> None:
+    def __init__(self, module: cst.Module, ctx: Context, keras: str = "tf.keras",
+                 scope: cst.FunctionDef | None = None) -> None:
         self.module = module
+        self.scope = scope  # a function whose body is the program; None: the module
+        self.session_functions: list[cst.FunctionDef] = []
         self.ctx = ctx
         self.keras = keras  # how the rewrite spells Keras: "tf.keras" or "keras"
         self.items: list[Item] = []
@@ -69,6 +76,9 @@ class _Analyzer:
         self.graph_blocks = 0
         self.modules = imported_modules(module)
         self.sessions = SiteFinder(ctx, self)
+        # TF2 forms of control flow and tf.data nodes (GraphProgram.rewrites, in_place).
+        self.rewrites: dict[int, Rewrite] = {}
+        self.in_place: dict[int, Rewrite] = {}
 
     def block(self, node: cst.CSTNode, message: str) -> None:
         line = self.ctx.start(node)[0]
@@ -139,7 +149,15 @@ class _Analyzer:
 
     # -- statements ------------------------------------------------------------------------
     def run(self) -> None:
-        self.flatten(self.module.body)
+        if self.scope is not None:
+            # The module's own functions are helpers the program may call.
+            for stmt in self.module.body:
+                if isinstance(stmt, cst.FunctionDef) and stmt is not self.scope:
+                    self.helpers[stmt.name.value] = stmt
+            assert isinstance(self.scope.body, cst.IndentedBlock)
+            self.flatten(self.scope.body.body)
+        else:
+            self.flatten(self.module.body)
         for index, item in enumerate(self.items):
             if len(self.blockers) >= MAX_BLOCKERS:
                 return
@@ -149,10 +167,11 @@ class _Analyzer:
             if isinstance(stmt, cst.FunctionDef):
                 self.helpers[stmt.name.value] = stmt
                 if self.sessions.opens_session(stmt):
+                    self.session_functions.append(stmt)
                     self.block(
                         stmt,
-                        f"a session runs inside function `{stmt.name.value}` (only "
-                        "module-level scripts are rewritten yet)",
+                        f"a session runs inside function `{stmt.name.value}`, and the module "
+                        "builds graph ops or runs sessions too",
                     )
             elif isinstance(stmt, cst.ClassDef):
                 self._class(stmt)
@@ -246,6 +265,8 @@ class _Analyzer:
         elif self.sessions.is_initializer(value, self.graph_names):
             statement.kind = Kind.INITIALIZER
             item.obsolete_comments = True
+        elif iterators.classify(self, statement, value):
+            item.drop = not iterators.kept(statement)  # datasets and iterators stay in place
         else:
             self._computation(statement, value)
         for target in names:
@@ -332,6 +353,7 @@ class _Analyzer:
 
     def _computation(self, statement: GraphStatement, value: cst.BaseExpression) -> None:
         facts = examine(self.ctx, value, set(self.graph_names), self.helpers)
+        control_flow.accept(self, statement, value, facts)  # tf.cond, tf.while_loop, tf.gradients
         self._report_facts(statement.line, facts)
         statement.deps = [self.graph_names[d] for d in sorted(facts.graph_reads)]
         statement.reads = read_names(value)
@@ -349,8 +371,9 @@ class _Analyzer:
         if facts.random or facts.updates or moving:
             statement.kind = Kind.DEFERRED
         name = _call_name(self.ctx, value)
-        statement.structure = isinstance(value, cst.List | cst.Tuple | cst.Dict) or (
-            len(statement.targets) == 1 and name in sym.STRUCTURE_FUNCTIONS
+        statement.structure = statement.structure or (  # control flow may have set it
+            isinstance(value, cst.List | cst.Tuple | cst.Dict)
+            or (len(statement.targets) == 1 and name in sym.STRUCTURE_FUNCTIONS)
         )
         for helper in facts.graph_helpers:
             self._check_helper(statement, helper)
@@ -406,17 +429,19 @@ class _Analyzer:
 
 
 def analyze(module: cst.Module, ctx: Context, *, tf1_evidence: bool | None = None,
-            keras: str = "tf.keras") -> GraphProgram:
+            keras: str = "tf.keras", scope: cst.FunctionDef | None = None) -> GraphProgram:
     """`tf1_evidence`: whether the caller already saw a TF1 session or placeholder in `module`
-    (None: look for one here, at the cost of a traversal). `keras`: how to spell Keras."""
+    (None: look for one here, at the cost of a traversal). `keras`: how to spell Keras.
+    `scope`: analyse this function's body as the program instead of the module's."""
     if tf1_evidence is None:
         tf1_evidence = mentions_tf1_graph(module, ctx)
     if not tf1_evidence:
         return GraphProgram([], [], [], [], {}, {}, None, [], [], {}, tf1_program=False)
     compat = compat_v1_import(module)
-    analyzer = _Analyzer(module, ctx, keras)
+    analyzer = _Analyzer(module, ctx, keras, scope)
     analyzer.run()
     metrics.finish(analyzer, analyzer.sessions.sites)
+    iterators.finish(analyzer)
     analyzer.sessions.finish()
     training.finish(analyzer)
     binding_positions: dict[str, list[Position]] = {}
@@ -434,12 +459,18 @@ def analyze(module: cst.Module, ctx: Context, *, tf1_evidence: bool | None = Non
         unsafe=analyzer.unsafe,
         bindings=binding_positions,
         modules=analyzer.modules,
+        scope=scope,
+        session_functions=analyzer.session_functions,
     )
+    if scope is not None:
+        program.outer_names = {name for name, _ in bindings(module.body)}
     program.compat_import = compat[0] if compat and not tf_alias(module) else None
+    program.rewrites, program.in_place = analyzer.rewrites, analyzer.in_place
     if program.tf_alias is None and program.sites:
         analyzer.blockers.append((module, "no `import tensorflow` (as tf) to spell TF2 calls with"))
     if not analyzer.blockers:
         compute_slices(program, ctx)
+        iterators.check(program, ctx)
     del program.blockers[MAX_BLOCKERS:]
     return program
 

@@ -31,6 +31,8 @@ class Kind(enum.Enum):
     OPTIMIZER = "optimizer"  # a tf.train optimizer: becomes a Keras optimizer, created once
     SCHEDULE = "schedule"  # a decayed learning rate: becomes a Keras schedule, created once
     METRIC = "metric"  # a tf.metrics value: becomes a Keras metric object, created once
+    DATASET = "dataset"  # a tf.data.Dataset: the same Python object in TF2, created where it is
+    ITERATOR = "iterator"  # a tf.data iterator: `iter(dataset)` (analysis/iterators.py)
 
 
 @dataclass(eq=False)
@@ -84,6 +86,25 @@ class GraphStatement:
     step_counter: bool = False  # a global step created by `tf.train.*global_step()`
     counter: str | None = None  # schedules, optimizers using one: the step variable it reads
     metric: Metric | None = None  # tf.metrics value and update statements
+    graph_only: bool = False  # control flow or tf.gradients: runs only inside a tf.function
+    data: DataFacts | None = None  # datasets, iterators and `get_next()` (analysis/iterators.py)
+
+
+Rewrite = Callable[[cst.CSTNode], cst.CSTNode]
+"""The TF2 form of a node, given the node as rewritten so far (inner rewrites applied)."""
+
+
+@dataclass(eq=False)
+class DataFacts:
+    """A tf.data statement: a dataset, an iterator over one, or an iterator's `get_next()`."""
+
+    dataset: cst.BaseExpression  # the dataset expression the statement starts from
+    initializable: bool = False  # iterators: re-created at each `sess.run(it.initializer)`
+    reshuffles: bool = False  # its own `shuffle` draws a new order on each pass
+    inherited: bool = False  # a dataset it reads reshuffles
+    chained: str | None = None  # `ds.make_one_shot_iterator().get_next()`: the iterator's name
+    initializations: list[RunSite] = field(default_factory=list)  # `sess.run(it.initializer)`
+    rebuilt: bool = False  # each initialization builds the named dataset anew
 
 
 @dataclass(eq=False)
@@ -156,6 +177,13 @@ class GraphProgram:
     tf1_program: bool = True  # the module names tf.Session or tf.placeholder somewhere
     # `import tensorflow.compat.v1 as tf`: the rewritten program imports TF2 instead.
     compat_import: cst.Import | None = None
+    scope: cst.FunctionDef | None = None  # the function whose body is the program, if any
+    session_functions: list[cst.FunctionDef] = field(default_factory=list)  # they open sessions
+    outer_names: set[str] = field(default_factory=set)  # the module's names, seen from `scope`
+    # Control flow and tf.data (analysis/control_flow.py, iterators.py): node id -> its TF2 form,
+    # wherever the node is written; `in_place` only where the statement stays in the module.
+    rewrites: dict[int, Rewrite] = field(default_factory=dict)
+    in_place: dict[int, Rewrite] = field(default_factory=dict)
 
     @property
     def rewritable(self) -> bool:

@@ -70,6 +70,16 @@ final = counter.numpy()
 """
 
 
+def _session_function(program: GraphProgram) -> cst.FunctionDef | None:
+    """The one function that holds the program (`def main():` building the graph and running
+    the session), when the module's top level builds no graph and runs no session itself."""
+    if len(program.session_functions) != 1 or program.sites:
+        return None
+    if any(s.kind is not Kind.EAGER for s in program.statements):
+        return None
+    return program.session_functions[0]
+
+
 def _uses_keras(program: GraphProgram) -> bool:
     return any(s.kind in (Kind.OPTIMIZER, Kind.SCHEDULE, Kind.METRIC) or s.train is not None
                for s in program.statements)
@@ -164,6 +174,11 @@ class SessionProgram(Rule):
     Other `tf.metrics.*`, metric values read by other graph ops, and a value fetched with its own
     update op (TF1 leaves the order open) are refused.
 
+    The program is the module's top level or, when the top level builds no graph and runs no
+    session, the body of the one function that does (`def main():` building the graph and
+    running the session); the run functions are then nested in that function, closing over its
+    variables.
+
     Supported: `with tf.Session() as s:`, `s = tf.Session()` ... `s.close()`,
     `tf.InteractiveSession()`, `tf.Graph().as_default()` (one graph, optionally named and passed
     as `Session(graph=g)`); `s.run` with one fetch, a list, tuple, dict or nested structure;
@@ -172,7 +187,8 @@ class SessionProgram(Rule):
     no variables.
 
     When the script is beyond what the analysis proves, nothing is rewritten and the finding says
-    what blocked it, with its line: the session passed to or used in a function, graph values
+    what blocked it, with its line: the session passed to or used in a function (or sessions
+    in several functions, or a graph built at the top level and run in a function), graph values
     used as Python values (`print(t)`, `t.shape`), ops built in loops, blocks, classes or
     functions that run sessions, fetches given as strings or names it cannot resolve, feeds of
     tensors that are not placeholders, two graphs, a second session after variables, initializers
@@ -283,6 +299,9 @@ class SessionProgram(Rule):
         program = analyze(node, self, tf1_evidence=True, keras=keras)
         if not program.tf1_program:
             return
+        scope = _session_function(program)
+        if scope is not None:
+            program = analyze(node, self, tf1_evidence=True, keras=keras, scope=scope)
         if not program.sites and not self._session_seen:
             # No session here (a graph built for use elsewhere): there is no program to
             # rewrite, and each idiom already has its own finding.

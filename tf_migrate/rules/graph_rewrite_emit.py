@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import libcst as cst
 
+from tf_migrate.analysis import iterators
 from tf_migrate.analysis.expressions import assign_call
-from tf_migrate.analysis.program_model import Context, GraphProgram, GraphStatement, Kind, Slice
+from tf_migrate.analysis.program_model import (
+    Context,
+    GraphProgram,
+    GraphStatement,
+    Kind,
+    Rewrite,
+    Slice,
+)
 from tf_migrate.rules import graph_rewrite_metrics as metrics
 from tf_migrate.rules.graph_rewrite_train import TrainWriter, step_counter
 from tf_migrate.rules.tf_names import dotted
@@ -27,11 +36,21 @@ class _Function:
 
 
 class _AssignToMethod(cst.CSTTransformer):
-    """`tf.assign(v, x)` -> `v.assign(x)` (TF2 has only the variable methods)."""
+    """`tf.assign(v, x)` -> `v.assign(x)` (TF2 has only the variable methods), and the program's
+    rewrites of control flow and tf.data nodes (GraphProgram.rewrites)."""
 
-    def __init__(self, ctx: Context) -> None:
+    def __init__(self, ctx: Context, rewrites: Mapping[int, Rewrite] | None = None) -> None:
         super().__init__()
         self.ctx = ctx
+        self.rewrites = rewrites or {}
+
+    def on_leave(  # type: ignore[override]
+        self, original_node: cst.CSTNode, updated_node: cst.CSTNode
+    ) -> cst.CSTNode:
+        result = super().on_leave(original_node, updated_node)
+        rewrite = self.rewrites.get(id(original_node))
+        assert isinstance(result, cst.CSTNode)
+        return rewrite(result) if rewrite is not None else result
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
         update = assign_call(self.ctx, original_node)
@@ -110,7 +129,9 @@ class Emitter:
         self.tf = program.tf_alias or "tf"
         self.functions: list[_Function] = []
         self.by_site: dict[int, _Function] = {}
-        self.taken = set(program.bindings) | {"t"}
+        self.taken = set(program.bindings) | program.outer_names | {"t"}
+        # Functions written inside a function are set off by one blank line, not two.
+        self.blank_lines = 1 if program.scope is not None else 2
         # Statements that construct their optimizer inline -> the name it gets.
         self.optimizers: dict[int, str] = {}
         for statement in program.statements:
@@ -173,8 +194,9 @@ class Emitter:
                                           *slice_.roots)))
             function = groups.get(key)
             if function is None:
-                params = sorted(slice_.placeholders,
-                                key=lambda p: (p.default is not None, p.position))
+                # Re-initialized iterators first (analysis/iterators.py), then placeholders.
+                params = [*iterators.parameters(slice_), *sorted(
+                    slice_.placeholders, key=lambda p: (p.default is not None, p.position))]
                 function = _Function(self._name(slice_), slice_, params)
                 groups[key] = function
                 self.functions.append(function)
@@ -184,14 +206,8 @@ class Emitter:
     # -- function definitions -------------------------------------------------------------------
     def _decorator(self, function: _Function) -> cst.Decorator | None:
         tf_function = dotted(f"{self.tf}.function")
-        if function.params:
-            specs = [
-                cst.Element(cst.Call(dotted(f"{self.tf}.TensorSpec"), [
-                    cst.Arg(p.shape if p.shape is not None else cst.Name("None")),
-                    cst.Arg(self._dtype(p)),
-                ]))
-                for p in function.params
-            ]
+        if any(p.kind is not Kind.ITERATOR for p in function.params):
+            specs = [cst.Element(self._spec(p)) for p in function.params]
             signature = cst.List(specs)
             if len(self.module.code_for_node(signature)) > 60:
                 signature = _one_per_line(specs)
@@ -199,9 +215,20 @@ class Emitter:
                 signature, keyword=cst.Name("input_signature"),
                 equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace("")),
             )]))
-        if len(function.sites) > 1 or any(s.site.repeated for s in function.sites):
+        if len(function.sites) > 1 or any(s.site.repeated for s in function.sites) or any(
+                s.graph_only for s in function.slice.statements):  # control flow, tf.gradients
             return cst.Decorator(tf_function)
         return None
+
+    def _spec(self, param: GraphStatement) -> cst.BaseExpression:
+        if param.kind is Kind.ITERATOR and param.data is not None:
+            # A re-initialized tf.data iterator: the analysis checked its dataset has a name.
+            return cst.Call(dotted(f"{self.tf}.data.IteratorSpec"), [cst.Arg(cst.Attribute(
+                param.data.dataset, cst.Name("element_spec")))])
+        return cst.Call(dotted(f"{self.tf}.TensorSpec"), [
+            cst.Arg(param.shape if param.shape is not None else cst.Name("None")),
+            cst.Arg(self._dtype(param)),
+        ])
 
     def _dtype(self, placeholder: GraphStatement) -> cst.BaseExpression:
         dtype = placeholder.dtype
@@ -221,7 +248,7 @@ class Emitter:
             update = metrics.update_line(statement)
             if update is not None:
                 return update
-            line = statement.line.visit(_AssignToMethod(self.ctx))
+            line = statement.line.visit(_AssignToMethod(self.ctx, self.program.rewrites))
             assert isinstance(line, cst.SimpleStatementLine)
             comments = [e for e in line.leading_lines if e.comment is not None]
             return line.with_changes(leading_lines=comments)
@@ -245,11 +272,11 @@ class Emitter:
         rates.update(metrics.results(self.program, function.slice))
         body = writer.body(function.slice.statements, write, prelude)
         if function.slice.result is not None:
-            result = _leaves_replaced(function.slice.result.visit(_AssignToMethod(self.ctx)),
+            result = _leaves_replaced(function.slice.result.visit(_AssignToMethod(self.ctx, self.program.rewrites)),
                                       rates)
             body.append(cst.SimpleStatementLine([cst.Return(result)]))
         decorator = self._decorator(function)
-        blank = [cst.EmptyLine(), cst.EmptyLine()]
+        blank = [cst.EmptyLine(indent=False)] * self.blank_lines
         return cst.FunctionDef(
             name=cst.Name(function.name),
             params=cst.Parameters(params),
@@ -285,10 +312,13 @@ class Emitter:
     def _arguments(self, function: _Function, slice_: Slice) -> list[cst.Arg]:
         site = slice_.site
         names = [p.targets[0] for p in function.params]
+        # Re-initialized iterators come first: the one bound now (analysis/iterators.py).
+        leading = [cst.Arg(cst.Name(p.targets[0])) for p in function.params
+                   if p.kind is Kind.ITERATOR]
         if site.feed_name is not None:
             keys = self.program.feeds[site.feed_name].keys
             if set(keys) <= set(names):
-                return [cst.Arg(cst.Name(site.feed_name), star="**")]
+                return [*leading, cst.Arg(cst.Name(site.feed_name), star="**")]
             values: dict[str, cst.BaseExpression] = {
                 key: cst.Subscript(cst.Name(site.feed_name), [
                     cst.SubscriptElement(cst.Index(cst.SimpleString(f'"{key}"')))])
@@ -306,7 +336,7 @@ class Emitter:
             else:
                 args.append(cst.Arg(values[name], keyword=cst.Name(name), equal=cst.AssignEqual(
                     cst.SimpleWhitespace(""), cst.SimpleWhitespace(""))))
-        return args
+        return [*leading, *args]
 
     def kept_targets(self, slice_: Slice) -> cst.BaseExpression | None:
         """`_, loss_value = sess.run([train_op, loss])` -> `loss_value`: the targets of the
@@ -334,7 +364,7 @@ class Emitter:
         site = slice_.site
         function = self.by_site.get(id(site))
         if function is None:
-            value = _leaves_replaced(site.fetch.visit(_AssignToMethod(self.ctx)), {
+            value = _leaves_replaced(site.fetch.visit(_AssignToMethod(self.ctx, self.program.rewrites)), {
                 name: cst.Call(cst.Name(name), [cst.Arg(cst.Name(counter))])
                 for name, counter in slice_.schedules.items()} | metrics.results(self.program,
                                                                                  slice_))

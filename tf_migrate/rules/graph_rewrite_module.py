@@ -3,21 +3,29 @@ session statements gone, Session and Graph `with` bodies dedented."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import libcst as cst
 
-from tf_migrate.analysis.program_model import Context, GraphProgram
+from tf_migrate.analysis.program_model import Context, GraphProgram, Rewrite
 from tf_migrate.rules.graph_rewrite_emit import Emitter
 
 
 class _Replace(cst.CSTTransformer):
-    def __init__(self, replacements: dict[int, cst.CSTNode]) -> None:
+    def __init__(self, replacements: dict[int, cst.CSTNode],
+                 rewrites: Mapping[int, Rewrite] | None = None) -> None:
         super().__init__()
         self.replacements = replacements
+        self.rewrites = rewrites or {}  # control flow and tf.data (GraphProgram.rewrites)
 
     def on_leave(  # type: ignore[override]
         self, original_node: cst.CSTNode, updated_node: cst.CSTNode
     ) -> cst.CSTNode:
-        return self.replacements.get(id(original_node), updated_node)
+        replaced = self.replacements.get(id(original_node))
+        if replaced is not None:
+            return replaced
+        rewrite = self.rewrites.get(id(original_node))
+        return rewrite(updated_node) if rewrite is not None else updated_node
 
 
 def _comments(lines: tuple[cst.EmptyLine, ...] | list[cst.EmptyLine]) -> list[cst.EmptyLine]:
@@ -85,17 +93,25 @@ def rewrite_module(module: cst.Module, program: GraphProgram, ctx: Context) -> c
                 carried.extend(_comments(_leading(item.node)))
                 carried_blanks = max(carried_blanks, _blanks(_leading(item.node)))
             continue
-        node = item.node.visit(_Replace(replacements))
+        node = item.node.visit(_Replace(replacements, program.rewrites | program.in_place))
         assert isinstance(node, cst.SimpleStatementLine | cst.BaseCompoundStatement)
         leading = list(node.leading_lines)
         if carried or carried_blanks:
             # Removed statements leave their comments and their blank lines behind.
             blanks = max(carried_blanks, _blanks(leading))
-            leading = [cst.EmptyLine()] * min(blanks, 2) + _comments([*carried, *leading])
+            blank = cst.EmptyLine(indent=False)
+            leading = [blank] * min(blanks, 2) + _comments([*carried, *leading])
         if after_definitions:
-            leading = [cst.EmptyLine(), cst.EmptyLine(), *_comments(leading)]
+            leading = [*[cst.EmptyLine(indent=False)] * emitter.blank_lines, *_comments(leading)]
         elif not body:
             leading = _comments(leading)
         body.append(node.with_changes(leading_lines=leading))
         carried, carried_blanks, after_definitions = [], 0, False
+    scope = program.scope
+    if scope is not None:
+        assert isinstance(scope.body, cst.IndentedBlock)
+        new_scope = scope.with_changes(body=scope.body.with_changes(body=body))
+        replaced = module.deep_replace(scope, new_scope)
+        assert isinstance(replaced, cst.Module)
+        return replaced
     return module.with_changes(body=body)

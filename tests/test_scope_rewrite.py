@@ -1,0 +1,96 @@
+"""TFM150 on a program that lives in one function (`def main():` builds the graph and runs
+the session): the function's body is rewritten, the run functions are nested in it."""
+
+from __future__ import annotations
+
+import textwrap
+
+from tf_migrate.engine.fixer import fix_module
+from tf_migrate.model import Applicability
+from tf_migrate.rules.graph_rewrite import SessionProgram
+
+
+def migrate(code: str) -> tuple[str, list[tuple[str, Applicability]]]:
+    outcome = fix_module(textwrap.dedent(code), [SessionProgram], should_apply=lambda a: True)
+    findings = [(f.message, f.applicability) for f in outcome.fixed + outcome.remaining]
+    return outcome.source, findings
+
+
+def test_program_in_a_function_is_rewritten_in_place() -> None:
+    source, findings = migrate("""\
+        import tensorflow as tf
+
+
+        def compute_y():
+            return "a module function of the same name as a generated one"
+
+
+        def main(scale):
+            \"\"\"Doubles and scales.\"\"\"
+            x = tf.placeholder(tf.float32, [None])
+            y = x * scale
+            with tf.Session() as sess:
+                for value in ([1.0], [2.0, 3.0]):
+                    print(sess.run(y, {x: value}))
+            return compute_y()
+
+
+        if __name__ == "__main__":
+            main(2.0)
+        """)
+    assert source == textwrap.dedent("""\
+        import tensorflow as tf
+
+
+        def compute_y():
+            return "a module function of the same name as a generated one"
+
+
+        def main(scale):
+            \"\"\"Doubles and scales.\"\"\"
+
+            @tf.function(input_signature=[tf.TensorSpec([None], tf.float32)])
+            def compute_y_2(x):
+                y = x * scale
+                return y
+
+            for value in ([1.0], [2.0, 3.0]):
+                print(compute_y_2(value).numpy())
+            return compute_y()
+
+
+        if __name__ == "__main__":
+            main(2.0)
+        """)
+    assert [a for _, a in findings] == [Applicability.SAFE]
+    assert migrate(source)[0] == source
+
+
+def test_graph_at_module_level_with_the_session_in_a_function_is_refused() -> None:
+    before = textwrap.dedent("""\
+        import tensorflow as tf
+        x = tf.placeholder(tf.float32)
+        y = x * 2.0
+        def main():
+            with tf.Session() as sess:
+                return sess.run(y, {x: 1.0})
+        """)
+    source, [(message, applicability)] = migrate(before)
+    assert source == before
+    assert applicability is Applicability.MANUAL
+    assert "a session runs inside function `main`, and the module builds graph ops" in message
+
+
+def test_two_functions_with_sessions_are_refused() -> None:
+    before = textwrap.dedent("""\
+        import tensorflow as tf
+        def train():
+            with tf.Session() as sess:
+                return sess.run(tf.constant(1.0))
+        def evaluate():
+            with tf.Session() as sess:
+                return sess.run(tf.constant(2.0))
+        """)
+    source, [(message, _)] = migrate(before)
+    assert source == before
+    assert "inside function `train`" in message and "inside function `evaluate`" in message

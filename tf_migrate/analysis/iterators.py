@@ -1,0 +1,558 @@
+"""tf.data datasets and iterators of a graph program.
+
+A Dataset is a Python object in TF2 as it was in TF1: a statement that builds one from constants
+or numpy values stays where it is (Kind.DATASET). An iterator becomes `iter(dataset)`
+(Kind.ITERATOR): created once where a TF1 one-shot iterator was, or at each
+`sess.run(iterator.initializer)` for an initializable one. `x = iterator.get_next()` is deferred:
+every run that fetches something depending on it advances the iterator once, as
+`iterator.get_next()` does in the run function (eagerly and in a tf.function alike, raising
+`tf.errors.OutOfRangeError` at the end, so `except tf.errors.OutOfRangeError` loops still end).
+
+Measured on TF 1.15 (graph) and TF 2.21:
+- `shuffle(n, seed=s)` gives the same order in both, also over epochs of `.batch(...).repeat()`
+  and with `.map(...)` between; `shuffle(...)` directly followed by `repeat(...)` does not (TF 1.15
+  fuses them into one op with another order): unsafe, as are unseeded shuffles and random ops in
+  `map`/`filter` functions.
+- Re-initializing a TF1 iterator restarts a seeded reshuffling `shuffle` from its first order. A
+  new `iter(dataset)` over the same Dataset object draws the next order, a Dataset built anew the
+  first one again: a re-initialization over such a pipeline builds the dataset expression anew.
+- A tf.function keeps the iterator it captured when the global is rebound (the next epoch ends at
+  once): run functions that read a re-initialized iterator take it as a parameter.
+- `OwnedIterator.get_next()` takes no `name=`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Protocol
+
+import libcst as cst
+
+from tf_migrate.analysis.expressions import examine
+from tf_migrate.analysis.names import function_globals, read_names
+from tf_migrate.analysis.program_model import (
+    Context,
+    DataFacts,
+    GraphProgram,
+    GraphStatement,
+    Item,
+    Kind,
+    Rewrite,
+    RunSite,
+    Slice,
+)
+from tf_migrate.analysis.syntax import bind_args
+
+SOURCES = frozenset({"tf.data.Dataset.from_tensor_slices", "tf.data.Dataset.from_tensors",
+                     "tf.data.Dataset.range", "tf.data.Dataset.zip"})
+# Dataset methods with the same meaning in TF 1.15 and TF 2.21, and their TF 1.15 parameters.
+METHODS: dict[str, tuple[str, ...]] = {
+    "batch": ("batch_size", "drop_remainder"),
+    "padded_batch": ("batch_size", "padded_shapes", "padding_values", "drop_remainder"),
+    "shuffle": ("buffer_size", "seed", "reshuffle_each_iteration"),
+    "repeat": ("count",),
+    "map": ("map_func", "num_parallel_calls"),
+    "filter": ("predicate",),
+    "take": ("count",),
+    "skip": ("count",),
+    "prefetch": ("buffer_size",),
+    "cache": ("filename",),
+    "concatenate": ("dataset",),
+    "unbatch": (),
+}
+_FUNCTIONS = {"map": "map_func", "filter": "predicate"}
+MAKERS = {"make_one_shot_iterator": False, "make_initializable_iterator": True}
+FUNCTION_MAKERS = {"tf.data.make_one_shot_iterator": False,
+                   "tf.data.make_initializable_iterator": True}
+
+
+class Sessions(Protocol):
+    sites: list[RunSite]
+
+
+class Host(Protocol):
+    ctx: Context
+    module: cst.Module
+    items: list[Item]
+    graph_names: dict[str, GraphStatement]
+    statements: list[GraphStatement]
+    helpers: dict[str, cst.FunctionDef]
+    unsafe: list[str]
+    rewrites: dict[int, Rewrite]
+    in_place: dict[int, Rewrite]
+
+    @property
+    def sessions(self) -> Sessions: ...
+
+    def block(self, node: cst.CSTNode, message: str) -> None: ...
+
+
+@dataclass
+class _Parsed:
+    """A statement's value read as a tf.data chain."""
+
+    source: cst.BaseExpression  # the dataset expression the chain starts from
+    methods: list[cst.Call]  # dataset methods applied to it, in order
+    maker: cst.Call | None = None  # the call that makes an iterator
+    initializable: bool = False
+    get_next: cst.Call | None = None
+    chain: set[int] = field(default_factory=set)  # ids of the chain's calls and attributes
+    refused: bool = False  # blocked already: nothing more to check
+
+
+def _unchain(value: cst.BaseExpression) -> tuple[cst.BaseExpression, list[cst.Call]]:
+    """`root.a(...).b(...)` -> (root, [a call, b call]): method calls on a call or a name."""
+    links: list[cst.Call] = []
+    while isinstance(value, cst.Call) and isinstance(value.func, cst.Attribute) and isinstance(
+            value.func.value, cst.Call | cst.Name):
+        links.append(value)
+        value = value.func.value
+    links.reverse()
+    return value, links
+
+
+def _method(call: cst.Call) -> str:
+    assert isinstance(call.func, cst.Attribute)
+    return call.func.attr.value
+
+
+class _Reader:
+    def __init__(self, host: Host, statement: GraphStatement) -> None:
+        self.host = host
+        self.statement = statement
+        self.line = host.ctx.start(statement.line)[0]
+
+    def block(self, node: cst.CSTNode, message: str) -> None:
+        self.host.block(node, message)
+
+    def known(self, node: cst.BaseExpression, *kinds: Kind) -> GraphStatement | None:
+        if not isinstance(node, cst.Name):
+            return None
+        statement = self.host.graph_names.get(node.value)
+        return statement if statement is not None and statement.kind in kinds else None
+
+    def parse(self, value: cst.BaseExpression) -> _Parsed | None:
+        """None: the value is no tf.data chain; blocks and returns a parse for the ones that are
+        not handled."""
+        root, links = _unchain(value)
+        name = self.host.ctx.tf_name(root.func) if isinstance(root, cst.Call) else None
+        if isinstance(root, cst.Call) and name in FUNCTION_MAKERS:
+            if len(root.args) != 1 or root.args[0].keyword is not None or root.args[0].star:
+                self.block(root, f"cannot read the arguments of `{name}`")
+            parsed = self._dataset(root.args[0].value if root.args else root)
+            if parsed is None:
+                code = cst.Module([]).code_for_node(root)
+                self.block(root, f"`{code}` iterates something other than a tf.data dataset of "
+                                 "this script")
+                return _Parsed(root, [], refused=True)
+            parsed.maker, parsed.initializable = root, FUNCTION_MAKERS[name or ""]
+            parsed.chain.update({id(root), id(root.func)})
+            return self._after_maker(parsed, links)
+        iterator = self.known(root, Kind.ITERATOR)
+        if iterator is not None:
+            parsed = _Parsed(root, [])
+            return self._after_maker(parsed, links)
+        if not (self.known(root, Kind.DATASET) or (isinstance(root, cst.Call) and name in SOURCES)):
+            if name is not None and name.startswith("tf.data."):
+                self.block(root, f"`{name}` is not handled by the session rewrite (datasets from "
+                                 "`from_tensor_slices`, `from_tensors`, `range` and `zip` are)")
+                return _Parsed(root, links, refused=True)
+            return None
+        parsed = _Parsed(root, [], chain={id(root), id(root.func)} if isinstance(
+            root, cst.Call) else set())
+        for index, link in enumerate(links):
+            method = _method(link)
+            if method in MAKERS:
+                parsed.maker, parsed.initializable = link, MAKERS[method]
+                parsed.chain.update({id(link), id(link.func)})
+                return self._after_maker(parsed, links[index + 1:])
+            parsed.chain.update({id(link), id(link.func)})
+            if method not in METHODS:
+                self.block(link, f"the dataset method `.{method}(...)` is not handled by the "
+                                 "session rewrite")
+            parsed.methods.append(link)
+        return parsed
+
+    def _dataset(self, value: cst.BaseExpression) -> _Parsed | None:
+        root, links = _unchain(value)
+        if self.known(root, Kind.DATASET) is None and not (
+                isinstance(root, cst.Call) and self.host.ctx.tf_name(root.func) in SOURCES):
+            return None
+        parsed = self.parse(value)
+        if parsed is not None and parsed.maker is not None:
+            self.block(value, "an iterator of an iterator")
+        return parsed
+
+    def _after_maker(self, parsed: _Parsed, links: list[cst.Call]) -> _Parsed:
+        if links and _method(links[0]) == "get_next":
+            parsed.get_next = links[0]
+            parsed.chain.update({id(links[0]), id(links[0].func)})
+            links = links[1:]
+        if links or (parsed.maker is None and parsed.get_next is None):
+            code = cst.Module([]).code_for_node(links[0] if links else parsed.source)
+            self.block(links[0] if links else parsed.source,
+                       f"`{code}`: only `iterator.get_next()` is rewritten on a tf.data iterator")
+        return parsed
+
+
+def classify(host: Host, statement: GraphStatement, value: cst.BaseExpression) -> bool:
+    """Sets the kind and facts of a tf.data statement (a dataset, an iterator or its
+    `get_next()`); False for other statements."""
+    reader = _Reader(host, statement)
+    parsed = reader.parse(value)
+    if parsed is None:
+        return _inside_expression(reader, value)
+    if parsed.refused:
+        statement.kind = Kind.DATASET
+        return True
+    facts = examine(host.ctx, value, set(host.graph_names), host.helpers)
+    for node, name in facts.unsupported:
+        if id(node) not in parsed.chain:
+            host.block(node, f"`{name}` is not handled by the session rewrite")
+    for node, message in facts.problems:
+        if id(node) not in parsed.chain:
+            host.block(node, message)
+    if facts.updates or facts.creates:
+        host.block(statement.line, "a dataset pipeline creates or updates variables")
+    statement.reads = read_names(value)
+    statement.deps = [host.graph_names[name] for name in sorted(facts.graph_reads)]
+    data = DataFacts(parsed.source, initializable=parsed.initializable)
+    statement.data = data
+    for dep in statement.deps:
+        if dep.kind is Kind.DATASET and dep.data is not None:
+            data.inherited = data.inherited or dep.data.reshuffles or dep.data.inherited
+    _pipeline(reader, parsed, facts.random, facts.called_helpers)
+    if parsed.get_next is not None:
+        _get_next(reader, parsed, data)
+    elif parsed.maker is not None:
+        statement.kind = Kind.ITERATOR
+        maker = parsed.maker
+        host.rewrites[id(maker)] = _iter_call(maker)
+    else:
+        statement.kind = Kind.DATASET
+    return True
+
+
+def kept(statement: GraphStatement) -> bool:
+    """Whether the statement's line stays where it is (datasets, one-shot iterators, and the
+    iterator a chained `make_one_shot_iterator().get_next()` leaves behind)."""
+    data = statement.data
+    if statement.kind is Kind.DATASET:
+        return True
+    if statement.kind is Kind.ITERATOR:
+        return data is None or not data.initializable
+    return data is not None and data.chained is not None
+
+
+def _pipeline(reader: _Reader, parsed: _Parsed, random: bool, called: set[str]) -> None:
+    """Checks what the dataset reads and how it draws random numbers."""
+    host, statement = reader.host, reader.statement
+    data = statement.data
+    assert data is not None
+    for dep in statement.deps:
+        name = dep.targets[0]
+        if dep.kind is Kind.PLACEHOLDER:
+            reader.block(statement.line, f"the dataset reads placeholder `{name}` (a dataset fed "
+                                         "when its iterator is initialized is not rewritten yet)")
+        elif dep.kind not in (Kind.EAGER, Kind.DATASET, Kind.ITERATOR):
+            reader.block(statement.line, f"the dataset reads `{name}`, which is computed per "
+                                         "run (TF1 read it when the iterator started)")
+    functions = set(called)
+    previous: str | None = None
+    for call in parsed.methods:
+        method = _method(call)
+        bound = bind_args(call, METHODS.get(method, ()))
+        if bound is None:
+            reader.block(call, f"cannot read the arguments of `.{method}(...)`")
+            bound = {}
+        function = bound.get(_FUNCTIONS.get(method, ""))
+        if isinstance(function, cst.Name) and function.value in host.helpers:
+            functions.add(function.value)
+        if method == "shuffle":
+            reshuffles = bound.get("reshuffle_each_iteration")
+            if not (isinstance(reshuffles, cst.Name) and reshuffles.value == "False"):
+                data.reshuffles = True
+            if bound.get("seed") is None:
+                host.unsafe.append(f"the dataset at line {reader.line} shuffles without a seed: "
+                                   "TF1 and TF2 shuffle differently")
+        if method == "repeat" and previous == "shuffle" and data.reshuffles:
+            host.unsafe.append(f"the dataset at line {reader.line} repeats right after "
+                               "`shuffle`: TF 1.15 fuses the two into one op that orders the "
+                               "elements differently")
+        previous = method
+    for name in sorted(functions):
+        helper = host.helpers[name]
+        inner = examine(host.ctx, helper, set(), host.helpers)
+        random = random or inner.random
+        for node, unsupported in inner.unsupported:
+            reader.block(node, f"`{unsupported}` in `{name}` is not handled by the session "
+                               "rewrite")
+        for node, message in inner.problems:
+            reader.block(node, f"{message} (in `{name}`)")
+        if inner.updates or inner.creates:
+            reader.block(statement.line, f"`{name}` creates or updates variables")
+        for dep in sorted(function_globals(helper) & set(host.graph_names)):
+            if host.graph_names[dep].kind is not Kind.EAGER:
+                reader.block(statement.line, f"`{name}` reads `{dep}`, which is computed per "
+                                             "run")
+    if random:
+        host.unsafe.append(f"the dataset at line {reader.line} draws random numbers: TF1 and "
+                           "TF2 draw different ones")
+
+
+def _get_next(reader: _Reader, parsed: _Parsed, data: DataFacts) -> None:
+    host, statement = reader.host, reader.statement
+    statement.kind = Kind.DEFERRED
+    statement.structure = True
+    call = parsed.get_next
+    assert call is not None
+    if bind_args(call, ("name",)) is None:
+        reader.block(call, "cannot read the arguments of `get_next`")
+    if call.args:
+        host.rewrites[id(call)] = lambda node: node.with_changes(args=[]) if isinstance(
+            node, cst.Call) else node
+    maker = parsed.maker
+    if maker is None:
+        iterator = reader.known(parsed.source, Kind.ITERATOR)
+        if iterator is not None:
+            statement.deps = [iterator]
+        return
+    if parsed.initializable:
+        reader.block(call, "an initializable iterator that is never named cannot be "
+                           "initialized")
+        return
+    # `x = dataset.make_one_shot_iterator().get_next()`: the iterator stays where the statement
+    # was, under a name of its own; the run functions read `name.get_next()`.
+    name = _fresh(host, "iterator")
+    data.chained = name
+    host.rewrites[id(maker)] = lambda node: cst.Name(name)
+    iterator = _iter_call(maker)(maker)
+
+    def leave_iterator(node: cst.CSTNode) -> cst.CSTNode:
+        assert isinstance(node, cst.SimpleStatementLine)
+        assert isinstance(iterator, cst.BaseExpression)
+        return node.with_changes(body=[cst.Assign([cst.AssignTarget(cst.Name(name))],
+                                                  iterator)])
+
+    host.in_place[id(statement.line)] = leave_iterator
+
+
+def _iter_call(maker: cst.Call) -> Rewrite:
+    """`ds.make_one_shot_iterator()` / `tf.data.make_one_shot_iterator(ds)` -> `iter(ds)`."""
+
+    def rewrite(node: cst.CSTNode) -> cst.CSTNode:
+        assert isinstance(node, cst.Call)
+        if maker.args:
+            dataset = node.args[0].value
+        else:
+            assert isinstance(node.func, cst.Attribute)
+            dataset = node.func.value
+        return cst.Call(cst.Name("iter"), [cst.Arg(dataset)])
+
+    return rewrite
+
+
+def _fresh(host: Host, stem: str) -> str:
+    taken = {node.value for node in _names(host.module)}
+    taken |= {s.data.chained for s in host.statements if s.data is not None and s.data.chained}
+    candidate, number = stem, 2
+    while candidate in taken:
+        candidate, number = f"{stem}_{number}", number + 1
+    return candidate
+
+
+def _names(module: cst.Module) -> list[cst.Name]:
+    finder = _NameFinder()
+    module.visit(finder)
+    return finder.names
+
+
+class _NameFinder(cst.CSTVisitor):
+    def __init__(self) -> None:
+        super().__init__()
+        self.names: list[cst.Name] = []
+
+    def visit_Name(self, node: cst.Name) -> None:
+        self.names.append(node)
+
+
+def _inside_expression(reader: _Reader, value: cst.BaseExpression) -> bool:
+    """A dataset or iterator used inside a larger expression: claimed, and refused."""
+    finder = _DataUse(reader)
+    value.visit(finder)
+    if finder.found is None:
+        return False
+    code = cst.Module([]).code_for_node(finder.found)
+    reader.block(finder.found, f"`{code}` is used inside an expression (only `x = "
+                               "iterator.get_next()` and dataset statements of their own are "
+                               "rewritten)")
+    return True
+
+
+class _DataUse(cst.CSTVisitor):
+    def __init__(self, reader: _Reader) -> None:
+        super().__init__()
+        self.reader = reader
+        self.found: cst.CSTNode | None = None
+
+    def visit_Call(self, node: cst.Call) -> bool:
+        name = self.reader.host.ctx.tf_name(node.func)
+        if self.found is None and name is not None and name.startswith("tf.data."):
+            self.found = node
+        return self.found is None
+
+    def visit_Name(self, node: cst.Name) -> None:
+        if self.found is None and self.reader.known(node, Kind.DATASET, Kind.ITERATOR):
+            self.found = node
+
+
+# -- initializations and slices ----------------------------------------------------------------
+def finish(host: Host) -> None:
+    """`sess.run(iterator.initializer)` -> `iterator = iter(dataset)`, in place; these runs
+    leave the session's run sites (they fetch nothing)."""
+    for site in list(host.sessions.sites):
+        fetches = site.fetch.elements if isinstance(site.fetch, cst.List | cst.Tuple) else [
+            site.fetch]
+        values = [e.value if isinstance(e, cst.BaseElement) else e for e in fetches]
+        initialized = [_initialized(host, value) for value in values]
+        if not any(initialized):
+            continue
+        if len(values) > 1:
+            host.block(site.call, "an iterator is initialized together with other fetches")
+            continue
+        statement = initialized[0]
+        assert statement is not None and statement.data is not None
+        _initialization(host, site, statement, statement.data)
+        host.sessions.sites.remove(site)
+
+
+def _initialized(host: Host, value: cst.BaseExpression) -> GraphStatement | None:
+    if not (isinstance(value, cst.Attribute) and value.attr.value == "initializer"
+            and isinstance(value.value, cst.Name)):
+        return None
+    statement = host.graph_names.get(value.value.value)
+    return statement if statement is not None and statement.kind is Kind.ITERATOR else None
+
+
+def _initialization(host: Host, site: RunSite, statement: GraphStatement,
+                    data: DataFacts) -> None:
+    name = statement.targets[0]
+    if not data.initializable:
+        host.block(site.call, f"`{name}` is a one-shot iterator, which has no initializer")
+        return
+    if site.feeds or site.feed_name is not None:
+        host.block(site.call, f"`{name}` is initialized with a feed_dict (a dataset fed through "
+                              "placeholders is not rewritten yet)")
+        return
+    expression = _statement_expression(host, site)
+    if expression is None:
+        host.block(site.call, f"the result of `{name}.initializer` is used")
+        return
+    data.initializations.append(site)
+    dataset = data.dataset
+
+    def reinitialize(node: cst.CSTNode) -> cst.CSTNode:
+        source = dataset
+        if data.rebuilt and isinstance(dataset, cst.Name):
+            known = host.graph_names.get(dataset.value)
+            assert known is not None
+            source = known.node.value
+        return cst.Assign([cst.AssignTarget(cst.Name(name))],
+                          cst.Call(cst.Name("iter"), [cst.Arg(source)]))
+
+    host.in_place[id(expression)] = reinitialize
+
+
+def _statement_expression(host: Host, site: RunSite) -> cst.Expr | None:
+    finder = _ExprOf(site.call)
+    host.items[site.item].node.visit(finder)
+    return finder.found
+
+
+class _ExprOf(cst.CSTVisitor):
+    def __init__(self, call: cst.Call) -> None:
+        super().__init__()
+        self.call = call
+        self.found: cst.Expr | None = None
+
+    def visit_Expr(self, node: cst.Expr) -> None:
+        if node.value is self.call:
+            self.found = node
+
+
+def check(program: GraphProgram, ctx: Context) -> None:
+    """After slicing: what the run functions may not do with datasets and iterators, and which
+    re-initializations build their dataset anew."""
+
+    def block(node: cst.CSTNode, message: str) -> None:
+        program.blockers.append((node, f"{message} (line {ctx.start(node)[0]})"))
+
+    for statement in program.statements:
+        data = statement.data
+        if statement.kind is not Kind.ITERATOR or data is None or not data.initializations:
+            continue
+        repeated = len(data.initializations) > 1 or any(s.repeated for s in
+                                                         data.initializations)
+        reshuffles = data.reshuffles or data.inherited
+        if not (repeated and reshuffles):
+            continue
+        # A new `iter()` over the same Dataset would draw the next shuffle order; TF1 restarts.
+        source = data.dataset
+        known = next((s for s in program.statements if isinstance(source, cst.Name)
+                      and s.kind is Kind.DATASET and source.value in s.targets), None)
+        inherited = data.inherited if known is None else (
+            known.data is not None and known.data.inherited)
+        if inherited:
+            block(statement.line, f"`{statement.targets[0]}` is re-initialized over a dataset "
+                                  "that reshuffles in a pipeline it only reads (TF1 restarts "
+                                  "the shuffle, a new TF2 iterator continues it)")
+            continue
+        data.rebuilt = known is not None
+        if known is not None:
+            end = ctx.end(known.line)
+            for name in sorted(known.reads):
+                later = [p for p in program.bindings.get(name, []) if p > end]
+                if later:
+                    block(known.line, f"`{name}` is rebound at line {later[0][0]}, after the "
+                                      "dataset read it (the dataset is built anew at each "
+                                      "initialization)")
+    for slice_ in program.slices:
+        _check_slice(program, slice_, block)
+
+
+_Block = Callable[[cst.CSTNode, str], None]
+
+
+def _check_slice(program: GraphProgram, slice_: Slice, block: _Block) -> None:
+    for root in slice_.roots:
+        if root.kind in (Kind.DATASET, Kind.ITERATOR):
+            block(slice_.site.call, f"fetches `{root.targets[0]}`, a tf.data "
+                                    f"{root.kind.value} (a Python object in TF2)")
+    readers: dict[int, GraphStatement] = {}
+    for statement in slice_.statements:
+        for dep in statement.deps:
+            if dep.kind is Kind.ITERATOR and statement.data is not None:
+                if id(dep) in readers:
+                    block(slice_.site.call, f"one run takes two elements of "
+                                            f"`{dep.targets[0]}` (TF1 leaves their order "
+                                            "open)")
+                readers[id(dep)] = statement
+    if slice_.placeholders:
+        for iterator in parameters(slice_):
+            data = iterator.data
+            if data is not None and not isinstance(data.dataset, cst.Name):
+                block(slice_.site.call, f"a run feeds placeholders and reads "
+                                        f"`{iterator.targets[0]}`, whose dataset has no name "
+                                        "to give its input signature")
+
+
+def parameters(slice_: Slice) -> list[GraphStatement]:
+    """The re-initialized iterators a run function reads: passed to it as arguments (a
+    tf.function would keep reading the iterator it captured first)."""
+    found: dict[int, GraphStatement] = {}
+    for statement in slice_.statements:
+        for dep in statement.deps:
+            if dep.kind is Kind.ITERATOR and dep.data is not None and dep.data.initializable:
+                found.setdefault(id(dep), dep)
+    return sorted(found.values(), key=lambda s: s.position)
