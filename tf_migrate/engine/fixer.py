@@ -153,6 +153,13 @@ def fix_module(
         if not to_apply:
             outcome.remaining = [finding for _, finding in live]
             break
+        whole = [node for node in to_apply if isinstance(node, cst.Module)]
+        if whole and len(whole) < len(to_apply):
+            # A whole-module rewrite waits for the smaller fixes and re-analyses their result
+            # next round: applied first, it would discard them and the TF1 meaning they keep
+            # (argument semantics) could no longer be told from the rewritten TF2 code.
+            for node in whole:
+                del to_apply[node]
         transformer = _ApplyReplacements(to_apply)
         new_module = wrapper.module.visit(transformer)
         new_module = _edit_imports(new_module, transformer.applied)

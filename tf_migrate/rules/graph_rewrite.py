@@ -6,9 +6,12 @@ import libcst as cst
 
 from tf_migrate.analysis.evidence import is_evidence
 from tf_migrate.analysis.graph_program import analyze
-from tf_migrate.analysis.program_model import GraphProgram, Kind, Position
+from tf_migrate.analysis.inlining import inline_builders
+from tf_migrate.analysis.program_model import Context, GraphProgram, Kind, Position
+from tf_migrate.analysis.qualified_names import NameResolver
 from tf_migrate.analysis.syntax import compat_v1_import, tf_alias
 from tf_migrate.analysis.tf_symbols import SESSIONS
+from tf_migrate.engine.positions import PositionIndex
 from tf_migrate.model import Applicability
 from tf_migrate.rules.base import Invalid, NeededImport, Rule, UnusedImport, Valid
 from tf_migrate.rules.graph_rewrite_module import rewrite_module
@@ -68,6 +71,35 @@ for _ in range(3):
     run_step()
 final = counter.numpy()
 """
+
+
+class _FreshContext:
+    """Names and positions of a module the rule built (a builder written out at its call):
+    TF names resolve as in the file (same imports), positions are the new module's."""
+
+    def __init__(self, module: cst.Module, names: NameResolver) -> None:
+        self._positions = PositionIndex(module)
+        self._names = names
+
+    def tf_name(self, node: cst.CSTNode) -> str | None:
+        return self._names.tf_name(node)
+
+    def start(self, node: cst.CSTNode) -> Position:
+        start = self._positions.range(node).start
+        return (start.line, start.column)
+
+    def end(self, node: cst.CSTNode) -> Position:
+        end = self._positions.range(node).end
+        return (end.line, end.column)
+
+
+def _program(module: cst.Module, context: Context, keras: str) -> GraphProgram:
+    """The module's program, or that of the one function holding it."""
+    program = analyze(module, context, tf1_evidence=True, keras=keras)
+    scope = _session_function(program)
+    if program.tf1_program and scope is not None:
+        program = analyze(module, context, tf1_evidence=True, keras=keras, scope=scope)
+    return program
 
 
 def _session_function(program: GraphProgram) -> cst.FunctionDef | None:
@@ -178,6 +210,12 @@ class SessionProgram(Rule):
     session, the body of the one function that does (`def main():` building the graph and
     running the session); the run functions are then nested in that function, closing over its
     variables.
+
+    A graph builder (a function of the script that creates variables, placeholders or training
+    ops) called exactly once at the top of the program is written out at its call first:
+    parameters bound to the arguments, returned names renamed to the call's targets (a returned
+    dict read only as `model["key"]` becomes names), the function removed. Not done when any of
+    its names could meet another name of the script.
 
     Supported: `with tf.Session() as s:`, `s = tf.Session()` ... `s.close()`,
     `tf.InteractiveSession()`, `tf.Graph().as_default()` (one graph, optionally named and passed
@@ -296,16 +334,26 @@ class SessionProgram(Rule):
         compat = compat_v1_import(node)
         alias = tf_alias(node) or (compat[1] if compat else "tf")
         keras = "keras" if self.options.keras_namespace == "keras" else f"{alias}.keras"
-        program = analyze(node, self, tf1_evidence=True, keras=keras)
+        program = _program(node, self, keras)
         if not program.tf1_program:
             return
-        scope = _session_function(program)
-        if scope is not None:
-            program = analyze(node, self, tf1_evidence=True, keras=keras, scope=scope)
         if not program.sites and not self._session_seen:
             # No session here (a graph built for use elsewhere): there is no program to
             # rewrite, and each idiom already has its own finding.
             return
+        message = self.message
+        context: Context = self
+        module = node
+        if program.blockers and not self._names.uses_scope_analysis:
+            # Graph builders called once become part of the program, written out at the call.
+            inlined = inline_builders(node, program.scope, self.tf_name)
+            if inlined is not None:
+                candidate = _FreshContext(inlined[0], self._names)
+                attempt = _program(inlined[0], candidate, keras)
+                if not attempt.blockers and attempt.sites:
+                    module, program, context = inlined[0], attempt, candidate
+                    names = ", ".join(f"`{name}`" for name in inlined[1])
+                    message = f"{message}, with the graph builder {names} written out at its call"
         if program.blockers:
             first = program.blockers[0][0]
             reasons = "; ".join(r for _, r in program.blockers)
@@ -313,19 +361,19 @@ class SessionProgram(Rule):
             return
         if not any(not site.initializer for site in program.sites):
             return
-        replacement = rewrite_module(node, program, self)
+        replacement = rewrite_module(module, program, context)
         unused = _tensorflow_from_imports(node)
         imports = (NeededImport("keras"),) if keras == "keras" and _uses_keras(program) else ()
         if program.unsafe:
             reasons = "; ".join(dict.fromkeys(program.unsafe))
             self.report(
                 node,
-                f"{self.message} (unsafe: {reasons})",
+                f"{message} (unsafe: {reasons})",
                 replacement=replacement,
                 applicability=Applicability.UNSAFE,
                 remove_imports=unused,
                 add_imports=imports,
             )
             return
-        self.report(node, self.message, replacement=replacement, remove_imports=unused,
+        self.report(node, message, replacement=replacement, remove_imports=unused,
                     add_imports=imports)

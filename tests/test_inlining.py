@@ -1,0 +1,110 @@
+"""Graph builders called once are written out at their call so TFM150 sees one program."""
+
+from __future__ import annotations
+
+import textwrap
+
+from tf_migrate.engine.fixer import fix_module
+from tf_migrate.model import Applicability
+from tf_migrate.rules.graph_rewrite import SessionProgram
+
+
+def migrate(code: str) -> tuple[str, list[tuple[str, Applicability]]]:
+    outcome = fix_module(textwrap.dedent(code), [SessionProgram], should_apply=lambda a: True)
+    findings = [(f.message, f.applicability) for f in outcome.fixed + outcome.remaining]
+    return outcome.source, findings
+
+
+def test_builder_returning_a_tuple_is_written_out_with_the_callers_names() -> None:
+    source, [(message, applicability)] = migrate("""\
+        import tensorflow as tf
+
+
+        def build(scale):
+            inputs = tf.placeholder(tf.float32, [None])
+            weight = tf.Variable(2.0)
+            output = inputs * weight * scale
+            return inputs, output
+
+
+        x, y = build(3.0)
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            value = sess.run(y, {x: [1.0]})
+        """)
+    assert source == textwrap.dedent("""\
+        import tensorflow as tf
+
+
+        scale = 3.0
+        weight = tf.Variable(2.0)
+
+
+        @tf.function(input_signature=[tf.TensorSpec([None], tf.float32)])
+        def compute_y(x):
+            y = x * weight * scale
+            return y
+
+
+        value = compute_y([1.0]).numpy()
+        """)
+    assert applicability is Applicability.SAFE
+    assert "the graph builder `build` written out at its call" in message
+
+
+def test_builder_returning_a_dict_in_main() -> None:
+    source, [(_, applicability)] = migrate("""\
+        import tensorflow as tf
+
+
+        def build_model():
+            x = tf.placeholder(tf.float32, [])
+            w = tf.Variable(1.0)
+            return {"x": x, "double": 2.0 * x * w}
+
+
+        def main():
+            model = build_model()
+            with tf.Session() as sess:
+                sess.run(tf.global_variables_initializer())
+                return sess.run(model["double"], {model["x"]: 4.0})
+        """)
+    assert applicability is Applicability.SAFE
+    assert "def build_model" not in source
+    assert "double = 2.0 * x * w" in source
+    assert "return compute_double(4.0).numpy()" in source
+    assert migrate(source)[0] == source
+
+
+def test_builder_called_twice_is_not_written_out() -> None:
+    before = textwrap.dedent("""\
+        import tensorflow as tf
+        def build():
+            return tf.Variable(1.0) * 2.0
+        a = build()
+        b = build()
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            out = sess.run([a, b])
+        """)
+    source, [(message, applicability)] = migrate(before)
+    assert source == before
+    assert applicability is Applicability.MANUAL
+    assert "`build` creates or updates variables" in message
+
+
+def test_builder_whose_names_meet_the_callers_is_not_written_out() -> None:
+    before = textwrap.dedent("""\
+        import tensorflow as tf
+        w = 5.0
+        def build():
+            w = tf.Variable(1.0)
+            return w * 2.0
+        y = build()
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            out = sess.run(y) + w
+        """)
+    source, [(_, applicability)] = migrate(before)
+    assert source == before
+    assert applicability is Applicability.MANUAL
