@@ -143,3 +143,17 @@ def test_set_random_seed_is_safe_only_where_nothing_draws(
     source = "import tensorflow as tf\ntf.set_random_seed(1)\n" + code
     outcome = fix_module(source, [SetRandomSeed], should_apply=lambda a: False)
     assert [f.applicability for f in outcome.remaining] == [applicability]
+
+
+def test_positional_softmax_arguments_are_pre_1_0_code_and_stay_manual() -> None:
+    # TF 1.15 rejects them (`_sentinel`); TF before 1.0 read them as (logits, labels): binding
+    # them as (labels, logits) would cut the model's gradient.
+    source = (
+        "import tensorflow as tf\n"
+        "x = tf.placeholder(tf.float32)\n"
+        "cost = tf.nn.softmax_cross_entropy_with_logits(py_x, Y)\n"
+    )
+    outcome = fix_module(source, [ArgumentChange], should_apply=lambda a: True)
+    assert outcome.source == source
+    [finding] = outcome.remaining
+    assert "keyword only" in finding.message

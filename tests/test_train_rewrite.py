@@ -248,3 +248,35 @@ def test_refusals_say_why(code: str, reason: str) -> None:
     [(message, applicability)] = findings
     assert applicability is Applicability.MANUAL
     assert reason in message, message
+
+
+def test_variables_kept_in_a_dict_are_trained_and_fetched() -> None:
+    source, [(message, applicability)] = migrate("""\
+        import tensorflow as tf
+        x = tf.placeholder(tf.float32, [None, 2])
+        weights = {'h1': tf.Variable(tf.ones([2, 2])), 'out': tf.Variable(tf.ones([2, 1]))}
+        def net(x):
+            return tf.matmul(tf.add(tf.matmul(x, weights['h1']), 1.0), weights['out'])
+        loss = tf.reduce_sum(net(x))
+        train = tf.train.GradientDescentOptimizer(0.1).minimize(loss)
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            sess.run(train, {x: [[1.0, 2.0]]})
+            out = sess.run(weights['out'])
+        """)
+    assert applicability is Applicability.SAFE, message
+    assert "gradients = tape.gradient(loss, [weights['h1'], weights['out']])" in source
+    assert "out = weights['out'].numpy()" in source
+
+
+def test_variables_created_inside_an_expression_are_refused() -> None:
+    before = textwrap.dedent("""\
+        import tensorflow as tf
+        y = tf.Variable(1.0) * 2.0
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            out = sess.run(y)
+        """)
+    source, [(message, _)] = migrate(before)
+    assert source == before
+    assert "created inside an expression" in message

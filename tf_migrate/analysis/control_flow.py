@@ -28,21 +28,35 @@ from typing import Protocol
 
 import libcst as cst
 
-from tf_migrate.analysis import tf_symbols as sym
-from tf_migrate.analysis.expressions import ExpressionFacts, assign_call
-from tf_migrate.analysis.program_model import Context, GraphStatement, Item, Kind, Rewrite
+from tf_migrate.analysis.control_flow_results import (
+    COND,
+    CONTROL_FLOW,
+    GRADIENTS,
+    WHILE,
+    leaf_count,
+    module_lambda,
+    returned_shape,
+)
+from tf_migrate.analysis.expressions import ExpressionFacts, assign_call, examine
+from tf_migrate.analysis.names import function_globals, read_names
+from tf_migrate.analysis.program_model import (
+    Context,
+    GraphProgram,
+    GraphStatement,
+    Item,
+    Kind,
+    Rewrite,
+)
 from tf_migrate.analysis.syntax import bind_args
 
-CONTROL_FLOW = frozenset({"tf.cond", "tf.while_loop", "tf.gradients"})
-
-_COND = ("pred", "true_fn", "false_fn", "strict", "name", "fn1", "fn2")
-_WHILE = ("cond", "body", "loop_vars", "shape_invariants", "parallel_iterations", "back_prop",
-          "swap_memory", "name", "maximum_iterations", "return_same_structure")
-_GRADIENTS = ("ys", "xs", "grad_ys", "name", "colocate_gradients_with_ops", "gate_gradients",
-              "aggregation_method", "stop_gradients", "unconnected_gradients")
 # Arguments TF2 does not take: their TF1 meaning is kept by the rewrite (or changes nothing).
 _DROPPED = frozenset({"strict", "return_same_structure", "colocate_gradients_with_ops"})
 _RENAMED = {"fn1": "true_fn", "fn2": "false_fn"}
+# Defaults TF1 and TF2 share, as written.
+_DEFAULTS = {"shape_invariants": "None", "parallel_iterations": "10", "back_prop": "True",
+             "swap_memory": "False", "maximum_iterations": "None", "name": "None",
+             "grad_ys": "None", "gate_gradients": "False", "aggregation_method": "None",
+             "stop_gradients": "None"}
 # Positional arguments that keep their position in TF2.
 _SAME_POSITIONS = {"tf.cond": 3, "tf.while_loop": 3, "tf.gradients": 4}
 
@@ -57,7 +71,7 @@ class Host(Protocol):
     def block(self, node: cst.CSTNode, message: str) -> None: ...
 
 
-def accept(host: Host, statement: GraphStatement, value: cst.BaseExpression,
+def accept(host: Host, statement: GraphStatement, value: cst.BaseExpression | None,
            facts: ExpressionFacts) -> None:
     """Takes the control flow out of `facts.unsupported` once it is checked: the statement then
     runs inside a tf.function. Helpers passed as branches or bodies count as called."""
@@ -82,14 +96,14 @@ class _Call:
         self.call = call
         self.name = name
         self.facts = facts
-        self.line = host.ctx.start(call)[0]
+        self.checked: set[str] = set()  # helpers examined here
 
     def block(self, message: str) -> None:
         self.host.block(self.call, f"`{self.name}` {message}")
 
     def check(self) -> bool:
         """Checks the call and records its rewrite; whether its result is a structure."""
-        params = {"tf.cond": _COND, "tf.while_loop": _WHILE, "tf.gradients": _GRADIENTS}[
+        params = {"tf.cond": COND, "tf.while_loop": WHILE, "tf.gradients": GRADIENTS}[
             self.name]
         bound = bind_args(self.call, params)
         if bound is None:
@@ -112,7 +126,9 @@ class _Call:
             elif key in _RENAMED:
                 actions.append(_RENAMED[key])
             elif arg.keyword is None and index >= _SAME_POSITIONS[self.name]:
-                actions.append(key)
+                # TF1's order differs: a keyword, or nothing when it says the default.
+                default = cst.Module([]).code_for_node(arg.value) == _DEFAULTS.get(key)
+                actions.append(None if default else key)
             else:
                 actions.append("")
         return actions
@@ -141,17 +157,17 @@ class _Call:
         strict = self._flag(bound, "strict")
         if strict is None:
             return 0, True
-        shapes = [_returned_shape(self.host, branch) for branch in branches]
+        shapes = [returned_shape(self.host, branch) for branch in branches]
         if strict:
             return 0, not all(shape == (0, False) for shape in shapes)
         if None in shapes:
-            self.block(f"(line {self.line}): cannot tell whether its branches return one-element "
+            self.block("cannot tell whether its branches return one-element "
                        "lists or tuples (TF1 unpacks them, TF2 keeps them)")
             return 0, True
         true_shape, false_shape = shapes
         assert true_shape is not None and false_shape is not None
         if true_shape[0] != false_shape[0]:
-            self.block(f"(line {self.line}): its branches return one-element lists or tuples "
+            self.block("its branches return one-element lists or tuples "
                        "nested to different depths (TF1 unpacks both, TF2 rejects the mismatch)")
             return 0, True
         return true_shape[0], true_shape[1] or false_shape[1]
@@ -167,14 +183,14 @@ class _Call:
         same_structure = self._flag(bound, "return_same_structure")
         loop_vars = bound.get("loop_vars")
         if not isinstance(loop_vars, cst.List | cst.Tuple) or not loop_vars.elements:
-            self.block(f"(line {self.line}): its loop variables are not a list or tuple "
+            self.block("its loop variables are not a list or tuple "
                        "written out (TF1 returns a lone tensor for one loop variable, TF2 a list)")
             return 0, True
         if same_structure is None or same_structure:
             return 0, True
-        count = _leaf_count(self.host, loop_vars)
+        count = leaf_count(self.host, loop_vars)
         if count is None:
-            self.block(f"(line {self.line}): cannot count its loop variables (TF1 returns a "
+            self.block("cannot count its loop variables (TF1 returns a "
                        "lone tensor for one loop variable, TF2 a list)")
             return 0, True
         if count != 1:
@@ -189,21 +205,21 @@ class _Call:
             [e.value for e in xs.elements] if isinstance(xs, cst.List | cst.Tuple) else [])
         if bound.get("ys") is None or not names or not all(
                 isinstance(n, cst.Name) for n in names):
-            self.block(f"(line {self.line}): `xs` is not a graph value or a list of them "
+            self.block("`xs` is not a graph value or a list of them "
                        "written out")
             return 0, True
         for node in names:
             assert isinstance(node, cst.Name)
             known = self.host.graph_names.get(node.value)
             if known is None:
-                self.block(f"(line {self.line}): `{node.value}` is not a graph value of this "
+                self.block(f"`{node.value}` is not a graph value of this "
                            "script")
             elif known.kind is Kind.EAGER:
-                self.block(f"(line {self.line}) with respect to `{node.value}`, a value of "
+                self.block(f"with respect to `{node.value}`, a value of "
                            "constants that TF2 computes once, outside the function (no "
                            "gradient path to it)")
             elif known.kind not in (Kind.PLACEHOLDER, Kind.VARIABLE, Kind.DEFERRED):
-                self.block(f"(line {self.line}) with respect to `{node.value}`, which is not "
+                self.block(f"with respect to `{node.value}`, which is not "
                            "a tensor")
         return 0, True
 
@@ -213,20 +229,59 @@ class _Call:
             finder = _Updates(self.host.ctx)
             function.body.visit(finder)
             if finder.found:
-                self.block(f"(line {self.line}) updates a variable inside a branch or loop "
+                self.block("updates a variable inside a branch or loop "
                            "body (not rewritten yet)")
             return
         if isinstance(function, cst.Name):
             if function.value in self.host.helpers:
-                self.facts.called_helpers.add(function.value)
-                self.facts.graph_helpers.add(function.value)
+                self._helper(function.value)
                 return
-            if function.value in self.host.graph_names or _module_lambda(
+            if function.value in self.host.graph_names or module_lambda(
                     self.host, function.value) is not None:
                 return
         code = cst.Module([]).code_for_node(function)
-        self.block(f"(line {self.line}) calls `{code}`, which is not a lambda or a function "
+        self.block(f"calls `{code}`, which is not a lambda or a function "
                    "of this script")
+
+
+    def _helper(self, name: str) -> None:
+        """A function of the script used as a branch or body. One that reads placeholders or
+        values computed per run moves into the run function (a nested def, where those are
+        local names); one that does not stays, its own control flow rewritten in place."""
+        host, statement = self.host, self.statement
+        helper = host.helpers[name]
+        self.facts.called_helpers.add(name)
+        graph = function_globals(helper) & set(host.graph_names)
+        inner = examine(host.ctx, helper, set(), host.helpers)
+        per_run = any(host.graph_names[n].kind in _PER_RUN for n in graph)
+        if not per_run and not any(n in CONTROL_FLOW for _, n in inner.unsupported):
+            self.facts.graph_helpers.add(name)  # checked as any graph helper is
+            return
+        if name in statement.nested or name in self.checked:
+            return
+        self.checked.add(name)
+        if per_run:
+            statement.nested += (name,)
+        accept(host, statement, None, inner)
+        for node, unsupported in inner.unsupported:
+            host.block(node, f"`{unsupported}` in `{name}` is not handled by the session rewrite")
+        for node, message in inner.problems:
+            host.block(node, f"{message} (in `{name}`)")
+        if inner.updates or inner.creates:
+            host.block(self.call, f"`{name}` creates or updates variables")
+        for called in sorted(inner.called_helpers - {name}):
+            reads = function_globals(host.helpers[called]) & set(host.graph_names)
+            if called not in statement.nested and any(
+                    host.graph_names[n].kind in _PER_RUN for n in reads):
+                host.block(self.call, f"`{name}` calls `{called}`, which reads values computed "
+                                      f"per run")
+        self.facts.random = self.facts.random or inner.random
+        self.facts.called_helpers |= inner.called_helpers
+        self.facts.graph_helpers |= inner.graph_helpers
+        self.facts.graph_reads |= graph
+
+
+_PER_RUN = (Kind.PLACEHOLDER, Kind.DEFERRED)
 
 
 class _Updates(cst.CSTVisitor):
@@ -264,149 +319,21 @@ def _reshaped(actions: list[str | None], depth: int) -> Rewrite:
     return rewrite
 
 
-# -- what a branch returns ------------------------------------------------------------------
-Shape = tuple[int, bool]  # (one-element levels TF1 unpacks, a structure is left after them)
-
-
-def _returned_shape(host: Host, function: cst.BaseExpression) -> Shape | None:
-    returns = _returns(host, function)
-    if not returns:
-        return None
-    shapes = {_shape(host, value, local) for value, local in returns}
-    return shapes.pop() if len(shapes) == 1 and None not in shapes else None
-
-
-Returned = tuple[cst.BaseExpression, dict[str, cst.BaseExpression]]
-
-
-def _returns(host: Host, function: cst.BaseExpression) -> list[Returned] | None:
-    """The expressions a branch returns, with the helper's local single assignments."""
-    if isinstance(function, cst.Name):
-        helper = host.helpers.get(function.value)
-        if helper is not None:
-            return _helper_returns(helper)
-        known = host.graph_names.get(function.value)
-        value = known.node.value if known is not None else _module_lambda(host, function.value)
-        function = value if value is not None else function
-    if isinstance(function, cst.Lambda):
-        return [(function.body, {})]
-    return None
-
-
-def _helper_returns(helper: cst.FunctionDef) -> list[Returned] | None:
-    finder = _Returns()
-    helper.body.visit(finder)
-    if not finder.values or finder.bare:
-        return None
-    assigned: dict[str, list[cst.BaseExpression]] = {}
-    body = helper.body.body if isinstance(helper.body, cst.IndentedBlock) else []
-    for stmt in body:
-        if isinstance(stmt, cst.SimpleStatementLine):
-            for small in stmt.body:
-                if isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(
-                        small.targets[0].target, cst.Name):
-                    assigned.setdefault(small.targets[0].target.value, []).append(small.value)
-    local = {name: values[0] for name, values in assigned.items() if len(values) == 1}
-    return [(value, local) for value in finder.values]
-
-
-class _Returns(cst.CSTVisitor):
-    def __init__(self) -> None:
-        super().__init__()
-        self.values: list[cst.BaseExpression] = []
-        self.bare = False
-
-    def visit_Return(self, node: cst.Return) -> None:
-        if node.value is None:
-            self.bare = True
-        else:
-            self.values.append(node.value)
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
-        return False
-
-    def visit_Lambda(self, node: cst.Lambda) -> bool:
-        return False
-
-    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
-        return False
-
-
-def _shape(host: Host, value: cst.BaseExpression, local: dict[str, cst.BaseExpression]
-           ) -> Shape | None:
-    depth = 0
-    while isinstance(value, cst.List | cst.Tuple) and len(value.elements) == 1 and not (
-            isinstance(value.elements[0], cst.StarredElement)):
-        if depth == 2:
-            break
-        value = value.elements[0].value
-        depth += 1
-    if depth == 2:
-        return 2, not _tensor(host, value, local)
-    if isinstance(value, cst.List | cst.Tuple | cst.Dict):
-        return depth, True
-    return (depth, False) if _tensor(host, value, local) else None
-
-
-def _tensor(host: Host, value: cst.BaseExpression, local: dict[str, cst.BaseExpression],
-            seen: int = 0) -> bool:
-    """Whether `value` is certainly one tensor (not a list or tuple TF1 would unpack)."""
-    if seen > 20:
-        return False
-    if isinstance(value, cst.BinaryOperation | cst.Comparison | cst.Integer | cst.Float):
-        return True
-    if isinstance(value, cst.UnaryOperation):
-        return not isinstance(value.operator, cst.Not)
-    if isinstance(value, cst.Call):
-        name = host.ctx.tf_name(value.func)
-        return name is not None and not sym.unsupported(name) and (
-            name not in sym.STRUCTURE_FUNCTIONS and name not in CONTROL_FLOW)
-    if isinstance(value, cst.Subscript):
-        return isinstance(value.value, cst.Name) and _tensor(host, value.value, local, seen + 1)
-    if isinstance(value, cst.Name):
-        if value.value in local:
-            return _tensor(host, local[value.value], {}, seen + 1)
-        known = host.graph_names.get(value.value)
-        if known is None:
-            return False
-        if known.kind in (Kind.PLACEHOLDER, Kind.VARIABLE):
-            return True
-        return (known.kind in (Kind.EAGER, Kind.DEFERRED) and len(known.targets) == 1
-                and not known.structure and not known.helpers
-                and _tensor(host, known.node.value, {}, seen + 1))
-    return False
-
-
-def _leaf_count(host: Host, value: cst.BaseExpression) -> int | None:
-    """How many tensors a loop-variables structure flattens to (None: cannot tell)."""
-    if isinstance(value, cst.List | cst.Tuple):
-        counts = [None if isinstance(e, cst.StarredElement) else _leaf_count(host, e.value)
-                  for e in value.elements]
-    elif isinstance(value, cst.Dict):
-        counts = [_leaf_count(host, e.value) if isinstance(e, cst.DictElement) else None
-                  for e in value.elements]
-    else:
-        return 1 if _tensor(host, value, {}) or isinstance(value, cst.Name) and (
-            value.value in ("True", "False")) else None
-    known = sum(c for c in counts if c is not None)
-    if None in counts:
-        return None if known < 2 else known
-    return known
-
-
-def _module_lambda(host: Host, name: str) -> cst.Lambda | None:
-    """`name = lambda ...: ...` at module level (a plain Python function the graph calls)."""
-    found: cst.Lambda | None = None
-    for item in host.items:
-        stmt = item.node
-        if not isinstance(stmt, cst.SimpleStatementLine):
-            continue
-        for small in stmt.body:
-            if isinstance(small, cst.Assign) and any(
-                    isinstance(t.target, cst.Name) and t.target.value == name
-                    for t in small.targets):
-                if found is not None or not isinstance(small.value, cst.Lambda):
-                    return None
-                found = small.value
-    return found
-
+def finish(program: GraphProgram) -> None:
+    """A function that every user writes into its run function is left unused: it goes."""
+    nested = {name for s in program.statements for name in s.nested}
+    if not nested:
+        return
+    nesting = {id(s.line) for s in program.statements if s.nested}
+    for item in program.items:
+        node = item.node
+        if isinstance(node, cst.FunctionDef) and node.name.value in nested:
+            name = node.name.value
+            others = [i for i in program.items if i is not item and id(i.node) not in nesting
+                      and not (i.drop and isinstance(i.node, cst.With))  # flattened blocks
+                      and name in read_names(i.node)]
+            used = any(name in read_names(h) for h in program.helpers.values()
+                       if h.name.value not in nested)
+            if not others and not used:
+                item.drop = True
+                item.obsolete_comments = True  # they move with the function

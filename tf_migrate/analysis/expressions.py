@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 import libcst as cst
 
 from tf_migrate.analysis import tf_symbols as sym
+from tf_migrate.analysis.call_chains import spelled
 from tf_migrate.analysis.names import function_globals, reads
 from tf_migrate.analysis.program_model import Context
 
@@ -53,6 +54,7 @@ class _Examiner(cst.CSTVisitor):
         self.graph_names = graph_names
         self.helpers = helpers
         self.facts = ExpressionFacts()
+        self.chained: set[int] = set()  # inner calls of a method chain already reported
 
     def visit_Call(self, node: cst.Call) -> None:
         facts = self.facts
@@ -76,8 +78,10 @@ class _Examiner(cst.CSTVisitor):
             facts.creates = True
         if sym.is_random(name):
             facts.random = True
-        elif sym.unsupported(name) or name in sym.SESSIONS:
-            facts.unsupported.append((node, name))
+        elif (sym.unsupported(name) or name in sym.SESSIONS) and id(node) not in self.chained:
+            spelling, links = spelled(self.ctx, node, name)  # `a(...).b(...)`, named once
+            self.chained.update(id(call) for call in links)
+            facts.unsupported.append((node, spelling))
 
     def _update(self, node: cst.Call, update: tuple[str, cst.BaseExpression, str]) -> None:
         method, ref, function = update

@@ -17,8 +17,7 @@ from collections.abc import Sequence
 
 import libcst as cst
 
-from tf_migrate.analysis import metrics, training
-from tf_migrate.analysis import control_flow, iterators
+from tf_migrate.analysis import control_flow, iterator_runs, iterators, metrics, training
 from tf_migrate.analysis import tf_symbols as sym
 from tf_migrate.analysis.callables import foreign_calls, imported_modules
 from tf_migrate.analysis.evidence import mentions_tf1_graph
@@ -75,6 +74,10 @@ class _Analyzer:
         self.helpers: dict[str, cst.FunctionDef] = {}
         self.graph_blocks = 0
         self.modules = imported_modules(module)
+        self.imported = {
+            name for stmt in module.body if isinstance(stmt, cst.SimpleStatementLine)
+            for small in stmt.body if isinstance(small, cst.Import | cst.ImportFrom)
+            for name, _ in bindings([small])}
         self.sessions = SiteFinder(ctx, self)
         # TF2 forms of control flow and tf.data nodes (GraphProgram.rewrites, in_place).
         self.rewrites: dict[int, Rewrite] = {}
@@ -262,6 +265,16 @@ class _Analyzer:
         elif name == sym.VARIABLE and isinstance(value, cst.Call):
             self._variable(statement, value)
             item.drop = False
+        elif (members := self._collection(names, value)) is not None:
+            deps: list[GraphStatement] = []
+            reads: set[str] = set()
+            for access, call in members:
+                self._variable(statement, call)
+                deps.extend(statement.deps)
+                reads |= statement.reads
+                statement.members.append(access)
+            statement.deps, statement.reads = deps, reads
+            item.drop = False
         elif self.sessions.is_initializer(value, self.graph_names):
             statement.kind = Kind.INITIALIZER
             item.obsolete_comments = True
@@ -301,6 +314,29 @@ class _Analyzer:
                 "`placeholder_with_default` whose default is not a plain "
                 "number, bool or list of them",
             )
+
+    def _collection(self, targets: tuple[str, ...], value: cst.BaseExpression
+                    ) -> list[tuple[str, cst.Call]] | None:
+        """`weights = {"h1": tf.Variable(...), ...}` or a list of variables: how each is
+        reached, and its constructor."""
+        if len(targets) != 1 or not isinstance(value, cst.Dict | cst.List | cst.Tuple):
+            return None
+        found: list[tuple[str, cst.Call]] = []
+        for index, element in enumerate(value.elements):
+            if isinstance(value, cst.Dict):
+                if not isinstance(element, cst.DictElement) or not isinstance(
+                        element.key, cst.SimpleString | cst.Integer):
+                    return None
+                key = element.key.value
+            else:
+                if isinstance(element, cst.StarredElement):
+                    return None
+                key = str(index)
+            call = element.value
+            if not (isinstance(call, cst.Call) and _call_name(self.ctx, call) == sym.VARIABLE):
+                return None
+            found.append((f"{targets[0]}[{key}]", call))
+        return found or None
 
     def _variable(self, statement: GraphStatement, call: cst.Call) -> None:
         statement.kind = Kind.VARIABLE
@@ -353,6 +389,11 @@ class _Analyzer:
 
     def _computation(self, statement: GraphStatement, value: cst.BaseExpression) -> None:
         facts = examine(self.ctx, value, set(self.graph_names), self.helpers)
+        if facts.creates:
+            self.block(statement.line, "variables or placeholders are created inside an "
+                                       "expression (only `name = tf.Variable(...)`, dicts and "
+                                       "lists of them, and `name = tf.placeholder(...)` are "
+                                       "followed)")
         control_flow.accept(self, statement, value, facts)  # tf.cond, tf.while_loop, tf.gradients
         self._report_facts(statement.line, facts)
         statement.deps = [self.graph_names[d] for d in sorted(facts.graph_reads)]
@@ -391,7 +432,8 @@ class _Analyzer:
                 self.ctx, helper.body, self.helpers, self.modules, local
             ):
                 self.block(node, f"{message} (in `{name}`)")
-            for changed in sorted(mutated_globals(helper)):
+            # `tf.add(...)` calls a module's function; `seen.add(x)` changes a set.
+            for changed in sorted(mutated_globals(helper) - self.imported):
                 self.block(
                     statement.line,
                     f"`{name}` changes the global `{changed}`, which "
@@ -441,7 +483,7 @@ def analyze(module: cst.Module, ctx: Context, *, tf1_evidence: bool | None = Non
     analyzer = _Analyzer(module, ctx, keras, scope)
     analyzer.run()
     metrics.finish(analyzer, analyzer.sessions.sites)
-    iterators.finish(analyzer)
+    iterator_runs.finish(analyzer)
     analyzer.sessions.finish()
     training.finish(analyzer)
     binding_positions: dict[str, list[Position]] = {}
@@ -470,7 +512,8 @@ def analyze(module: cst.Module, ctx: Context, *, tf1_evidence: bool | None = Non
         analyzer.blockers.append((module, "no `import tensorflow` (as tf) to spell TF2 calls with"))
     if not analyzer.blockers:
         compute_slices(program, ctx)
-        iterators.check(program, ctx)
+        iterator_runs.check(program, ctx)
+        control_flow.finish(program)
     del program.blockers[MAX_BLOCKERS:]
     return program
 

@@ -7,6 +7,7 @@ or numpy values stays where it is (Kind.DATASET). An iterator becomes `iter(data
 every run that fetches something depending on it advances the iterator once, as
 `iterator.get_next()` does in the run function (eagerly and in a tf.function alike, raising
 `tf.errors.OutOfRangeError` at the end, so `except tf.errors.OutOfRangeError` loops still end).
+Initializations and what run functions may do with iterators: analysis/iterator_runs.py.
 
 Measured on TF 1.15 (graph) and TF 2.21:
 - `shuffle(n, seed=s)` gives the same order in both, also over epochs of `.batch(...).repeat()`
@@ -23,7 +24,6 @@ Measured on TF 1.15 (graph) and TF 2.21:
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -34,13 +34,11 @@ from tf_migrate.analysis.names import function_globals, read_names
 from tf_migrate.analysis.program_model import (
     Context,
     DataFacts,
-    GraphProgram,
     GraphStatement,
     Item,
     Kind,
     Rewrite,
     RunSite,
-    Slice,
 )
 from tf_migrate.analysis.syntax import bind_args
 
@@ -158,6 +156,12 @@ class _Reader:
                 self.block(root, f"`{name}` is not handled by the session rewrite (datasets from "
                                  "`from_tensor_slices`, `from_tensors`, `range` and `zip` are)")
                 return _Parsed(root, links, refused=True)
+            maker = next((link for link in links if _method(link) in MAKERS), None)
+            if maker is not None:
+                code = cst.Module([]).code_for_node(maker.func)
+                self.block(maker, f"`{code}()` makes an iterator of something that is not a "
+                                  "tf.data dataset built by a statement of the program")
+                return _Parsed(root, links, refused=True)
             return None
         parsed = _Parsed(root, [], chain={id(root), id(root.func)} if isinstance(
             root, cst.Call) else set())
@@ -171,11 +175,12 @@ class _Reader:
             if method not in METHODS:
                 self.block(link, f"the dataset method `.{method}(...)` is not handled by the "
                                  "session rewrite")
+                parsed.refused = True
             parsed.methods.append(link)
         return parsed
 
     def _dataset(self, value: cst.BaseExpression) -> _Parsed | None:
-        root, links = _unchain(value)
+        root, _ = _unchain(value)
         if self.known(root, Kind.DATASET) is None and not (
                 isinstance(root, cst.Call) and self.host.ctx.tf_name(root.func) in SOURCES):
             return None
@@ -217,7 +222,7 @@ def classify(host: Host, statement: GraphStatement, value: cst.BaseExpression) -
         host.block(statement.line, "a dataset pipeline creates or updates variables")
     statement.reads = read_names(value)
     statement.deps = [host.graph_names[name] for name in sorted(facts.graph_reads)]
-    data = DataFacts(parsed.source, initializable=parsed.initializable)
+    data = DataFacts(_dataset_of(parsed, value), initializable=parsed.initializable)
     statement.data = data
     for dep in statement.deps:
         if dep.kind is Kind.DATASET and dep.data is not None:
@@ -232,6 +237,18 @@ def classify(host: Host, statement: GraphStatement, value: cst.BaseExpression) -
     else:
         statement.kind = Kind.DATASET
     return True
+
+
+def _dataset_of(parsed: _Parsed, value: cst.BaseExpression) -> cst.BaseExpression:
+    """The dataset expression a statement starts from: the whole value of a dataset statement,
+    what an iterator is made of, the iterator a `get_next()` reads."""
+    maker = parsed.maker
+    if maker is None:
+        return value if parsed.get_next is None else parsed.source
+    if maker.args:
+        return maker.args[0].value
+    assert isinstance(maker.func, cst.Attribute)
+    return maker.func.value
 
 
 def kept(statement: GraphStatement) -> bool:
@@ -292,9 +309,9 @@ def _pipeline(reader: _Reader, parsed: _Parsed, random: bool, called: set[str]) 
             reader.block(node, f"{message} (in `{name}`)")
         if inner.updates or inner.creates:
             reader.block(statement.line, f"`{name}` creates or updates variables")
-        for dep in sorted(function_globals(helper) & set(host.graph_names)):
-            if host.graph_names[dep].kind is not Kind.EAGER:
-                reader.block(statement.line, f"`{name}` reads `{dep}`, which is computed per "
+        for read in sorted(function_globals(helper) & set(host.graph_names)):
+            if host.graph_names[read].kind is not Kind.EAGER:
+                reader.block(statement.line, f"`{name}` reads `{read}`, which is computed per "
                                              "run")
     if random:
         host.unsafe.append(f"the dataset at line {reader.line} draws random numbers: TF1 and "
@@ -314,9 +331,9 @@ def _get_next(reader: _Reader, parsed: _Parsed, data: DataFacts) -> None:
             node, cst.Call) else node
     maker = parsed.maker
     if maker is None:
-        iterator = reader.known(parsed.source, Kind.ITERATOR)
-        if iterator is not None:
-            statement.deps = [iterator]
+        named = reader.known(parsed.source, Kind.ITERATOR)
+        if named is not None:
+            statement.deps = [named]
         return
     if parsed.initializable:
         reader.block(call, "an initializable iterator that is never named cannot be "
@@ -405,154 +422,3 @@ class _DataUse(cst.CSTVisitor):
     def visit_Name(self, node: cst.Name) -> None:
         if self.found is None and self.reader.known(node, Kind.DATASET, Kind.ITERATOR):
             self.found = node
-
-
-# -- initializations and slices ----------------------------------------------------------------
-def finish(host: Host) -> None:
-    """`sess.run(iterator.initializer)` -> `iterator = iter(dataset)`, in place; these runs
-    leave the session's run sites (they fetch nothing)."""
-    for site in list(host.sessions.sites):
-        fetches = site.fetch.elements if isinstance(site.fetch, cst.List | cst.Tuple) else [
-            site.fetch]
-        values = [e.value if isinstance(e, cst.BaseElement) else e for e in fetches]
-        initialized = [_initialized(host, value) for value in values]
-        if not any(initialized):
-            continue
-        if len(values) > 1:
-            host.block(site.call, "an iterator is initialized together with other fetches")
-            continue
-        statement = initialized[0]
-        assert statement is not None and statement.data is not None
-        _initialization(host, site, statement, statement.data)
-        host.sessions.sites.remove(site)
-
-
-def _initialized(host: Host, value: cst.BaseExpression) -> GraphStatement | None:
-    if not (isinstance(value, cst.Attribute) and value.attr.value == "initializer"
-            and isinstance(value.value, cst.Name)):
-        return None
-    statement = host.graph_names.get(value.value.value)
-    return statement if statement is not None and statement.kind is Kind.ITERATOR else None
-
-
-def _initialization(host: Host, site: RunSite, statement: GraphStatement,
-                    data: DataFacts) -> None:
-    name = statement.targets[0]
-    if not data.initializable:
-        host.block(site.call, f"`{name}` is a one-shot iterator, which has no initializer")
-        return
-    if site.feeds or site.feed_name is not None:
-        host.block(site.call, f"`{name}` is initialized with a feed_dict (a dataset fed through "
-                              "placeholders is not rewritten yet)")
-        return
-    expression = _statement_expression(host, site)
-    if expression is None:
-        host.block(site.call, f"the result of `{name}.initializer` is used")
-        return
-    data.initializations.append(site)
-    dataset = data.dataset
-
-    def reinitialize(node: cst.CSTNode) -> cst.CSTNode:
-        source = dataset
-        if data.rebuilt and isinstance(dataset, cst.Name):
-            known = host.graph_names.get(dataset.value)
-            assert known is not None
-            source = known.node.value
-        return cst.Assign([cst.AssignTarget(cst.Name(name))],
-                          cst.Call(cst.Name("iter"), [cst.Arg(source)]))
-
-    host.in_place[id(expression)] = reinitialize
-
-
-def _statement_expression(host: Host, site: RunSite) -> cst.Expr | None:
-    finder = _ExprOf(site.call)
-    host.items[site.item].node.visit(finder)
-    return finder.found
-
-
-class _ExprOf(cst.CSTVisitor):
-    def __init__(self, call: cst.Call) -> None:
-        super().__init__()
-        self.call = call
-        self.found: cst.Expr | None = None
-
-    def visit_Expr(self, node: cst.Expr) -> None:
-        if node.value is self.call:
-            self.found = node
-
-
-def check(program: GraphProgram, ctx: Context) -> None:
-    """After slicing: what the run functions may not do with datasets and iterators, and which
-    re-initializations build their dataset anew."""
-
-    def block(node: cst.CSTNode, message: str) -> None:
-        program.blockers.append((node, f"{message} (line {ctx.start(node)[0]})"))
-
-    for statement in program.statements:
-        data = statement.data
-        if statement.kind is not Kind.ITERATOR or data is None or not data.initializations:
-            continue
-        repeated = len(data.initializations) > 1 or any(s.repeated for s in
-                                                         data.initializations)
-        reshuffles = data.reshuffles or data.inherited
-        if not (repeated and reshuffles):
-            continue
-        # A new `iter()` over the same Dataset would draw the next shuffle order; TF1 restarts.
-        source = data.dataset
-        known = next((s for s in program.statements if isinstance(source, cst.Name)
-                      and s.kind is Kind.DATASET and source.value in s.targets), None)
-        inherited = data.inherited if known is None else (
-            known.data is not None and known.data.inherited)
-        if inherited:
-            block(statement.line, f"`{statement.targets[0]}` is re-initialized over a dataset "
-                                  "that reshuffles in a pipeline it only reads (TF1 restarts "
-                                  "the shuffle, a new TF2 iterator continues it)")
-            continue
-        data.rebuilt = known is not None
-        if known is not None:
-            end = ctx.end(known.line)
-            for name in sorted(known.reads):
-                later = [p for p in program.bindings.get(name, []) if p > end]
-                if later:
-                    block(known.line, f"`{name}` is rebound at line {later[0][0]}, after the "
-                                      "dataset read it (the dataset is built anew at each "
-                                      "initialization)")
-    for slice_ in program.slices:
-        _check_slice(program, slice_, block)
-
-
-_Block = Callable[[cst.CSTNode, str], None]
-
-
-def _check_slice(program: GraphProgram, slice_: Slice, block: _Block) -> None:
-    for root in slice_.roots:
-        if root.kind in (Kind.DATASET, Kind.ITERATOR):
-            block(slice_.site.call, f"fetches `{root.targets[0]}`, a tf.data "
-                                    f"{root.kind.value} (a Python object in TF2)")
-    readers: dict[int, GraphStatement] = {}
-    for statement in slice_.statements:
-        for dep in statement.deps:
-            if dep.kind is Kind.ITERATOR and statement.data is not None:
-                if id(dep) in readers:
-                    block(slice_.site.call, f"one run takes two elements of "
-                                            f"`{dep.targets[0]}` (TF1 leaves their order "
-                                            "open)")
-                readers[id(dep)] = statement
-    if slice_.placeholders:
-        for iterator in parameters(slice_):
-            data = iterator.data
-            if data is not None and not isinstance(data.dataset, cst.Name):
-                block(slice_.site.call, f"a run feeds placeholders and reads "
-                                        f"`{iterator.targets[0]}`, whose dataset has no name "
-                                        "to give its input signature")
-
-
-def parameters(slice_: Slice) -> list[GraphStatement]:
-    """The re-initialized iterators a run function reads: passed to it as arguments (a
-    tf.function would keep reading the iterator it captured first)."""
-    found: dict[int, GraphStatement] = {}
-    for statement in slice_.statements:
-        for dep in statement.deps:
-            if dep.kind is Kind.ITERATOR and dep.data is not None and dep.data.initializable:
-                found.setdefault(id(dep), dep)
-    return sorted(found.values(), key=lambda s: s.position)

@@ -85,8 +85,12 @@ class GraphStatement:
     replacement: cst.BaseExpression | None = None  # optimizers, schedules, counters: new value
     step_counter: bool = False  # a global step created by `tf.train.*global_step()`
     counter: str | None = None  # schedules, optimizers using one: the step variable it reads
+    # A dict or list of variables (`weights = {"h1": tf.Variable(...)}`): how to reach each
+    # one (`weights["h1"]`), in order.
+    members: list[str] = field(default_factory=list)
     metric: Metric | None = None  # tf.metrics value and update statements
     graph_only: bool = False  # control flow or tf.gradients: runs only inside a tf.function
+    nested: tuple[str, ...] = ()  # branch and body functions reading per-run values: they move
     data: DataFacts | None = None  # datasets, iterators and `get_next()` (analysis/iterators.py)
 
 

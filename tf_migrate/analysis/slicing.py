@@ -268,6 +268,11 @@ class _Slicer:
         fetch = site.fetch
         if isinstance(fetch, cst.List | cst.Tuple | cst.Dict):
             return True
+        if isinstance(fetch, cst.Subscript) and isinstance(fetch.value, cst.Name):
+            # One variable of a dict or list of variables.
+            statement = reaching(self.program, fetch.value.value, site.position)
+            if statement is not None and statement.members:
+                return False
         if isinstance(fetch, cst.Name):
             statement = reaching(self.program, fetch.value, site.position)
             if statement is None or statement.helpers:

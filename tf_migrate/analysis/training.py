@@ -112,8 +112,18 @@ class _MethodCalls(cst.CSTVisitor):
 
 def trainable_variables(host: Host, before: GraphStatement | None = None) -> list[str]:
     """TF1's `tf.trainable_variables()` at this point: every trainable variable so far."""
-    return [s.targets[0] for s in host.statements
-            if s.kind is Kind.VARIABLE and s.trainable and s is not before]
+    return [member for s in host.statements
+            if s.kind is Kind.VARIABLE and s.trainable and s is not before
+            for member in _members(s)]
+
+
+def _members(statement: GraphStatement) -> list[str]:
+    """How to reach each variable a statement creates: `w`, or `weights["h1"]`, ...."""
+    return statement.members or [statement.targets[0]]
+
+
+def _root(access: str) -> str:
+    return access.split("[", 1)[0]
 
 
 def _single_target(host: Host, statement: GraphStatement, what: str) -> bool:
@@ -271,7 +281,7 @@ def _train(host: Host, statement: GraphStatement, call: cst.Call, method: str) -
     statement.deps = deps
     statement.reads = read_names(call)
     if method != "compute_gradients":
-        statement.updates = set(step.variables) | (
+        statement.updates = set(map(_root, step.variables)) | (
             {step.global_step} if step.global_step else set())
 
 
@@ -299,12 +309,12 @@ def _variables(host: Host, statement: GraphStatement, var_list: cst.BaseExpressi
         return None
     names: list[str] = []
     for element in var_list.elements:
-        value = element.value
-        known = host.graph_names.get(value.value) if isinstance(value, cst.Name) else None
-        if known is None or known.kind is not Kind.VARIABLE:
+        access = cst.Module([]).code_for_node(element.value)
+        known = host.graph_names.get(_root(access))
+        if known is None or known.kind is not Kind.VARIABLE or access not in _members(known):
             host.block(var_list, "`var_list=` is not a list of the script's variables")
             return None
-        names.append(known.targets[0])
+        names.append(access)
     return names
 
 
@@ -327,14 +337,16 @@ def _gradients(host: Host, statement: GraphStatement, step: TrainStep,
     else:
         # minimize drops unconnected variables: only those the loss depends on matter.
         reached = {id(s) for s in _reaching(host, [known])}
-        variables = [s.targets[0] for s in host.statements
-                     if s.kind is Kind.VARIABLE and s.trainable and id(s) in reached]
+        variables = [member for s in host.statements
+                     if s.kind is Kind.VARIABLE and s.trainable and id(s) in reached
+                     for member in _members(s)]
     if not variables:
         host.block(statement.line, f"the loss of `{step.method}` depends on no trainable "
                                    "variable")
         return
     step.variables = variables
-    deps.extend(host.graph_names[v] for v in variables if v in host.graph_names)
+    deps.extend(host.graph_names[r] for r in dict.fromkeys(map(_root, variables))
+                if r in host.graph_names)
 
 
 def _apply(host: Host, statement: GraphStatement, step: TrainStep,

@@ -74,6 +74,11 @@ def rewrite_args(call: cst.Call, spec: CallSpec, values: dict[str, ValueRewrite]
     by_keyword = False
     seen: set[str] = set()
     for index, arg in enumerate(call.args):
+        if arg.keyword is None and spec.keyword_only:
+            return ArgsOutcome(list(call.args), False, (
+                "TF 1.15 takes its arguments by keyword only, and TF before 1.0 read them "
+                "positionally as (logits, labels): name them (`labels=`, `logits=`) after "
+                "checking which is which"))
         if arg.keyword is None:
             if index >= len(spec.tf1_params):
                 return ArgsOutcome(

@@ -164,6 +164,53 @@ def compute_y(x):
 out = compute_y([1.0, 2.0]).numpy()
 """
 
+# TF1's while_loop returns its one loop variable itself, TF2's a one-element list.
+_WHILE_BEFORE = """\
+import tensorflow as tf
+
+x = tf.placeholder(tf.float32, [])
+y = tf.while_loop(lambda v: v < 10.0, lambda v: v * 2.0, [x])
+with tf.Session() as sess:
+    out = sess.run(y, {x: 1.5})
+"""
+
+_WHILE_AFTER = """\
+import tensorflow as tf
+
+
+@tf.function(input_signature=[tf.TensorSpec([], tf.float32)])
+def compute_y(x):
+    y = tf.while_loop(lambda v: v < 10.0, lambda v: v * 2.0, [x])[0]
+    return y
+
+
+out = compute_y(1.5).numpy()
+"""
+
+_ITERATOR_BEFORE = """\
+import tensorflow as tf
+
+dataset = tf.data.Dataset.range(5).batch(2)
+batch = dataset.make_one_shot_iterator().get_next()
+with tf.Session() as sess:
+    first = sess.run(batch)
+"""
+
+_ITERATOR_AFTER = """\
+import tensorflow as tf
+
+dataset = tf.data.Dataset.range(5).batch(2)
+iterator = iter(dataset)
+
+
+def compute_batch():
+    batch = iterator.get_next()
+    return batch
+
+
+first = tf.nest.map_structure(lambda t: t.numpy(), compute_batch())
+"""
+
 
 class SessionProgram(Rule):
     """## What it does
@@ -206,6 +253,33 @@ class SessionProgram(Rule):
     Other `tf.metrics.*`, metric values read by other graph ops, and a value fetched with its own
     update op (TF1 leaves the order open) are refused.
 
+    Control flow: `tf.cond`, `tf.while_loop` and `tf.gradients` in graph statements carry over;
+    such a statement runs inside a `tf.function`, where TF2's versions build the graph TF1
+    built. TF1's results are kept: `[0]` after a `tf.while_loop` whose loop variables are one
+    tensor (TF1 returns the tensor, TF2 a one-element list) and after a `tf.cond` whose branches
+    return one-element lists or tuples (TF1 unpacks them, twice at most); `fn1`/`fn2` become
+    `true_fn`/`false_fn`; positional arguments past those both versions share become keywords
+    (TF1's `while_loop` takes `name` before `maximum_iterations`), or go when they say the
+    default; `strict`, `return_same_structure` and `colocate_gradients_with_ops` go. A function
+    of the script used as a branch or body that reads placeholders or values computed per run
+    moves into the run function. Refused: `tf.gradients` with respect to a value of constants
+    (TF2 computes it once, outside the function), branches whose structure cannot be read,
+    loop variables not written out as a list or tuple, variable updates inside branches.
+
+    tf.data: a dataset built from constants or numpy values (`Dataset.from_tensor_slices`,
+    `from_tensors`, `range`, `zip`, then `batch`, `padded_batch`, `shuffle`, `repeat`, `map`,
+    `filter`, `take`, `skip`, `prefetch`, `cache`, `concatenate`, `unbatch`) stays where it is. A
+    one-shot iterator (`ds.make_one_shot_iterator()`, `tf.data.make_one_shot_iterator(ds)`)
+    becomes `iter(ds)`, created once; `x = iterator.get_next()` moves into the run functions, so
+    each run advances the iterator once and the last raises `tf.errors.OutOfRangeError`, as in
+    TF1. An initializable iterator becomes `iterator = iter(ds)` at each
+    `sess.run(iterator.initializer)`, and the run functions take it as an argument (a
+    tf.function keeps reading the iterator it captured first); a seeded reshuffling dataset is
+    built anew there (TF1 restarts its order at each initialization, a second `iter()` of one
+    Dataset continues it). Refused: datasets fed through placeholders, two iterators drawing
+    from one reshuffling dataset, two elements of one iterator in one run, other sources and
+    methods.
+
     The program is the module's top level or, when the top level builds no graph and runs no
     session, the body of the one function that does (`def main():` building the graph and
     running the session); the run functions are then nested in that function, closing over its
@@ -232,7 +306,7 @@ class SessionProgram(Rule):
     tensors that are not placeholders, two graphs, a second session after variables, initializers
     run after use, `==`/`!=` on tensors, Python values the graph read being rebound later,
     non-TensorFlow calls (Keras layer objects, `np.random`) that would run on every call, and
-    TF1 constructs other rules own (optimizers, `tf.get_variable`, layers, summaries, `tf.cond`).
+    TF1 constructs other rules own (`tf.get_variable`, layers, summaries, queues).
 
     ## Why is this bad?
     TensorFlow 2 has no sessions, placeholders or initializers: `tf.compat.v1.Session` and
@@ -269,7 +343,11 @@ class SessionProgram(Rule):
     dtype by the input signature, as `feed_dict` did. Unsafe when the numbers depend on something
     unchecked: random ops in a run or in a variable's initial value (TF1 and TF2 draw different
     numbers even with the same seed), or a run that updates a variable and reads it elsewhere
-    (TF1 leaves that order open; the function follows program order).
+    (TF1 leaves that order open; the function follows program order). Dataset pipelines are
+    unsafe when they shuffle without a seed, draw random numbers in `map`/`filter` functions, or
+    `repeat` right after a reshuffling `shuffle` (TF 1.15 fuses the two into one op that orders
+    the elements differently); a seeded `shuffle` followed by `batch`/`map` and `repeat` gives
+    TF1's order.
 
     Optimizers (each mapping measured on TF 1.15 and TF 2.21 by
     `scripts/check_optimizer_table.py`): GradientDescent → SGD, Momentum → SGD(momentum,
@@ -296,6 +374,8 @@ class SessionProgram(Rule):
         Invalid(_BEFORE, fixed=_AFTER),
         Invalid(_LOOP_BEFORE, fixed=_LOOP_AFTER),
         Invalid(_FROM_BEFORE, fixed=_FROM_AFTER),
+        Invalid(_WHILE_BEFORE, fixed=_WHILE_AFTER),
+        Invalid(_ITERATOR_BEFORE, fixed=_ITERATOR_AFTER),
         Invalid(
             "import tensorflow as tf\n\nx = tf.placeholder(tf.float32)\n"
             "def evaluate(sess, value):\n    return sess.run(x * 2, {x: value})\n"

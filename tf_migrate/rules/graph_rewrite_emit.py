@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
-from tf_migrate.analysis import iterators
+from tf_migrate.analysis import iterator_runs
 from tf_migrate.analysis.expressions import assign_call
 from tf_migrate.analysis.program_model import (
     Context,
@@ -194,8 +194,8 @@ class Emitter:
                                           *slice_.roots)))
             function = groups.get(key)
             if function is None:
-                # Re-initialized iterators first (analysis/iterators.py), then placeholders.
-                params = [*iterators.parameters(slice_), *sorted(
+                # Re-initialized iterators first (analysis/iterator_runs.py), then placeholders.
+                params = [*iterator_runs.parameters(slice_), *sorted(
                     slice_.placeholders, key=lambda p: (p.default is not None, p.position))]
                 function = _Function(self._name(slice_), slice_, params)
                 groups[key] = function
@@ -219,6 +219,23 @@ class Emitter:
                 s.graph_only for s in function.slice.statements):  # control flow, tf.gradients
             return cst.Decorator(tf_function)
         return None
+
+    def _rewriter(self) -> _AssignToMethod:
+        return _AssignToMethod(self.ctx, self.program.rewrites)
+
+    def _nested(self, function: _Function) -> list[cst.BaseStatement]:
+        """Branch and body functions that read per-run values, as nested defs (their names are
+        local to the run function; analysis/control_flow.py)."""
+        names = dict.fromkeys(n for s in function.slice.statements for n in s.nested)
+        nested: list[cst.BaseStatement] = []
+        for name in names:
+            helper = self.program.helpers[name].visit(
+                self._rewriter())
+            assert isinstance(helper, cst.FunctionDef)
+            comments = [e for e in helper.leading_lines if e.comment is not None]
+            blank = [cst.EmptyLine(indent=False)] if nested else []
+            nested.append(helper.with_changes(leading_lines=[*blank, *comments]))
+        return nested
 
     def _spec(self, param: GraphStatement) -> cst.BaseExpression:
         if param.kind is Kind.ITERATOR and param.data is not None:
@@ -248,7 +265,7 @@ class Emitter:
             update = metrics.update_line(statement)
             if update is not None:
                 return update
-            line = statement.line.visit(_AssignToMethod(self.ctx, self.program.rewrites))
+            line = statement.line.visit(self._rewriter())
             assert isinstance(line, cst.SimpleStatementLine)
             comments = [e for e in line.leading_lines if e.comment is not None]
             return line.with_changes(leading_lines=comments)
@@ -271,8 +288,13 @@ class Emitter:
                 rates[name] = rate
         rates.update(metrics.results(self.program, function.slice))
         body = writer.body(function.slice.statements, write, prelude)
+        nested = self._nested(function)
+        if nested and isinstance(body[0], cst.SimpleStatementLine | cst.BaseCompoundStatement):
+            body[0] = body[0].with_changes(leading_lines=[cst.EmptyLine(indent=False),
+                                                          *body[0].leading_lines])
+        body = [*nested, *body]
         if function.slice.result is not None:
-            result = _leaves_replaced(function.slice.result.visit(_AssignToMethod(self.ctx, self.program.rewrites)),
+            result = _leaves_replaced(function.slice.result.visit(self._rewriter()),
                                       rates)
             body.append(cst.SimpleStatementLine([cst.Return(result)]))
         decorator = self._decorator(function)
@@ -312,7 +334,7 @@ class Emitter:
     def _arguments(self, function: _Function, slice_: Slice) -> list[cst.Arg]:
         site = slice_.site
         names = [p.targets[0] for p in function.params]
-        # Re-initialized iterators come first: the one bound now (analysis/iterators.py).
+        # Re-initialized iterators come first: the one bound now (analysis/iterator_runs.py).
         leading = [cst.Arg(cst.Name(p.targets[0])) for p in function.params
                    if p.kind is Kind.ITERATOR]
         if site.feed_name is not None:
@@ -364,7 +386,7 @@ class Emitter:
         site = slice_.site
         function = self.by_site.get(id(site))
         if function is None:
-            value = _leaves_replaced(site.fetch.visit(_AssignToMethod(self.ctx, self.program.rewrites)), {
+            value = _leaves_replaced(site.fetch.visit(self._rewriter()), {
                 name: cst.Call(cst.Name(name), [cst.Arg(cst.Name(counter))])
                 for name, counter in slice_.schedules.items()} | metrics.results(self.program,
                                                                                  slice_))

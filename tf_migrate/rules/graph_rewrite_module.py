@@ -105,6 +105,10 @@ def rewrite_module(module: cst.Module, program: GraphProgram, ctx: Context) -> c
             leading = [*[cst.EmptyLine(indent=False)] * emitter.blank_lines, *_comments(leading)]
         elif not body:
             leading = _comments(leading)
+        elif isinstance(body[-1], cst.FunctionDef | cst.ClassDef) and (
+                _blanks(leading) < emitter.blank_lines):
+            # A kept function keeps its blank lines after it, whatever was removed around it.
+            leading = [*[cst.EmptyLine(indent=False)] * emitter.blank_lines, *_comments(leading)]
         body.append(node.with_changes(leading_lines=leading))
         carried, carried_blanks, after_definitions = [], 0, False
     scope = program.scope

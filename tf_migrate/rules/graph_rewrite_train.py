@@ -20,8 +20,9 @@ def _line(expression: cst.BaseExpression, target: str | None = None) -> cst.Simp
                                                expression)])
 
 
-def _names(names: list[str]) -> cst.List:
-    return cst.List([cst.Element(cst.Name(n)) for n in names])
+def _names(accesses: list[str]) -> cst.List:
+    """`[w, b]`, or `[weights["h1"], ...]` for variables kept in a dict."""
+    return cst.List([cst.Element(cst.parse_expression(a)) for a in accesses])
 
 
 def _method(receiver: str, method: str, *args: cst.BaseExpression) -> cst.Call:

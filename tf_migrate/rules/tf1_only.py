@@ -36,6 +36,12 @@ _HINTS = {
     "tf.substr": "use `tf.strings.substr(...)`",
 }
 _GENERAL = "TF2 has no such name; the TF2 migration guide lists its replacement"
+_EXAMPLES = "tf.examples"
+_EXAMPLES_ADVICE = (
+    "the tutorials' data loaders were removed; load MNIST with "
+    "`tf.keras.datasets.mnist.load_data()` (uint8 images in 0-255 and integer labels, where "
+    "`read_data_sets` gave floats in [0, 1] and, with `one_hot=True`, one-hot labels)"
+)
 # TF1 names handled by dedicated rules that are not tables (TFM404-TFM406).
 _DEDICATED = frozenset({"tf.div", "tf.image.resize_images", "tf.set_random_seed"})
 
@@ -104,6 +110,10 @@ class TF1OnlySymbol(Rule):
             "from tensorflow import truncated_normal_initializer\n"
             "init = truncated_normal_initializer()\n"
         ),
+        Invalid(
+            "from tensorflow.examples.tutorials.mnist import input_data\n"
+            "mnist = input_data.read_data_sets('data', one_hot=True)\n"
+        ),
     )
 
     def __init__(self, options: RuleOptions | None = None) -> None:
@@ -123,6 +133,10 @@ class TF1OnlySymbol(Rule):
     def _check(self, node: cst.Attribute | cst.Name) -> None:
         name = self.tf_name(node)
         if name is None:
+            return
+        if name.startswith(_EXAMPLES + "."):
+            # Not in TensorFlow's API listing, but shipped with TF1 and gone from TF2.
+            self.report(node, self.message.format(name=name, advice=_EXAMPLES_ADVICE))
             return
         unclaimed = _unclaimed()
         candidate = name

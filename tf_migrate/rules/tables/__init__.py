@@ -48,6 +48,8 @@ class CallSpec:
     # ... except in a file that no longer shows TF1 code, where the rewrite cannot be mistaken
     # for the TF1 function of the target's name.
     fix_outside_tf1: bool = False
+    # TF 1.15 guards the parameters with a `_sentinel`: positional arguments are pre-1.0 code.
+    keyword_only: bool = False
     example: tuple[str, str] = ("", "")
 
     def __hash__(self) -> int:
@@ -70,6 +72,7 @@ def call_specs() -> dict[str, CallSpec]:
             note=entry.get("note", ""),
             manual=entry.get("manual"),
             fix_outside_tf1=entry.get("fix_outside_tf1", False),
+            keyword_only=entry.get("keyword_only", False),
             example=(entry["example"][0], entry["example"][1]),
         )
         for name in spec.names:
