@@ -280,3 +280,34 @@ def test_variables_created_inside_an_expression_are_refused() -> None:
     source, [(message, _)] = migrate(before)
     assert source == before
     assert "created inside an expression" in message
+
+
+def test_group_control_dependencies_and_scopes() -> None:
+    source, [(message, applicability)] = migrate("""\
+        import tensorflow as tf
+        x = tf.placeholder(tf.float32, [])
+        counter = tf.Variable(0.0)
+        total = tf.Variable(0.0)
+        with tf.name_scope("updates"):
+            update = tf.assign_add(counter, 1.0)
+            with tf.control_dependencies([update]):
+                accumulate = tf.assign_add(total, x)
+        step = tf.group(update, accumulate)
+        with tf.device("/cpu:0"):
+            mean = total / counter
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            for v in [1.0, 2.0]:
+                sess.run(step, {x: v})
+            mean = sess.run(mean)
+        """)
+    assert applicability is Applicability.SAFE, message
+    assert "`tf.device`) are dropped" in message
+    assert textwrap.dedent("""\
+        def run_step(x):
+            update = counter.assign_add(1.0)
+            accumulate = total.assign_add(x)
+        """) in source
+    assert "tf.group" not in source and "control_dependencies" not in source
+    # `mean = sess.run(mean)` once: the fetch is the graph value, the name a number after.
+    assert "mean = compute_mean().numpy()" in source

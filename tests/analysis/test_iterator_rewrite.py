@@ -276,6 +276,18 @@ REFUSALS = {
         "x = it.get_next() ",
         "sess.run([w.initializer, it.initializer])\nv = sess.run(x)",
         "an iterator is initialized together with other fetches"),
+    "dataset-rebound-before-initialization": (
+        "ds = tf.data.Dataset.range(4)\nit = ds.make_initializable_iterator()\nx = it.get_next()\n"
+        "ds = tf.data.Dataset.range(8)",
+        "sess.run(it.initializer)\nv = sess.run(x)",
+        "`ds` is rebound at line 5, after the dataset read it (the dataset is read again at each "
+        "`it.initializer`)"),
+    "rebuilt-dataset-reads-its-own-name": (
+        "ds = tf.data.Dataset.range(4)\nds = ds.shuffle(4, seed=1)\n"
+        "it = ds.make_initializable_iterator()\nx = it.get_next()",
+        "for _ in range(2):\n    sess.run(it.initializer)\n    v = sess.run(x)",
+        "`ds` is rebound at line 3, after the dataset read it (the dataset is read again at each "
+        "`it.initializer`)"),
     "chain-in-a-fetch-is-named-as-written": (
         "w = tf.constant(1)",
         "v = sess.run(tf.data.Dataset.range(3).batch(2).make_one_shot_iterator().get_next())",

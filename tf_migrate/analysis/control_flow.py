@@ -1,7 +1,8 @@
 """`tf.cond`, `tf.while_loop` and `tf.gradients` in graph statements.
 
 TF2 keeps all three, and inside a `tf.function` they build the same graph TF1 built. What differs
-was measured on TF 1.15 (graph) and TF 2.21 (eager and tf.function):
+was measured on TF 1.15 (graph) and TF 2.21 (eager and tf.function), and
+scripts/check_control_flow_data.py measures it again:
 
 - v1 `tf.while_loop` (`return_same_structure=False`) returns a lone tensor when its loop
   variables flatten to one; v2 returns the list: the rewrite appends `[0]`.
@@ -18,7 +19,7 @@ was measured on TF 1.15 (graph) and TF 2.21 (eager and tf.function):
   `return_same_structure` and `colocate_gradients_with_ops` (device placement only) go.
 
 The rewrites are recorded as functions of the node (GraphProgram.rewrites), applied wherever the
-statement is written.
+statement is written; what branches return is read by control_flow_results.py.
 """
 
 from __future__ import annotations

@@ -11,6 +11,7 @@ import libcst as cst
 from tf_migrate.analysis import tf_symbols as sym
 from tf_migrate.analysis.program_model import Context, GraphStatement, Item, Kind
 from tf_migrate.analysis.syntax import bind_args
+from tf_migrate.analysis.tensor_names import TENSOR_SEQUENCE_FUNCTIONS
 
 CONTROL_FLOW = frozenset({"tf.cond", "tf.while_loop", "tf.gradients"})
 COND = ("pred", "true_fn", "false_fn", "strict", "name", "fn1", "fn2")
@@ -19,6 +20,10 @@ WHILE = ("cond", "body", "loop_vars", "shape_invariants", "parallel_iterations",
          "swap_memory", "name", "maximum_iterations", "return_same_structure")
 GRADIENTS = ("ys", "xs", "grad_ys", "name", "colocate_gradients_with_ops", "gate_gradients",
              "aggregation_method", "stop_gradients", "unconnected_gradients")
+
+
+# TF functions that return a list or tuple of tensors.
+_SEQUENCES = sym.STRUCTURE_FUNCTIONS | TENSOR_SEQUENCE_FUNCTIONS | CONTROL_FLOW | {"tf.identity_n"}
 
 
 class Reader(Protocol):
@@ -124,8 +129,7 @@ def tensor(host: Reader, value: cst.BaseExpression, local: dict[str, cst.BaseExp
         name = host.ctx.tf_name(value.func)
         if name in ("tf.cond", "tf.while_loop"):
             return _flow_tensor(host, value, name)
-        return name is not None and not sym.unsupported(name) and (
-            name not in sym.STRUCTURE_FUNCTIONS and name not in CONTROL_FLOW)
+        return name is not None and not sym.unsupported(name) and name not in _SEQUENCES
     if isinstance(value, cst.Subscript):
         return isinstance(value.value, cst.Name) and tensor(host, value.value, local, seen + 1)
     if isinstance(value, cst.Name):
@@ -177,7 +181,7 @@ def _unpacked_tensor(host: Reader, known: GraphStatement, name: str) -> bool:
             all(isinstance(e.value, cst.Name) for e in target.elements)):
         return False
     callee = host.ctx.tf_name(value.func)
-    if callee in sym.STRUCTURE_FUNCTIONS or callee == "tf.gradients":
+    if callee in _SEQUENCES - CONTROL_FLOW or callee == "tf.gradients":
         return True  # a list or tuple of tensors
     bound = bind_args(value, WHILE) if callee == "tf.while_loop" else None
     loop_vars = bound.get("loop_vars") if bound is not None else None

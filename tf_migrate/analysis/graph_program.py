@@ -54,6 +54,9 @@ def _call_name(ctx: Context, node: cst.BaseExpression) -> str | None:
     return ctx.tf_name(node.func) if isinstance(node, cst.Call) else None
 
 
+# `with` blocks that only scope names, devices or control inputs: dedented into the program.
+_SCOPES = frozenset({"tf.name_scope", "tf.device", "tf.control_dependencies"})
+
 # The analysis stops at this many blockers: the finding names the first ones.
 MAX_BLOCKERS = 3
 
@@ -64,6 +67,7 @@ class _Analyzer:
         self.module = module
         self.scope = scope  # a function whose body is the program; None: the module
         self.session_functions: list[cst.FunctionDef] = []
+        self.notes: list[str] = []
         self.ctx = ctx
         self.keras = keras  # how the rewrite spells Keras: "tf.keras" or "keras"
         self.items: list[Item] = []
@@ -88,8 +92,11 @@ class _Analyzer:
         self.blockers.append((node, f"{message} (line {line})"))
 
     # -- flattening ------------------------------------------------------------------------
-    def flatten(self, body: Sequence[cst.BaseStatement]) -> None:
+    def flatten(self, body: Sequence[cst.BaseStatement],
+                control: tuple[cst.BaseExpression, ...] = ()) -> None:
         for stmt in body:
+            if isinstance(stmt, cst.With) and self._scoping_with(stmt, control):
+                continue
             if isinstance(stmt, cst.With) and self._flattened_with(stmt):
                 continue
             graph = self._graph_alias(stmt)
@@ -97,7 +104,34 @@ class _Analyzer:
                 self.sessions.graph_aliases.add(graph)
                 self._add_item(stmt, drop=True)
                 continue
-            self._add_item(stmt)
+            self._add_item(stmt).control = control
+
+    def _scoping_with(self, stmt: cst.With, control: tuple[cst.BaseExpression, ...]) -> bool:
+        """`with tf.name_scope(...)`, `tf.device(...)` and `tf.control_dependencies([...])`
+        blocks: dedented. Names scope only op names; devices only placement (said in the
+        finding); control inputs become dependencies of the statements inside, which TF2 runs
+        after them in program order (tf.function keeps the order of stateful ops)."""
+        if len(stmt.items) != 1 or not isinstance(stmt.body, cst.IndentedBlock):
+            return False
+        item = stmt.items[0]
+        name = _call_name(self.ctx, item.item)
+        if name not in _SCOPES or item.asname is not None:
+            return False
+        assert isinstance(item.item, cst.Call)
+        if name == "tf.device":
+            self.notes.append("device placements (`tf.device`) are dropped: TF2 places ops "
+                              "itself")
+        if name == "tf.control_dependencies":
+            inputs = item.item.args[0].value if len(item.item.args) == 1 else None
+            if not isinstance(inputs, cst.List | cst.Tuple) or any(
+                    not isinstance(e.value, cst.Name) for e in inputs.elements):
+                self.block(stmt, "`tf.control_dependencies` of something other than a list "
+                                 "of names")
+                return True
+            control = (*control, *(e.value for e in inputs.elements))
+        self._add_item(stmt, drop=True)
+        self.flatten(stmt.body.body, control)
+        return True
 
     def _graph_alias(self, stmt: cst.BaseStatement) -> str | None:
         """`graph = tf.Graph()`: the one graph, under a name (dropped with its `as_default()`)."""
@@ -154,9 +188,9 @@ class _Analyzer:
     def run(self) -> None:
         if self.scope is not None:
             # The module's own functions are helpers the program may call.
-            for stmt in self.module.body:
-                if isinstance(stmt, cst.FunctionDef) and stmt is not self.scope:
-                    self.helpers[stmt.name.value] = stmt
+            for top in self.module.body:
+                if isinstance(top, cst.FunctionDef) and top is not self.scope:
+                    self.helpers[top.name.value] = top
             assert isinstance(self.scope.body, cst.IndentedBlock)
             self.flatten(self.scope.body.body)
         else:
@@ -280,14 +314,44 @@ class _Analyzer:
             item.obsolete_comments = True
         elif iterators.classify(self, statement, value):
             item.drop = not iterators.kept(statement)  # datasets and iterators stay in place
+        elif name in sym.GROUPS and isinstance(value, cst.Call):
+            self._group(statement, value)
         else:
             self._computation(statement, value)
+        self._control_inputs(statement, item)
         for target in names:
             self.graph_names[target] = statement
         self.statements.append(statement)
         metrics.register(self, statement)
         if statement.kind is Kind.EAGER:
             item.drop = False
+
+    def _group(self, statement: GraphStatement, call: cst.Call) -> None:
+        """`train = tf.group(a, b)` runs a and b and gives None: nothing left to write in TF2,
+        where a run function computes what it needs in program order."""
+        statement.kind = Kind.DEFERRED
+        statement.elided = statement.returns_none = True
+        for arg in call.args:
+            known = self.graph_names.get(arg.value.value) if isinstance(
+                arg.value, cst.Name) else None
+            if known is None or arg.keyword is not None or arg.star:
+                self.block(statement.line, "`tf.group` of something other than names of graph "
+                                           "values")
+                return
+            statement.deps.append(known)
+        statement.reads = read_names(call)
+
+    def _control_inputs(self, statement: GraphStatement, item: Item) -> None:
+        for node in item.control:
+            assert isinstance(node, cst.Name)
+            known = self.graph_names.get(node.value)
+            if known is None:
+                self.block(statement.line, f"the control input `{node.value}` is not a graph "
+                                           "value of the script")
+                continue
+            statement.deps.append(known)
+            if known.kind is not Kind.EAGER and statement.kind is Kind.EAGER:
+                statement.kind = Kind.DEFERRED
 
     def _placeholder(self, statement: GraphStatement, call: cst.Call, name: str) -> None:
         statement.kind = Kind.PLACEHOLDER
@@ -503,6 +567,7 @@ def analyze(module: cst.Module, ctx: Context, *, tf1_evidence: bool | None = Non
         modules=analyzer.modules,
         scope=scope,
         session_functions=analyzer.session_functions,
+        notes=list(dict.fromkeys(analyzer.notes)),
     )
     if scope is not None:
         program.outer_names = {name for name, _ in bindings(module.body)}

@@ -10,6 +10,7 @@ from collections.abc import Callable
 import libcst as cst
 
 from tf_migrate.analysis.iterators import Host
+from tf_migrate.analysis.names import read_names
 from tf_migrate.analysis.program_model import (
     Context,
     DataFacts,
@@ -108,7 +109,9 @@ def check(program: GraphProgram, ctx: Context) -> None:
 
     for statement in program.statements:
         if statement.kind is Kind.ITERATOR and statement.data is not None:
-            _rebuild(program, ctx, statement, statement.data, block)
+            _rebuild(statement, statement.data, block)
+            if statement.data.initializations:
+                _stable(program, statement, statement.data, block)
     _shared_shuffles(program, block)
     for slice_ in program.slices:
         _check_slice(slice_, block)
@@ -124,8 +127,7 @@ def _named_dataset(statement: GraphStatement) -> GraphStatement | None:
                  and source.value in d.targets), None)
 
 
-def _rebuild(program: GraphProgram, ctx: Context, statement: GraphStatement, data: DataFacts,
-             block: _Block) -> None:
+def _rebuild(statement: GraphStatement, data: DataFacts, block: _Block) -> None:
     """A new `iter()` over the same Dataset draws the next shuffle order where TF1 restarted
     from the first: an iterator re-initialized over a reshuffling dataset builds it anew."""
     repeated = len(data.initializations) > 1 or any(s.repeated for s in data.initializations)
@@ -142,12 +144,21 @@ def _rebuild(program: GraphProgram, ctx: Context, statement: GraphStatement, dat
     if known is None:
         return  # the iterator's own chain: `iter(...)` builds it anew anyway
     data.rebuilt = True
-    end = ctx.end(known.line)
-    for name in sorted(known.reads):
-        later = [p for p in program.bindings.get(name, []) if p > end]
+
+
+def _stable(program: GraphProgram, statement: GraphStatement, data: DataFacts,
+            block: _Block) -> None:
+    """Each initialization evaluates the dataset expression again (the named dataset's value,
+    when it is built anew): the names it reads must still mean what they meant in TF1."""
+    source: GraphStatement | None = _named_dataset(statement) if data.rebuilt else None
+    expression = source.node.value if source is not None else data.dataset
+    since = (source or statement).position
+    for name in sorted(read_names(expression)):
+        later = [p for p in program.bindings.get(name, []) if p >= since]
         if later:
-            block(known.line, f"`{name}` is rebound at line {later[0][0]}, after the dataset "
-                              "read it (the dataset is built anew at each initialization)")
+            block((source or statement).line,
+                  f"`{name}` is rebound at line {later[-1][0]}, after the dataset read it (the "
+                  f"dataset is read again at each `{statement.targets[0]}.initializer`)")
 
 
 def _shared_shuffles(program: GraphProgram, block: _Block) -> None:

@@ -9,7 +9,7 @@ every run that fetches something depending on it advances the iterator once, as
 `tf.errors.OutOfRangeError` at the end, so `except tf.errors.OutOfRangeError` loops still end).
 Initializations and what run functions may do with iterators: analysis/iterator_runs.py.
 
-Measured on TF 1.15 (graph) and TF 2.21:
+Measured on TF 1.15 (graph) and TF 2.21 (scripts/check_control_flow_data.py measures it again):
 - `shuffle(n, seed=s)` gives the same order in both, also over epochs of `.batch(...).repeat()`
   and with `.map(...)` between; `shuffle(...)` directly followed by `repeat(...)` does not (TF 1.15
   fuses them into one op with another order): unsafe, as are unseeded shuffles and random ops in

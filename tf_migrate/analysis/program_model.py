@@ -88,6 +88,7 @@ class GraphStatement:
     # A dict or list of variables (`weights = {"h1": tf.Variable(...)}`): how to reach each
     # one (`weights["h1"]`), in order.
     members: list[str] = field(default_factory=list)
+    elided: bool = False  # `tf.group(...)`, `tf.no_op()`: nothing to write in TF2
     metric: Metric | None = None  # tf.metrics value and update statements
     graph_only: bool = False  # control flow or tf.gradients: runs only inside a tf.function
     nested: tuple[str, ...] = ()  # branch and body functions reading per-run values: they move
@@ -163,6 +164,8 @@ class Item:
     end: Position
     drop: bool = False
     obsolete_comments: bool = False  # comments about what was removed (initializers) go too
+    # Names in the `tf.control_dependencies([...])` blocks around it: run before it.
+    control: tuple[cst.BaseExpression, ...] = ()
 
 
 @dataclass
@@ -181,6 +184,7 @@ class GraphProgram:
     tf1_program: bool = True  # the module names tf.Session or tf.placeholder somewhere
     # `import tensorflow.compat.v1 as tf`: the rewritten program imports TF2 instead.
     compat_import: cst.Import | None = None
+    notes: list[str] = field(default_factory=list)  # what the rewrite dropped, for the message
     scope: cst.FunctionDef | None = None  # the function whose body is the program, if any
     session_functions: list[cst.FunctionDef] = field(default_factory=list)  # they open sessions
     outer_names: set[str] = field(default_factory=set)  # the module's names, seen from `scope`

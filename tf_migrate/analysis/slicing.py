@@ -70,10 +70,12 @@ class _Slicer:
         for node, message in facts.problems:
             self.block(node, message)
         roots: list[GraphStatement] = []
+        # `w = sess.run(w)` run once: the fetch is the graph value, the name a Python value
+        # from then on (its own binding is not a rebinding between the two).
+        limit = item.position if site.repeated else (item.position[0], item.position[1] - 1)
         for name in sorted(read_names(site.fetch)):
             statement = reaching(program, name, site.position)
-            if statement is None or self.changed(name, self.ctx.end(statement.line),
-                                                 item.position):
+            if statement is None or self.changed(name, self.ctx.end(statement.line), limit):
                 bound = self.program.bindings.get(name, [])
                 if name in graph_names or len(bound) > 1 or any(
                     position >= item.position for position in bound

@@ -14,6 +14,7 @@ INITIALIZERS = frozenset(
      "tf.local_variables_initializer", "tf.initialize_local_variables"}
 )
 GROUP = "tf.group"
+GROUPS = frozenset({"tf.group", "tf.no_op"})  # ops that only order others: they give None
 
 # tf.assign(v, x) -> v.assign(x), and the methods of the same name on a variable.
 ASSIGN_FUNCTIONS = {"tf.assign": "assign", "tf.assign_add": "assign_add",
@@ -39,10 +40,10 @@ _UNSUPPORTED_PREFIXES = (
 )
 _UNSUPPORTED = frozenset(
     {"tf.get_variable", "tf.get_local_variable", "tf.variable_scope", "tf.name_scope",
-     "tf.get_collection", "tf.add_to_collection", "tf.control_dependencies", "tf.gradients",
+     "tf.get_collection", "tf.add_to_collection", "tf.gradients",
      "tf.py_func", "tf.Print", "tf.print", "tf.global_variables", "tf.trainable_variables",
      "tf.local_variables", "tf.Graph", "tf.get_default_graph", "tf.get_default_session",
-     "tf.make_template", "tf.no_op", "tf.group", "tf.tuple", "tf.nn.dynamic_rnn",
+     "tf.make_template", "tf.tuple", "tf.nn.dynamic_rnn",
      "tf.nn.static_rnn",
      "tf.nn.bidirectional_dynamic_rnn", "tf.count_up_to", "tf.tables_initializer",
      "tf.initialize_variables", "tf.assert_equal", "tf.Assert", "tf.check_numerics",

@@ -291,6 +291,13 @@ class SessionProgram(Rule):
     dict read only as `model["key"]` becomes names), the function removed. Not done when any of
     its names could meet another name of the script.
 
+    `with tf.name_scope(...)`, `tf.device(...)` (said in the finding: TF2 places ops itself)
+    and `tf.control_dependencies([...])` blocks are dedented; the control inputs become
+    dependencies of the statements inside, which the run function computes after them in
+    program order (tf.function keeps the order of stateful ops). `tf.group(...)` and
+    `tf.no_op()` give None in TF1 and disappear. `w = sess.run(w)` run once fetches the graph
+    value; the name is a Python value after it.
+
     Supported: `with tf.Session() as s:`, `s = tf.Session()` ... `s.close()`,
     `tf.InteractiveSession()`, `tf.Graph().as_default()` (one graph, optionally named and passed
     as `Session(graph=g)`); `s.run` with one fetch, a list, tuple, dict or nested structure;
@@ -441,6 +448,8 @@ class SessionProgram(Rule):
             return
         if not any(not site.initializer for site in program.sites):
             return
+        if program.notes:
+            message = f"{message} ({'; '.join(program.notes)})"
         replacement = rewrite_module(module, program, context)
         unused = _tensorflow_from_imports(node)
         imports = (NeededImport("keras"),) if keras == "keras" and _uses_keras(program) else ()

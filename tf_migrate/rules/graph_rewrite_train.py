@@ -51,14 +51,15 @@ class TrainWriter:
         """`prelude`: statements that read the state before the step."""
         trains = [s for s in statements if s.train is not None]
         if not trains:
-            return [*prelude, *(write(s) for s in statements)]
+            return [*prelude, *(write(s) for s in statements if not s.elided)]
         dependent = _dependents(statements, trains)
         # Values that do not need the step are computed first, under the tape: the loss
         # fetched with a train op is the loss before the update, as in TF1.
         recorded = [s for s in statements if s.train is None and id(s) not in dependent]
         later = [s for s in statements if s.train is not None or id(s) in dependent]
         self.tape = self.fresh("tape")
-        tape_body: list[cst.BaseStatement] = [*prelude, *(write(s) for s in recorded)] or [
+        tape_body: list[cst.BaseStatement] = [
+            *prelude, *(write(s) for s in recorded if not s.elided)] or [
             cst.SimpleStatementLine([cst.Pass()])]
         tape = cst.With(
             [cst.WithItem(cst.Call(dotted(f"{self.tf}.GradientTape")),
@@ -67,6 +68,8 @@ class TrainWriter:
         )
         body: list[cst.BaseStatement] = [tape]
         for statement in later:
+            if statement.elided:
+                continue
             if statement.train is None:
                 body.append(write(statement))
             else:
