@@ -311,3 +311,22 @@ def test_group_control_dependencies_and_scopes() -> None:
     assert "tf.group" not in source and "control_dependencies" not in source
     # `mean = sess.run(mean)` once: the fetch is the graph value, the name a number after.
     assert "mean = compute_mean().numpy()" in source
+
+
+def test_getting_started_style_dtype_in_trainables_place_and_two_space_indent() -> None:
+    source, [(message, applicability)] = migrate("""\
+        import tensorflow as tf
+        W = tf.Variable([.3], tf.float32)
+        x = tf.placeholder(tf.float32)
+        y = tf.placeholder(tf.float32)
+        loss = tf.reduce_sum(tf.square(W * x - y))
+        train = tf.train.GradientDescentOptimizer(0.01).minimize(loss)
+        sess = tf.Session()
+        sess.run(tf.global_variables_initializer())
+        for i in range(10):
+          sess.run(train, {x: [1, 2], y: [0, -1]})
+        """)
+    assert applicability is Applicability.SAFE, message
+    assert "W = tf.Variable([.3], tf.float32)" in source  # trainable (a truthy dtype) as in TF1
+    assert "@tf.function(input_signature=[\n  tf.TensorSpec(None, tf.float32),\n" in source
+    assert "\n  gradients = tape.gradient(loss, [W])\n" in source

@@ -50,6 +50,15 @@ from tf_migrate.analysis.syntax import (
 )
 
 
+def _is_dtype(ctx: Context, node: cst.BaseExpression) -> bool:
+    name = ctx.tf_name(node)
+    return name is not None and name.rsplit(".", 1)[-1] in _DTYPES
+
+
+_DTYPES = frozenset({"float16", "float32", "float64", "int8", "int16", "int32", "int64", "uint8",
+                     "bool", "complex64", "complex128", "string", "bfloat16"})
+
+
 def _call_name(ctx: Context, node: cst.BaseExpression) -> str | None:
     return ctx.tf_name(node.func) if isinstance(node, cst.Call) else None
 
@@ -413,6 +422,10 @@ class _Analyzer:
                           if a.keyword is not None and a.keyword.value == "trainable"), None)
         if len(positional) > 1:
             trainable = positional[1].value
+        if trainable is not None and _is_dtype(self.ctx, trainable) and len(positional) > 1:
+            # `tf.Variable([.3], tf.float32)` (TF's own getting-started code): the dtype lands
+            # in `trainable`, which it makes true in TF1 and TF2 alike; the value keeps its dtype.
+            trainable = None
         if trainable is not None:
             if not (isinstance(trainable, cst.Name) and trainable.value in ("True", "False")):
                 self.block(statement.line, "`trainable=` is not True or False")

@@ -111,14 +111,14 @@ def _newline(indent: str) -> cst.ParenthesizedWhitespace:
     )
 
 
-def _one_per_line(elements: list[cst.Element]) -> cst.List:
+def _one_per_line(elements: list[cst.Element], indent: str) -> cst.List:
     """`[\n    a,\n    b,\n]`: long input signatures read better one spec per line."""
     lines = [
-        e.with_changes(comma=cst.Comma(whitespace_after=_newline("    " if i < len(elements) - 1
+        e.with_changes(comma=cst.Comma(whitespace_after=_newline(indent if i < len(elements) - 1
                                                                  else "")))
         for i, e in enumerate(elements)
     ]
-    return cst.List(lines, lbracket=cst.LeftSquareBracket(whitespace_after=_newline("    ")))
+    return cst.List(lines, lbracket=cst.LeftSquareBracket(whitespace_after=_newline(indent)))
 
 
 class Emitter:
@@ -148,11 +148,12 @@ class Emitter:
     def _fitted(self, target: str, value: cst.BaseExpression) -> cst.BaseExpression:
         """A constructor call whose line would pass 99 characters: one argument per line."""
         code = self.module.code_for_node(value)
+        indent = self.module.default_indent
         if not isinstance(value, cst.Call) or len(target) + 3 + len(code) <= 99:
             return value
         args = [a.with_changes(comma=cst.Comma(whitespace_after=_newline(
-            "    " if i < len(value.args) - 1 else ""))) for i, a in enumerate(value.args)]
-        return value.with_changes(args=args, whitespace_before_args=_newline("    "))
+            indent if i < len(value.args) - 1 else ""))) for i, a in enumerate(value.args)]
+        return value.with_changes(args=args, whitespace_before_args=_newline(indent))
 
     def in_place(self) -> dict[int, cst.CSTNode]:
         """Statements that stay where they are with a TF2 value: optimizers, learning-rate
@@ -210,7 +211,7 @@ class Emitter:
             specs = [cst.Element(self._spec(p)) for p in function.params]
             signature = cst.List(specs)
             if len(self.module.code_for_node(signature)) > 60:
-                signature = _one_per_line(specs)
+                signature = _one_per_line(specs, self.module.default_indent)
             return cst.Decorator(cst.Call(tf_function, [cst.Arg(
                 signature, keyword=cst.Name("input_signature"),
                 equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace("")),
