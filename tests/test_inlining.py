@@ -108,3 +108,54 @@ def test_builder_whose_names_meet_the_callers_is_not_written_out() -> None:
     source, [(_, applicability)] = migrate(before)
     assert source == before
     assert applicability is Applicability.MANUAL
+
+
+CLASS_PROGRAM = """\
+import tensorflow as tf
+
+
+class Model:
+    def __init__(self, scale):
+        self.x = tf.placeholder(tf.float32, [None])
+        self.w = tf.Variable(2.0)
+        self.y = self.x * self.w * scale
+{extra}
+
+model = Model(3.0)
+with tf.Session() as sess:
+    sess.run(tf.global_variables_initializer())
+    value = sess.run(model.y, {{model.x: [1.0]}})
+{use}"""
+
+
+def test_class_building_its_graph_in_init_is_written_out_at_its_instantiation() -> None:
+    source, [(message, applicability)] = migrate(CLASS_PROGRAM.format(extra="", use=""))
+    assert source == textwrap.dedent("""\
+        import tensorflow as tf
+
+
+        scale = 3.0
+        w = tf.Variable(2.0)
+
+
+        @tf.function(input_signature=[tf.TensorSpec([None], tf.float32)])
+        def compute_y(x):
+            y = x * w * scale
+            return y
+
+
+        value = compute_y([1.0]).numpy()
+        """)
+    assert applicability is Applicability.SAFE
+    assert "`Model` written out" in message
+
+
+def test_class_with_methods_or_instance_used_otherwise_is_not_written_out() -> None:
+    with_method = CLASS_PROGRAM.format(
+        extra="\n    def predict(self, sess, v):\n        return sess.run(self.y, {self.x: v})\n",
+        use="")
+    passed_around = CLASS_PROGRAM.format(extra="", use="print(model)\n")
+    for before in (with_method, passed_around):
+        source, [(_, applicability)] = migrate(before)
+        assert source == before
+        assert applicability is Applicability.MANUAL

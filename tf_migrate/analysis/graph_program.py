@@ -231,8 +231,9 @@ class _Analyzer:
         facts = examine(self.ctx, stmt, set(self.graph_names), self.helpers)
         if facts.tf_calls or read_names(stmt) & set(self.graph_names):
             self.block(
-                stmt, f"class `{stmt.name.value}` builds graph ops (classes are not rewritten yet)"
-            )
+                stmt, f"class `{stmt.name.value}` builds graph ops (a class is rewritten only "
+                "when its one method, `__init__`, builds the graph into attributes, it is "
+                "instantiated once and the instance is read only through them)")
 
     def _unbind(self, stmt: cst.CSTNode) -> None:
         """A Python statement that rebinds a graph name makes it a Python value again."""

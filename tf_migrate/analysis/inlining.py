@@ -345,11 +345,141 @@ def inline_builders(module: cst.Module, scope: cst.FunctionDef | None, tf_name: 
         uses.update(keyed_uses)
         removed.add(id(function))
         inlined.append(name)
+    for cls in (s for s in module.body if isinstance(s, cst.ClassDef)):
+        found_class = _inline_class(cls, module, scope, body, tf_name)
+        if found_class is not None:
+            line, lines, attribute_uses = found_class
+            replaced[id(line)] = lines
+            uses.update(attribute_uses)
+            removed.add(id(cls))
+            inlined.append(cls.name.value)
     if not inlined:
         return None
     result = module.visit(_Replace(replaced, removed, uses))
     assert isinstance(result, cst.Module)
     return result, inlined
+
+
+def _self_attribute(node: cst.BaseExpression, owner: str) -> str | None:
+    if (isinstance(node, cst.Attribute) and isinstance(node.value, cst.Name)
+            and node.value.value == owner):
+        return node.attr.value
+    return None
+
+
+class _Attributes(cst.CSTVisitor):
+    """`owner.attr` nodes of one name, and whether the name is used any other way."""
+
+    def __init__(self, owner: str) -> None:
+        super().__init__()
+        self.owner = owner
+        self.found: list[tuple[cst.Attribute, str]] = []
+        self.other = 0
+
+    def visit_Attribute(self, node: cst.Attribute) -> bool:
+        attr = _self_attribute(node, self.owner)
+        if attr is not None:
+            self.found.append((node, attr))
+            return False
+        return True
+
+    def visit_Name(self, node: cst.Name) -> None:
+        if node.value == self.owner:
+            self.other += 1
+
+
+class _SelfToNames(cst.CSTTransformer):
+    def __init__(self, owner: str, names: dict[str, str]) -> None:
+        super().__init__()
+        self.owner = owner
+        self.names = names
+
+    def leave_Attribute(self, original_node: cst.Attribute, updated_node: cst.Attribute
+                        ) -> cst.BaseExpression:
+        attr = _self_attribute(original_node, self.owner)
+        return cst.Name(self.names[attr]) if attr is not None else updated_node
+
+
+def _inline_class(cls: cst.ClassDef, module: cst.Module, scope: cst.FunctionDef | None,
+                  body: Sequence[cst.BaseStatement], tf_name: TfName
+                  ) -> tuple[cst.SimpleStatementLine, list[cst.BaseStatement],
+                             dict[int, cst.Name]] | None:
+    """A class whose `__init__` builds the graph into `self.x` attributes, instantiated once
+    and read only as `model.x`: written out at its instantiation, `self.x` and `model.x`
+    becoming the name `x` (or `model_x` where `x` is taken)."""
+    statements_of_class = [s for s in cls.body.body if not _docstring(s)] if isinstance(
+        cls.body, cst.IndentedBlock) else []
+    if cls.decorators or any(a.value is not None and not (
+            isinstance(a.value, cst.Name) and a.value.value == "object") for a in cls.bases):
+        return None
+    if len(statements_of_class) != 1 or not isinstance(statements_of_class[0], cst.FunctionDef):
+        return None
+    init = statements_of_class[0]
+    params = init.params.params
+    if init.name.value != "__init__" or not params or not _builds_graph(init, tf_name):
+        return None
+    simple = _simple_body(init.with_changes(body=init.body.with_changes(body=[
+        *init.body.body, cst.SimpleStatementLine([cst.Return(cst.Name("None"))])])))
+    if simple is None:
+        return None
+    statements = [s for s in simple[0] if not _docstring(s)]
+    owner = params[0].name.value
+    calls = _calls(body, cls.name.value)
+    everywhere = sum(1 for statement in module.body if statement is not cls
+                     for n in reads(statement) if n.value == cls.name.value)
+    if len(calls) != 1 or everywhere != 1 or not isinstance(calls[0].targets, cst.Name):
+        return None
+    site = calls[0]
+    instance = site.targets.value if isinstance(site.targets, cst.Name) else ""
+    arguments = _arguments(init.with_changes(params=init.params.with_changes(
+        params=params[1:])), site.call)
+    if arguments is None:
+        return None
+    inside = _Attributes(owner)
+    for statement in statements:
+        statement.visit(inside)
+    attributes = list(dict.fromkeys(attr for _, attr in inside.found))
+    if inside.other:
+        return None  # `self` passed or used other than through its attributes
+    rest = [s for s in body if s is not site.line and s is not cls]
+    outside = _Attributes(instance)
+    for statement in rest:
+        statement.visit(outside)
+    if outside.other or any(attr not in attributes for _, attr in outside.found):
+        return None
+    local = function_locals(init) | {p.name.value for p in params[1:]}
+    others = _all_names([s for s in module.body if s is not cls and s is not scope])
+    others |= _all_names(rest)
+    if scope is not None:
+        others |= {p.name.value for p in scope.params.params}
+    if local & others or local & _all_names([site.call]):
+        return None
+    names: dict[str, str] = {}
+    taken = local | others | {instance}
+    for attr in attributes:
+        name = attr if attr not in taken else f"{instance}_{attr}"
+        if name in taken:
+            return None
+        names[attr] = name
+        taken.add(name)
+    if _binds_in_nested_scopes(statements, set(names.values()) | local):
+        return None
+    lines: list[cst.BaseStatement] = [
+        _assign(cst.Name(param), value) for param, value in arguments
+        if not (isinstance(value, cst.Name) and value.value == param)
+    ]
+    rename = _SelfToNames(owner, names)
+    for statement in statements:
+        renamed = statement.visit(rename)
+        assert isinstance(renamed, cst.SimpleStatementLine)
+        lines.append(renamed)
+    if not lines:
+        return None
+    first = lines[0]
+    assert isinstance(first, cst.SimpleStatementLine)
+    lines[0] = first.with_changes(leading_lines=site.line.leading_lines)
+    uses = {id(node): cst.Name(names[attr]) for node, attr in outside.found}
+    return site.line, lines, uses
 
 
 def _binds_in_nested_scopes(statements: Sequence[cst.BaseStatement], names: set[str]) -> bool:

@@ -288,8 +288,11 @@ class SessionProgram(Rule):
     A graph builder (a function of the script that creates variables, placeholders or training
     ops) called exactly once at the top of the program is written out at its call first:
     parameters bound to the arguments, returned names renamed to the call's targets (a returned
-    dict read only as `model["key"]` becomes names), the function removed. Not done when any of
-    its names could meet another name of the script.
+    dict read only as `model["key"]` becomes names), the function removed. So is a class whose
+    only method is an `__init__` that builds the graph into `self.x` attributes, instantiated
+    once and read only as `model.x`: `self.x` and `model.x` become the name `x` (or `model_x`
+    where `x` is taken). Not done when any of its names could meet another name of the script;
+    the class statement is then reported as building graph ops.
 
     `with tf.name_scope(...)`, `tf.device(...)` (said in the finding: TF2 places ops itself)
     and `tf.control_dependencies([...])` blocks are dedented; the control inputs become
