@@ -330,3 +330,22 @@ def test_getting_started_style_dtype_in_trainables_place_and_two_space_indent() 
     assert "W = tf.Variable([.3], tf.float32)" in source  # trainable (a truthy dtype) as in TF1
     assert "@tf.function(input_signature=[\n  tf.TensorSpec(None, tf.float32),\n" in source
     assert "\n  gradients = tape.gradient(loss, [W])\n" in source
+
+
+def test_a_variable_factory_of_the_script_is_called_where_it_was() -> None:
+    source, [(message, applicability)] = migrate("""\
+        import tensorflow as tf
+        def init_weights(shape):
+            \"\"\"A variable of zeros.\"\"\"
+            return tf.Variable(tf.zeros(shape))
+        x = tf.placeholder(tf.float32, [None, 2])
+        w = init_weights([2, 1])
+        loss = tf.reduce_sum(tf.matmul(x, w))
+        train = tf.train.GradientDescentOptimizer(0.1).minimize(loss)
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            sess.run(train, {x: [[1.0, 2.0]]})
+        """)
+    assert applicability is Applicability.SAFE, message
+    assert "w = init_weights([2, 1])\n" in source
+    assert "gradients = tape.gradient(loss, [w])" in source

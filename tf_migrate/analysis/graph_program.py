@@ -309,6 +309,11 @@ class _Analyzer:
         elif name == sym.VARIABLE and isinstance(value, cst.Call):
             self._variable(statement, value)
             item.drop = False
+        elif (made := self._factory(value)) is not None:
+            # `w = init_weights([784, 10])`: the script's variable factory, called where it is.
+            self._variable(statement, made)
+            self._factory_arguments(statement, value)
+            item.drop = False
         elif (members := self._collection(names, value)) is not None:
             deps: list[GraphStatement] = []
             reads: set[str] = set()
@@ -388,6 +393,38 @@ class _Analyzer:
                 "`placeholder_with_default` whose default is not a plain "
                 "number, bool or list of them",
             )
+
+    def _factory(self, value: cst.BaseExpression) -> cst.Call | None:
+        """The `tf.Variable(...)` a helper of the script returns, when the helper is only that:
+        `def init_weights(shape): return tf.Variable(tf.random_normal(shape, stddev=0.01))`."""
+        if not (isinstance(value, cst.Call) and isinstance(value.func, cst.Name)):
+            return None
+        helper = self.helpers.get(value.func.value)
+        if helper is None or helper.decorators or not isinstance(helper.body, cst.IndentedBlock):
+            return None
+        body = [s for s in helper.body.body if not (
+            isinstance(s, cst.SimpleStatementLine) and len(s.body) == 1
+            and isinstance(s.body[0], cst.Expr)
+            and isinstance(s.body[0].value, cst.SimpleString | cst.ConcatenatedString))]
+        if len(body) != 1 or not isinstance(body[0], cst.SimpleStatementLine):
+            return None
+        [small] = body[0].body if len(body[0].body) == 1 else [None]
+        if not isinstance(small, cst.Return) or not isinstance(small.value, cst.Call):
+            return None
+        made = small.value
+        if _call_name(self.ctx, made) != sym.VARIABLE:
+            return None
+        if function_globals(helper) & set(self.graph_names):
+            return None
+        return made
+
+    def _factory_arguments(self, statement: GraphStatement, call: cst.BaseExpression) -> None:
+        facts = examine(self.ctx, call, set(self.graph_names), self.helpers)
+        for dep in sorted(facts.graph_reads):
+            if self.graph_names[dep].kind is not Kind.EAGER:
+                self.block(statement.line, f"the initial value of `{statement.targets[0]}` "
+                                           f"reads `{dep}`, which is computed per run")
+        statement.reads = read_names(call)
 
     def _collection(self, targets: tuple[str, ...], value: cst.BaseExpression
                     ) -> list[tuple[str, cst.Call]] | None:
