@@ -6,8 +6,10 @@ from functools import cache
 
 import libcst as cst
 
+from tf_migrate.model import Applicability
 from tf_migrate.rules.arguments_values import CASTS
 from tf_migrate.rules.base import Invalid, Rule, RuleOptions, Valid
+from tf_migrate.rules.renames import tf_target
 from tf_migrate.rules.tables import call_specs, compat_fallbacks, renames, tf1_only
 
 # Where TF2 put the most common of these, for the message; the rest get the general advice.
@@ -37,6 +39,14 @@ _HINTS = {
 }
 _GENERAL = "TF2 has no such name; the TF2 migration guide lists its replacement"
 _EXAMPLES = "tf.examples"
+# Names TensorFlow renamed at 1.0 (same ops, same arguments); old tutorials still use them.
+_PRE_1_0 = {"tf.mul": "tf.multiply", "tf.sub": "tf.subtract", "tf.neg": "tf.negative",
+            "tf.pack": "tf.stack", "tf.unpack": "tf.unstack"}
+_GONE_MODULES = {
+    "tensorflow.contrib": "tf.contrib was removed; each use has its own finding with the TF2 "
+                          "replacement where one exists",
+    "tensorflow.examples": "the tutorials' data loaders were removed (see `tf.keras.datasets`)",
+}
 _EXAMPLES_ADVICE = (
     "the tutorials' data loaders were removed; load MNIST with "
     "`tf.keras.datasets.mnist.load_data()` (uint8 images in 0-255 and integer labels, where "
@@ -91,10 +101,15 @@ class TF1OnlySymbol(Rule):
     tf.print(x)
     ```
 
+    Also reported: imports of modules TF2 removed (`tensorflow.contrib…`,
+    `tensorflow.examples…`: the import itself fails), and TensorFlow 0.x names that old tutorials
+    still use (`tf.mul`, `tf.sub`, `tf.neg`, `tf.pack`, `tf.unpack`).
+
     ## Fix safety
     No automatic fix: the TF2 replacements differ in signature or behaviour (initializer
     defaults, `tf.print` returning nothing). The message names the replacement where one is
-    well known.
+    well known. The TensorFlow 0.x names are safe renames: TensorFlow 1.0 renamed those very
+    ops (`tf.mul` is `tf.multiply`), arguments unchanged.
     """
 
     code = "TFM407"
@@ -114,11 +129,33 @@ class TF1OnlySymbol(Rule):
             "from tensorflow.examples.tutorials.mnist import input_data\n"
             "mnist = input_data.read_data_sets('data', one_hot=True)\n"
         ),
+        Invalid("import tensorflow.contrib.slim as slim\n"),
+        Invalid("import tensorflow as tf\ny = tf.mul(a, b)\n",
+                fixed="import tensorflow as tf\ny = tf.multiply(a, b)\n"),
+        Invalid("from tensorflow.contrib.framework import nest\n"),
     )
 
     def __init__(self, options: RuleOptions | None = None) -> None:
         super().__init__(options)
         self._inner: set[cst.CSTNode] = set()
+
+    # Importing a module TF2 removed fails before any use: the import line is reported too.
+    def visit_Import(self, node: cst.Import) -> None:
+        super().visit_Import(node)
+        for alias in node.names:
+            self._check_module(alias, cst.Module([]).code_for_node(alias.name))
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        super().visit_ImportFrom(node)
+        if node.module is not None and not node.relative:
+            self._check_module(node, cst.Module([]).code_for_node(node.module))
+
+    def _check_module(self, node: cst.CSTNode, module: str) -> None:
+        for gone, advice in _GONE_MODULES.items():
+            if module == gone or module.startswith(gone + "."):
+                self.report(node, f"`{module}` does not exist in TF2 (importing it fails): "
+                                  f"{advice}")
+                return
 
     def visit_Attribute(self, node: cst.Attribute) -> None:
         # Report the outermost chain only: `tf.gfile.Exists`, not also `tf.gfile`.
@@ -133,6 +170,13 @@ class TF1OnlySymbol(Rule):
     def _check(self, node: cst.Attribute | cst.Name) -> None:
         name = self.tf_name(node)
         if name is None:
+            return
+        if name in _PRE_1_0:
+            func, imports, removals = tf_target(self, node, _PRE_1_0[name])
+            self.report(node, self.message.format(name=name, advice=(
+                f"it is TensorFlow 0.x's name (gone since 1.0) for `{_PRE_1_0[name]}`")),
+                replacement=func, applicability=Applicability.SAFE, add_imports=imports,
+                remove_imports=removals, fix_title=f"Rename to `{_PRE_1_0[name]}`")
             return
         if name.startswith(_EXAMPLES + "."):
             # Not in TensorFlow's API listing, but shipped with TF1 and gone from TF2.
