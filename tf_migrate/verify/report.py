@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import math
+from collections.abc import Sequence
 from typing import Any
 
 from rich.console import Console
@@ -142,7 +144,7 @@ def _details(console: Console, result: FixtureResult) -> None:
                 _stats(pair.before.mean, pair.before.std, pair.before.min, pair.before.max),
                 _stats(pair.after.mean, pair.after.std, pair.after.min, pair.after.max),
                 Text(pair.verdict, style="red" if pair.verdict == "different" else "green"),
-                "before's" if pair.injected else "own (constant)",
+                "before's" if pair.injected else _own_value(pair.shape),
             )
         console.print(table)
     for note in result.alignment_notes:
@@ -151,3 +153,11 @@ def _details(console: Console, result: FixtureResult) -> None:
 
 def _stats(*values: float) -> str:
     return " / ".join(f"{value:.3g}" for value in values)
+
+
+def _own_value(shape: Sequence[int]) -> str:
+    """Why the after program kept its own initial value."""
+    if math.prod(shape) == 1:
+        # One value cannot show whether it was drawn at random: it is never replaced.
+        return "own (one value: random or not cannot be told)"
+    return "own (constant)"
