@@ -349,3 +349,17 @@ def test_a_variable_factory_of_the_script_is_called_where_it_was() -> None:
     assert applicability is Applicability.SAFE, message
     assert "w = init_weights([2, 1])\n" in source
     assert "gradients = tape.gradient(loss, [w])" in source
+
+
+def test_group_of_ops_built_inside_it_runs_them_in_order() -> None:
+    source, [(message, applicability)] = migrate("""\
+        import tensorflow as tf
+        a = tf.Variable(1.0)
+        b = tf.Variable(2.0)
+        reset = tf.group(tf.assign(a, 0.0), tf.assign(b, 0.0), name="reset")
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            sess.run(reset)
+        """)
+    assert applicability is Applicability.SAFE, message
+    assert "def run_reset():\n    a.assign(0.0)\n    b.assign(0.0)\n" in source

@@ -347,13 +347,30 @@ class _Analyzer:
         statement.kind = Kind.DEFERRED
         statement.elided = statement.returns_none = True
         for arg in call.args:
+            if arg.keyword is not None and arg.keyword.value == "name":
+                continue  # an op name: nothing computed
+            if arg.keyword is not None or arg.star:
+                self.block(statement.line, f"`tf.group` with `{cst.Module([]).code_for_node(arg)}`")
+                return
             known = self.graph_names.get(arg.value.value) if isinstance(
                 arg.value, cst.Name) else None
-            if known is None or arg.keyword is not None or arg.star:
-                self.block(statement.line, "`tf.group` of something other than names of graph "
-                                           "values")
-                return
-            statement.deps.append(known)
+            if known is not None:
+                statement.deps.append(known)
+                continue
+            # An op built inside the call (`tf.group(tf.assign(v, 0.0), ...)`): computed here.
+            facts = examine(self.ctx, arg.value, set(self.graph_names), self.helpers)
+            self._report_facts(statement.line, facts)
+            if facts.creates or facts.random:
+                self.block(statement.line, "`tf.group` of an op that creates variables or draws "
+                                           "random numbers")
+            statement.deps.extend(self.graph_names[d] for d in sorted(facts.graph_reads))
+            for variable in facts.updates:
+                target = self.graph_names.get(variable)
+                if target is None or target.kind is not Kind.VARIABLE:
+                    self.block(statement.line, f"`{variable}` is assigned to but is not a "
+                                               "`tf.Variable` of this script")
+            statement.updates |= facts.updates
+            statement.grouped.append(arg.value)
         statement.reads = read_names(call)
 
     def _control_inputs(self, statement: GraphStatement, item: Item) -> None:

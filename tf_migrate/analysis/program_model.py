@@ -88,7 +88,8 @@ class GraphStatement:
     # A dict or list of variables (`weights = {"h1": tf.Variable(...)}`): how to reach each
     # one (`weights["h1"]`), in order.
     members: list[str] = field(default_factory=list)
-    elided: bool = False  # `tf.group(...)`, `tf.no_op()`: nothing to write in TF2
+    elided: bool = False  # `tf.group(...)`, `tf.no_op()`: nothing to write in TF2 but...
+    grouped: list[cst.BaseExpression] = field(default_factory=list)  # ...the ops built inside
     metric: Metric | None = None  # tf.metrics value and update statements
     graph_only: bool = False  # control flow or tf.gradients: runs only inside a tf.function
     nested: tuple[str, ...] = ()  # branch and body functions reading per-run values: they move

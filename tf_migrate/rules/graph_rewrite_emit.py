@@ -255,6 +255,11 @@ class Emitter:
             return dotted(f"{self.tf}.{dtype.attr.value}")
         return dtype
 
+    def _converted(self, expression: cst.BaseExpression) -> cst.BaseExpression:
+        converted = expression.visit(self._rewriter())
+        assert isinstance(converted, cst.BaseExpression)
+        return converted
+
     def definition(self, function: _Function) -> cst.FunctionDef:
         params = [
             cst.Param(cst.Name(p.targets[0]), default=p.default,
@@ -262,14 +267,19 @@ class Emitter:
                       if p.default is not None else cst.MaybeSentinel.DEFAULT)
             for p in function.params
         ]
-        def write(statement: GraphStatement) -> cst.SimpleStatementLine:
+        def write(statement: GraphStatement) -> list[cst.SimpleStatementLine]:
             update = metrics.update_line(statement)
             if update is not None:
-                return update
+                return [update]
+            if statement.elided:
+                # `tf.group(a, tf.assign(v, 0.0))`: the ops it was given by name are computed
+                # already; those written inside it run here, in order.
+                return [cst.SimpleStatementLine([cst.Expr(self._converted(op))])
+                        for op in statement.grouped]
             line = statement.line.visit(self._rewriter())
             assert isinstance(line, cst.SimpleStatementLine)
             comments = [e for e in line.leading_lines if e.comment is not None]
-            return line.with_changes(leading_lines=comments)
+            return [line.with_changes(leading_lines=comments)]
 
         local = {n for s in function.slice.statements for n in s.targets}
         writer = TrainWriter(self.tf, self.taken | local | {p.targets[0] for p in

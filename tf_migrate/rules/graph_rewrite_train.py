@@ -10,7 +10,7 @@ import libcst as cst
 from tf_migrate.analysis.program_model import GraphStatement, TrainStep
 from tf_migrate.rules.tf_names import dotted
 
-LineWriter = Callable[[GraphStatement], cst.SimpleStatementLine]
+LineWriter = Callable[[GraphStatement], list[cst.SimpleStatementLine]]
 
 
 def _line(expression: cst.BaseExpression, target: str | None = None) -> cst.SimpleStatementLine:
@@ -51,7 +51,7 @@ class TrainWriter:
         """`prelude`: statements that read the state before the step."""
         trains = [s for s in statements if s.train is not None]
         if not trains:
-            return [*prelude, *(write(s) for s in statements if not s.elided)]
+            return [*prelude, *(line for s in statements for line in write(s))]
         dependent = _dependents(statements, trains)
         # Values that do not need the step are computed first, under the tape: the loss
         # fetched with a train op is the loss before the update, as in TF1.
@@ -59,7 +59,7 @@ class TrainWriter:
         later = [s for s in statements if s.train is not None or id(s) in dependent]
         self.tape = self.fresh("tape")
         tape_body: list[cst.BaseStatement] = [
-            *prelude, *(write(s) for s in recorded if not s.elided)] or [
+            *prelude, *(line for s in recorded for line in write(s))] or [
             cst.SimpleStatementLine([cst.Pass()])]
         tape = cst.With(
             [cst.WithItem(cst.Call(dotted(f"{self.tf}.GradientTape")),
@@ -68,10 +68,8 @@ class TrainWriter:
         )
         body: list[cst.BaseStatement] = [tape]
         for statement in later:
-            if statement.elided:
-                continue
             if statement.train is None:
-                body.append(write(statement))
+                body.extend(write(statement))
             else:
                 body.extend(self._step(statement, statement.train))
         return body
