@@ -94,3 +94,34 @@ def test_two_functions_with_sessions_are_refused() -> None:
     source, [(message, _)] = migrate(before)
     assert source == before
     assert "inside function `train`" in message and "inside function `evaluate`" in message
+
+
+def test_program_under_the_main_guard_is_rewritten_there() -> None:
+    source, [(_, applicability)] = migrate("""\
+        import tensorflow as tf
+
+        if __name__ == '__main__':
+            w = tf.Variable(1.0)
+            step = tf.assign_add(w, 1.0)
+            with tf.Session() as sess:
+                sess.run(tf.global_variables_initializer())
+                for _ in range(2):
+                    sess.run(step)
+                print(sess.run(w))
+        """)
+    assert applicability is Applicability.SAFE
+    assert source == textwrap.dedent("""\
+        import tensorflow as tf
+
+        if __name__ == '__main__':
+            w = tf.Variable(1.0)
+
+            @tf.function
+            def run_step():
+                step = w.assign_add(1.0)
+                return step
+
+            for _ in range(2):
+                run_step()
+            print(w.numpy())
+        """)

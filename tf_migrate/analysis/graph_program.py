@@ -50,6 +50,19 @@ from tf_migrate.analysis.syntax import (
 )
 
 
+def _main_block(stmt: cst.BaseStatement) -> bool:
+    """`if __name__ == "__main__":` (either way round), without `else`."""
+    if not isinstance(stmt, cst.If) or stmt.orelse is not None:
+        return False
+    test = stmt.test
+    if not isinstance(test, cst.Comparison) or len(test.comparisons) != 1:
+        return False
+    target = test.comparisons[0]
+    sides = {cst.Module([]).code_for_node(test.left).replace("'", '"'),
+             cst.Module([]).code_for_node(target.comparator).replace("'", '"')}
+    return isinstance(target.operator, cst.Equal) and sides == {"__name__", '"__main__"'}
+
+
 def _is_dtype(ctx: Context, node: cst.BaseExpression) -> bool:
     name = ctx.tf_name(node)
     return name is not None and name.rsplit(".", 1)[-1] in _DTYPES
@@ -72,10 +85,12 @@ MAX_BLOCKERS = 3
 
 class _Analyzer:
     def __init__(self, module: cst.Module, ctx: Context, keras: str = "tf.keras",
-                 scope: cst.FunctionDef | None = None) -> None:
+                 scope: cst.FunctionDef | cst.If | None = None) -> None:
         self.module = module
-        self.scope = scope  # a function whose body is the program; None: the module
-        self.session_functions: list[cst.FunctionDef] = []
+        # A function, or the `if __name__ == "__main__":` block, whose body is the program;
+        # None: the module.
+        self.scope = scope
+        self.session_functions: list[cst.FunctionDef | cst.If] = []
         self.notes: list[str] = []
         self.ctx = ctx
         self.keras = keras  # how the rewrite spells Keras: "tf.keras" or "keras"
@@ -221,6 +236,11 @@ class _Analyzer:
                     )
             elif isinstance(stmt, cst.ClassDef):
                 self._class(stmt)
+            elif _main_block(stmt) and self.sessions.opens_session(stmt):
+                assert isinstance(stmt, cst.If)
+                self.session_functions.append(stmt)
+                self.block(stmt, "a session runs inside `if __name__ == \"__main__\":`, and the "
+                                 "module builds graph ops or runs sessions too")
             elif isinstance(stmt, cst.SimpleStatementLine):
                 self._simple_line(stmt, item, index)
             else:
@@ -603,7 +623,8 @@ class _Analyzer:
 
 
 def analyze(module: cst.Module, ctx: Context, *, tf1_evidence: bool | None = None,
-            keras: str = "tf.keras", scope: cst.FunctionDef | None = None) -> GraphProgram:
+            keras: str = "tf.keras", scope: cst.FunctionDef | cst.If | None = None
+            ) -> GraphProgram:
     """`tf1_evidence`: whether the caller already saw a TF1 session or placeholder in `module`
     (None: look for one here, at the cost of a traversal). `keras`: how to spell Keras.
     `scope`: analyse this function's body as the program instead of the module's."""

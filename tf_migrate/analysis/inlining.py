@@ -270,7 +270,7 @@ class _Replace(cst.CSTTransformer):
         return self.uses.get(id(original_node), updated_node)
 
 
-def inline_builders(module: cst.Module, scope: cst.FunctionDef | None, tf_name: TfName
+def inline_builders(module: cst.Module, scope: cst.FunctionDef | cst.If | None, tf_name: TfName
                     ) -> tuple[cst.Module, list[str]] | None:
     """The module with every graph builder called once in the program's body inlined, and
     their names; None when there is none to inline."""
@@ -301,6 +301,7 @@ def inline_builders(module: cst.Module, scope: cst.FunctionDef | None, tf_name: 
         others = _all_names([s for s in module.body if s is not function and s is not scope])
         if scope is not None:
             others |= _all_names([s for s in body if s is not site.line])
+        if isinstance(scope, cst.FunctionDef):
             others |= {p.name.value for p in scope.params.params}
         targets = _all_names([site.targets]) if site.targets is not None else set()
         keyed = None
@@ -400,7 +401,7 @@ class _SelfToNames(cst.CSTTransformer):
         return cst.Name(self.names[attr]) if attr is not None else updated_node
 
 
-def _inline_class(cls: cst.ClassDef, module: cst.Module, scope: cst.FunctionDef | None,
+def _inline_class(cls: cst.ClassDef, module: cst.Module, scope: cst.FunctionDef | cst.If | None,
                   body: Sequence[cst.BaseStatement], tf_name: TfName
                   ) -> tuple[cst.SimpleStatementLine, list[cst.BaseStatement],
                              dict[int, cst.Name]] | None:
@@ -450,7 +451,7 @@ def _inline_class(cls: cst.ClassDef, module: cst.Module, scope: cst.FunctionDef 
     local = function_locals(init) | {p.name.value for p in params[1:]}
     others = _all_names([s for s in module.body if s is not cls and s is not scope])
     others |= _all_names(rest)
-    if scope is not None:
+    if isinstance(scope, cst.FunctionDef):
         others |= {p.name.value for p in scope.params.params}
     if local & others or local & _all_names([site.call]):
         return None

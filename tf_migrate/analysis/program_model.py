@@ -186,8 +186,9 @@ class GraphProgram:
     # `import tensorflow.compat.v1 as tf`: the rewritten program imports TF2 instead.
     compat_import: cst.Import | None = None
     notes: list[str] = field(default_factory=list)  # what the rewrite dropped, for the message
-    scope: cst.FunctionDef | None = None  # the function whose body is the program, if any
-    session_functions: list[cst.FunctionDef] = field(default_factory=list)  # they open sessions
+    # The function (or `if __name__ == "__main__":` block) whose body is the program, if any.
+    scope: cst.FunctionDef | cst.If | None = None
+    session_functions: list[cst.FunctionDef | cst.If] = field(default_factory=list)
     outer_names: set[str] = field(default_factory=set)  # the module's names, seen from `scope`
     # Control flow and tf.data (analysis/control_flow.py, iterators.py): node id -> its TF2 form,
     # wherever the node is written; `in_place` only where the statement stays in the module.

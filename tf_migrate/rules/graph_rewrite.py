@@ -96,13 +96,18 @@ class _FreshContext:
 def _program(module: cst.Module, context: Context, keras: str) -> GraphProgram:
     """The module's program, or that of the one function holding it."""
     program = analyze(module, context, tf1_evidence=True, keras=keras)
-    scope = _session_function(program)
-    if program.tf1_program and scope is not None:
+    if not program.tf1_program:
+        return program
+    # `def main():` holding `if ...` blocks does not nest deeply: a few levels are enough.
+    for _ in range(3):
+        scope = _session_function(program)
+        if scope is None:
+            break
         program = analyze(module, context, tf1_evidence=True, keras=keras, scope=scope)
     return program
 
 
-def _session_function(program: GraphProgram) -> cst.FunctionDef | None:
+def _session_function(program: GraphProgram) -> cst.FunctionDef | cst.If | None:
     """The one function that holds the program (`def main():` building the graph and running
     the session), when the module's top level builds no graph and runs no session itself."""
     if len(program.session_functions) != 1 or program.sites:
@@ -281,9 +286,9 @@ class SessionProgram(Rule):
     methods.
 
     The program is the module's top level or, when the top level builds no graph and runs no
-    session, the body of the one function that does (`def main():` building the graph and
-    running the session); the run functions are then nested in that function, closing over its
-    variables.
+    session, the body of the one function (or `if __name__ == "__main__":` block) that does
+    (`def main():` building the graph and running the session); the run functions are then
+    nested in it, closing over its variables.
 
     A graph builder (a function of the script that creates variables, placeholders or training
     ops) called exactly once at the top of the program is written out at its call first:
