@@ -1,6 +1,6 @@
 """tf-migrate vs tf_upgrade_v2 on the same files: wall time, files/s per core, peak memory.
 
-    python bench/run_bench.py [--count 200] [--tf-migrate "tf-migrate"] \
+    python bench/run_bench.py [--count 200] [--repeat 3] [--tf-migrate "tf-migrate"] \
         [--tf-upgrade ~/.cache/tf-migrate/runtimes/tf2/bin/tf_upgrade_v2]
 
 Prints measurements and ratios; asserts nothing (targets: see bench/README.md).
@@ -9,6 +9,7 @@ Prints measurements and ratios; asserts nothing (targets: see bench/README.md).
 from __future__ import annotations
 
 import argparse
+import compileall
 import json
 import os
 import shlex
@@ -35,6 +36,7 @@ class Run:
     cpu: float
     max_rss_mb: float
     sum_rss_mb: float
+    sum_pss_mb: float
     returncode: int
 
 
@@ -50,8 +52,11 @@ def _children() -> dict[int, int]:
     return parents
 
 
-def _tree_rss(root: int, include_root: bool = True) -> list[int]:
-    """VmRSS (KiB) of every live process in the tree under `root`."""
+def _tree_memory(root: int, include_root: bool = True) -> tuple[int, int]:
+    """Summed RSS and PSS (KiB) of every live process in the tree under `root`.
+
+    RSS counts a page shared by forked processes once in each of them; PSS divides it among
+    them, so the sum of PSS is the memory the tree really holds."""
     parents = _children()
     tree, frontier = {root}, [root]
     while frontier:
@@ -62,16 +67,18 @@ def _tree_rss(root: int, include_root: bool = True) -> list[int]:
                 frontier.append(child)
     if not include_root:
         tree.discard(root)
-    sizes = []
+    rss = pss = 0
     for pid in tree:
         try:
-            with open(f"/proc/{pid}/status") as status:
-                for line in status:
-                    if line.startswith("VmRSS:"):
-                        sizes.append(int(line.split()[1]))
+            with open(f"/proc/{pid}/smaps_rollup") as rollup:
+                for line in rollup:
+                    if line.startswith("Rss:"):
+                        rss += int(line.split()[1])
+                    elif line.startswith("Pss:"):
+                        pss += int(line.split()[1])
         except OSError:
             continue
-    return sizes
+    return rss, pss
 
 
 # Runs the measured command as its only child, so RUSAGE_CHILDREN describes that command alone:
@@ -84,21 +91,23 @@ print(json.dumps([rc, usage.ru_maxrss, usage.ru_utime + usage.ru_stime]))
 """
 
 
-def measure(label: str, command: list[str], env: dict[str, str] | None = None) -> Run:
+def measure(label: str, command: list[str], cwd: Path, env: dict[str, str] | None = None) -> Run:
     start = time.perf_counter()
     wrapper = subprocess.Popen(
         [sys.executable, "-c", WRAPPER, json.dumps(command)],
         stdout=subprocess.PIPE,
         text=True,
         env=env,
+        cwd=cwd,
     )
-    peak_sum = 0
+    peak_rss = peak_pss = 0
     done = threading.Event()
 
     def poll() -> None:
-        nonlocal peak_sum
+        nonlocal peak_rss, peak_pss
         while not done.is_set():
-            peak_sum = max(peak_sum, sum(_tree_rss(wrapper.pid, include_root=False)))
+            rss, pss = _tree_memory(wrapper.pid, include_root=False)
+            peak_rss, peak_pss = max(peak_rss, rss), max(peak_pss, pss)
             done.wait(0.02)
 
     poller = threading.Thread(target=poll)
@@ -108,7 +117,16 @@ def measure(label: str, command: list[str], env: dict[str, str] | None = None) -
     done.set()
     poller.join()
     returncode, max_rss, cpu = json.loads(out.strip().splitlines()[-1])
-    return Run(label, wall, cpu, max_rss / 1024, peak_sum / 1024, returncode)
+    return Run(label, wall, cpu, max_rss / 1024, peak_rss / 1024, peak_pss / 1024, returncode)
+
+
+COLD = "tf-migrate check (cold cache)"
+WARM = "tf-migrate check (warm cache)"
+ONE = "tf-migrate check one_file.py"
+
+
+def _median(runs: list[Run]) -> Run:
+    return sorted(runs, key=lambda run: run.wall)[len(runs) // 2]
 
 
 def show(run: Run, files: int) -> None:
@@ -116,7 +134,8 @@ def show(run: Run, files: int) -> None:
     print(
         f"{run.label:<34} wall {run.wall:7.2f} s  cpu {run.cpu:7.2f} s  "
         f"{files / run.wall:7.1f} files/s  {per_core:7.1f} files/s/core  "
-        f"max RSS {run.max_rss_mb:6.0f} MB  sum RSS {run.sum_rss_mb:6.0f} MB  rc {run.returncode}"
+        f"max RSS {run.max_rss_mb:4.0f} MB  sum RSS {run.sum_rss_mb:4.0f} MB  "
+        f"sum PSS {run.sum_pss_mb:4.0f} MB  rc {run.returncode}"
     )
 
 
@@ -130,13 +149,27 @@ def main() -> None:
         "made while the benchmark runs neither change the code measured nor invalidate its cache)",
     )
     parser.add_argument("--tf-upgrade", default=str(TF_UPGRADE))
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        help="rounds of all runs; each line shows the run of median wall time (a shared machine "
+        "is noisy)",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        env = None
+        # Its own user cache (rule index), so that the first run starts cold.
+        env = {**os.environ, "XDG_CACHE_HOME": str(Path(tmp) / "user-cache")}
         if args.tf_migrate is None:
             snapshot = Path(tmp) / "src"
-            shutil.copytree(ROOT / "tf_migrate", snapshot / "tf_migrate")
-            env = {**os.environ, "PYTHONPATH": str(snapshot)}
+            shutil.copytree(
+                ROOT / "tf_migrate",
+                snapshot / "tf_migrate",
+                ignore=shutil.ignore_patterns("__pycache__"),
+            )
+            # Byte-compiled, as `pip install` leaves an installed package.
+            compileall.compile_dir(snapshot, quiet=1)
+            env["PYTHONPATH"] = str(snapshot)
             tfm = [sys.executable, "-c", "from tf_migrate.cli import main; main()"]
         else:
             tfm = shlex.split(args.tf_migrate)
@@ -145,33 +178,40 @@ def main() -> None:
         lines = sum(len(f.read_text("utf-8").splitlines()) for f in files)
         print(f"corpus: {len(files)} files, {lines} lines; {os.cpu_count()} cores")
         cache = Path(tmp) / "cache"
-        upgrade = measure(
-            "tf_upgrade_v2 --intree",
-            [
-                args.tf_upgrade,
-                "--intree",
-                str(corpus),
-                "--outtree",
-                str(Path(tmp) / "out"),
-                "--reportfile",
-                str(Path(tmp) / "report.txt"),
-            ],
-        )
+        # Every command runs in an empty folder: `python -c` puts the working folder first on
+        # sys.path, so in the repository's root it would import the checkout, not the snapshot.
+        work = Path(tmp) / "work"
+        work.mkdir()
+        upgrade_cmd = [
+            args.tf_upgrade,
+            "--intree",
+            str(corpus),
+            "--outtree",
+            str(Path(tmp) / "out"),
+            "--reportfile",
+            str(Path(tmp) / "report.txt"),
+        ]
         check_cmd = [*tfm, "check", str(corpus), "--no-progress"]
-        cold = measure(
-            "tf-migrate check (cold cache)", [*check_cmd, "--cache-dir", str(cache)], env
-        )
-        warm = measure(
-            "tf-migrate check (warm cache)", [*check_cmd, "--cache-dir", str(cache)], env
-        )
-        nocache = measure("tf-migrate check --no-cache", [*check_cmd, "--no-cache"], env)
-        one = measure(
-            "tf-migrate check one_file.py", [*tfm, "check", str(files[-1]), "--no-cache"], env
-        )
-        for run in (upgrade, nocache, cold, warm):
-            show(run, len(files))
-        show(one, 1)
+        rounds: list[dict[str, Run]] = []
+        for _ in range(args.repeat):
+            shutil.rmtree(cache, ignore_errors=True)
+            shutil.rmtree(Path(tmp) / "out", ignore_errors=True)
+            runs = [
+                measure("tf_upgrade_v2 --intree", upgrade_cmd, work),
+                measure("tf-migrate check --no-cache", [*check_cmd, "--no-cache"], work, env),
+                measure(COLD, [*check_cmd, "--cache-dir", str(cache)], work, env),
+                measure(WARM, [*check_cmd, "--cache-dir", str(cache)], work, env),
+                measure(ONE, [*tfm, "check", str(files[-1]), "--no-cache"], work, env),
+            ]
+            rounds.append({run.label: run for run in runs})
         shutil.rmtree(cache, ignore_errors=True)
+        if args.repeat > 1:
+            print(f"each line: the run of median wall time among {args.repeat}")
+        median = {label: _median([r[label] for r in rounds]) for label in rounds[0]}
+        for label, run in median.items():
+            show(run, 1 if label == ONE else len(files))
+        upgrade, nocache = median["tf_upgrade_v2 --intree"], median["tf-migrate check --no-cache"]
+        cold, warm, one = median[COLD], median[WARM], median[ONE]
         print()
         speedup = upgrade.wall / nocache.wall
         print(f"whole process, tf_upgrade_v2 / tf-migrate check: {speedup:5.2f}x  (target >= 5x)")
@@ -181,7 +221,8 @@ def main() -> None:
         )
         print(
             f"peak RSS of any tf-migrate process: {nocache.max_rss_mb:.0f} MB, "
-            f"sum over its processes {nocache.sum_rss_mb:.0f} MB  (target <= 150 MB)"
+            f"sum over its processes {nocache.sum_rss_mb:.0f} MB  (target <= 150 MB); "
+            f"sum of PSS {nocache.sum_pss_mb:.0f} MB"
         )
         print(f"warm vs cold cache re-check: {cold.wall / warm.wall:5.1f}x faster  (target >= 20x)")
         print(f"check one_file.py: {one.wall:.2f} s wall  (target < 0.5 s)")

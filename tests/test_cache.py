@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -120,3 +124,33 @@ def test_entry_round_trip(tmp_path: Path) -> None:
     cache.put(key, entry)
     assert cache.get(key) == entry
     assert key != ResultCache.key(b"data", "settings", ["TFM401"], "ipynb")
+
+
+def test_a_run_served_from_the_cache_imports_neither_the_rules_nor_libcst(project: Path) -> None:
+    (project / "b.py").write_text(SOURCE.replace("y =", "w ="))
+    script = textwrap.dedent(
+        """
+        import sys
+        from pathlib import Path
+        from tf_migrate.engine.run import Mode, run
+        from tf_migrate.settings import Settings
+        settings = Settings(project_root=Path(".")).with_overrides(select=("ALL",))
+        result = run(["."], settings, mode=Mode.CHECK, jobs=2)
+        print(len(result.remaining), "libcst" in sys.modules)
+        """
+    )
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(Path(__file__).resolve().parents[1]),
+        "XDG_CACHE_HOME": str(project / "user-cache"),
+    }
+    outputs = [
+        subprocess.run(
+            [sys.executable, "-c", script], cwd=project, env=env, capture_output=True, text=True
+        )
+        for _ in range(2)
+    ]
+    assert [completed.returncode for completed in outputs] == [0, 0], outputs[-1].stderr
+    cold, warm = (completed.stdout.split() for completed in outputs)
+    assert cold[1] == "True" and warm == [cold[0], "False"]
+    assert int(cold[0]) > 0

@@ -118,7 +118,7 @@ def common_options(function: Any) -> Any:
             "--jobs",
             type=click.IntRange(min=1),
             default=None,
-            help="Worker processes (default: all cores).",
+            help="Processes that check files, this one included (default: all cores).",
         ),
         click.option("--no-cache", is_flag=True, help="Neither read nor write the result cache."),
         click.option(

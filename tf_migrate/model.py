@@ -5,6 +5,10 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 
+# The engine's own finding for a file it cannot read or parse (rules/engine_findings.py).
+PARSE_ERROR_CODE = "TFM000"
+PARSE_ERROR_NAME = "parse-error"
+
 
 class Applicability(enum.Enum):
     """How far a fix may be trusted; see docs/guide.md "Fix safety"."""
@@ -36,38 +40,6 @@ class Finding:
     @property
     def fixable(self) -> bool:
         return self.applicability is not Applicability.MANUAL
-
-    def to_dict(self) -> dict[str, object]:
-        return {
-            "code": self.code,
-            "rule": self.rule_name,
-            "message": self.message,
-            "line": self.location.line,
-            "column": self.location.column,
-            "end_line": self.location.end_line,
-            "end_column": self.location.end_column,
-            "applicability": self.applicability.value,
-            "fix_title": self.fix_title,
-        }
-
-    @classmethod
-    def from_dict(cls, data: dict[str, object]) -> Finding:
-        def integer(key: str) -> int:
-            value = data[key]
-            assert isinstance(value, int)
-            return value
-
-        fix_title = data.get("fix_title")
-        return cls(
-            code=str(data["code"]),
-            rule_name=str(data["rule"]),
-            message=str(data["message"]),
-            location=Location(
-                integer("line"), integer("column"), integer("end_line"), integer("end_column")
-            ),
-            applicability=Applicability(data["applicability"]),
-            fix_title=None if fix_title is None else str(fix_title),
-        )
 
 
 @dataclass

@@ -56,6 +56,8 @@ class Settings:
         return updated
 
     def ignored_codes_for(self, path: Path) -> tuple[str, ...]:
+        if not self.per_file_ignores:
+            return ()
         relative = _relative_posix(path, self.project_root)
         codes: list[str] = []
         for pattern, pattern_codes in self.per_file_ignores:
@@ -64,8 +66,17 @@ class Settings:
         return tuple(codes)
 
     def is_excluded(self, path: Path) -> bool:
+        if not self.exclude and not self.extend_exclude:
+            return False
         relative = _relative_posix(path, self.project_root)
         return any(_glob_match(relative, p) for p in self.exclude + self.extend_exclude)
+
+
+@dataclass(frozen=True)
+class RuleOptions:
+    """Settings a rule may read. Kept small and hashable so results can be cached by them."""
+
+    keras_namespace: str = "tf.keras"
 
 
 def _relative_posix(path: Path, root: Path) -> str:

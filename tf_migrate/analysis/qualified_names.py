@@ -3,7 +3,7 @@ libcst's scope analysis where it is not (see imports.py for when that is)."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterable, Mapping
 
 import libcst as cst
 from libcst.metadata import (
@@ -24,7 +24,10 @@ class NameResolver:
     ) -> None:
         self.table = table
         self._scope_names = scope_names
-        self._memo: dict[cst.CSTNode, frozenset[str]] = {}
+        # Memos keyed by id(node) (libcst nodes hash in Python, ints in C); each entry holds
+        # its node, so that the id cannot be reused by another node while the entry exists.
+        self._memo: dict[int, tuple[cst.CSTNode, frozenset[str]]] = {}
+        self._tf_memo: dict[int, tuple[cst.CSTNode, str | None]] = {}
 
     @classmethod
     def for_module(cls, wrapper: MetadataWrapper, source: str) -> NameResolver:
@@ -46,16 +49,27 @@ class NameResolver:
 
     def tf_name(self, node: cst.CSTNode) -> str | None:
         """The TensorFlow symbol `node` names, as "tf.x.y" whatever the import style, or None."""
-        for qualified in self.qualified_names(node):
-            name = as_tf_name(qualified.name)
-            if name is not None:
-                return name
-        return None
+        # Asked for the same nodes by many rules: answered once per node.
+        known = self._tf_memo.get(id(node))
+        if known is not None:
+            return known[1]
+        names: Iterable[str]
+        if self._scope_names is not None:
+            names = (qualified.name for qualified in self.qualified_names(node))
+        else:
+            names = self._names(node)
+        found = None
+        for name in names:
+            found = as_tf_name(name)
+            if found is not None:
+                break
+        self._tf_memo[id(node)] = (node, found)
+        return found
 
     def _names(self, node: cst.CSTNode) -> frozenset[str]:
-        known = self._memo.get(node)
+        known = self._memo.get(id(node))
         if known is not None:
-            return known
+            return known[1]
         if isinstance(node, cst.Name):
             names = self.table.aliases.get(node.value, frozenset())
         elif isinstance(node, cst.Attribute):
@@ -66,5 +80,5 @@ class NameResolver:
             names = self._names(node.func if isinstance(node, cst.Call) else node.value)
         else:
             names = frozenset()
-        self._memo[node] = names
+        self._memo[id(node)] = (node, names)
         return names

@@ -14,6 +14,7 @@ from libcst.metadata import CodeRange, MetadataWrapper
 from tf_migrate.analysis.qualified_names import NameResolver
 from tf_migrate.engine.positions import PositionIndex
 from tf_migrate.engine.suppression import parse_suppressions
+from tf_migrate.engine.walk import visit_batched
 from tf_migrate.model import Applicability, Finding, Location
 from tf_migrate.rules.base import Report, Rule, RuleOptions
 
@@ -57,7 +58,7 @@ def visit_module(
     positions = PositionIndex(wrapper.module)
     for visitor in visitors:
         visitor.attach(names, positions)
-    wrapper.visit_batched(visitors)
+    visit_batched(wrapper, visitors)
     return wrapper, positions
 
 

@@ -9,12 +9,13 @@ only counts characters, and only the nodes that were reported are turned into li
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterator
-from contextlib import contextmanager
+import re
 
 import libcst as cst
 from libcst._nodes.internal import CodegenState
 from libcst.metadata import CodePosition, CodeRange
+
+_NEWLINE = re.compile("\n")
 
 
 class _OffsetState(CodegenState):
@@ -24,7 +25,9 @@ class _OffsetState(CodegenState):
         )
         self.offset = 0
         self.starts: list[int] = []
-        self.spans: dict[cst.CSTNode, tuple[int, int]] = {}
+        # Keyed by id(node): libcst nodes hash in Python, ints in C. The ids stay unique while
+        # the module, which holds every node, is alive (the PositionIndex holds it).
+        self.spans: dict[int, tuple[int, int]] = {}
 
     def add_indent_tokens(self) -> None:
         self.tokens.extend(self.indent_tokens)
@@ -40,26 +43,45 @@ class _OffsetState(CodegenState):
     def after_codegen(self, node: cst.CSTNode) -> None:
         start = self.starts.pop()
         # A syntactic position recorded inside the node's own codegen takes precedence.
-        self.spans.setdefault(node, (start, self.offset))
+        self.spans.setdefault(id(node), (start, self.offset))
 
-    @contextmanager
-    def record_syntactic_position(
+    def record_syntactic_position(  # type: ignore[override]
         self,
         node: cst.CSTNode,
         *,
         start_node: cst.CSTNode | None = None,
         end_node: cst.CSTNode | None = None,
-    ) -> Iterator[None]:
-        start = self.offset
-        try:
-            yield
-        finally:
-            end = self.offset
-            if start_node is not None:
-                start = self.spans[start_node][0]
-            if end_node is not None:
-                end = self.spans[end_node][1]
-            self.spans[node] = (start, end)
+    ) -> _SyntacticPosition:
+        return _SyntacticPosition(self, node, start_node, end_node)
+
+
+class _SyntacticPosition:
+    """`with state.record_syntactic_position(node):` -- a plain class, not a generator-based
+    context manager: libcst enters one for most nodes, and contextlib's costs add up."""
+
+    __slots__ = ("end_node", "node", "start", "start_node", "state")
+
+    def __init__(
+        self,
+        state: _OffsetState,
+        node: cst.CSTNode,
+        start_node: cst.CSTNode | None,
+        end_node: cst.CSTNode | None,
+    ) -> None:
+        self.state, self.node, self.start_node, self.end_node = state, node, start_node, end_node
+        self.start = 0
+
+    def __enter__(self) -> None:
+        self.start = self.state.offset
+
+    def __exit__(self, *exc_info: object) -> None:
+        state = self.state
+        start, end = self.start, state.offset
+        if self.start_node is not None:
+            start = state.spans[id(self.start_node)][0]
+        if self.end_node is not None:
+            end = state.spans[id(self.end_node)][1]
+        state.spans[id(self.node)] = (start, end)
 
 
 class PositionIndex:
@@ -67,15 +89,15 @@ class PositionIndex:
 
     def __init__(self, module: cst.Module) -> None:
         self.module = module
-        self._spans: dict[cst.CSTNode, tuple[int, int]] | None = None
+        self._spans: dict[int, tuple[int, int]] | None = None
         self._newlines: list[int] = []
 
-    def _ensure(self) -> dict[cst.CSTNode, tuple[int, int]]:
+    def _ensure(self) -> dict[int, tuple[int, int]]:
         if self._spans is None:
             state = _OffsetState(self.module)
             self.module._codegen(state)
             code = "".join(state.tokens)
-            self._newlines = [index for index, char in enumerate(code) if char == "\n"]
+            self._newlines = [match.start() for match in _NEWLINE.finditer(code)]
             self._spans = state.spans
         return self._spans
 
@@ -86,5 +108,5 @@ class PositionIndex:
 
     def range(self, node: cst.CSTNode) -> CodeRange:
         """The CodeRange (1-based line, 0-based column) of `node`, as PositionProvider gives."""
-        start, end = self._ensure()[node]
+        start, end = self._ensure()[id(node)]
         return CodeRange(self._position(start), self._position(end))

@@ -14,6 +14,11 @@ computation); ADD_NOQA is never cached.
 paths: relative to their common parent). Fixed files are written there in migrated form, every
 other file is copied, except the folders discovery skips (VCS data, caches, virtualenvs, build
 output). The source tree is not touched.
+
+Parallelism: the parent looks every file up in the cache first (a hit costs a hash and a read,
+and needs neither libcst nor the rules, which are then never imported). The files left are
+computed largest first by the parent itself and `jobs - 1` worker processes forked after the
+parent has imported the rules, so that they share its memory instead of importing again.
 """
 
 from __future__ import annotations
@@ -23,20 +28,17 @@ import enum
 import os
 import stat
 import sys
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, Future, wait
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-
-import libcst as cst
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from typing import TYPE_CHECKING
 
 from tf_migrate.engine import noqa
 from tf_migrate.engine.cache import DEFAULT_DIR_NAME, CachedResult, ResultCache, settings_key
 from tf_migrate.engine.cache import prepare as prepare_cache
-from tf_migrate.engine.fixer import fix_module
 from tf_migrate.files import (
     DecodedSource,
     OutputTree,
@@ -48,7 +50,15 @@ from tf_migrate.files import (
     read_bytes,
     write_atomic,
 )
-from tf_migrate.model import Applicability, FileResult, Finding, Location, RunResult
+from tf_migrate.model import (
+    PARSE_ERROR_CODE,
+    PARSE_ERROR_NAME,
+    Applicability,
+    FileResult,
+    Finding,
+    Location,
+    RunResult,
+)
 from tf_migrate.notebooks import (
     NotebookError,
     cell_locator,
@@ -59,10 +69,11 @@ from tf_migrate.notebooks import (
     to_cell_finding,
     with_sources,
 )
-from tf_migrate.rules.base import Rule, RuleOptions
-from tf_migrate.rules.engine_findings import ParseError
-from tf_migrate.rules.registry import select_rules
-from tf_migrate.settings import Settings
+from tf_migrate.rules.registry import rules_for_codes, select_codes
+from tf_migrate.settings import RuleOptions, Settings
+
+if TYPE_CHECKING:
+    import libcst as cst
 
 PROGRESS_MIN_FILES = 20
 
@@ -85,7 +96,7 @@ class _Task:
     path: Path
     display: str
     mode: Mode
-    rules: tuple[type[Rule], ...]
+    codes: tuple[str, ...]  # the rules in force for this file
     options: RuleOptions
     unsafe_fixes: bool
     settings_key: str
@@ -116,8 +127,8 @@ def _should_apply(mode: Mode, unsafe_fixes: bool) -> Callable[[Applicability], b
 
 def _parse_error(message: str, line: int = 1, column: int = 1) -> Finding:
     return Finding(
-        code=ParseError.code,
-        rule_name=ParseError.name,
+        code=PARSE_ERROR_CODE,
+        rule_name=PARSE_ERROR_NAME,
         message=message,
         location=Location(line, column, line, column),
         applicability=Applicability.MANUAL,
@@ -150,9 +161,11 @@ def _error(reason: SourceError, original: DecodedSource | None = None) -> _Compu
 
 def _fix(text: str, task: _Task) -> _Fixed:
     """Fix (or, in ADD_NOQA mode, comment) one Python text."""
+    from tf_migrate.engine.fixer import fix_module
+
     outcome = fix_module(
         text,
-        task.rules,
+        rules_for_codes(task.codes),
         should_apply=_should_apply(task.mode, task.unsafe_fixes),
         options=task.options,
     )
@@ -169,6 +182,8 @@ def _fix(text: str, task: _Task) -> _Fixed:
 
 
 def _compute_python(original: DecodedSource, task: _Task) -> _Computed:
+    import libcst as cst
+
     try:
         fixed = _fix(original.text, task)
     except cst.ParserSyntaxError as error:
@@ -178,6 +193,8 @@ def _compute_python(original: DecodedSource, task: _Task) -> _Computed:
 
 
 def _compute_notebook(original: DecodedSource, task: _Task) -> _Computed:
+    import libcst as cst
+
     try:
         notebook = parse_notebook(original.text)
     except NotebookError as error:
@@ -208,6 +225,11 @@ def _compute_notebook(original: DecodedSource, task: _Task) -> _Computed:
     return _Computed(CachedResult(remaining, fixed, new_text, outcome.note), original)
 
 
+def _cache_key(data: bytes, is_notebook: bool, task: _Task) -> str:
+    kind = "ipynb" if is_notebook else "py"
+    return ResultCache.key(data, task.settings_key, task.codes, kind)
+
+
 def _compute(data: bytes, is_notebook: bool, task: _Task) -> _Computed:
     try:
         original = decode_notebook(data) if is_notebook else decode_python(data)
@@ -216,8 +238,7 @@ def _compute(data: bytes, is_notebook: bool, task: _Task) -> _Computed:
     cache = ResultCache(task.cache_dir) if task.cache_dir is not None else None
     key = ""
     if cache is not None:
-        kind = "ipynb" if is_notebook else "py"
-        key = ResultCache.key(data, task.settings_key, (rule.code for rule in task.rules), kind)
+        key = _cache_key(data, is_notebook, task)
         hit = cache.get(key)
         if hit is not None:
             return _Computed(hit, original)
@@ -232,12 +253,31 @@ def _compute(data: bytes, is_notebook: bool, task: _Task) -> _Computed:
 
 
 def process_file(task: _Task) -> FileResult:
-    """Everything that happens to one file; runs in a worker process."""
+    """Everything that happens to one file; runs in a worker process or in the parent."""
     try:
         data = read_bytes(task.path)
     except SourceError as error:
         return _file_result(task, _error(error))
-    computed = _compute(data, task.path.suffix == ".ipynb", task)
+    return _finish(task, _compute(data, task.path.suffix == ".ipynb", task))
+
+
+def _from_cache(task: _Task) -> FileResult | None:
+    """The file's result if the cache has it (then written as a fresh result would be), else
+    None: anything else, errors included, is left to `process_file`."""
+    if task.cache_dir is None:
+        return None
+    try:
+        data = read_bytes(task.path)
+        is_notebook = task.path.suffix == ".ipynb"
+        original = decode_notebook(data) if is_notebook else decode_python(data)
+    except SourceError:
+        return None
+    hit = ResultCache(task.cache_dir).get(_cache_key(data, is_notebook, task))
+    return None if hit is None else _finish(task, _Computed(hit, original))
+
+
+def _finish(task: _Task, computed: _Computed) -> FileResult:
+    """The FileResult of `computed`, after writing the file where the mode says so."""
     result = _file_result(task, computed)
     if (
         result.changed
@@ -259,8 +299,8 @@ def process_file(task: _Task) -> FileResult:
 
 def _file_result(task: _Task, computed: _Computed) -> FileResult:
     cached = computed.result
-    keep_parse_error = any(rule.code == ParseError.code for rule in task.rules)
-    remaining = [f for f in cached.remaining if keep_parse_error or f.code != ParseError.code]
+    keep_parse_error = PARSE_ERROR_CODE in task.codes
+    remaining = [f for f in cached.remaining if keep_parse_error or f.code != PARSE_ERROR_CODE]
     return FileResult(
         path=task.display,
         remaining=remaining,
@@ -271,9 +311,9 @@ def _file_result(task: _Task, computed: _Computed) -> FileResult:
     )
 
 
-def _rules_for(settings: Settings, path: Path | None) -> tuple[type[Rule], ...]:
+def _codes_for(settings: Settings, path: Path | None) -> tuple[str, ...]:
     ignored = settings.ignored_codes_for(path) if path is not None else ()
-    return tuple(select_rules(settings.select, (*settings.ignore, *ignored)))
+    return select_codes(settings.select, (*settings.ignore, *ignored))
 
 
 def _cache_key_settings(settings: Settings, mode: Mode) -> str:
@@ -287,6 +327,9 @@ def _progress(total: int, enabled: bool) -> Iterator[Callable[[], None]]:
     if not enabled:
         yield lambda: None
         return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     columns = (
         TextColumn("tf-migrate"),
         BarColumn(),
@@ -298,24 +341,57 @@ def _progress(total: int, enabled: bool) -> Iterator[Callable[[], None]]:
         yield lambda: progress.advance(bar)
 
 
+# Tasks given to each worker process ahead: one to run, one to start while the parent, busy with
+# a file of its own (largest first: seldom longer than the two), has not given it the next.
+_QUEUED_PER_WORKER = 2
+
+
 def _execute(tasks: Sequence[_Task], jobs: int, advance: Callable[[], None]) -> list[FileResult]:
+    """Compute every task: in this process, and in `jobs - 1` worker processes if that helps."""
+    results: list[FileResult] = []
     if jobs <= 1 or len(tasks) <= 1:
-        results = []
         for task in tasks:
             results.append(process_file(task))
             advance()
         return results
+    from concurrent.futures import ProcessPoolExecutor
+
+    # Imported before the workers are forked, which then share them with this process.
+    import tf_migrate.engine.fixer  # noqa: F401
+
+    rules_for_codes(code for task in tasks for code in task.codes)
+    workers = min(jobs, len(tasks)) - 1
     try:
-        pool = ProcessPoolExecutor(max_workers=min(jobs, len(tasks)))
+        pool = ProcessPoolExecutor(max_workers=workers)
     except (OSError, NotImplementedError, ImportError):
         # Some sandboxes have no working multiprocessing primitives: run in-process instead.
         return _execute(tasks, 1, advance)
-    collected: list[FileResult] = []
+    # Largest first, so that no big file is left to run alone at the end.
+    pending = deque(sorted(tasks, key=_size, reverse=True))
+    queued: set[Future[FileResult]] = set()
+    capacity = _QUEUED_PER_WORKER * workers
     with pool:
-        for future in as_completed([pool.submit(process_file, task) for task in tasks]):
-            collected.append(future.result())
-            advance()
-    return collected
+        while pending or queued:
+            while pending and len(queued) < capacity:
+                queued.add(pool.submit(process_file, pending.popleft()))
+            if pending:
+                results.append(process_file(pending.popleft()))
+                advance()
+                done = {future for future in queued if future.done()}
+            else:
+                done, _ = wait(queued, return_when=FIRST_COMPLETED)
+            for future in done:
+                results.append(future.result())
+                advance()
+            queued -= done
+    return results
+
+
+def _size(task: _Task) -> int:
+    try:
+        return task.path.stat().st_size
+    except OSError:
+        return 0
 
 
 def run(
@@ -344,9 +420,9 @@ def run(
         if tree is not None and tree.holds(item.path):
             continue  # a migrated copy from an earlier run is not source
         # A path that could not be used is not resolved again (it may be a symlink loop).
-        rules = _rules_for(settings, item.path if item.error is None else None)
+        codes = _codes_for(settings, item.path if item.error is None else None)
         if item.error is not None:
-            task = _Task(item.path, item.display, mode, rules, options, False, key, None, None)
+            task = _Task(item.path, item.display, mode, codes, options, False, key, None, None)
             results.append(_file_result(task, _error(SourceError(item.error))))
             continue
         write_to = None
@@ -358,7 +434,7 @@ def run(
                 item.path,
                 item.display,
                 mode,
-                rules,
+                codes,
                 options,
                 settings.unsafe_fixes,
                 key,
@@ -366,9 +442,16 @@ def run(
                 write_to,
             )
         )
-    enabled = show_progress and sys.stderr.isatty() and len(tasks) > PROGRESS_MIN_FILES
-    with _progress(len(tasks), enabled) as advance:
-        results.extend(_execute(tasks, jobs or os.cpu_count() or 1, advance))
+    to_compute = []
+    for task in tasks:
+        cached = _from_cache(task)
+        if cached is None:
+            to_compute.append(task)
+        else:
+            results.append(cached)
+    enabled = show_progress and sys.stderr.isatty() and len(to_compute) > PROGRESS_MIN_FILES
+    with _progress(len(to_compute), enabled) as advance:
+        results.extend(_execute(to_compute, jobs or os.cpu_count() or 1, advance))
     if tree is not None:
         migrated = {result.path for result in results if result.changed and result.error is None}
         tree.copy_rest({task.path for task in tasks if task.display in migrated})
@@ -379,9 +462,9 @@ def run(
 def run_stdin(text: str, settings: Settings, *, mode: Mode, filename: str = "-") -> FileResult:
     """One text from standard input; nothing is written (FIX/DIFF return `new_source`)."""
     path = Path(filename)
-    rules = _rules_for(settings, None if filename == "-" else path)
+    codes = _codes_for(settings, None if filename == "-" else path)
     options = RuleOptions(keras_namespace=settings.keras_namespace)
-    task = _Task(path, filename, mode, rules, options, settings.unsafe_fixes, "", None, None)
+    task = _Task(path, filename, mode, codes, options, settings.unsafe_fixes, "", None, None)
     original = DecodedSource(text, "utf-8")
     try:
         compute = _compute_notebook if path.suffix == ".ipynb" else _compute_python

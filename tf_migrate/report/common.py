@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import cache
 
 from tf_migrate.model import Applicability, Finding, RunResult
 
@@ -47,8 +48,10 @@ def fix_marker(applicability: Applicability) -> str:
     return ""
 
 
+@cache
 def one_line(message: str) -> str:
     """Messages go on one line: editors and CI annotate from `path:line:col:` headers."""
+    # Cached: a run repeats the same few hundred messages thousands of times.
     return " ".join(part.strip() for part in _LINE_BREAK.split(message) if part.strip())
 
 

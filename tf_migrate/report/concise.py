@@ -8,6 +8,10 @@ from tf_migrate.report.common import fix_marker, one_line, paint, sorted_finding
 
 def header(path: str, finding: Finding, *, color: bool) -> str:
     """The `path:line:col: CODE [*] message` line the full format starts each finding with too."""
+    if not color:  # the same line, built without the styling (most output goes to files)
+        where = f"{path}:{finding.location.line}:{finding.location.column}: {finding.code} "
+        marker = fix_marker(finding.applicability)
+        return where + (f"{marker} " if marker else "") + one_line(finding.message)
     colon = paint(":", "cyan", color=color)
     where = colon.join(
         [paint(path, "bold", color=color), str(finding.location.line), str(finding.location.column)]

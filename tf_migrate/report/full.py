@@ -16,7 +16,11 @@ _TAB_WIDTH = 4
 
 def _width(text: str) -> int:
     """Terminal cells `text` takes once tabs are expanded (wide characters count twice)."""
-    return cell_len(text.expandtabs(_TAB_WIDTH))
+    expanded = text.expandtabs(_TAB_WIDTH)
+    # Printable ASCII takes one cell a character: most code, and far cheaper to measure.
+    if expanded.isascii() and expanded.isprintable():
+        return len(expanded)
+    return cell_len(expanded)
 
 
 def _snippet(lines: list[str], finding: Finding, *, color: bool) -> list[str]:
@@ -24,12 +28,8 @@ def _snippet(lines: list[str], finding: Finding, *, color: bool) -> list[str]:
     if not 1 <= loc.line <= len(lines):
         return []
     last = min(max(loc.end_line, loc.line), len(lines), loc.line + _MAX_CONTEXT_LINES - 1)
-    numbers = range(loc.line, last + 1)
     gutter_width = len(str(last))
-
-    def gutter(number: int | None) -> str:
-        label = "" if number is None else str(number)
-        return paint(f"{label:>{gutter_width}} |", "bold", "blue", color=color)
+    blank = paint(" " * gutter_width + " |", "bold", "blue", color=color)
 
     first = lines[loc.line - 1]
     start = _width(first[: loc.column - 1])
@@ -40,14 +40,15 @@ def _snippet(lines: list[str], finding: Finding, *, color: bool) -> list[str]:
     carets = "^" * max(stop - start, 1)
     underline = " " * start + paint(f"{carets} {finding.code}", "bold", "red", color=color)
 
-    out = [gutter(None)]
-    for number in numbers:
-        out.append(f"{gutter(number)} {lines[number - 1].expandtabs(_TAB_WIDTH)}".rstrip())
+    out = [blank]
+    for number in range(loc.line, last + 1):
+        gutter = paint(f"{number:>{gutter_width}} |", "bold", "blue", color=color)
+        out.append(f"{gutter} {lines[number - 1].expandtabs(_TAB_WIDTH)}".rstrip())
         if number == loc.line:
-            out.append(f"{gutter(None)} {underline}")
+            out.append(f"{blank} {underline}")
     if loc.end_line > last:
         out.append(paint(f"{'':>{gutter_width}} ...", "bold", "blue", color=color))
-    out.append(gutter(None))
+    out.append(blank)
     return out
 
 

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from rich.console import Console
-from rich.markdown import Markdown
 from rich.table import Table
 from rich.text import Text
 
 from tf_migrate.model import Applicability
-from tf_migrate.rule_docs import rule_page
-from tf_migrate.rules.base import Rule
+
+if TYPE_CHECKING:
+    from tf_migrate.rules.base import Rule
 
 _FIX_STYLE = {"safe": "green", "unsafe": "yellow", "manual": "dim"}
 
@@ -23,12 +24,17 @@ def fix_kind(rule: type[Rule]) -> str:
 
 def explain_rule(rule: type[Rule]) -> str:
     """The rule's page as Markdown: the same text as docs/rules/CODE.md, examples included."""
+    from tf_migrate.rule_docs import rule_page
+
     return rule_page(rule)
 
 
 def print_explanation(rule: type[Rule], console: Console) -> None:
     """Rendered Markdown on a terminal; the Markdown source when piped, so it stays greppable."""
     if console.is_terminal:
+        # Imported here: rich's Markdown pulls in a Markdown parser and pygments (~0.1 s).
+        from rich.markdown import Markdown
+
         console.print(Markdown(explain_rule(rule)))
     else:
         console.print(explain_rule(rule), markup=False, highlight=False, soft_wrap=True, end="")

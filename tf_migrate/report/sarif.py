@@ -9,13 +9,16 @@ from __future__ import annotations
 import inspect
 import json
 from pathlib import PurePath
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 import tf_migrate
 from tf_migrate.model import Applicability, Finding, RunResult
 from tf_migrate.report.common import sorted_findings
-from tf_migrate.rules.base import Rule
 from tf_migrate.rules.registry import all_rules
+
+if TYPE_CHECKING:
+    from tf_migrate.rules.base import Rule
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_VERSION = "2.1.0"

@@ -46,7 +46,10 @@ class Tally:
         self._counts(finding).fixed += 1
 
     def _counts(self, finding: Finding) -> _RuleCounts:
-        return self.rules.setdefault(finding.code, _RuleCounts(finding.rule_name))
+        counts = self.rules.get(finding.code)
+        if counts is None:
+            counts = self.rules[finding.code] = _RuleCounts(finding.rule_name)
+        return counts
 
     def total(self, attribute: str) -> int:
         return sum(getattr(counts, attribute) for counts in self.rules.values())
@@ -90,9 +93,12 @@ def _remaining_parts(counts: Tally, mode: str) -> list[str]:
 
 def summary_line(result: RunResult, *, mode: str, unsafe_fixes: bool) -> str:
     """One sentence: what happened, what is left, and how to deal with what is left."""
+    return _summary_line(result, tally(result, unsafe_fixes=unsafe_fixes), mode)
+
+
+def _summary_line(result: RunResult, counts: Tally, mode: str) -> str:
     if mode not in MODES:
         raise ValueError(f"unknown summary mode {mode!r}; expected one of {', '.join(MODES)}")
-    counts = tally(result, unsafe_fixes=unsafe_fixes)
     remaining = len(result.remaining)
     scanned = plural(len(result.files), "file")
     rest = ", ".join(_remaining_parts(counts, mode))
@@ -117,7 +123,10 @@ def summary_line(result: RunResult, *, mode: str, unsafe_fixes: bool) -> str:
 
 
 def summary_table(result: RunResult, *, mode: str, unsafe_fixes: bool) -> Table | None:
-    counts = tally(result, unsafe_fixes=unsafe_fixes)
+    return _summary_table(tally(result, unsafe_fixes=unsafe_fixes), mode)
+
+
+def _summary_table(counts: Tally, mode: str) -> Table | None:
     if not counts.rules:
         return None
     table = Table(box=None, header_style="bold", pad_edge=False)
@@ -142,8 +151,9 @@ def summary_table(result: RunResult, *, mode: str, unsafe_fixes: bool) -> Table 
 
 
 def print_summary(result: RunResult, console: Console, *, mode: str, unsafe_fixes: bool) -> None:
-    line = summary_line(result, mode=mode, unsafe_fixes=unsafe_fixes)
-    table = summary_table(result, mode=mode, unsafe_fixes=unsafe_fixes)
+    counts = tally(result, unsafe_fixes=unsafe_fixes)
+    line = _summary_line(result, counts, mode)
+    table = _summary_table(counts, mode)
     if table is not None:
         console.print(table)
     style = "bold green" if not result.remaining else "bold yellow"

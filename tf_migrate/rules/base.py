@@ -28,6 +28,7 @@ from tf_migrate.analysis.imports import ImportTable
 from tf_migrate.analysis.qualified_names import NameResolver
 from tf_migrate.engine.positions import PositionIndex
 from tf_migrate.model import Applicability
+from tf_migrate.settings import RuleOptions as RuleOptions
 
 Replacement = cst.CSTNode | cst.RemovalSentinel | cst.FlattenSentinel[cst.CSTNode]
 
@@ -93,13 +94,6 @@ class Report:
     @property
     def has_fix(self) -> bool:
         return self.replacement is not None and self.applicability is not Applicability.MANUAL
-
-
-@dataclass(frozen=True)
-class RuleOptions:
-    """Settings a rule may read. Kept small and hashable so results can be cached by them."""
-
-    keras_namespace: str = "tf.keras"
 
 
 class Rule(cst.BatchableCSTVisitor):

@@ -3,6 +3,7 @@ compat_fallback.py.)"""
 
 from __future__ import annotations
 
+from tf_migrate.model import PARSE_ERROR_CODE, PARSE_ERROR_NAME
 from tf_migrate.rules.base import Rule
 
 
@@ -28,6 +29,6 @@ class ParseError(Rule):
     There is no fix; the message gives the parser's reason and position.
     """
 
-    code = "TFM000"
-    name = "parse-error"
+    code = PARSE_ERROR_CODE
+    name = PARSE_ERROR_NAME
     message = "cannot parse file"

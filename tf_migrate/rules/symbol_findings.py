@@ -19,12 +19,15 @@ ModuleNotFoundError or AttributeError is left alone: it already copes with the s
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from functools import cache
 from typing import Any, ClassVar
 
 import libcst as cst
 
+from tf_migrate.analysis.qualified_names import NameResolver
 from tf_migrate.analysis.tensor_names import dotted_name
+from tf_migrate.engine.positions import PositionIndex
 from tf_migrate.rules.base import Rule, RuleOptions
 
 _OWNERS: dict[str, type[SymbolFinding]] = {}
@@ -32,14 +35,21 @@ _OWNERS: dict[str, type[SymbolFinding]] = {}
 
 class _SharedResolutions:
     """Every table rule needs the same resolution of the same chains of names. The first table
-    rule to visit a module leads: it alone resolves each chain (once) and hands every resolved
-    use to all table rules of that traversal through `on_reference`. Keys are nodes (by
-    identity); a traversal of another module starts afresh."""
+    rule to visit a module leads: it alone resolves each chain (once), finds the rule that owns
+    it (once) and hands the use to that rule, and to every rule that overrides `on_reference`.
+    Keys are node ids; a traversal of another module starts afresh."""
 
     def __init__(self) -> None:
         self.module: cst.Module | None = None
-        self.names: dict[cst.CSTNode, str | None] = {}
+        self.names: dict[int, str | None] = {}  # by id(node); `module` holds the nodes
         self.rules: list[SymbolFinding] = []
+        # Who gets a resolved use: rules with their own `on_reference` get every use, the
+        # others only the uses their table owns.
+        self.listeners: list[SymbolFinding] = []
+        self.owners: dict[type[SymbolFinding], list[SymbolFinding]] = {}
+        # The engine attaches every rule to a file before the traversal, in traversal order,
+        # so the leader is known then: the other table rules skip the leader's hooks.
+        self.attached_to: object = None
 
 
 _SHARED = _SharedResolutions()
@@ -106,45 +116,70 @@ class SymbolFinding(Rule):
 
     def __init__(self, options: RuleOptions | None = None) -> None:
         super().__init__(options)
-        self._inner: set[cst.CSTNode] = set()
+        # Ids of the names inside a longer chain (the module holds every node while it is
+        # visited, so ids are unique; and ints hash in C, libcst nodes in Python).
+        self._inner: set[int] = set()
         self._aliases: dict[str, str] = {}
         self._guarded: set[cst.CSTNode] = set()
         self._guard_depth = 0
         self._leads = False
+        self._follows = False
 
     # -- the outermost chain of names is the use --------------------------------------------
+
+    def attach(self, names: NameResolver, positions: PositionIndex) -> None:
+        super().attach(names, positions)
+        self._follows = _SHARED.attached_to is names
+        _SHARED.attached_to = names
+
+    def get_visitors(self) -> Mapping[str, Callable[[cst.CSTNode], None]]:
+        visitors = super().get_visitors()
+        if not self._follows:
+            return visitors
+        skipped = _leader_hooks(type(self))
+        return {name: method for name, method in visitors.items() if name not in skipped}
 
     def visit_Module(self, node: cst.Module) -> None:
         super().visit_Module(node)
         if _SHARED.module is not node:
             _SHARED.module, _SHARED.names, _SHARED.rules = node, {}, []
+            _SHARED.listeners, _SHARED.owners = [], {}
         _SHARED.rules.append(self)
+        if type(self).on_reference is not SymbolFinding.on_reference:
+            _SHARED.listeners.append(self)
+        else:
+            _SHARED.owners.setdefault(type(self), []).append(self)
         self._leads = _SHARED.rules[0] is self
 
     def visit_Attribute(self, node: cst.Attribute) -> None:
         if not self._leads:
             return
-        self._inner.update((node.value, node.attr))
-        if node not in self._inner:
+        self._inner.update((id(node.value), id(node.attr)))
+        if id(node) not in self._inner:
             self._visit_reference(node)
 
     def visit_Name(self, node: cst.Name) -> None:
-        if self._leads and node not in self._inner:
+        if self._leads and id(node) not in self._inner:
             self._visit_reference(node)
 
     def _visit_reference(self, node: cst.Attribute | cst.Name) -> None:
         name = self.resolve_symbol(node)
-        if name is not None and not self._guard_depth:
-            for rule in _SHARED.rules:
-                rule.on_reference(node, name)
+        if name is None or self._guard_depth:
+            return
+        found = owner_of(name)
+        if found is not None:
+            for rule in _SHARED.owners.get(found[0], ()):
+                rule.report_use(node, name, found[1])
+        for rule in _SHARED.listeners:
+            rule.on_reference(node, name)
 
     def resolve_symbol(self, node: cst.BaseExpression) -> str | None:
         """The TF name a chain of names spells, through imports or a module alias."""
         spelled = dotted_name(node)
         if spelled is None:
             return None
-        cache = _SHARED.names
-        name = cache[node] if node in cache else cache.setdefault(node, self.tf_name(node))
+        cache, key = _SHARED.names, id(node)
+        name = cache[key] if key in cache else cache.setdefault(key, self.tf_name(node))
         if name is not None or self.in_import:
             return name
         if not self._aliases:
@@ -160,10 +195,17 @@ class SymbolFinding(Rule):
         return None
 
     def on_reference(self, node: cst.Attribute | cst.Name, name: str) -> None:
-        """Called for every use of a TF name; reports it when this rule's table owns it."""
+        """Called for every use of a TF name; reports it when this rule's table owns it.
+
+        A rule that overrides this is called for every use; the others only for the uses their
+        table owns (which is all this default reacts to)."""
         found = owner_of(name)
         if found is not None and found[0] is type(self):
-            self.report(node, self.message.format(name=name, advice=self.symbols[found[1]]))
+            self.report_use(node, name, found[1])
+
+    def report_use(self, node: cst.Attribute | cst.Name, name: str, key: str) -> None:
+        """Report a use of `name`, which this rule's table owns through `key`."""
+        self.report(node, self.message.format(name=name, advice=self.symbols[key]))
 
     # -- aliases: `slim = tf.contrib.slim`, keyed by qualified name so that a parameter or a
     # keyword argument spelled `slim` is not taken for the alias ------------------------------
@@ -173,7 +215,7 @@ class SymbolFinding(Rule):
             return
         for target in node.targets:
             if isinstance(target.target, cst.Name):
-                self._inner.add(target.target)
+                self._inner.add(id(target.target))
                 for qualified in self.qualified_names(target.target):
                     self._aliases.pop(qualified.name, None)
         only = node.targets[0].target if len(node.targets) == 1 else None
@@ -222,3 +264,16 @@ class SymbolFinding(Rule):
             return
         if original_node in self._guarded:
             self._guard_depth -= 1
+
+
+@cache
+def _leader_hooks(cls: type[SymbolFinding]) -> frozenset[str]:
+    """The hooks of `cls` that only the leading table rule acts on: SymbolFinding's own (the
+    module hook excepted, which elects the leader), where `cls` does not override them."""
+    return frozenset(
+        name
+        for name, value in vars(SymbolFinding).items()
+        if name.startswith(("visit_", "leave_"))
+        and name != "visit_Module"
+        and getattr(cls, name) is value
+    )
