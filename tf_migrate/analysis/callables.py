@@ -13,6 +13,7 @@ import libcst as cst
 
 from tf_migrate.analysis import tf_symbols as sym
 from tf_migrate.analysis.program_model import Context
+from tf_migrate.engine.walk import visit as _walk_visit
 
 PURE_BUILTINS = frozenset(
     {"len", "range", "float", "int", "bool", "list", "tuple", "dict", "zip", "min", "max", "abs",
@@ -76,5 +77,5 @@ def foreign_calls(
     modules: Collection[str], local: Collection[str] = (),
 ) -> list[tuple[cst.CSTNode, str]]:
     visitor = _Foreign(ctx, {*helpers, *local}, modules)
-    node.visit(visitor)
+    _walk_visit(node, visitor)
     return visitor.found

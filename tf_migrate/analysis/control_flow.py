@@ -49,6 +49,7 @@ from tf_migrate.analysis.program_model import (
     Rewrite,
 )
 from tf_migrate.analysis.syntax import bind_args
+from tf_migrate.engine.walk import visit as _walk_visit
 
 # Arguments TF2 does not take: their TF1 meaning is kept by the rewrite (or changes nothing).
 _DROPPED = frozenset({"strict", "return_same_structure", "colocate_gradients_with_ops"})
@@ -228,7 +229,7 @@ class _Call:
     def _branch(self, function: cst.BaseExpression) -> None:
         if isinstance(function, cst.Lambda):
             finder = _Updates(self.host.ctx)
-            function.body.visit(finder)
+            _walk_visit(function.body, finder)
             if finder.found:
                 self.block("updates a variable inside a branch or loop "
                            "body (not rewritten yet)")

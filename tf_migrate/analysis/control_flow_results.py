@@ -12,6 +12,7 @@ from tf_migrate.analysis import tf_symbols as sym
 from tf_migrate.analysis.program_model import Context, GraphStatement, Item, Kind
 from tf_migrate.analysis.syntax import bind_args
 from tf_migrate.analysis.tensor_names import TENSOR_SEQUENCE_FUNCTIONS
+from tf_migrate.engine.walk import visit as _walk_visit
 
 CONTROL_FLOW = frozenset({"tf.cond", "tf.while_loop", "tf.gradients"})
 COND = ("pred", "true_fn", "false_fn", "strict", "name", "fn1", "fn2")
@@ -63,7 +64,7 @@ def _returns(host: Reader, function: cst.BaseExpression) -> list[Returned] | Non
 
 def _helper_returns(helper: cst.FunctionDef) -> list[Returned] | None:
     finder = _Returns()
-    helper.body.visit(finder)
+    _walk_visit(helper.body, finder)
     if not finder.values or finder.bare:
         return None
     assigned: dict[str, list[cst.BaseExpression]] = {}

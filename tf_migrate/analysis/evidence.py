@@ -7,6 +7,7 @@ import libcst as cst
 
 from tf_migrate.analysis import tf_symbols as sym
 from tf_migrate.analysis.program_model import Context
+from tf_migrate.engine.walk import visit as _walk_visit
 
 
 class _Evidence(cst.CSTVisitor):
@@ -41,5 +42,5 @@ def is_evidence(node: cst.Name | cst.Attribute, ctx: Context) -> bool:
 
 def mentions_tf1_graph(module: cst.Module, ctx: Context) -> bool:
     evidence = _Evidence(ctx)
-    module.visit(evidence)
+    _walk_visit(module, evidence)
     return evidence.found

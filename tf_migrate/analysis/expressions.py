@@ -12,6 +12,7 @@ from tf_migrate.analysis import tf_symbols as sym
 from tf_migrate.analysis.call_chains import spelled
 from tf_migrate.analysis.names import function_globals, reads
 from tf_migrate.analysis.program_model import Context
+from tf_migrate.engine.walk import visit as _walk_visit
 
 
 @dataclass
@@ -130,6 +131,6 @@ def examine(
     helpers: Mapping[str, cst.FunctionDef],
 ) -> ExpressionFacts:
     visitor = _Examiner(ctx, graph_names, helpers)
-    node.visit(visitor)
+    _walk_visit(node, visitor)
     visitor.facts.graph_reads = {n.value for n in reads(node) if n.value in graph_names}
     return visitor.facts

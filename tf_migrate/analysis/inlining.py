@@ -19,6 +19,7 @@ import libcst as cst
 
 from tf_migrate.analysis import tf_symbols as sym
 from tf_migrate.analysis.names import bindings, function_globals, function_locals, reads
+from tf_migrate.engine.walk import visit as _walk_visit
 
 TfName = Callable[[cst.CSTNode], str | None]
 
@@ -50,7 +51,7 @@ class _BuilderFinder(cst.CSTVisitor):
 
 def _builds_graph(function: cst.FunctionDef, tf_name: TfName) -> bool:
     finder = _BuilderFinder(tf_name)
-    function.body.visit(finder)
+    _walk_visit(function.body, finder)
     return finder.builds
 
 
@@ -244,7 +245,7 @@ def _dict_result(target: cst.Name, value: cst.Dict, body: Sequence[cst.BaseState
     uses = _KeyedUses(target.value)
     reads_of_target = 0
     for statement in body:
-        statement.visit(uses)
+        _walk_visit(statement, uses)
         reads_of_target += sum(1 for n in reads(statement) if n.value == target.value)
     if reads_of_target != len(uses.found) or any(key not in names for _, key in uses.found):
         return None
@@ -438,14 +439,14 @@ def _inline_class(cls: cst.ClassDef, module: cst.Module, scope: cst.FunctionDef 
         return None
     inside = _Attributes(owner)
     for statement in statements:
-        statement.visit(inside)
+        _walk_visit(statement, inside)
     attributes = list(dict.fromkeys(attr for _, attr in inside.found))
     if inside.other:
         return None  # `self` passed or used other than through its attributes
     rest = [s for s in body if s is not site.line and s is not cls]
     outside = _Attributes(instance)
     for statement in rest:
-        statement.visit(outside)
+        _walk_visit(statement, outside)
     if outside.other or any(attr not in attributes for _, attr in outside.found):
         return None
     local = function_locals(init) | {p.name.value for p in params[1:]}
@@ -488,7 +489,7 @@ def _binds_in_nested_scopes(statements: Sequence[cst.BaseStatement], names: set[
     would change it too)."""
     finder = _NestedBindings()
     for statement in statements:
-        statement.visit(finder)
+        _walk_visit(statement, finder)
     return bool(finder.found & names)
 
 

@@ -20,6 +20,7 @@ from tf_migrate.analysis.program_model import (
     RunSite,
     Slice,
 )
+from tf_migrate.engine.walk import visit as _walk_visit
 
 _Block = Callable[[cst.CSTNode, str], None]
 
@@ -85,7 +86,7 @@ def _initialization(host: Host, site: RunSite, statement: GraphStatement,
 
 def _statement_expression(host: Host, site: RunSite) -> cst.Expr | None:
     finder = _ExprOf(site.call)
-    host.items[site.item].node.visit(finder)
+    _walk_visit(host.items[site.item].node, finder)
     return finder.found
 
 

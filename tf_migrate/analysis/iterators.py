@@ -41,6 +41,7 @@ from tf_migrate.analysis.program_model import (
     RunSite,
 )
 from tf_migrate.analysis.syntax import bind_args
+from tf_migrate.engine.walk import visit as _walk_visit
 
 SOURCES = frozenset({"tf.data.Dataset.from_tensor_slices", "tf.data.Dataset.from_tensors",
                      "tf.data.Dataset.range", "tf.data.Dataset.zip"})
@@ -381,7 +382,7 @@ def _fresh(host: Host, stem: str) -> str:
 
 def _names(module: cst.Module) -> list[cst.Name]:
     finder = _NameFinder()
-    module.visit(finder)
+    _walk_visit(module, finder)
     return finder.names
 
 
@@ -397,7 +398,7 @@ class _NameFinder(cst.CSTVisitor):
 def _inside_expression(reader: _Reader, value: cst.BaseExpression) -> bool:
     """A dataset or iterator used inside a larger expression: claimed, and refused."""
     finder = _DataUse(reader)
-    value.visit(finder)
+    _walk_visit(value, finder)
     if finder.found is None:
         return False
     code = cst.Module([]).code_for_node(finder.found)

@@ -12,6 +12,8 @@ from collections.abc import Iterable
 
 import libcst as cst
 
+from tf_migrate.engine.walk import visit as _walk_visit
+
 BUILTINS = frozenset(dir(builtins))
 
 # Methods that change their receiver in place (lists, dicts, sets, numpy arrays).
@@ -34,11 +36,11 @@ class _Reads(cst.CSTVisitor):
             self.names.append(node)
 
     def visit_Attribute(self, node: cst.Attribute) -> bool:
-        node.value.visit(self)
+        _walk_visit(node.value, self)
         return False
 
     def visit_Arg(self, node: cst.Arg) -> bool:
-        node.value.visit(self)
+        _walk_visit(node.value, self)
         return False
 
     def _comprehension(self, node: cst.BaseComp | cst.DictComp) -> bool:
@@ -50,15 +52,15 @@ class _Reads(cst.CSTVisitor):
         self._bound.append(targets)
         clause = node.for_in
         while clause is not None:
-            clause.iter.visit(self)
+            _walk_visit(clause.iter, self)
             for condition in clause.ifs:
-                condition.visit(self)
+                _walk_visit(condition, self)
             clause = clause.inner_for_in
         if isinstance(node, cst.DictComp):
-            node.key.visit(self)
-            node.value.visit(self)
+            _walk_visit(node.key, self)
+            _walk_visit(node.value, self)
         elif isinstance(node, cst.ListComp | cst.SetComp | cst.GeneratorExp):
-            node.elt.visit(self)
+            _walk_visit(node.elt, self)
         self._bound.pop()
         return False
 
@@ -79,9 +81,9 @@ class _Reads(cst.CSTVisitor):
         params |= {p.name.value for p in node.params.kwonly_params}
         for param in (*node.params.params, *node.params.kwonly_params):
             if param.default is not None:
-                param.default.visit(self)
+                _walk_visit(param.default, self)
         self._bound.append(params)
-        node.body.visit(self)
+        _walk_visit(node.body, self)
         self._bound.pop()
         return False
 
@@ -90,17 +92,17 @@ def reads(node: cst.CSTNode) -> list[cst.Name]:
     """The Name nodes `node` reads (assignment targets of a statement are not reads)."""
     visitor = _Reads()
     if isinstance(node, cst.Assign):
-        node.value.visit(visitor)
+        _walk_visit(node.value, visitor)
         for target in node.targets:
             _target_reads(target.target, visitor)
     elif isinstance(node, cst.AnnAssign | cst.AugAssign):
         if node.value is not None:
-            node.value.visit(visitor)
+            _walk_visit(node.value, visitor)
         _target_reads(node.target, visitor)
         if isinstance(node, cst.AugAssign) and isinstance(node.target, cst.Name):
             visitor.names.append(node.target)
     else:
-        node.visit(visitor)
+        _walk_visit(node, visitor)
     return visitor.names
 
 
@@ -116,9 +118,7 @@ def _target_reads(target: cst.BaseExpression, visitor: _Reads) -> None:
     elif isinstance(target, cst.StarredElement):
         _target_reads(target.value, visitor)
     elif not isinstance(target, cst.Name):
-        target.visit(visitor)
-
-
+        _walk_visit(target, visitor)
 def _target_names(target: cst.BaseExpression) -> list[cst.Name]:
     if isinstance(target, cst.Name):
         return [target]
@@ -217,11 +217,11 @@ class _Bindings(cst.CSTVisitor):
 
     # Comprehension variables are local to the comprehension in Python 3.
     def visit_CompFor(self, node: cst.CompFor) -> bool:
-        node.iter.visit(self)
+        _walk_visit(node.iter, self)
         for condition in node.ifs:
-            condition.visit(self)
+            _walk_visit(condition, self)
         if node.inner_for_in is not None:
-            node.inner_for_in.visit(self)
+            _walk_visit(node.inner_for_in, self)
         return False
 
 
@@ -229,7 +229,7 @@ def bindings(nodes: Iterable[cst.CSTNode]) -> list[tuple[str, cst.CSTNode]]:
     """(name, node) for every binding or in-place mutation of a global name in `nodes`."""
     visitor = _Bindings()
     for node in nodes:
-        node.visit(visitor)
+        _walk_visit(node, visitor)
     return visitor.found
 
 
@@ -258,7 +258,7 @@ def mutated_globals(node: cst.FunctionDef) -> set[str]:
     """Global names a function changes in place (`cache.append(...)`, `table[k] = v`) or
     declares `global`/`nonlocal`."""
     declared = _Declared()
-    node.body.visit(declared)
+    _walk_visit(node.body, declared)
     local = function_locals(node) | {p.name.value for p in node.params.params}
     mutated = {name for name, where in bindings([node.body])
                if not isinstance(where, _BINDING_NODES)}

@@ -10,6 +10,7 @@ import libcst as cst
 from tf_migrate.analysis import tf_symbols as sym
 from tf_migrate.analysis.names import bindings, read_names
 from tf_migrate.analysis.program_model import Context, RunSite
+from tf_migrate.engine.walk import visit as _walk_visit
 
 if TYPE_CHECKING:
     from tf_migrate.analysis.run_sites import SiteFinder
@@ -99,7 +100,7 @@ class PythonCode(cst.CSTVisitor):
         if node not in self.finder._feed_dicts:
             return True
         for element in node.elements:
-            element.value.visit(self)
+            _walk_visit(element.value, self)
         return False
 
     def visit_Expr(self, node: cst.Expr) -> None:
@@ -121,7 +122,7 @@ class PythonCode(cst.CSTVisitor):
                 finder.host.block(node, "an initializer runs inside an expression")
             finder.sites.append(site)
             for _, value in site.feeds:
-                value.visit(self)
+                _walk_visit(value, self)
             return False
         name = finder.ctx.tf_name(node.func)
         if name == "tf.train.global_step" and self._global_step_read(node):
@@ -135,7 +136,7 @@ class PythonCode(cst.CSTVisitor):
         func = node.func
         if isinstance(func, cst.Name) and func.value in finder.host.helpers:
             probe = TfProbe(finder.ctx)
-            finder.host.helpers[func.value].visit(probe)
+            _walk_visit(finder.host.helpers[func.value], probe)
             if probe.found:
                 finder.host.block(node, f"`{func.value}` builds graph ops but is called from "
                                         "plain Python code")
@@ -174,9 +175,9 @@ class PythonCode(cst.CSTVisitor):
             finder.host.block(node, f"feed dict `{node.value}` is used outside feed_dict=")
 
     def visit_Attribute(self, node: cst.Attribute) -> bool:
-        node.value.visit(self)
+        _walk_visit(node.value, self)
         return False
 
     def visit_Arg(self, node: cst.Arg) -> bool:
-        node.value.visit(self)
+        _walk_visit(node.value, self)
         return False

@@ -18,6 +18,7 @@ from tf_migrate.analysis.program_model import (
     RunSite,
 )
 from tf_migrate.analysis.python_code import PythonCode, RunSiteProbe, TfProbe
+from tf_migrate.engine.walk import visit as _walk_visit
 
 _END: Position = (10**9, 0)
 
@@ -131,19 +132,19 @@ class SiteFinder:
     # -- run sites ----------------------------------------------------------------------------
     def opens_session(self, node: cst.CSTNode) -> bool:
         probe = TfProbe(self.ctx, sym.SESSIONS)
-        node.visit(probe)
+        _walk_visit(node, probe)
         return probe.found
 
     def has_run_site(self, node: cst.CSTNode) -> bool:
         probe = RunSiteProbe(self)
-        node.visit(probe)
+        _walk_visit(node, probe)
         return probe.found
 
     def _graph_expression(self, node: cst.BaseExpression) -> bool:
         if read_names(node) & set(self.host.graph_names):
             return True
         probe = TfProbe(self.ctx)
-        node.visit(probe)
+        _walk_visit(node, probe)
         return probe.found
 
     def _site(self, call: cst.Call, index: int, *, repeated: bool, discarded: bool
@@ -234,8 +235,7 @@ class SiteFinder:
         return True
 
     def check_python(self, stmt: cst.CSTNode, index: int) -> None:
-        stmt.visit(PythonCode(self, index, stmt))
-
+        _walk_visit(stmt, PythonCode(self, index, stmt))
     def finish(self) -> None:
         for site in self._needs_default:
             if not any(start <= site.position <= end for start, end in self.defaults):

@@ -20,6 +20,7 @@ from tf_migrate.analysis.program_model import (
     Slice,
 )
 from tf_migrate.analysis.tf_symbols import STRUCTURE_FUNCTIONS as _STRUCTURE_FUNCTIONS
+from tf_migrate.engine.walk import visit as _walk_visit
 
 
 def reaching(program: GraphProgram, name: str, before: Position) -> GraphStatement | None:
@@ -327,7 +328,7 @@ def _string_placeholder(statement: GraphStatement | None) -> bool:
 
 def _has_call(node: cst.CSTNode) -> bool:
     finder = _CallFinder()
-    node.visit(finder)
+    _walk_visit(node, finder)
     return finder.found
 
 

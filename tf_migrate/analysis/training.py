@@ -24,6 +24,7 @@ from tf_migrate.analysis.optimizers import (
 )
 from tf_migrate.analysis.program_model import Context, GraphStatement, Kind, TrainStep
 from tf_migrate.analysis.syntax import bind_args
+from tf_migrate.engine.walk import visit as _walk_visit
 
 # The TF 1.15 signatures of the optimizer methods.
 _METHODS: dict[str, tuple[str, ...]] = {
@@ -88,7 +89,7 @@ def classify(host: Host, statement: GraphStatement, value: cst.BaseExpression) -
         return True
     # `grads, variables = zip(*opt.compute_gradients(loss))`
     finder = _MethodCalls(host)
-    value.visit(finder)
+    _walk_visit(value, finder)
     if [m for _, m in finder.found] == ["compute_gradients"]:
         _train(host, statement, finder.found[0][0], "compute_gradients")
         return True

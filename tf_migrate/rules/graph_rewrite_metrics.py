@@ -10,6 +10,7 @@ import libcst as cst
 
 from tf_migrate.analysis.program_model import GraphProgram, GraphStatement, Kind, Slice
 from tf_migrate.analysis.slicing import reaching
+from tf_migrate.engine.walk import visit as _walk_visit
 
 
 def _call(receiver: str, method: str, args: list[cst.Arg] | None = None) -> cst.Call:
@@ -75,7 +76,7 @@ def in_place(module: cst.Module, program: GraphProgram, fresh: Callable[[str], s
     if not resets:
         return found
     finder = _ResetLines({id(s.call) for s in resets})
-    module.visit(finder)
+    _walk_visit(module, finder)
     for site in resets:
         line = finder.found[id(site.call)]
         if len(site.resets) == 1:
