@@ -9,7 +9,7 @@ from collections.abc import Mapping
 import libcst as cst
 
 from tf_migrate.rules._call_args import last_name
-from tf_migrate.rules._dtypes import ScopeAssignments, is_float
+from tf_migrate.rules._dtypes import ScopeAssignments, ScopeTracking, is_float
 from tf_migrate.rules.base import Rule, RuleOptions
 
 DIV_NAMES = ("tf.div",)
@@ -18,7 +18,7 @@ DIV_LAST_NAMES = frozenset(name.rsplit(".", 1)[1] for name in DIV_NAMES)
 Scope = dict[str, list[cst.BaseExpression | None]]
 
 
-class DivCalls(Rule):
+class DivCalls(ScopeTracking, Rule):
     """Collects `tf.div(a, b)` calls with the scope they appear in; `on_div` runs per call at the
     end of the module with whether both operands are provably floating point."""
 
@@ -27,52 +27,6 @@ class DivCalls(Rule):
         self._scopes = ScopeAssignments()
         self._module_scope: Scope = self._scopes.current
         self._pending: list[tuple[cst.Call, str, Scope]] = []
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        self._scopes.enter_function(node)
-
-    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
-        self._scopes.leave_function()
-
-    def visit_Assign(self, node: cst.Assign) -> None:
-        self._scopes.assign(node)
-
-    def visit_Lambda(self, node: cst.Lambda) -> None:
-        self._scopes.enter_function(node)
-
-    def leave_Lambda(self, original_node: cst.Lambda) -> None:
-        self._scopes.leave_function()
-
-    def visit_AugAssign(self, node: cst.AugAssign) -> None:
-        self._scopes.rebind(node.target)
-
-    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
-        self._scopes.rebind(node.target)
-
-    def visit_For(self, node: cst.For) -> None:
-        self._scopes.rebind(node.target)
-
-    def visit_CompFor(self, node: cst.CompFor) -> None:
-        self._scopes.rebind(node.target)
-
-    def visit_AsName(self, node: cst.AsName) -> None:  # with … as x, except … as x, import … as x
-        if isinstance(node.name, cst.BaseExpression):
-            self._scopes.rebind(node.name)
-
-    def visit_ImportAlias(self, node: cst.ImportAlias) -> None:
-        if node.asname is None and isinstance(node.name, cst.Name):
-            self._scopes.rebind(node.name)
-
-    def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
-        self._scopes.rebind(node.target)
-
-    def visit_Global(self, node: cst.Global) -> None:
-        for item in node.names:
-            self._scopes.rebind_global(item.name.value)
-
-    def visit_Nonlocal(self, node: cst.Nonlocal) -> None:
-        for item in node.names:
-            self._scopes.rebind(item.name)
 
     def visit_Call(self, node: cst.Call) -> None:
         if last_name(node.func) not in DIV_LAST_NAMES:

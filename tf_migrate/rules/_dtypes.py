@@ -169,3 +169,60 @@ def is_float(
         dtype = _argument(node, "dtype", 1 if func in ("tf.zeros", "tf.ones") else 3)
         return dtype is None or _dtype_is_float(dtype, tf_name)
     return False
+
+
+class ScopeTracking:
+    """Visitor methods that keep `self._scopes` current while a rule visits a module: which
+    assignments each function scope holds, for `is_float` at the end of the module. Mixed into
+    rules before their base class (it calls the next `visit_Assign` along, if any)."""
+
+    _scopes: ScopeAssignments
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self._scopes.enter_function(node)
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        self._scopes.leave_function()
+
+    def visit_Lambda(self, node: cst.Lambda) -> None:
+        self._scopes.enter_function(node)
+
+    def leave_Lambda(self, original_node: cst.Lambda) -> None:
+        self._scopes.leave_function()
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        following = getattr(super(), "visit_Assign", None)
+        if following is not None:
+            following(node)
+        self._scopes.assign(node)
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        self._scopes.rebind(node.target)
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        self._scopes.rebind(node.target)
+
+    def visit_For(self, node: cst.For) -> None:
+        self._scopes.rebind(node.target)
+
+    def visit_CompFor(self, node: cst.CompFor) -> None:
+        self._scopes.rebind(node.target)
+
+    def visit_AsName(self, node: cst.AsName) -> None:  # with … as x, except … as x, import … as x
+        if isinstance(node.name, cst.BaseExpression):
+            self._scopes.rebind(node.name)
+
+    def visit_ImportAlias(self, node: cst.ImportAlias) -> None:
+        if node.asname is None and isinstance(node.name, cst.Name):
+            self._scopes.rebind(node.name)
+
+    def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
+        self._scopes.rebind(node.target)
+
+    def visit_Global(self, node: cst.Global) -> None:
+        for item in node.names:
+            self._scopes.rebind_global(item.name.value)
+
+    def visit_Nonlocal(self, node: cst.Nonlocal) -> None:
+        for item in node.names:
+            self._scopes.rebind(item.name)

@@ -6,7 +6,7 @@ import libcst as cst
 
 from tf_migrate.model import Applicability
 from tf_migrate.rules._call_args import last_name
-from tf_migrate.rules._dtypes import FLOAT_DTYPES, ScopeAssignments, is_float
+from tf_migrate.rules._dtypes import FLOAT_DTYPES, ScopeAssignments, ScopeTracking, is_float
 from tf_migrate.rules._tf1_losses import (
     DEFAULTS,
     FLOAT32_OPERANDS,
@@ -57,7 +57,7 @@ def _metric(keras: str) -> str:
     )
 
 
-class TF1Losses(SymbolFinding):
+class TF1Losses(ScopeTracking, SymbolFinding):
     """## What it does
     Reports the TF1 loss functions of `tf.losses` (`mean_squared_error`,
     `softmax_cross_entropy`, `sparse_softmax_cross_entropy`, ...) and its loss collection
@@ -408,55 +408,6 @@ class TF1Losses(SymbolFinding):
                 in_graph_family(n) and not n.startswith(_AMBIGUOUS) for n in table.tf_names
             )
         )
-
-    # -- dtype scopes (as `_div.DivCalls` keeps them) ------------------------------------------
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        self._scopes.enter_function(node)
-
-    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
-        self._scopes.leave_function()
-
-    def visit_Lambda(self, node: cst.Lambda) -> None:
-        self._scopes.enter_function(node)
-
-    def leave_Lambda(self, original_node: cst.Lambda) -> None:
-        self._scopes.leave_function()
-
-    def visit_Assign(self, node: cst.Assign) -> None:
-        super().visit_Assign(node)
-        self._scopes.assign(node)
-
-    def visit_AugAssign(self, node: cst.AugAssign) -> None:
-        self._scopes.rebind(node.target)
-
-    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
-        self._scopes.rebind(node.target)
-
-    def visit_For(self, node: cst.For) -> None:
-        self._scopes.rebind(node.target)
-
-    def visit_CompFor(self, node: cst.CompFor) -> None:
-        self._scopes.rebind(node.target)
-
-    def visit_AsName(self, node: cst.AsName) -> None:
-        if isinstance(node.name, cst.BaseExpression):
-            self._scopes.rebind(node.name)
-
-    def visit_ImportAlias(self, node: cst.ImportAlias) -> None:
-        if node.asname is None and isinstance(node.name, cst.Name):
-            self._scopes.rebind(node.name)
-
-    def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
-        self._scopes.rebind(node.target)
-
-    def visit_Global(self, node: cst.Global) -> None:
-        for item in node.names:
-            self._scopes.rebind_global(item.name.value)
-
-    def visit_Nonlocal(self, node: cst.Nonlocal) -> None:
-        for item in node.names:
-            self._scopes.rebind(item.name)
 
 
 _READERS = frozenset({"tf.GraphKeys.LOSSES"})
