@@ -5,15 +5,8 @@ from __future__ import annotations
 
 import textwrap
 
-from tf_migrate.engine.fixer import fix_module
+from tests.session_programs import migrate
 from tf_migrate.model import Applicability
-from tf_migrate.rules.graph_rewrite import SessionProgram
-
-
-def migrate(code: str) -> tuple[str, list[tuple[str, Applicability]]]:
-    outcome = fix_module(textwrap.dedent(code), [SessionProgram], should_apply=lambda a: True)
-    findings = [(f.message, f.applicability) for f in outcome.fixed + outcome.remaining]
-    return outcome.source, findings
 
 
 def test_program_in_a_function_is_rewritten_in_place() -> None:

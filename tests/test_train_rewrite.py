@@ -7,19 +7,9 @@ import textwrap
 
 import pytest
 
-from tf_migrate.engine.fixer import fix_module
+from tests.session_programs import migrate
 from tf_migrate.model import Applicability
 from tf_migrate.rules.base import RuleOptions
-from tf_migrate.rules.graph_rewrite import SessionProgram
-
-
-def migrate(code: str, options: RuleOptions | None = None
-            ) -> tuple[str, list[tuple[str, Applicability]]]:
-    outcome = fix_module(textwrap.dedent(code), [SessionProgram], should_apply=lambda a: True,
-                         options=options)
-    findings = [(f.message, f.applicability) for f in outcome.fixed + outcome.remaining]
-    return outcome.source, findings
-
 
 REWRITES = {
     "inline-optimizer-minimize-and-pre-update-loss": (
