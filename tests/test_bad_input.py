@@ -97,6 +97,17 @@ def test_syntax_error(tmp_path: Path) -> None:
     assert "Python 2" not in message
 
 
+def test_file_python_accepts_but_the_parser_does_not(tmp_path: Path) -> None:
+    # Indentation that mixes tabs and spaces consistently enough for CPython.
+    source = (b"import tensorflow as tf\nfor i in range(2):\n\ttry:\n  \t\tprint(i)\n"
+              b"\texcept ValueError:\n\t\tbreak\n")
+    outcome = migrate(tmp_path, {"tabs.py": source})
+    message = parse_error(outcome, "tabs.py")
+    assert "Python accepts this file but tf-migrate's parser (libcst) does not" in message
+    assert "mixes tabs and spaces" in message
+    assert (tmp_path / "tabs.py").read_bytes() == source
+
+
 def test_latin1_file_without_coding_cookie(tmp_path: Path) -> None:
     data = b"import tensorflow as tf\nname = 'caf\xe9'\ny = tf.log(x)\n"
     message = parse_error(migrate(tmp_path, {"latin.py": data}), "latin.py")

@@ -26,6 +26,7 @@ from __future__ import annotations
 import ast
 import enum
 import os
+import re
 import stat
 import sys
 from collections import deque
@@ -135,20 +136,33 @@ def _parse_error(message: str, line: int = 1, column: int = 1) -> Finding:
     )
 
 
+# A line indented with both tabs and spaces.
+_MIXED_INDENT = re.compile(r"^(?: +\t|\t+ )", re.MULTILINE)
+
+
 def _syntax_error(text: str, error: cst.ParserSyntaxError) -> SourceError:
     """A short, readable reason: CPython's message when it has one (it names Python 2 idioms)."""
     line, column = error.raw_line, error.raw_column + 1
     reason = error.message.removeprefix("parser error: ")
     if len(reason) > 120:
         reason = reason[:117] + "..."
+    python_accepts = False
     try:
         compile(text, "<source>", "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
+        python_accepts = True
     except SyntaxError as python_error:
         reason = python_error.msg
         line, column = python_error.lineno or line, python_error.offset or column
     except (ValueError, MemoryError, RecursionError):
         pass
     message = f"cannot parse: syntax error at {line}:{column}: {reason}"
+    if python_accepts:
+        # Python itself reads the file: the limit is the parser's (libcst), not the code's.
+        message = f"cannot parse at {line}:{column}: {reason}; Python accepts this file but "
+        message += "tf-migrate's parser (libcst) does not"
+        if _MIXED_INDENT.search(text):
+            message += " — its indentation mixes tabs and spaces: re-indent it with spaces"
+            message += " (e.g. `expand -t 8`)"
     if any(hint in reason for hint in _PYTHON2_HINTS):
         message += " (this is Python 2 code; port it to Python 3 first)"
     return SourceError(message, line, column)
