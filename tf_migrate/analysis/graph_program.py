@@ -45,6 +45,7 @@ from tf_migrate.analysis.syntax import (
     bind_args,
     compat_v1_import,
     flat_targets,
+    is_docstring,
     literal_dtype,
     tf_alias,
 )
@@ -439,10 +440,7 @@ class _Analyzer:
         helper = self.helpers.get(value.func.value)
         if helper is None or helper.decorators or not isinstance(helper.body, cst.IndentedBlock):
             return None
-        body = [s for s in helper.body.body if not (
-            isinstance(s, cst.SimpleStatementLine) and len(s.body) == 1
-            and isinstance(s.body[0], cst.Expr)
-            and isinstance(s.body[0].value, cst.SimpleString | cst.ConcatenatedString))]
+        body = [s for s in helper.body.body if not is_docstring(s)]
         if len(body) != 1 or not isinstance(body[0], cst.SimpleStatementLine):
             return None
         [small] = body[0].body if len(body[0].body) == 1 else [None]

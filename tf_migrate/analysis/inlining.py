@@ -19,6 +19,7 @@ import libcst as cst
 
 from tf_migrate.analysis import tf_symbols as sym
 from tf_migrate.analysis.names import bindings, function_globals, function_locals, reads
+from tf_migrate.analysis.syntax import is_docstring
 from tf_migrate.engine.walk import visit as _walk_visit
 
 TfName = Callable[[cst.CSTNode], str | None]
@@ -333,7 +334,7 @@ def inline_builders(module: cst.Module, scope: cst.FunctionDef | cst.If | None, 
         ]
         renamer = _Rename(renames)
         for statement in statements:
-            if not _docstring(statement):
+            if not is_docstring(statement):
                 renamed = statement.visit(renamer) if renames else statement
                 assert isinstance(renamed, cst.SimpleStatementLine)
                 lines.append(renamed)
@@ -409,7 +410,7 @@ def _inline_class(cls: cst.ClassDef, module: cst.Module, scope: cst.FunctionDef 
     """A class whose `__init__` builds the graph into `self.x` attributes, instantiated once
     and read only as `model.x`: written out at its instantiation, `self.x` and `model.x`
     becoming the name `x` (or `model_x` where `x` is taken)."""
-    statements_of_class = [s for s in cls.body.body if not _docstring(s)] if isinstance(
+    statements_of_class = [s for s in cls.body.body if not is_docstring(s)] if isinstance(
         cls.body, cst.IndentedBlock) else []
     if cls.decorators or any(a.value is not None and not (
             isinstance(a.value, cst.Name) and a.value.value == "object") for a in cls.bases):
@@ -424,7 +425,7 @@ def _inline_class(cls: cst.ClassDef, module: cst.Module, scope: cst.FunctionDef 
         *init.body.body, cst.SimpleStatementLine([cst.Return(cst.Name("None"))])])))
     if simple is None:
         return None
-    statements = [s for s in simple[0] if not _docstring(s)]
+    statements = [s for s in simple[0] if not is_docstring(s)]
     owner = params[0].name.value
     calls = _calls(body, cls.name.value)
     everywhere = sum(1 for statement in module.body if statement is not cls
@@ -504,9 +505,3 @@ class _NestedBindings(cst.CSTVisitor):
     def visit_CompFor(self, node: cst.CompFor) -> None:
         self.found |= {n for n, _ in bindings([node.target])} | set(
             n.value for n in reads(node.target))
-
-
-def _docstring(statement: cst.BaseStatement) -> bool:
-    return (isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1
-            and isinstance(statement.body[0], cst.Expr)
-            and isinstance(statement.body[0].value, cst.SimpleString | cst.ConcatenatedString))

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 
 import libcst as cst
 
+from tf_migrate.rules.tf_names import dotted
+
 _NO_SPACE = cst.AssignEqual(
     whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace("")
 )
@@ -199,7 +201,7 @@ def keras_optimizer(tf_name: str, call: cst.Call, keras: str, *, scheduled: bool
     args += [_keyword(k, cst.parse_expression(v)) for k, v in _pairs(entry.fixed)]
     if "name" in given:
         args.append(_keyword("name", given["name"]))
-    built = cst.Call(func=_dotted(f"{_prefix(keras)}.optimizers.{entry.keras}"), args=args)
+    built = cst.Call(func=dotted(f"{_prefix(keras)}.optimizers.{entry.keras}"), args=args)
     reason = entry.unsafe or (entry.unsafe_scheduled if scheduled else None)
     if reason is not None:
         return Mapped(built, safe=False, reason=reason, tolerance=None)
@@ -230,7 +232,7 @@ def learning_rate_schedule(tf_name: str, call: cst.Call, keras: str) -> Schedule
                 )
             value = cst.Float(repr(math.exp(-number)))
         args.append(_keyword(keyword, value))
-    func = _dotted(f"{_prefix(keras)}.optimizers.schedules.{entry.keras}")
+    func = dotted(f"{_prefix(keras)}.optimizers.schedules.{entry.keras}")
     return Schedule(cst.Call(func=func, args=args), global_step=step)
 
 
@@ -313,14 +315,6 @@ def _prefix(keras: str) -> str:
     if not all(part.isidentifier() for part in keras.split(".")):
         raise ValueError(f"not a dotted name for Keras: {keras!r}")
     return keras
-
-
-def _dotted(name: str) -> cst.Attribute | cst.Name:
-    parts = name.split(".")
-    node: cst.Attribute | cst.Name = cst.Name(parts[0])
-    for part in parts[1:]:
-        node = cst.Attribute(value=node, attr=cst.Name(part))
-    return node
 
 
 def _tolerance_text(tolerance: tuple[float, float] | None) -> str | None:

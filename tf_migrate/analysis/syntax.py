@@ -85,3 +85,10 @@ def literal_dtype(node: cst.BaseExpression | None) -> cst.BaseExpression | None:
     if len(kinds) != 1:
         return None
     return cst.Attribute(cst.Name("tf"), cst.Name(kinds.pop()))
+
+
+def is_docstring(statement: cst.BaseStatement) -> bool:
+    """A statement that is only a string literal (a docstring where it comes first)."""
+    return (isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1
+            and isinstance(statement.body[0], cst.Expr)
+            and isinstance(statement.body[0].value, cst.SimpleString | cst.ConcatenatedString))

@@ -112,3 +112,16 @@ def rewrite_args(call: cst.Call, spec: CallSpec, values: dict[str, ValueRewrite]
             arg = arg.with_changes(keyword=cst.Name(new), value=rewritten or value)
         out.append(arg)
     return ArgsOutcome(out, changed)
+
+
+def bind_call(call: cst.Call, params: tuple[str, ...]) -> dict[str, cst.BaseExpression] | None:
+    """The call's arguments by parameter name; None for `*args`, unknown or repeated ones."""
+    bound: dict[str, cst.BaseExpression] = {}
+    for index, arg in enumerate(call.args):
+        if arg.star:
+            return None
+        key = arg.keyword.value if arg.keyword else (params[index] if index < len(params) else "")
+        if key not in params or key in bound:
+            return None
+        bound[key] = arg.value
+    return bound

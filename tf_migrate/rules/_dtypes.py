@@ -105,7 +105,7 @@ def _dtype_is_float(node: cst.BaseExpression, tf_name: TfName) -> bool:
     return tf_name(node) in FLOAT_DTYPES
 
 
-def _argument(call: cst.Call, keyword: str, position: int) -> cst.BaseExpression | None:
+def call_argument(call: cst.Call, keyword: str, position: int) -> cst.BaseExpression | None:
     for index, arg in enumerate(call.args):
         if arg.keyword is not None and arg.keyword.value == keyword:
             return arg.value
@@ -154,19 +154,19 @@ def is_float(
     if func in ALWAYS_FLOAT:
         return True
     if func == "tf.cast":
-        dtype = _argument(node, "dtype", 1)
+        dtype = call_argument(node, "dtype", 1)
         return dtype is not None and _dtype_is_float(dtype, tf_name)
     if func in ("tf.constant", "tf.convert_to_tensor"):
-        dtype = _argument(node, "dtype", 1)
+        dtype = call_argument(node, "dtype", 1)
         if dtype is not None:
             return _dtype_is_float(dtype, tf_name)
-        value = _argument(node, "value", 0)
+        value = call_argument(node, "value", 0)
         return value is not None and _literal_is_float(value)
     if func in SAME_DTYPE:
-        source = _argument(node, *SAME_DTYPE[func])
+        source = call_argument(node, *SAME_DTYPE[func])
         return source is not None and is_float(source, tf_name, scope, _seen)
     if func in DEFAULT_FLOAT:
-        dtype = _argument(node, "dtype", 1 if func in ("tf.zeros", "tf.ones") else 3)
+        dtype = call_argument(node, "dtype", 1 if func in ("tf.zeros", "tf.ones") else 3)
         return dtype is None or _dtype_is_float(dtype, tf_name)
     return False
 

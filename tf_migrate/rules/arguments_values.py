@@ -9,7 +9,7 @@ import libcst as cst
 
 from tf_migrate.analysis.tf_symbols import is_random
 from tf_migrate.model import Applicability
-from tf_migrate.rules._call_args import NO_SPACE, last_name
+from tf_migrate.rules._call_args import NO_SPACE, bind_call, last_name
 from tf_migrate.rules._div import DivCalls
 from tf_migrate.rules.arguments import _TfCallRule
 from tf_migrate.rules.base import Invalid, Valid
@@ -81,7 +81,7 @@ class CastHelper(_TfCallRule):
         if name is None or dtype is None:
             return
         message = self.message.format(name=name, dtype=dtype)
-        bound = _bind(node, ("x", "name"))
+        bound = bind_call(node, ("x", "name"))
         if bound is None or "x" not in bound:
             self.report(node, message)
             return
@@ -103,19 +103,6 @@ class CastHelper(_TfCallRule):
             add_imports=imports,
             remove_imports=removals,
         )
-
-
-def _bind(call: cst.Call, params: tuple[str, ...]) -> dict[str, cst.BaseExpression] | None:
-    """The call's arguments by parameter name; None for `*args`, unknown or repeated ones."""
-    bound: dict[str, cst.BaseExpression] = {}
-    for index, arg in enumerate(call.args):
-        if arg.star:
-            return None
-        key = arg.keyword.value if arg.keyword else (params[index] if index < len(params) else "")
-        if key not in params or key in bound:
-            return None
-        bound[key] = arg.value
-    return bound
 
 
 class FloatDiv(DivCalls, _TfCallRule):
@@ -240,7 +227,7 @@ class ResizeImages(_TfCallRule):
             self.tf_name(node.func) != "tf.image.resize_images"
         ):
             return
-        bound = _bind(node, self.PARAMS)
+        bound = bind_call(node, self.PARAMS)
         if bound is None:
             self.report(node, f"{self.message}: rewrite the call by hand")
             return

@@ -19,7 +19,7 @@ from tf_migrate.analysis.program_model import (
     Slice,
 )
 from tf_migrate.rules import graph_rewrite_metrics as metrics
-from tf_migrate.rules.graph_rewrite_train import TrainWriter, step_counter
+from tf_migrate.rules.graph_rewrite_train import TrainWriter, fresh_name, step_counter
 from tf_migrate.rules.tf_names import dotted
 
 
@@ -139,11 +139,7 @@ class Emitter:
                 self.optimizers[id(statement)] = self._fresh("optimizer")
 
     def _fresh(self, stem: str) -> str:
-        candidate, number = stem, 2
-        while candidate in self.taken:
-            candidate, number = f"{stem}_{number}", number + 1
-        self.taken.add(candidate)
-        return candidate
+        return fresh_name(stem, self.taken)
 
     def _fitted(self, target: str, value: cst.BaseExpression) -> cst.BaseExpression:
         """A constructor call whose line would pass 99 characters: one argument per line."""
@@ -178,12 +174,7 @@ class Emitter:
             return self._fresh("train_step")
         updates = any(s.updates for s in slice_.statements)
         stem = "_".join(_identifier(n) for n in _fetch_names(slice_.site.fetch)[:3])
-        name = f"{'run' if updates else 'compute'}_{stem}"
-        candidate, number = name, 2
-        while candidate in self.taken:
-            candidate, number = f"{name}_{number}", number + 1
-        self.taken.add(candidate)
-        return candidate
+        return self._fresh(f"{'run' if updates else 'compute'}_{stem}")
 
     def plan(self) -> None:
         groups: dict[tuple[str, tuple[int, ...]], _Function] = {}

@@ -13,6 +13,15 @@ from tf_migrate.rules.tf_names import dotted
 LineWriter = Callable[[GraphStatement], list[cst.SimpleStatementLine]]
 
 
+def fresh_name(stem: str, taken: set[str]) -> str:
+    """`stem`, or `stem_2`, `stem_3`, ...: the first not in `taken` (which it joins)."""
+    candidate, number = stem, 2
+    while candidate in taken:
+        candidate, number = f"{stem}_{number}", number + 1
+    taken.add(candidate)
+    return candidate
+
+
 def _line(expression: cst.BaseExpression, target: str | None = None) -> cst.SimpleStatementLine:
     if target is None:
         return cst.SimpleStatementLine([cst.Expr(expression)])
@@ -40,11 +49,7 @@ class TrainWriter:
         self.optimizers = optimizers  # id of a statement with an inline optimizer -> its name
 
     def fresh(self, stem: str) -> str:
-        candidate, number = stem, 2
-        while candidate in self.taken:
-            candidate, number = f"{stem}_{number}", number + 1
-        self.taken.add(candidate)
-        return candidate
+        return fresh_name(stem, self.taken)
 
     def body(self, statements: list[GraphStatement], write: LineWriter,
              prelude: list[cst.BaseStatement]) -> list[cst.BaseStatement]:

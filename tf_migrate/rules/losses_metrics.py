@@ -5,8 +5,14 @@ from __future__ import annotations
 import libcst as cst
 
 from tf_migrate.model import Applicability
-from tf_migrate.rules._call_args import last_name
-from tf_migrate.rules._dtypes import FLOAT_DTYPES, ScopeAssignments, ScopeTracking, is_float
+from tf_migrate.rules._call_args import bind_call, last_name
+from tf_migrate.rules._dtypes import (
+    FLOAT_DTYPES,
+    ScopeAssignments,
+    ScopeTracking,
+    call_argument,
+    is_float,
+)
 from tf_migrate.rules._tf1_losses import (
     DEFAULTS,
     FLOAT32_OPERANDS,
@@ -275,7 +281,7 @@ class TF1Losses(ScopeTracking, SymbolFinding):
         """The TF2 expression for `call` and the message; (None, why) when it is not rewritten."""
         no: tuple[()] = ()
         params = PARAMS[name]
-        bound = _bind(call, params)
+        bound = bind_call(call, params)
         if bound is None:
             return None, "its arguments cannot be read (`*args`, unknown or repeated)", no, no
         labels, predictions = params[0], params[1]
@@ -371,7 +377,7 @@ class TF1Losses(ScopeTracking, SymbolFinding):
             ):
                 return True
         if isinstance(node, cst.Call) and self.tf_name(node.func) == "tf.placeholder":
-            dtype = _argument(node, "dtype", 0)
+            dtype = call_argument(node, "dtype", 0)
             return dtype is not None and (
                 self.tf_name(dtype) in FLOAT_DTYPES
                 or (
@@ -422,28 +428,6 @@ def _code(node: cst.CSTNode) -> str:
 
 def _is_none(node: cst.BaseExpression | None) -> bool:
     return isinstance(node, cst.Name) and node.value == "None"
-
-
-def _bind(call: cst.Call, params: tuple[str, ...]) -> dict[str, cst.BaseExpression] | None:
-    """The call's arguments by parameter name; None for `*args`, unknown or repeated ones."""
-    bound: dict[str, cst.BaseExpression] = {}
-    for index, arg in enumerate(call.args):
-        if arg.star:
-            return None
-        key = arg.keyword.value if arg.keyword else (params[index] if index < len(params) else "")
-        if key not in params or key in bound:
-            return None
-        bound[key] = arg.value
-    return bound
-
-
-def _argument(call: cst.Call, keyword: str, position: int) -> cst.BaseExpression | None:
-    for index, arg in enumerate(call.args):
-        if arg.keyword is not None and arg.keyword.value == keyword:
-            return arg.value
-        if arg.keyword is None and not arg.star and index == position:
-            return arg.value
-    return None
 
 
 def _weighted(name: str) -> str:
