@@ -154,3 +154,35 @@ def test_a_run_served_from_the_cache_imports_neither_the_rules_nor_libcst(projec
     cold, warm = (completed.stdout.split() for completed in outputs)
     assert cold[1] == "True" and warm == [cold[0], "False"]
     assert int(cold[0]) > 0
+
+
+def test_a_cached_check_from_the_command_line_imports_only_what_it_prints_with(
+    project: Path,
+) -> None:
+    # What a re-check imports is most of what it costs: no parser, no rules, no layout library
+    # for the summary, no verify subsystem.
+    script = textwrap.dedent(
+        """
+        import atexit, sys
+        heavy = ("libcst", "rich", "tf_migrate.verify", "tf_migrate.rules.base")
+        atexit.register(lambda: print(*[name in sys.modules for name in heavy], file=sys.stderr))
+        from tf_migrate.cli import main
+        main(["check", ".", "--select", "ALL"])
+        """
+    )
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(Path(__file__).resolve().parents[1]),
+        "XDG_CACHE_HOME": str(project / "user-cache"),
+    }
+    runs = [
+        subprocess.run(
+            [sys.executable, "-c", script], cwd=project, env=env, capture_output=True, text=True
+        )
+        for _ in range(2)
+    ]
+    assert [completed.returncode for completed in runs] == [1, 1], runs[-1].stderr
+    cold, warm = (completed.stderr.splitlines()[-1].split() for completed in runs)
+    assert cold[0] == "True" and cold[3] == "True"  # the first run parsed and ran the rules
+    assert warm == ["False"] * 4
+    assert runs[0].stdout == runs[1].stdout and "TFM" in runs[1].stdout

@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 
 import pytest
-from rich.console import Console
 
 from tf_migrate.model import Applicability, FileResult, Finding, Location, RunResult
 from tf_migrate.report import print_summary
@@ -45,10 +44,7 @@ def captured(
     result: RunResult, mode: str, *, unsafe_fixes: bool = False, color: bool = False
 ) -> str:
     buffer = io.StringIO()
-    console = Console(
-        file=buffer, width=200, force_terminal=color, color_system="standard" if color else None
-    )
-    print_summary(result, console, mode=mode, unsafe_fixes=unsafe_fixes)
+    print_summary(result, buffer, mode=mode, unsafe_fixes=unsafe_fixes, color=color)
     return buffer.getvalue()
 
 

@@ -6,14 +6,14 @@ printed), 2 usage, configuration or internal error.
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-from rich.console import Console
 
 from tf_migrate import __version__
 from tf_migrate.engine.run import Mode, run, run_stdin
@@ -35,6 +35,9 @@ from tf_migrate.settings import (
     load_settings,
 )
 
+if TYPE_CHECKING:
+    from rich.console import Console
+
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 
@@ -45,7 +48,16 @@ class ConfigProblem(click.ClickException):
 
 
 def _stderr() -> Console:
+    # Imported when something needs it: most runs print only plain text, and a cached re-check
+    # would spend a tenth of its time importing rich.
+    from rich.console import Console
+
     return Console(stderr=True, highlight=False)
+
+
+def _summarize(result: RunResult, settings: Settings, mode: str) -> None:
+    color = use_color(sys.stderr)
+    print_summary(result, sys.stderr, mode=mode, unsafe_fixes=settings.unsafe_fixes, color=color)
 
 
 def use_color(stream: Any) -> bool:
@@ -57,11 +69,26 @@ def use_color(stream: Any) -> bool:
     return bool(getattr(stream, "isatty", lambda: False)())
 
 
+# Commands whose module is imported only when they run (or when help lists them): the verify
+# subsystem's imports would otherwise be paid by every `check`.
+_LAZY_COMMANDS = {"verify": "tf_migrate.verify.cli", "runtime": "tf_migrate.verify.cli"}
+
+
 class DefaultToFix(click.Group):
     """`tf-migrate PATH...` means `tf-migrate fix PATH...`, as `ruff PATH` once meant check."""
 
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *_LAZY_COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in _LAZY_COMMANDS and cmd_name not in self.commands:
+            module = importlib.import_module(_LAZY_COMMANDS[cmd_name])
+            self.add_command(getattr(module, cmd_name))
+        return super().get_command(ctx, cmd_name)
+
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        if args and args[0] not in self.commands and args[0] not in ("--help", "-h", "--version"):
+        known = args and (args[0] in self.commands or args[0] in _LAZY_COMMANDS)
+        if args and not known and args[0] not in ("--help", "-h", "--version"):
             args = ["fix", *args]
         elif not args:
             args = ["fix"]
@@ -75,10 +102,9 @@ def _split_codes(values: Sequence[str]) -> tuple[str, ...] | None:
 
 def _report_file_errors(result: RunResult) -> None:
     """Problems that are not findings (a read-only file, a refused notebook) go to stderr."""
-    console = _stderr()
     for file_result in result.files:
         if file_result.error and not any(f.code == "TFM000" for f in file_result.remaining):
-            console.print(
+            _stderr().print(
                 f"[yellow]warning:[/yellow] {file_result.path}: {file_result.error}",
                 markup=True,
                 highlight=False,
@@ -226,13 +252,13 @@ def fix(
     color = use_color(sys.stdout)
     if diff:
         click.echo(render_diff(result, color=color), nl=False, color=color)
-        print_summary(result, _stderr(), mode="diff", unsafe_fixes=settings.unsafe_fixes)
+        _summarize(result, settings, "diff")
         sys.exit(EXIT_FINDINGS if result.changed_files else EXIT_CLEAN)
     if not quiet and paths != ("-",):
         click.echo(
             render_findings(result, output_format or "concise", color=color), nl=False, color=color
         )
-    print_summary(result, _stderr(), mode="fix", unsafe_fixes=settings.unsafe_fixes)
+    _summarize(result, settings, "fix")
     sys.exit(EXIT_FINDINGS if result.remaining else EXIT_CLEAN)
 
 
@@ -321,13 +347,15 @@ def check(
     else:
         click.echo(text, nl=False, color=color)
     if settings.output_format in ("full", "concise") or stream_is_file:
-        print_summary(result, _stderr(), mode="check", unsafe_fixes=settings.unsafe_fixes)
+        _summarize(result, settings, "check")
     sys.exit(EXIT_FINDINGS if result.remaining and not exit_zero else EXIT_CLEAN)
 
 
 @cli.command("rules")
 def rules_command() -> None:
     """List every rule: code, name, fix applicability and message."""
+    from rich.console import Console
+
     render_rules_table(all_rules(), Console())
 
 
@@ -339,6 +367,8 @@ def explain(code: str) -> None:
         rule = rule_by_code(code)
     except UnknownRuleError as error:
         raise click.UsageError(str(error)) from error
+    from rich.console import Console
+
     print_explanation(rule, Console())
 
 
@@ -354,14 +384,3 @@ def main(argv: Sequence[str] | None = None) -> None:
         _stderr().print_exception()
         _stderr().print(f"[red]internal error:[/red] {error!r}; please report it")
         sys.exit(EXIT_ERROR)
-
-
-def _register_verify_commands() -> None:
-    # The verify commands live with the verify subsystem; importing them is cheap (no TensorFlow).
-    from tf_migrate.verify.cli import runtime, verify
-
-    cli.add_command(verify)
-    cli.add_command(runtime)
-
-
-_register_verify_commands()

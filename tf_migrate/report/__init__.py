@@ -1,12 +1,23 @@
 """Everything tf-migrate prints: findings in every output format, statistics, diffs, the summary
-and the rule documentation. Pure functions of a RunResult; the CLI decides where the text goes."""
+and the rule documentation. Pure functions of a RunResult; the CLI decides where the text goes.
+
+The rule documentation (rich tables) and SARIF (the rule registry) are imported when used: every
+run prints findings and a summary, few print those.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
 from tf_migrate.model import RunResult
-from tf_migrate.report import concise, diff, full, github, json_format, sarif, statistics
-from tf_migrate.report.rules import explain_rule, print_explanation, render_rules_table
+from tf_migrate.report import concise, diff, full, github, json_format, statistics
 from tf_migrate.report.summary import print_summary
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from tf_migrate.rules.base import Rule
 
 OUTPUT_FORMATS = ("full", "concise", "json", "github", "sarif")
 
@@ -38,6 +49,8 @@ def render_findings(result: RunResult, output_format: str, *, color: bool) -> st
     if output_format == "github":
         return github.render(result)
     if output_format == "sarif":
+        from tf_migrate.report import sarif
+
         return sarif.render(result)
     raise ValueError(
         f"unknown output format {output_format!r}; expected one of {', '.join(OUTPUT_FORMATS)}"
@@ -52,3 +65,22 @@ def render_statistics(result: RunResult, *, color: bool) -> str:
 def render_diff(result: RunResult, *, color: bool) -> str:
     """A unified diff (`--- a/path`, `+++ b/path`) of every changed file, sorted by path."""
     return diff.render(result, color=color)
+
+
+def explain_rule(rule: type[Rule]) -> str:
+    """The rule's page as Markdown (as docs/rules/CODE.md)."""
+    from tf_migrate.report import rules
+
+    return rules.explain_rule(rule)
+
+
+def print_explanation(rule: type[Rule], console: Console) -> None:
+    from tf_migrate.report import rules
+
+    rules.print_explanation(rule, console)
+
+
+def render_rules_table(rules: Sequence[type[Rule]], console: Console) -> None:
+    from tf_migrate.report import rules as documentation
+
+    documentation.render_rules_table(rules, console)

@@ -3,8 +3,6 @@ fix title, in the layout ruff users read every day."""
 
 from __future__ import annotations
 
-from rich.cells import cell_len
-
 from tf_migrate.model import Applicability, FileResult, Finding, RunResult
 from tf_migrate.report.common import one_line, paint, sorted_findings, source_lines
 from tf_migrate.report.concise import header
@@ -20,6 +18,8 @@ def _width(text: str) -> int:
     # Printable ASCII takes one cell a character: most code, and far cheaper to measure.
     if expanded.isascii() and expanded.isprintable():
         return len(expanded)
+    from rich.cells import cell_len  # imported for the few lines that need it
+
     return cell_len(expanded)
 
 

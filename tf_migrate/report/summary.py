@@ -4,13 +4,10 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
+from typing import TextIO
 
 from tf_migrate.model import Applicability, Finding, RunResult
-from tf_migrate.report.common import files_of, plural
+from tf_migrate.report.common import files_of, paint, plural
 
 MODES = ("check", "fix", "diff")
 # The sentence names the most frequent rules; the table lists them all.
@@ -122,16 +119,14 @@ def _summary_line(result: RunResult, counts: Tally, mode: str) -> str:
     return f"{head}; {remaining} {remain}: {rest}."
 
 
-def summary_table(result: RunResult, *, mode: str, unsafe_fixes: bool) -> Table | None:
-    return _summary_table(tally(result, unsafe_fixes=unsafe_fixes), mode)
+# Between columns, as a borderless table: printed after every run, so plain text, not a layout
+# library (whose import alone would be a tenth of a cached re-check).
+_GAP = "  "
 
 
-def _summary_table(counts: Tally, mode: str) -> Table | None:
+def _summary_table(counts: Tally, mode: str, *, color: bool) -> list[str]:
     if not counts.rules:
-        return None
-    table = Table(box=None, header_style="bold", pad_edge=False)
-    table.add_column("code", style="bold red")
-    table.add_column("rule")
+        return []
     titles = {
         "fixed": "fixed" if mode == "fix" else "would fix",
         "fixable": "fixable" if mode == "check" else "not applied",
@@ -141,20 +136,37 @@ def _summary_table(counts: Tally, mode: str) -> Table | None:
     if mode == "check":
         del titles["fixed"]  # check applies nothing
     columns = [(attribute, title) for attribute, title in titles.items() if counts.total(attribute)]
-    for _, title in columns:
-        table.add_column(title, justify="right")
-    for code in sorted(counts.rules):
-        rule = counts.rules[code]
-        cells = [str(getattr(rule, attribute) or "") for attribute, _ in columns]
-        table.add_row(Text(code), Text(rule.name), *cells)
-    return table
+    header = ["code", "rule", *(title for _, title in columns)]
+    rows = [
+        [code, counts.rules[code].name]
+        + [str(getattr(counts.rules[code], attribute) or "") for attribute, _ in columns]
+        for code in sorted(counts.rules)
+    ]
+    widths = [max(len(row[index]) for row in [header, *rows]) for index in range(len(header))]
+
+    def line(cells: list[str], styles: list[tuple[str, ...]]) -> str:
+        # Code and rule name read left to right; counts line up under their titles.
+        padded = [
+            cell.ljust(width) if index < 2 else cell.rjust(width)
+            for index, (cell, width) in enumerate(zip(cells, widths, strict=True))
+        ]
+        return _GAP.join(
+            paint(cell, *style, color=color) for cell, style in zip(padded, styles, strict=True)
+        ).rstrip()
+
+    lines = [line(header, [("bold",)] * len(header))]
+    cell_styles = [("bold", "red"), *[()] * (len(header) - 1)]
+    lines += [line(row, cell_styles) for row in rows]
+    return lines
 
 
-def print_summary(result: RunResult, console: Console, *, mode: str, unsafe_fixes: bool) -> None:
+def print_summary(
+    result: RunResult, stream: TextIO, *, mode: str, unsafe_fixes: bool, color: bool
+) -> None:
     counts = tally(result, unsafe_fixes=unsafe_fixes)
-    line = _summary_line(result, counts, mode)
-    table = _summary_table(counts, mode)
-    if table is not None:
-        console.print(table)
-    style = "bold green" if not result.remaining else "bold yellow"
-    console.print(Text(line, style=style), soft_wrap=True)
+    sentence = _summary_line(result, counts, mode)
+    style = "green" if not result.remaining else "yellow"
+    table = _summary_table(counts, mode, color=color)
+    lines = [*table, paint(sentence, "bold", style, color=color)]
+    stream.write("\n".join(lines) + "\n")
+    stream.flush()

@@ -1,7 +1,8 @@
 """Click commands of the verify subsystem: ``verify`` and ``runtime install|info``.
 
-Importing this module must stay cheap (the main CLI imports it on every start): numpy and the
-harness are imported inside the commands, and TensorFlow is never imported by this process.
+The main CLI imports this module only when one of these commands runs or help lists them; numpy
+and the harness are imported inside the commands, and TensorFlow is never imported by this
+process.
 """
 
 from __future__ import annotations
