@@ -68,7 +68,9 @@ def test_import_table_names_equal_scope_analysis(path: Path) -> None:
     [
         "import tensorflow as tf\ndef f(tf):\n    return tf.log(1)\n",
         "from tensorflow import layers\nclass M:\n    layers = []\n",
-        "import tensorflow as tf\nslim = tf.contrib.slim\n",
+        "import tensorflow as tf\ndef f():\n    slim = tf.contrib.slim\n",
+        "import tensorflow as tf\nslim = tf.contrib.slim\nslim = None\n",
+        "import tensorflow as tf\nslim = tf.contrib.slim\ndef f(slim):\n    return slim\n",
         "import tensorflow as tf\ntf = None\n",
         "from tensorflow import *\n",
         "import tensorflow as tf\nf(tf=1)\n",
@@ -76,6 +78,66 @@ def test_import_table_names_equal_scope_analysis(path: Path) -> None:
 )
 def test_ambiguous_files_fall_back_to_scope_analysis(source: str) -> None:
     assert not ImportTable.from_source(source).exact
+
+
+class _ValueNames(_Chains):
+    """Names and chains in value position: attribute and keyword names left out (the resolver
+    is asked about a chain's root and about assignment targets, never about those)."""
+
+    def visit_Attribute(self, node: cst.Attribute) -> bool:
+        self.nodes.append(node)
+        node.value.visit(self)
+        return False
+
+    def visit_Arg(self, node: cst.Arg) -> bool:
+        node.value.visit(self)
+        return False
+
+
+WITH_MODULE_VARIABLES = [
+    path for path in PROGRAMS if ImportTable.from_source(path.read_text("utf-8")).module_variables
+]
+
+
+@pytest.mark.parametrize("path", WITH_MODULE_VARIABLES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_module_variables_are_named_as_scope_analysis_names_them(path: Path) -> None:
+    code = path.read_text("utf-8")
+    table = ImportTable.from_source(code)
+    assert table.exact
+    wrapper = MetadataWrapper(cst.parse_module(code))
+    scope = wrapper.resolve(QualifiedNameProvider)
+    fast = NameResolver(table)
+    names = _ValueNames()
+    wrapper.module.visit(names)
+
+    def of_variables(found: object) -> set[tuple[str, object]]:
+        if callable(found):
+            found = found()
+        return {
+            (q.name, q.source)
+            for q in found  # type: ignore[attr-defined]
+            if q.name.split(".")[0] in table.module_variables
+        }
+
+    for node in names.nodes:
+        expected = of_variables(scope.get(node, set()))
+        assert of_variables(fast.qualified_names(node)) == expected, cst.Module([]).code_for_node(
+            node
+        )
+
+
+def test_module_variables_bound_to_tf_names() -> None:
+    code = (
+        "import tensorflow as tf\nslim = tf.contrib.slim\nFLAGS = tf.app.flags.FLAGS\n"
+        "net = slim.conv2d(x, 1)\ndef f():\n    return FLAGS.lr, x.slim, g(slim=1)\n"
+    )
+    table = ImportTable.from_source(code)
+    assert table.exact and table.module_variables == {"slim", "FLAGS"}
+    module = cst.parse_module(code)
+    assign = module.body[3].body[0]  # type: ignore[attr-defined]
+    call = assign.value
+    names = {q.name for q in NameResolver(table).qualified_names(call.func)}
+    assert names == {"slim.conv2d"}
 
 
 def test_unambiguous_aliases() -> None:

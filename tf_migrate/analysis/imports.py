@@ -3,15 +3,17 @@
 libcst's QualifiedNameProvider answers the same question through a full scope analysis, which
 costs more than every rule together. Most files bind `tf` once and never reuse the name, and
 for them the import table alone gives exactly the same answer. `exact` says whether that holds;
-when it does not (a TF name rebound, used as a parameter, attribute or keyword name, a module
-aliased by assignment, a star import, syntax newer than this Python), the engine falls back
-on the full scope analysis.
+when it does not (a TF name rebound, used as a parameter, attribute or keyword name, a TF name
+assigned to a variable other than once at module level, a star import, syntax newer than this
+Python), the engine falls back on the full scope analysis. Module variables assigned once
+(`FLAGS = tf.app.flags.FLAGS`, `slim = tf.contrib.slim`, in most TF1 scripts) are named as the
+scope analysis names them.
 """
 
 from __future__ import annotations
 
 import ast
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -22,6 +24,10 @@ TF_ROOT = "tensorflow"
 class ImportTable:
     aliases: Mapping[str, frozenset[str]] = field(default_factory=dict)
     exact: bool = True
+    # Module variables bound once to a TF name and never bound or used otherwise (`slim =
+    # tf.contrib.slim`, `FLAGS = tf.app.flags.FLAGS`): ordinary variables, which the scope
+    # analysis names after themselves ("slim.arg_scope"), and so does NameResolver.
+    module_variables: frozenset[str] = frozenset()
     # Facts that tell TF1 code from TF2 code: every TF name the file spells ("tf.train.Saver",
     # normalised as rules see it), and whether it passes `feed_dict=` anywhere.
     tf_names: frozenset[str] = frozenset()
@@ -44,22 +50,49 @@ def _is_tf(module: str) -> bool:
 class _TableBuilder(ast.NodeVisitor):
     def __init__(self) -> None:
         self.aliases: defaultdict[str, set[str]] = defaultdict(set)
-        # Names the file uses in a role other than "bound by a TF import" (rebinding, parameter,
-        # attribute or keyword name, non-TF import): any overlap with `aliases` is ambiguous.
+        # Names the file binds other than by a TF import or an assignment (parameter, function,
+        # class, non-TF import, `global`, `except ... as`, ...): like the names below, any
+        # overlap with `aliases` is ambiguous.
         self.other_roles: set[str] = set()
         # `layers = tf.layers`: a TF namespace reached through an ordinary variable.
         self.assigned_chains: list[ast.expr] = []
+        # Attribute and keyword names (`x.slim`, `f(slim=1)`): no binding, but a Name node a
+        # TF alias must not be mistaken for.
+        self.field_names: set[str] = set()
+        # How often each name is bound by assignment (stored), and which module-level
+        # statements `name = <dotted chain>` bind them.
+        self.stores: Counter[str] = Counter()
+        self.module_assignments: dict[str, ast.expr] = {}
         self.star_import = False
         self.chains: set[str] = set()
         self.feeds = False
 
     def build(self, tree: ast.AST) -> ImportTable:
+        if isinstance(tree, ast.Module):
+            for statement in tree.body:
+                assignment = _name_assignment(statement)
+                if assignment is not None:
+                    self.module_assignments[assignment[0]] = assignment[1]
         self.visit(tree)
         aliases = {name: frozenset(values) for name, values in self.aliases.items()}
+        # The TF-rooted chains assigned to one module variable, bound nowhere else: the scope
+        # analysis gives that variable its own name, which the table can give too.
+        variables = {
+            name
+            for name, value in self.module_assignments.items()
+            if _chain_root(value) in aliases
+            and self.stores[name] == 1
+            and name not in self.other_roles
+            and name not in aliases
+        }
+        variable_values = {id(self.module_assignments[name]) for name in variables}
         exact = (
             not self.star_import
-            and not (self.other_roles & aliases.keys())
-            and not any(_chain_root(chain) in aliases for chain in self.assigned_chains)
+            and not ((self.other_roles | self.field_names | self.stores.keys()) & aliases.keys())
+            and all(
+                _chain_root(chain) not in aliases or id(chain) in variable_values
+                for chain in self.assigned_chains
+            )
         )
         qualified = {
             f"{target}{rest}"
@@ -70,7 +103,9 @@ class _TableBuilder(ast.NodeVisitor):
         qualified.update(target for targets in aliases.values() for target in targets)
         compat_v1 = any(_is_compat_v1(name) for name in qualified)
         tf_names = frozenset(filter(None, map(as_tf_name, qualified)))
-        return ImportTable(aliases, exact, tf_names, self.feeds, compat_v1)
+        return ImportTable(
+            aliases, exact, frozenset(variables), tf_names, self.feeds, compat_v1
+        )
 
     def visit_Import(self, node: ast.Import) -> None:
         for alias in node.names:
@@ -94,13 +129,15 @@ class _TableBuilder(ast.NodeVisitor):
                 self.other_roles.add(bound)
 
     def visit_Name(self, node: ast.Name) -> None:
-        if not isinstance(node.ctx, ast.Load):
+        if isinstance(node.ctx, ast.Store):
+            self.stores[node.id] += 1
+        elif not isinstance(node.ctx, ast.Load):
             self.other_roles.add(node.id)
         else:
             self.chains.add(node.id)
 
     def visit_Attribute(self, node: ast.Attribute) -> None:
-        self.other_roles.add(node.attr)
+        self.field_names.add(node.attr)
         spelled = _dotted(node)
         if spelled is not None:
             self.chains.add(spelled)
@@ -108,7 +145,7 @@ class _TableBuilder(ast.NodeVisitor):
 
     def visit_keyword(self, node: ast.keyword) -> None:
         if node.arg:
-            self.other_roles.add(node.arg)
+            self.field_names.add(node.arg)
             self.feeds = self.feeds or node.arg == "feed_dict"
         self.generic_visit(node)
 
@@ -183,3 +220,15 @@ def _chain_root(node: ast.expr) -> str | None:
     while isinstance(node, ast.Attribute):
         node = node.value
     return node.id if isinstance(node, ast.Name) else None
+
+
+def _name_assignment(statement: ast.stmt) -> tuple[str, ast.expr] | None:
+    """`name = a.b.c` (one target, a plain name, a dotted value): the name and the value."""
+    if (
+        isinstance(statement, ast.Assign)
+        and len(statement.targets) == 1
+        and isinstance(statement.targets[0], ast.Name)
+        and _chain_root(statement.value) is not None
+    ):
+        return statement.targets[0].id, statement.value
+    return None

@@ -45,7 +45,28 @@ class NameResolver:
             value = self._scope_names.get(node, ())
             # libcst stores some metadata as LazyValue callables, evaluated on first read.
             return set(value() if callable(value) else value)
-        return {QualifiedName(name, QualifiedNameSource.IMPORT) for name in self._names(node)}
+        found = {QualifiedName(name, QualifiedNameSource.IMPORT) for name in self._names(node)}
+        variable = self._module_variable_name(node)
+        if variable is not None:
+            found.add(QualifiedName(variable, QualifiedNameSource.LOCAL))
+        return found
+
+    def _module_variable_name(self, node: cst.CSTNode) -> str | None:
+        """"slim.arg_scope" for `slim.arg_scope` when `slim` is one of the table's module
+        variables, as the scope analysis names it."""
+        if not self.table.module_variables:
+            return None
+        if isinstance(node, cst.Call):
+            return self._module_variable_name(node.func)
+        if isinstance(node, cst.Subscript):
+            return self._module_variable_name(node.value)
+        parts: list[str] = []
+        while isinstance(node, cst.Attribute):
+            parts.append(node.attr.value)
+            node = node.value
+        if not isinstance(node, cst.Name) or node.value not in self.table.module_variables:
+            return None
+        return ".".join([node.value, *reversed(parts)])
 
     def tf_name(self, node: cst.CSTNode) -> str | None:
         """The TensorFlow symbol `node` names, as "tf.x.y" whatever the import style, or None."""

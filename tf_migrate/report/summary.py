@@ -54,10 +54,11 @@ class Tally:
 
 def tally(result: RunResult, *, unsafe_fixes: bool) -> Tally:
     counts = Tally(unsafe_fixes)
-    for _, finding in result.fixed:
-        counts.add_fixed(finding)
-    for _, finding in result.remaining:
-        counts.add_remaining(finding)
+    for file in result.files:
+        for finding in file.fixed:
+            counts.add_fixed(finding)
+        for finding in file.remaining:
+            counts.add_remaining(finding)
     return counts
 
 
@@ -96,13 +97,14 @@ def summary_line(result: RunResult, *, mode: str, unsafe_fixes: bool) -> str:
 def _summary_line(result: RunResult, counts: Tally, mode: str) -> str:
     if mode not in MODES:
         raise ValueError(f"unknown summary mode {mode!r}; expected one of {', '.join(MODES)}")
-    remaining = len(result.remaining)
+    # Counted per file: a re-check reports thousands of findings, listing them again is waste.
+    remaining = sum(len(file.remaining) for file in result.files)
     scanned = plural(len(result.files), "file")
     rest = ", ".join(_remaining_parts(counts, mode))
     if mode == "check":
         if not remaining:
             return f"All checks passed: no TF1 idioms found in {scanned}."
-        where = plural(files_of(result.remaining), "file")
+        where = plural(len({file.path for file in result.files if file.remaining}), "file")
         return f"Found {plural(remaining, 'finding')} in {where}: {rest}."
     fixed = len(result.fixed)
     verb = "Fixed" if mode == "fix" else "Would fix"
@@ -165,7 +167,7 @@ def print_summary(
 ) -> None:
     counts = tally(result, unsafe_fixes=unsafe_fixes)
     sentence = _summary_line(result, counts, mode)
-    style = "green" if not result.remaining else "yellow"
+    style = "yellow" if any(file.remaining for file in result.files) else "green"
     table = _summary_table(counts, mode, color=color)
     lines = [*table, paint(sentence, "bold", style, color=color)]
     stream.write("\n".join(lines) + "\n")
