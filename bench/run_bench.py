@@ -18,7 +18,6 @@ import subprocess
 import sys
 import tempfile
 import threading
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -82,17 +81,20 @@ def _tree_memory(root: int, include_root: bool = True) -> tuple[int, int]:
 
 
 # Runs the measured command as its only child, so RUSAGE_CHILDREN describes that command alone:
-# ru_maxrss is the largest RSS any process of its tree reached (KiB), plus its CPU seconds.
+# ru_maxrss is the largest RSS any process of its tree reached (KiB), plus its CPU seconds. The
+# wall time is taken here too, around the command: the wrapper's own start-up is not the
+# command's (it is a tenth of a second, a quarter of a cached re-check).
 WRAPPER = """
-import json, resource, subprocess, sys
+import json, resource, subprocess, sys, time
+start = time.perf_counter()
 rc = subprocess.call(json.loads(sys.argv[1]), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+wall = time.perf_counter() - start
 usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-print(json.dumps([rc, usage.ru_maxrss, usage.ru_utime + usage.ru_stime]))
+print(json.dumps([rc, usage.ru_maxrss, usage.ru_utime + usage.ru_stime, wall]))
 """
 
 
 def measure(label: str, command: list[str], cwd: Path, env: dict[str, str] | None = None) -> Run:
-    start = time.perf_counter()
     wrapper = subprocess.Popen(
         [sys.executable, "-c", WRAPPER, json.dumps(command)],
         stdout=subprocess.PIPE,
@@ -113,10 +115,9 @@ def measure(label: str, command: list[str], cwd: Path, env: dict[str, str] | Non
     poller = threading.Thread(target=poll)
     poller.start()
     out, _ = wrapper.communicate()
-    wall = time.perf_counter() - start
     done.set()
     poller.join()
-    returncode, max_rss, cpu = json.loads(out.strip().splitlines()[-1])
+    returncode, max_rss, cpu, wall = json.loads(out.strip().splitlines()[-1])
     return Run(label, wall, cpu, max_rss / 1024, peak_rss / 1024, peak_pss / 1024, returncode)
 
 
@@ -170,7 +171,7 @@ def main() -> None:
             # Byte-compiled, as `pip install` leaves an installed package.
             compileall.compile_dir(snapshot, quiet=1)
             env["PYTHONPATH"] = str(snapshot)
-            tfm = [sys.executable, "-c", "from tf_migrate.cli import main; main()"]
+            tfm = [sys.executable, "-c", "from tf_migrate.cli import entry_point; entry_point()"]
         else:
             tfm = shlex.split(args.tf_migrate)
         corpus = Path(tmp) / "corpus"

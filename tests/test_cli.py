@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -163,3 +166,30 @@ def test_missing_path_is_reported_and_the_run_goes_on(project: Path) -> None:
     assert result.exit_code == 1
     assert "missing.py" in result.stdout and "TFM000" in result.stdout
     assert "m.py:2:5: TFM101" in result.stdout
+
+
+def _command(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """`tf-migrate ARGS` as the installed command runs it (its exit skips interpreter teardown)."""
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    return subprocess.run(
+        [sys.executable, "-m", "tf_migrate", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+
+
+def test_the_command_exits_with_its_code_and_all_its_output(project: Path) -> None:
+    write(project / "manual.py", MANUAL)
+    write(project / "clean.py", CLEAN)
+    found = _command("check", "manual.py", "--no-cache", cwd=project)
+    assert found.returncode == 1
+    assert "manual.py:2:5: TFM101" in found.stdout
+    assert found.stderr.rstrip().endswith("Found 1 finding in 1 file: 1 manual.")
+    clean = _command("check", "clean.py", "--no-cache", cwd=project)
+    assert (clean.returncode, clean.stdout) == (0, "")
+    fixed = _command("fix", ".", "--no-cache", cwd=project)
+    assert fixed.returncode == 1 and "Fixed" not in fixed.stderr  # only a manual finding
+    usage = _command("check", "--output-format", "nope", cwd=project)
+    assert usage.returncode == 2 and "nope" in usage.stderr

@@ -1,3 +1,3 @@
-from tf_migrate.cli import main
+from tf_migrate.cli import entry_point
 
-main()
+entry_point()
