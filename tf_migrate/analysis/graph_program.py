@@ -36,7 +36,6 @@ from tf_migrate.analysis.program_model import (
     GraphStatement,
     Item,
     Kind,
-    Position,
     Rewrite,
 )
 from tf_migrate.analysis.run_sites import SiteFinder
@@ -637,9 +636,6 @@ def analyze(module: cst.Module, ctx: Context, *, tf1_evidence: bool | None = Non
     iterator_runs.finish(analyzer)
     analyzer.sessions.finish()
     training.finish(analyzer)
-    binding_positions: dict[str, list[Position]] = {}
-    for name, node in bindings(item.node for item in analyzer.items if not _is_with(item)):
-        binding_positions.setdefault(name, []).append(ctx.start(node))
     program = GraphProgram(
         items=analyzer.items,
         statements=analyzer.statements,
@@ -650,7 +646,7 @@ def analyze(module: cst.Module, ctx: Context, *, tf1_evidence: bool | None = Non
         tf_alias=tf_alias(module) or (compat[1] if compat else None),
         blockers=analyzer.blockers,
         unsafe=analyzer.unsafe,
-        bindings=binding_positions,
+        bindings={},
         modules=analyzer.modules,
         scope=scope,
         session_functions=analyzer.session_functions,
@@ -663,6 +659,8 @@ def analyze(module: cst.Module, ctx: Context, *, tf1_evidence: bool | None = Non
     if program.tf_alias is None and program.sites:
         analyzer.blockers.append((module, "no `import tensorflow` (as tf) to spell TF2 calls with"))
     if not analyzer.blockers:
+        for name, node in bindings(item.node for item in analyzer.items if not _is_with(item)):
+            program.bindings.setdefault(name, []).append(ctx.start(node))
         compute_slices(program, ctx)
         iterator_runs.check(program, ctx)
         control_flow.finish(program)

@@ -180,6 +180,8 @@ class GraphProgram:
     tf_alias: str | None
     blockers: list[tuple[cst.CSTNode, str]]
     unsafe: list[str]
+    # Where the program binds each global name; computed only for a program without blockers
+    # (the emitter's fresh names need it, a refused program never reaches the emitter).
     bindings: dict[str, list[Position]]
     modules: set[str] = field(default_factory=set)  # imported modules safe to call per run
     tf1_program: bool = True  # the module names tf.Session or tf.placeholder somewhere
