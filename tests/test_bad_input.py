@@ -97,15 +97,43 @@ def test_syntax_error(tmp_path: Path) -> None:
     assert "Python 2" not in message
 
 
-def test_file_python_accepts_but_the_parser_does_not(tmp_path: Path) -> None:
-    # Indentation that mixes tabs and spaces consistently enough for CPython.
-    source = (b"import tensorflow as tf\nfor i in range(2):\n\ttry:\n  \t\tprint(i)\n"
-              b"\texcept ValueError:\n\t\tbreak\n")
-    outcome = migrate(tmp_path, {"tabs.py": source})
+# Indentation that mixes tabs and spaces consistently enough for CPython, not for libcst.
+MIXED = (b"import tensorflow as tf\nfor i in range(2):\n\ttry:\n  \t\tx = tf.placeholder(i)\n"
+         b"\texcept ValueError:\n\t\tbreak\n")
+
+
+def test_file_python_accepts_but_the_parser_does_not(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # As if expanding the tabs could not give the parser the same program.
+    monkeypatch.setattr("tf_migrate.engine.indentation.expand_indentation", lambda text: None)
+    outcome = migrate(tmp_path, {"tabs.py": MIXED})
     message = parse_error(outcome, "tabs.py")
     assert "Python accepts this file but tf-migrate's parser (libcst) does not" in message
     assert "mixes tabs and spaces" in message
-    assert (tmp_path / "tabs.py").read_bytes() == source
+    assert (tmp_path / "tabs.py").read_bytes() == MIXED
+
+
+def test_mixed_tabs_and_spaces_are_read_as_python_reads_them(tmp_path: Path) -> None:
+    outcome = migrate(tmp_path, {"tabs.py": MIXED})
+    result = outcome.file("tabs.py")
+    # Found where it is in the file's own columns (after "  \t\t", the fifth character)...
+    [placeholder] = [f for f in result.remaining if f.code == "TFM101"]
+    assert (placeholder.location.line, placeholder.location.column) == (4, 9)
+    assert "mixes tabs and spaces" in (result.error or "")
+    # ... and the file, with no fix to apply, keeps its bytes (checked by migrate()).
+    assert (tmp_path / "tabs.py").read_bytes() == MIXED
+
+
+def test_fixes_in_a_file_with_mixed_indentation_are_written_with_spaces(tmp_path: Path) -> None:
+    source = MIXED + b"\ty = tf.log(2.0)\n"
+    outcome = migrate(tmp_path, {"tabs.py": source})
+    result = outcome.file("tabs.py")
+    [fixed] = result.fixed
+    assert (fixed.code, fixed.location.line, fixed.location.column) == ("TFM401", 7, 6)
+    assert "indented with spaces" in (result.error or "")
+    written = (tmp_path / "tabs.py").read_text("utf-8")
+    assert written == source.decode().expandtabs(8).replace("tf.log", "tf.math.log")
 
 
 def test_latin1_file_without_coding_cookie(tmp_path: Path) -> None:

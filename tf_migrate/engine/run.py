@@ -202,9 +202,41 @@ def _compute_python(original: DecodedSource, task: _Task) -> _Computed:
     try:
         fixed = _fix(original.text, task)
     except cst.ParserSyntaxError as error:
+        retried = _with_indentation_expanded(original, task)
+        if retried is not None:
+            return retried
         return _error(_syntax_error(original.text, error), original)
     changed = fixed.text if fixed.text != original.text else None
     return _Computed(CachedResult(fixed.remaining, fixed.fixed, changed, fixed.note), original)
+
+
+def _with_indentation_expanded(original: DecodedSource, task: _Task) -> _Computed | None:
+    """A file whose indentation mixes tabs and spaces, computed as Python reads it (see
+    engine/indentation.py); None when that does not help (and the parse error stands)."""
+    import libcst as cst
+
+    from tf_migrate.engine.indentation import TAB_STOP, expand_indentation
+
+    if task.mode is Mode.ADD_NOQA:
+        return None  # comments are added to the file as it is, or not at all
+    expanded = expand_indentation(original.text)
+    if expanded is None:
+        return None
+    try:
+        fixed = _fix(expanded.text, task)
+    except cst.ParserSyntaxError:
+        return None
+    note = (
+        f"its indentation mixes tabs and spaces; it was read with tabs expanded to spaces "
+        f"(every {TAB_STOP} columns, as Python reads them)"
+    )
+    fixed_findings = [expanded.original(finding) for finding in fixed.fixed]
+    if fixed.text == expanded.text:
+        remaining = [expanded.original(finding) for finding in fixed.remaining]
+        return _Computed(CachedResult(remaining, fixed_findings, None, note), original)
+    # The fixes are written with the expanded indentation; what remains is located in it.
+    note += "; the fixed file is indented with spaces"
+    return _Computed(CachedResult(fixed.remaining, fixed_findings, fixed.text, note), original)
 
 
 def _compute_notebook(original: DecodedSource, task: _Task) -> _Computed:
