@@ -193,3 +193,18 @@ def test_the_command_exits_with_its_code_and_all_its_output(project: Path) -> No
     assert fixed.returncode == 1 and "Fixed" not in fixed.stderr  # only a manual finding
     usage = _command("check", "--output-format", "nope", cwd=project)
     assert usage.returncode == 2 and "nope" in usage.stderr
+
+
+def test_a_profiler_still_writes_its_data_at_exit(project: Path) -> None:
+    write(project / "manual.py", MANUAL)
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    profiled = subprocess.run(
+        [sys.executable, "-m", "cProfile", "-o", "run.prof", "-m", "tf_migrate", "check",
+         "manual.py", "--no-cache"],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert profiled.returncode == 1, profiled.stderr
+    assert (project / "run.prof").stat().st_size > 0

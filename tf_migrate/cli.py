@@ -399,6 +399,8 @@ def entry_point() -> None:
     try:
         main()
     except RunFinished as finished:
+        if sys.getprofile() is not None or sys.gettrace() is not None:
+            raise  # a profiler or coverage tool writes its data at exit: let it
         for stream in (sys.stdout, sys.stderr):
             # A reader that went away (`| head`) leaves nobody to tell.
             with contextlib.suppress(OSError, ValueError):
