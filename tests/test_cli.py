@@ -206,5 +206,6 @@ def test_a_profiler_still_writes_its_data_at_exit(project: Path) -> None:
         capture_output=True,
         text=True,
     )
-    assert profiled.returncode == 1, profiled.stderr
+    # (cProfile itself swallows the exit code.)
+    assert "TFM101" in profiled.stdout, profiled.stderr
     assert (project / "run.prof").stat().st_size > 0
