@@ -12,7 +12,7 @@ import pytest
 from libcst.metadata import MetadataWrapper
 
 import tf_migrate.engine.walk as walk
-from tf_migrate.engine.cst_fields import CHILD_FIELDS
+from tf_migrate.engine.cst_fields import CHILD_FIELDS, TRIVIA
 from tf_migrate.engine.cst_layout import node_classes, render_module
 from tf_migrate.engine.fixer import collect
 from tf_migrate.rules.base import RuleOptions
@@ -126,6 +126,18 @@ class _Recorder(cst.BatchableCSTVisitor):
         return hooks
 
 
+class _CodeRecorder(_Recorder):
+    """Records visits and leaves of every node type but whitespace, comments and punctuation:
+    the walk then skips those, as the rules' visitors let it."""
+
+    def get_visitors(self) -> Mapping[str, Callable[[cst.CSTNode], None]]:
+        return {
+            name: hook
+            for name, hook in super().get_visitors().items()
+            if name.partition("_")[2] not in TRIVIA
+        }
+
+
 def _programs() -> list[tuple[str, str]]:
     paths = [*ROOT.glob("tests/idioms/**/*.py"), *ROOT.glob("fixtures/*/*.py")]
     named = [(str(path.relative_to(ROOT)), path.read_text("utf-8")) for path in sorted(paths)]
@@ -167,6 +179,26 @@ def test_the_walk_visits_what_libcst_visits_in_the_same_order(name: str, code: s
     assert len(ours.events) == 2 * len(_nodes(module))
 
 
+@pytest.mark.parametrize(("name", "code"), PROGRAMS, ids=[name for name, _ in PROGRAMS])
+def test_a_walk_without_trivia_hooks_visits_the_rest_as_libcst_does(name: str, code: str) -> None:
+    module = cst.parse_module(code)
+    ours, theirs = _CodeRecorder(), _CodeRecorder()
+    walk.visit_batched(MetadataWrapper(module, unsafe_skip_copy=True), [ours])
+    MetadataWrapper(module, unsafe_skip_copy=True).visit_batched([theirs])
+    assert ours.events == theirs.events
+    trivia = [node for node in _nodes(module) if type(node).__name__ in TRIVIA]
+    assert len(ours.events) == 2 * (len(_nodes(module)) - len(trivia))
+
+
+def test_trivia_is_whitespace_comments_and_punctuation() -> None:
+    assert {"SimpleWhitespace", "Comment", "Newline", "Comma", "Dot", "Add", "LeftParen"} <= TRIVIA
+    assert not {"Name", "Attribute", "Call", "Arg", "Integer", "SimpleString"} & TRIVIA
+    # Below trivia there is only trivia (the generator checks it from libcst's annotations).
+    for node in _nodes(cst.parse_module(EVERY_SYNTAX)):
+        if type(node).__name__ in TRIVIA:
+            assert all(type(below).__name__ in TRIVIA for below in _nodes(node)[1:])
+
+
 @pytest.mark.parametrize(("name", "code"), PROGRAMS[::3], ids=[name for name, _ in PROGRAMS[::3]])
 def test_findings_equal_those_of_libcst_traversal(
     name: str, code: str, monkeypatch: pytest.MonkeyPatch
@@ -203,7 +235,7 @@ def test_another_libcst_or_attribute_hooks_use_libcst_traversal(
     assert ours.events == theirs.events
 
 
-def _recording_visitor_class(**extra: object) -> type[cst.CSTVisitor]:
+def _recording_visitor_class(trivia: bool = True, **extra: object) -> type[cst.CSTVisitor]:
     """A CSTVisitor recording every visit and leave; it skips the children of calls to `skip`."""
 
     def visit(self: Any, node: cst.CSTNode) -> bool:
@@ -216,6 +248,8 @@ def _recording_visitor_class(**extra: object) -> type[cst.CSTVisitor]:
 
     methods: dict[str, object] = {"events": None}
     for name in CHILD_FIELDS:
+        if name in TRIVIA and not trivia:
+            continue
         methods[f"visit_{name}"] = visit
         methods[f"leave_{name}"] = leave
     methods.update(extra)
@@ -240,6 +274,14 @@ def test_visit_calls_a_visitor_as_libcst_does(name: str, code: str) -> None:
     fast, slow = _events(kind, module, True), _events(kind, module, False)
     assert fast == slow
     assert len(fast) < 2 * len(_nodes(module))  # the children of `skip(...)` were skipped
+
+
+@pytest.mark.parametrize(("name", "code"), PROGRAMS[::5], ids=[name for name, _ in PROGRAMS[::5]])
+def test_visit_without_trivia_hooks_calls_the_rest_as_libcst_does(name: str, code: str) -> None:
+    module = cst.parse_module(code + "\nskip(f(x))\n")
+    kind = _recording_visitor_class(trivia=False)
+    fast, slow = _events(kind, module, True), _events(kind, module, False)
+    assert fast == slow and fast
 
 
 def test_visit_leaves_what_it_does_not_reproduce_to_libcst() -> None:

@@ -19,14 +19,14 @@ was made from, `visit_<Type>_<field>` hooks, a visitor with its own `on_visit`/`
 from __future__ import annotations
 
 import types
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from contextlib import ExitStack
 from functools import cache
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper
 
-from tf_migrate.engine.cst_fields import CHILD_FIELDS, LIBCST_VERSION
+from tf_migrate.engine.cst_fields import CHILD_FIELDS, CODE_FIELDS, LIBCST_VERSION, TRIVIA
 
 _Method = Callable[[cst.CSTNode], object]
 _Plan = tuple[tuple[_Method, ...], tuple[str, ...], tuple[_Method, ...]]
@@ -82,15 +82,24 @@ def visit_batched(wrapper: MetadataWrapper, visitors: Sequence[cst.BatchableCSTV
         wrapper.visit_batched(visitors)
         return
 
+    fields = _fields_for(name.partition("_")[2] for name in methods)
+
     def hooks(kind: type) -> _Plan:
         name = kind.__name__
         visits = tuple(methods.get(f"visit_{name}", _NO_HOOKS))
-        return visits, CHILD_FIELDS[name], tuple(methods.get(f"leave_{name}", _NO_HOOKS))
+        return visits, fields[name], tuple(methods.get(f"leave_{name}", _NO_HOOKS))
 
     with ExitStack() as stack:
         for visitor in visitors:
             stack.enter_context(visitor.resolve(wrapper))
         _walk(wrapper.module, hooks)
+
+
+def _fields_for(hooked: Iterable[str]) -> dict[str, tuple[str, ...]]:
+    """The child fields to follow for visitors hooking the node types `hooked`: whitespace,
+    comments and punctuation are more than half of a tree's nodes, and are skipped unless a
+    visitor asks for one of them (nothing else can be found below them)."""
+    return CHILD_FIELDS if TRIVIA.intersection(hooked) else CODE_FIELDS
 
 
 def visit(node: cst.CSTNode, visitor: cst.CSTVisitor) -> None:
@@ -134,7 +143,21 @@ def _function_plan(visitor_kind: type, node_kind: type) -> _FunctionPlan:
     name = node_kind.__name__
     visit_function = _plain_function(visitor_kind, f"visit_{name}")
     leave_function = _plain_function(visitor_kind, f"leave_{name}")
-    return visit_function, CHILD_FIELDS[name], leave_function
+    return visit_function, _class_fields(visitor_kind)[name], leave_function
+
+
+@cache
+def _class_fields(kind: type) -> dict[str, tuple[str, ...]]:
+    hooked = (
+        name.partition("_")[2]
+        for name in _TRIVIA_HOOKS
+        if _plain_function(kind, name) is not None
+    )
+    return _fields_for(hooked)
+
+
+# Every hook a visitor class could define on a trivia node type.
+_TRIVIA_HOOKS = tuple(f"{event}_{name}" for name in sorted(TRIVIA) for event in ("visit", "leave"))
 
 
 def _plain_function(kind: type, name: str) -> Callable[..., object] | None:
