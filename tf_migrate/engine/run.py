@@ -36,7 +36,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tf_migrate.engine import noqa
 from tf_migrate.engine.cache import DEFAULT_DIR_NAME, CachedResult, ResultCache, settings_key
 from tf_migrate.engine.cache import prepare as prepare_cache
 from tf_migrate.files import (
@@ -58,16 +57,6 @@ from tf_migrate.model import (
     Finding,
     Location,
     RunResult,
-)
-from tf_migrate.notebooks import (
-    NotebookError,
-    cell_locator,
-    dump_notebook,
-    join_cells,
-    parse_notebook,
-    split_cells,
-    to_cell_finding,
-    with_sources,
 )
 from tf_migrate.rules.registry import rules_for_codes, select_codes
 from tf_migrate.settings import RuleOptions, Settings
@@ -186,6 +175,8 @@ def _fix(text: str, task: _Task) -> _Fixed:
     )
     if task.mode is not Mode.ADD_NOQA:
         return _Fixed(outcome.source, outcome.remaining, outcome.fixed)
+    from tf_migrate.engine import noqa  # add-noqa runs seldom; checks need none of it
+
     commented = noqa.add_noqa(outcome.source, outcome.remaining)
     note = None
     if commented.skipped:
@@ -241,6 +232,17 @@ def _with_indentation_expanded(original: DecodedSource, task: _Task) -> _Compute
 
 def _compute_notebook(original: DecodedSource, task: _Task) -> _Computed:
     import libcst as cst
+
+    from tf_migrate.notebooks import (  # only for notebooks: most trees have none
+        NotebookError,
+        cell_locator,
+        dump_notebook,
+        join_cells,
+        parse_notebook,
+        split_cells,
+        to_cell_finding,
+        with_sources,
+    )
 
     try:
         notebook = parse_notebook(original.text)
