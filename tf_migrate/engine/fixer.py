@@ -16,7 +16,7 @@ from tf_migrate.engine.positions import PositionIndex
 from tf_migrate.engine.suppression import parse_suppressions
 from tf_migrate.engine.walk import visit_batched
 from tf_migrate.model import Applicability, Finding, Location
-from tf_migrate.rules.base import Report, Rule, RuleOptions
+from tf_migrate.rules.base import DeferredReplacement, Report, Rule, RuleOptions
 
 # Each round applies every non-overlapping fix; new findings a fix exposes are handled in the next
 # round. A rule set that keeps rewriting its own output is a bug, and the cap turns it into a
@@ -98,7 +98,10 @@ class _ApplyReplacements(cst.CSTTransformer):
     ) -> cst.CSTNode | cst.RemovalSentinel | cst.FlattenSentinel[cst.CSTNode]:
         report = self.replacements.get(original_node)
         if report is not None and report.replacement is not None:
-            return report.replacement
+            replacement = report.replacement
+            if isinstance(replacement, DeferredReplacement):
+                return replacement.build()
+            return replacement
         return updated_node
 
 

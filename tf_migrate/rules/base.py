@@ -33,6 +33,14 @@ from tf_migrate.settings import RuleOptions as RuleOptions
 Replacement = cst.CSTNode | cst.RemovalSentinel | cst.FlattenSentinel[cst.CSTNode]
 
 
+@dataclass(frozen=True)
+class DeferredReplacement:
+    """A replacement built only when its fix is applied. For a rewrite that costs as much as
+    the analysis behind it (a whole session program), which `check` never applies."""
+
+    build: Callable[[], Replacement]
+
+
 
 @dataclass(frozen=True)
 class Valid:
@@ -86,7 +94,7 @@ class Report:
     node: cst.CSTNode
     message: str
     applicability: Applicability
-    replacement: Replacement | None = None
+    replacement: Replacement | DeferredReplacement | None = None
     fix_title: str | None = None
     add_imports: Sequence[NeededImport] = field(default_factory=tuple)
     remove_imports: Sequence[UnusedImport] = field(default_factory=tuple)
@@ -147,7 +155,7 @@ class Rule(cst.BatchableCSTVisitor):
         node: cst.CSTNode,
         message: str | None = None,
         *,
-        replacement: Replacement | None = None,
+        replacement: Replacement | DeferredReplacement | None = None,
         applicability: Applicability | None = None,
         fix_title: str | None = None,
         add_imports: Sequence[NeededImport] = (),

@@ -13,7 +13,14 @@ from tf_migrate.analysis.syntax import compat_v1_import, tf_alias
 from tf_migrate.analysis.tf_symbols import SESSIONS
 from tf_migrate.engine.positions import PositionIndex
 from tf_migrate.model import Applicability
-from tf_migrate.rules.base import Invalid, NeededImport, Rule, UnusedImport, Valid
+from tf_migrate.rules.base import (
+    DeferredReplacement,
+    Invalid,
+    NeededImport,
+    Rule,
+    UnusedImport,
+    Valid,
+)
 from tf_migrate.rules.graph_rewrite_module import rewrite_module
 
 _BEFORE = """\
@@ -458,7 +465,8 @@ class SessionProgram(Rule):
             return
         if program.notes:
             message = f"{message} ({'; '.join(program.notes)})"
-        replacement = rewrite_module(module, program, context)
+        # Built only if the fix is applied: the rewrite costs as much as the analysis.
+        replacement = DeferredReplacement(lambda: rewrite_module(module, program, context))
         unused = _tensorflow_from_imports(node)
         imports = (NeededImport("keras"),) if keras == "keras" and _uses_keras(program) else ()
         if program.unsafe:
