@@ -126,6 +126,21 @@ def test_entry_round_trip(tmp_path: Path) -> None:
     assert key != ResultCache.key(b"data", "settings", ["TFM401"], "ipynb")
 
 
+def _run_twice(script: str, project: Path) -> list[subprocess.CompletedProcess[str]]:
+    """`script` run twice in fresh interpreters in `project`: cold, then from the cache."""
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(Path(__file__).resolve().parents[1]),
+        "XDG_CACHE_HOME": str(project / "user-cache"),
+    }
+    return [
+        subprocess.run(
+            [sys.executable, "-c", script], cwd=project, env=env, capture_output=True, text=True
+        )
+        for _ in range(2)
+    ]
+
+
 def test_a_run_served_from_the_cache_imports_neither_the_rules_nor_libcst(project: Path) -> None:
     (project / "b.py").write_text(SOURCE.replace("y =", "w ="))
     script = textwrap.dedent(
@@ -139,17 +154,7 @@ def test_a_run_served_from_the_cache_imports_neither_the_rules_nor_libcst(projec
         print(len(result.remaining), "libcst" in sys.modules)
         """
     )
-    env = {
-        **os.environ,
-        "PYTHONPATH": str(Path(__file__).resolve().parents[1]),
-        "XDG_CACHE_HOME": str(project / "user-cache"),
-    }
-    outputs = [
-        subprocess.run(
-            [sys.executable, "-c", script], cwd=project, env=env, capture_output=True, text=True
-        )
-        for _ in range(2)
-    ]
+    outputs = _run_twice(script, project)
     assert [completed.returncode for completed in outputs] == [0, 0], outputs[-1].stderr
     cold, warm = (completed.stdout.split() for completed in outputs)
     assert cold[1] == "True" and warm == [cold[0], "False"]
@@ -170,17 +175,7 @@ def test_a_cached_check_from_the_command_line_imports_only_what_it_prints_with(
         main(["check", ".", "--select", "ALL"])
         """
     )
-    env = {
-        **os.environ,
-        "PYTHONPATH": str(Path(__file__).resolve().parents[1]),
-        "XDG_CACHE_HOME": str(project / "user-cache"),
-    }
-    runs = [
-        subprocess.run(
-            [sys.executable, "-c", script], cwd=project, env=env, capture_output=True, text=True
-        )
-        for _ in range(2)
-    ]
+    runs = _run_twice(script, project)
     assert [completed.returncode for completed in runs] == [1, 1], runs[-1].stderr
     cold, warm = (completed.stderr.splitlines()[-1].split() for completed in runs)
     assert cold[0] == "True" and cold[3] == "True"  # the first run parsed and ran the rules
