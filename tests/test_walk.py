@@ -300,3 +300,17 @@ def test_visit_leaves_what_it_does_not_reproduce_to_libcst() -> None:
         assert walk._class_plans(kind) is None
         assert _events(kind, module, True) == _events(kind, module, False)
     assert walk._class_plans(cst.CSTTransformer) is None
+
+
+def test_the_visitor_base_classes_skipped_for_hooks_declare_only_stubs() -> None:
+    import libcst._typed_visitor as typed
+
+    classes = [value for value in vars(typed).values() if isinstance(value, type)]
+    hooks = [
+        value
+        for klass in classes
+        if klass.__module__ == typed.__name__
+        for name, value in vars(klass).items()
+        if name.startswith(("visit_", "leave_"))
+    ]
+    assert len(hooks) > 1000 and all(walk._is_stub(hook) for hook in hooks)

@@ -184,6 +184,8 @@ def _class_plans(kind: type) -> dict[type, _FunctionPlan] | None:
     # search per name (libcst's base classes declare some 1,600 stubs).
     seen: set[str] = set()
     for klass in kind.__mro__:
+        if klass.__module__ == _STUBS_MODULE:
+            continue  # only stubs there: nothing a subclass does not define is a hook
         for name, value in vars(klass).items():
             if not name.startswith(("visit_", "leave_")) or name in seen:
                 continue
@@ -196,6 +198,10 @@ def _class_plans(kind: type) -> dict[type, _FunctionPlan] | None:
             if field and node_type in CHILD_FIELDS:
                 return None
     return {}
+
+
+# Where libcst declares its no-op visit_/leave_ methods (CSTTypedVisitorFunctions and kin).
+_STUBS_MODULE = "libcst._typed_visitor"
 
 
 def _is_stub(method: object) -> bool:
