@@ -3,7 +3,7 @@ random draws, variable updates, and constructs the session rewrite cannot carry 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 import libcst as cst
@@ -122,6 +122,17 @@ def _plain_constant(node: cst.BaseExpression) -> bool:
     return isinstance(node, cst.SimpleString | cst.ConcatenatedString) or (
         isinstance(node, cst.Name) and node.value == "None"
     )
+
+
+def block_on(
+    block: Callable[[cst.CSTNode, str], None], facts: ExpressionFacts, where: str = ""
+) -> None:
+    """Stop the rewrite, through `block`, at each call the analysis does not handle and at each
+    problem `facts` found (`where`: said after each, e.g. " in `helper`")."""
+    for call, name in facts.unsupported:
+        block(call, f"`{name}`{where} is not handled by the session rewrite")
+    for problem, message in facts.problems:
+        block(problem, message + where)
 
 
 def examine(

@@ -21,7 +21,7 @@ from tf_migrate.analysis import control_flow, iterator_runs, iterators, metrics,
 from tf_migrate.analysis import tf_symbols as sym
 from tf_migrate.analysis.callables import foreign_calls, imported_modules
 from tf_migrate.analysis.evidence import mentions_tf1_graph
-from tf_migrate.analysis.expressions import ExpressionFacts, examine
+from tf_migrate.analysis.expressions import block_on, examine
 from tf_migrate.analysis.names import (
     bindings,
     function_globals,
@@ -379,7 +379,7 @@ class _Analyzer:
                 continue
             # An op built inside the call (`tf.group(tf.assign(v, 0.0), ...)`): computed here.
             facts = examine(self.ctx, arg.value, set(self.graph_names), self.helpers)
-            self._report_facts(statement.line, facts)
+            block_on(self.block, facts)
             if facts.creates or facts.random:
                 self.block(statement.line, "`tf.group` of an op that creates variables or draws "
                                            "random numbers")
@@ -505,7 +505,7 @@ class _Analyzer:
         if len(statement.targets) != 1:
             self.block(statement.line, "a variable is unpacked")
         facts = examine(self.ctx, call, set(self.graph_names), self.helpers)
-        self._report_facts(statement.line, facts)
+        block_on(self.block, facts)
         for dep in facts.graph_reads:
             if self.graph_names[dep].kind is not Kind.EAGER:
                 self.block(
@@ -517,7 +517,7 @@ class _Analyzer:
         for name in sorted(facts.called_helpers):
             helper = self.helpers[name]
             inner = examine(self.ctx, helper, set(), self.helpers)
-            self._report_facts(statement.line, inner, f" in `{name}`")
+            block_on(self.block, inner, f" in `{name}`")
             random = random or inner.random
             if inner.updates or inner.creates:
                 self.block(statement.line, f"`{name}` creates or updates variables")
@@ -544,7 +544,7 @@ class _Analyzer:
                                        "lists of them, and `name = tf.placeholder(...)` are "
                                        "followed)")
         control_flow.accept(self, statement, value, facts)  # tf.cond, tf.while_loop, tf.gradients
-        self._report_facts(statement.line, facts)
+        block_on(self.block, facts)
         statement.deps = [self.graph_names[d] for d in sorted(facts.graph_reads)]
         statement.reads = read_names(value)
         statement.random = facts.random
@@ -592,7 +592,7 @@ class _Analyzer:
     def _check_helper(self, statement: GraphStatement, name: str) -> None:
         helper = self.helpers[name]
         facts = examine(self.ctx, helper, set(), self.helpers)
-        self._report_facts(statement.line, facts, f" in `{name}`")
+        block_on(self.block, facts, f" in `{name}`")
         if facts.updates or facts.creates:
             self.block(
                 statement.line,
@@ -611,12 +611,6 @@ class _Analyzer:
             elif kind is Kind.VARIABLE:
                 statement.kind = Kind.DEFERRED
             statement.deps.append(self.graph_names[dep])
-
-    def _report_facts(self, node: cst.CSTNode, facts: ExpressionFacts, where: str = "") -> None:
-        for call, name in facts.unsupported:
-            self.block(call, f"`{name}`{where} is not handled by the session rewrite")
-        for problem, message in facts.problems:
-            self.block(problem, message + where)
 
 
 def analyze(module: cst.Module, ctx: Context, *, tf1_evidence: bool | None = None,

@@ -19,7 +19,7 @@ import libcst as cst
 
 from tf_migrate.analysis import tf_symbols as sym
 from tf_migrate.analysis.names import bindings, function_globals, function_locals, reads
-from tf_migrate.analysis.syntax import is_docstring
+from tf_migrate.analysis.syntax import bind_args, is_docstring
 from tf_migrate.engine.walk import visit as _walk_visit
 
 TfName = Callable[[cst.CSTNode], str | None]
@@ -104,25 +104,18 @@ def _calls(body: Sequence[cst.BaseStatement], name: str) -> list[_Call]:
 
 def _arguments(function: cst.FunctionDef, call: cst.Call
                ) -> list[tuple[str, cst.BaseExpression]] | None:
+    """Each parameter of `function` with what `call` passes it, or its default."""
     params = list(function.params.params)
-    bound: dict[str, cst.BaseExpression] = {}
-    for index, arg in enumerate(call.args):
-        if arg.star:
-            return None
-        if arg.keyword is None:
-            if index >= len(params):
-                return None
-            bound[params[index].name.value] = arg.value
-        else:
-            bound[arg.keyword.value] = arg.value
+    bound = bind_args(call, tuple(param.name.value for param in params))
+    if bound is None:
+        return None
     result: list[tuple[str, cst.BaseExpression]] = []
     for param in params:
-        name = param.name.value
-        value = bound.pop(name, param.default)
+        value = bound.get(param.name.value, param.default)
         if value is None:
             return None
-        result.append((name, value))
-    return None if bound else result
+        result.append((param.name.value, value))
+    return result
 
 
 def _assign(target: cst.BaseAssignTargetExpression, value: cst.BaseExpression

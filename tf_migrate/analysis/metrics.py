@@ -20,7 +20,7 @@ from typing import Protocol
 
 import libcst as cst
 
-from tf_migrate.analysis.expressions import examine
+from tf_migrate.analysis.expressions import block_on, examine
 from tf_migrate.analysis.names import read_names
 from tf_migrate.analysis.program_model import (
     Context,
@@ -91,10 +91,7 @@ def classify(host: Host, statement: GraphStatement, value: cst.BaseExpression) -
         if argument is None:
             continue
         facts = examine(host.ctx, argument, set(host.graph_names), host.helpers)
-        for node, unsupported in facts.unsupported:
-            host.block(node, f"`{unsupported}` is not handled by the session rewrite")
-        for node, message in facts.problems:
-            host.block(node, message)
+        block_on(host.block, facts)
         if facts.random or facts.updates or facts.creates or facts.called_helpers:
             host.block(statement.line, f"the `{key}` of `{name}` draws, updates or calls the "
                                        "script's functions")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -203,3 +203,22 @@ class GraphProgram:
 
 
 Resolver = Callable[[cst.CSTNode], str | None]
+
+
+def dependencies(
+    roots: Iterable[GraphStatement],
+    through: Callable[[GraphStatement], Iterable[GraphStatement]] = lambda statement: (),
+) -> list[GraphStatement]:
+    """The roots and every statement they depend on, in the order found: through the inputs of
+    per-run (deferred) statements, and through what `through` adds for each of those."""
+    seen: dict[int, GraphStatement] = {}
+    stack = list(roots)
+    while stack:
+        statement = stack.pop()
+        if id(statement) in seen:
+            continue
+        seen[id(statement)] = statement
+        if statement.kind is Kind.DEFERRED:
+            stack.extend(statement.deps)
+            stack.extend(through(statement))
+    return list(seen.values())

@@ -8,7 +8,7 @@ from dataclasses import replace
 import libcst as cst
 
 from tf_migrate.analysis.callables import foreign_calls
-from tf_migrate.analysis.expressions import examine
+from tf_migrate.analysis.expressions import block_on, examine
 from tf_migrate.analysis.names import function_globals, read_names
 from tf_migrate.analysis.program_model import (
     Context,
@@ -18,6 +18,7 @@ from tf_migrate.analysis.program_model import (
     Position,
     RunSite,
     Slice,
+    dependencies,
 )
 from tf_migrate.analysis.tf_symbols import STRUCTURE_FUNCTIONS as _STRUCTURE_FUNCTIONS
 from tf_migrate.engine.walk import visit as _walk_visit
@@ -32,16 +33,7 @@ def reaching(program: GraphProgram, name: str, before: Position) -> GraphStateme
 
 
 def _closure(roots: list[GraphStatement]) -> list[GraphStatement]:
-    seen: dict[int, GraphStatement] = {}
-    stack = list(roots)
-    while stack:
-        statement = stack.pop()
-        if id(statement) in seen:
-            continue
-        seen[id(statement)] = statement
-        if statement.kind is Kind.DEFERRED:
-            stack.extend(statement.deps)
-    return sorted(seen.values(), key=lambda s: s.position)
+    return sorted(dependencies(roots), key=lambda s: s.position)
 
 
 def _ancestors(statement: GraphStatement) -> set[int]:
@@ -66,10 +58,7 @@ class _Slicer:
         program, item = self.program, self.program.items[site.item]
         graph_names = {n for s in program.statements for n in s.targets}
         facts = examine(self.ctx, site.fetch, graph_names, program.helpers)
-        for node, name in facts.unsupported:
-            self.block(node, f"`{name}` is not handled by the session rewrite")
-        for node, message in facts.problems:
-            self.block(node, message)
+        block_on(self.block, facts)
         roots: list[GraphStatement] = []
         # `w = sess.run(w)` run once: the fetch is the graph value, the name a Python value
         # from then on (its own binding is not a rebinding between the two).
@@ -85,7 +74,7 @@ class _Slicer:
                                           "for every run")
                 continue
             roots.append(statement)
-        for leaf in _leaves(site.fetch):
+        for leaf in fetch_leaves(site.fetch):
             if isinstance(leaf, cst.SimpleString | cst.ConcatenatedString | cst.FormattedString):
                 self.block(site.call, "a fetch given by its tensor name string")
             elif isinstance(leaf, cst.Name) and leaf.value not in graph_names:
@@ -97,7 +86,7 @@ class _Slicer:
                                       "returns the Python string fed, TF2 bytes)")
         if not roots and not facts.tf_calls:
             self.block(site.call, "the fetches cannot be resolved to graph values")
-        leaf_names = {leaf.value for leaf in _leaves(site.fetch) if isinstance(leaf, cst.Name)}
+        leaf_names = {leaf.value for leaf in fetch_leaves(site.fetch) if isinstance(leaf, cst.Name)}
         schedules: dict[str, str] = {}
         for root in roots:
             name = root.targets[0]
@@ -131,7 +120,7 @@ class _Slicer:
         names = [p.targets[0] for p in placeholders]
         if len(set(names)) != len(names):
             self.block(site.call, "the fetches need two placeholders of the same name")
-        operations = frozenset(leaf.value for leaf in _leaves(site.fetch)
+        operations = frozenset(leaf.value for leaf in fetch_leaves(site.fetch)
                                if isinstance(leaf, cst.Name) and self._operation(leaf, site))
         result = without_operations(site.fetch, operations)
         structure = self._structure(replace(site, fetch=result)) if result is not None else None
@@ -148,7 +137,7 @@ class _Slicer:
             # The call returns the other entries; the ops' keys are put back with None.
             top = [e.value for e in fetch.elements if isinstance(e, cst.DictElement)]
             ops_at_top = [v for v in top if isinstance(v, cst.Name) and self._operation(v, site)]
-            inner = [leaf for leaf in _leaves(fetch) if isinstance(leaf, cst.Name)
+            inner = [leaf for leaf in fetch_leaves(fetch) if isinstance(leaf, cst.Name)
                      and self._operation(leaf, site)]
             if len(inner) > len(ops_at_top):
                 self.block(site.call, "a training op is fetched inside a nested structure")
@@ -156,7 +145,7 @@ class _Slicer:
         leaves = fetch.elements if isinstance(fetch, cst.List | cst.Tuple) else []
         ops = [e for e in leaves if isinstance(e.value, cst.Name)
                and self._operation(e.value, site)]
-        nested = [leaf for leaf in _leaves(fetch) if isinstance(leaf, cst.Name)
+        nested = [leaf for leaf in fetch_leaves(fetch) if isinstance(leaf, cst.Name)
                   and self._operation(leaf, site)]
         if len(nested) > len(ops):
             self.block(site.call, "a training op is fetched inside a nested structure")
@@ -341,12 +330,13 @@ class _CallFinder(cst.CSTVisitor):
         self.found = True
 
 
-def _leaves(fetch: cst.BaseExpression) -> list[cst.BaseExpression]:
+def fetch_leaves(fetch: cst.BaseExpression) -> list[cst.BaseExpression]:
+    """The single values a fetch structure (lists, tuples, dicts of them) is made of."""
     if isinstance(fetch, cst.List | cst.Tuple):
-        return [leaf for e in fetch.elements for leaf in _leaves(e.value)]
+        return [leaf for e in fetch.elements for leaf in fetch_leaves(e.value)]
     if isinstance(fetch, cst.Dict):
         return [leaf for e in fetch.elements if isinstance(e, cst.DictElement)
-                for leaf in _leaves(e.value)]
+                for leaf in fetch_leaves(e.value)]
     return [fetch]
 
 

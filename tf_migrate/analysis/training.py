@@ -14,7 +14,7 @@ from typing import Protocol
 
 import libcst as cst
 
-from tf_migrate.analysis.expressions import examine
+from tf_migrate.analysis.expressions import block_on, examine
 from tf_migrate.analysis.names import function_globals, read_names
 from tf_migrate.analysis.optimizers import (
     OPTIMIZERS,
@@ -22,7 +22,13 @@ from tf_migrate.analysis.optimizers import (
     keras_optimizer,
     learning_rate_schedule,
 )
-from tf_migrate.analysis.program_model import Context, GraphStatement, Kind, TrainStep
+from tf_migrate.analysis.program_model import (
+    Context,
+    GraphStatement,
+    Kind,
+    TrainStep,
+    dependencies,
+)
 from tf_migrate.analysis.syntax import bind_args
 from tf_migrate.engine.walk import visit as _walk_visit
 
@@ -293,10 +299,7 @@ def _outer_expression(host: Host, statement: GraphStatement, call: cst.Call,
     outer = statement.node.value.deep_replace(call, cst.Name("_"))
     assert isinstance(outer, cst.BaseExpression)
     facts = examine(host.ctx, outer, set(host.graph_names), host.helpers)
-    for node, name in facts.unsupported:
-        host.block(node, f"`{name}` is not handled by the session rewrite")
-    for node, message in facts.problems:
-        host.block(node, message)
+    block_on(host.block, facts)
     if facts.random or facts.updates or facts.called_helpers:
         host.block(statement.line, "`compute_gradients` inside an expression that draws, "
                                    "updates or calls the script's functions")
@@ -357,10 +360,7 @@ def _apply(host: Host, statement: GraphStatement, step: TrainStep,
         host.block(statement.line, "`apply_gradients` without gradients")
         return
     facts = examine(host.ctx, pairs, set(host.graph_names), host.helpers)
-    for node, name in facts.unsupported:
-        host.block(node, f"`{name}` is not handled by the session rewrite")
-    for node, message in facts.problems:
-        host.block(node, message)
+    block_on(host.block, facts)
     read = [host.graph_names[n] for n in sorted(facts.graph_reads)]
     deps.extend(read)
     sources = [s for s in _reaching(host, read)
@@ -378,22 +378,13 @@ def _apply(host: Host, statement: GraphStatement, step: TrainStep,
 
 def _reaching(host: Host, roots: Sequence[GraphStatement]) -> list[GraphStatement]:
     """Statements the roots depend on, through per-run statements and the script's helpers."""
-    seen: dict[int, GraphStatement] = {}
-    stack = list(roots)
-    while stack:
-        statement = stack.pop()
-        if id(statement) in seen:
-            continue
-        seen[id(statement)] = statement
-        if statement.kind is Kind.DEFERRED:
-            stack.extend(statement.deps)
-            for helper in statement.helpers:
-                function = host.helpers.get(helper)
-                if function is None:
-                    continue
-                stack.extend(host.graph_names[n] for n in function_globals(function)
-                             if n in host.graph_names)
-    return list(seen.values())
+
+    def helpers_globals(statement: GraphStatement) -> list[GraphStatement]:
+        functions = (host.helpers.get(helper) for helper in statement.helpers)
+        return [host.graph_names[name] for function in functions if function is not None
+                for name in function_globals(function) if name in host.graph_names]
+
+    return dependencies(roots, helpers_globals)
 
 
 def finish(host: Host) -> None:

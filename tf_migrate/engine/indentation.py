@@ -13,7 +13,7 @@ import ast
 import io
 import re
 import tokenize
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from tf_migrate.model import Finding, Location
 
@@ -33,19 +33,14 @@ class Expanded:
     def original(self, finding: Finding) -> Finding:
         """`finding`, located in `text`, with its columns counted in the original lines."""
         loc = finding.location
-        location = Location(
-            loc.line,
-            self._column(loc.line, loc.column),
-            loc.end_line,
-            self._column(loc.end_line, loc.end_column),
-        )
-        return Finding(
-            finding.code,
-            finding.rule_name,
-            finding.message,
-            location,
-            finding.applicability,
-            finding.fix_title,
+        return replace(
+            finding,
+            location=Location(
+                loc.line,
+                self._column(loc.line, loc.column),
+                loc.end_line,
+                self._column(loc.end_line, loc.end_column),
+            ),
         )
 
     def _column(self, line: int, column: int) -> int:

@@ -9,7 +9,7 @@ from collections.abc import Callable
 import libcst as cst
 
 from tf_migrate.analysis.program_model import GraphProgram, GraphStatement, Kind, Slice
-from tf_migrate.analysis.slicing import reaching
+from tf_migrate.analysis.slicing import fetch_leaves, reaching
 from tf_migrate.engine.walk import visit as _walk_visit
 
 
@@ -30,22 +30,12 @@ def results(program: GraphProgram, slice_: Slice) -> dict[str, cst.BaseExpressio
     update op's value in TF1)."""
     found: dict[str, cst.BaseExpression] = {}
     site = slice_.site
-    for node in _names(site.fetch):
-        statement = reaching(program, node, site.position)
+    names = [leaf.value for leaf in fetch_leaves(site.fetch) if isinstance(leaf, cst.Name)]
+    for name in names:
+        statement = reaching(program, name, site.position)
         if statement is not None and statement.metric is not None:
-            found[node] = _call(statement.metric.name, "result")
+            found[name] = _call(statement.metric.name, "result")
     return found
-
-
-def _names(fetch: cst.BaseExpression) -> list[str]:
-    if isinstance(fetch, cst.Name):
-        return [fetch.value]
-    if isinstance(fetch, cst.List | cst.Tuple):
-        return [n for e in fetch.elements for n in _names(e.value)]
-    if isinstance(fetch, cst.Dict):
-        return [n for e in fetch.elements if isinstance(e, cst.DictElement)
-                for n in _names(e.value)]
-    return []
 
 
 class _ResetLines(cst.CSTVisitor):
