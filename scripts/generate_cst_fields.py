@@ -1,12 +1,12 @@
-"""Regenerate tf_migrate/engine/cst_fields.py from the installed libcst:
+"""Regenerate tf_migrate/cst/fields.py from the installed libcst:
 python scripts/generate_cst_fields.py"""
 
 from pathlib import Path
 
-from tf_migrate.engine.cst_layout import libcst_version, render_module
+from tf_migrate.cst.layout import libcst_version, render_module
 
 if __name__ == "__main__":
-    target = Path(__file__).resolve().parent.parent / "tf_migrate" / "engine" / "cst_fields.py"
+    target = Path(__file__).resolve().parent.parent / "tf_migrate" / "cst" / "fields.py"
     text = render_module()
     if target.exists() and target.read_text("utf-8") == text:
         print(f"{target} is up to date (libcst {libcst_version()})")

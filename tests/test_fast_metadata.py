@@ -10,7 +10,7 @@ from libcst.metadata import MetadataWrapper, PositionProvider, QualifiedNameProv
 
 from tf_migrate.analysis.imports import ImportTable
 from tf_migrate.analysis.qualified_names import NameResolver
-from tf_migrate.engine.positions import PositionIndex
+from tf_migrate.cst.positions import PositionIndex
 
 ROOT = Path(__file__).resolve().parent.parent
 PROGRAMS = sorted(

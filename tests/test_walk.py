@@ -1,4 +1,4 @@
-"""The engine's read-only traversal (tf_migrate/engine/walk.py) must visit exactly what libcst's
+"""The engine's read-only traversal (tf_migrate/cst/walk.py) must visit exactly what libcst's
 batched traversal visits, in the same order, and give the same findings."""
 
 from __future__ import annotations
@@ -11,15 +11,15 @@ import libcst as cst
 import pytest
 from libcst.metadata import MetadataWrapper
 
-import tf_migrate.engine.walk as walk
-from tf_migrate.engine.cst_fields import CHILD_FIELDS, TRIVIA
-from tf_migrate.engine.cst_layout import node_classes, render_module
+import tf_migrate.cst.walk as walk
+from tf_migrate.cst.fields import CHILD_FIELDS, TRIVIA
+from tf_migrate.cst.layout import node_classes, render_module
 from tf_migrate.engine.fixer import collect
 from tf_migrate.rules.base import RuleOptions
 from tf_migrate.rules.registry import all_rules
 
 ROOT = Path(__file__).resolve().parent.parent
-TABLE = ROOT / "tf_migrate" / "engine" / "cst_fields.py"
+TABLE = ROOT / "tf_migrate" / "cst" / "fields.py"
 
 # Python syntax beyond what TF1 scripts use, so that every kind of field is walked: sequences,
 # optional nodes, MaybeSentinel defaults, ImportStar, f-string format specs, match statements.

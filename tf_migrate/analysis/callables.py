@@ -13,7 +13,7 @@ import libcst as cst
 
 from tf_migrate.analysis import tf_symbols as sym
 from tf_migrate.analysis.program_model import Context
-from tf_migrate.engine.walk import visit as _walk_visit
+from tf_migrate.cst.walk import visit as _walk_visit
 
 PURE_BUILTINS = frozenset(
     {"len", "range", "float", "int", "bool", "list", "tuple", "dict", "zip", "min", "max", "abs",

@@ -48,8 +48,8 @@ from tf_migrate.analysis.program_model import (
     Kind,
     Rewrite,
 )
-from tf_migrate.analysis.syntax import bind_args
-from tf_migrate.engine.walk import visit as _walk_visit
+from tf_migrate.cst.arguments import NO_SPACE, bind_args
+from tf_migrate.cst.walk import visit as _walk_visit
 
 # Arguments TF2 does not take: their TF1 meaning is kept by the rewrite (or changes nothing).
 _DROPPED = frozenset({"strict", "return_same_structure", "colocate_gradients_with_ops"})
@@ -308,8 +308,7 @@ def _reshaped(actions: list[str | None], depth: int) -> Rewrite:
             if action is None:
                 continue
             if action:
-                arg = arg.with_changes(keyword=cst.Name(action), equal=cst.AssignEqual(
-                    cst.SimpleWhitespace(""), cst.SimpleWhitespace("")))
+                arg = arg.with_changes(keyword=cst.Name(action), equal=NO_SPACE)
             args.append(arg)
         if args and actions[-1] is None:
             args[-1] = args[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)

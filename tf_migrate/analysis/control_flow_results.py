@@ -10,9 +10,9 @@ import libcst as cst
 
 from tf_migrate.analysis import tf_symbols as sym
 from tf_migrate.analysis.program_model import Context, GraphStatement, Item, Kind
-from tf_migrate.analysis.syntax import bind_args
 from tf_migrate.analysis.tensor_names import TENSOR_SEQUENCE_FUNCTIONS
-from tf_migrate.engine.walk import visit as _walk_visit
+from tf_migrate.cst.arguments import bind_args
+from tf_migrate.cst.walk import visit as _walk_visit
 
 CONTROL_FLOW = frozenset({"tf.cond", "tf.while_loop", "tf.gradients"})
 COND = ("pred", "true_fn", "false_fn", "strict", "name", "fn1", "fn2")

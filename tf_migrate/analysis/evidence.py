@@ -7,7 +7,7 @@ import libcst as cst
 
 from tf_migrate.analysis import tf_symbols as sym
 from tf_migrate.analysis.program_model import Context
-from tf_migrate.engine.walk import visit as _walk_visit
+from tf_migrate.cst.walk import visit as _walk_visit
 
 
 class _Evidence(cst.CSTVisitor):

@@ -28,7 +28,6 @@ from tf_migrate.analysis.names import (
     function_locals,
     mutated_globals,
     read_names,
-    target_names,
 )
 from tf_migrate.analysis.program_model import (
     Context,
@@ -40,14 +39,9 @@ from tf_migrate.analysis.program_model import (
 )
 from tf_migrate.analysis.run_sites import SiteFinder
 from tf_migrate.analysis.slicing import compute_slices
-from tf_migrate.analysis.syntax import (
-    bind_args,
-    compat_v1_import,
-    flat_targets,
-    is_docstring,
-    literal_dtype,
-    tf_alias,
-)
+from tf_migrate.analysis.syntax import compat_v1_import, is_docstring, literal_dtype, tf_alias
+from tf_migrate.cst.arguments import bind_args
+from tf_migrate.cst.targets import flat_targets, target_names
 
 
 def _main_block(stmt: cst.BaseStatement) -> bool:

@@ -20,7 +20,7 @@ from tf_migrate.analysis.program_model import (
     RunSite,
     Slice,
 )
-from tf_migrate.engine.walk import visit as _walk_visit
+from tf_migrate.cst.walk import visit as _walk_visit
 
 _Block = Callable[[cst.CSTNode, str], None]
 

@@ -40,8 +40,8 @@ from tf_migrate.analysis.program_model import (
     Rewrite,
     RunSite,
 )
-from tf_migrate.analysis.syntax import bind_args
-from tf_migrate.engine.walk import visit as _walk_visit
+from tf_migrate.cst.arguments import bind_args
+from tf_migrate.cst.walk import visit as _walk_visit
 
 SOURCES = frozenset({"tf.data.Dataset.from_tensor_slices", "tf.data.Dataset.from_tensors",
                      "tf.data.Dataset.range", "tf.data.Dataset.zip"})

@@ -31,7 +31,8 @@ from tf_migrate.analysis.program_model import (
     Position,
     RunSite,
 )
-from tf_migrate.analysis.syntax import bind_args
+from tf_migrate.cst.arguments import bind_args, keyword_arg
+from tf_migrate.cst.dotted import dotted
 
 # TF 1.15 signatures; the Keras class and which parameters are update_state's arguments.
 _METRICS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
@@ -110,9 +111,7 @@ def classify(host: Host, statement: GraphStatement, value: cst.BaseExpression) -
             args[1] = cst.Arg(cst.Call(dotted(f"{module}.cast"), [
                 cst.Arg(predictions), cst.Arg(cst.Attribute(labels, cst.Name("dtype")))]))
     if "weights" in bound:
-        args.append(cst.Arg(bound["weights"], keyword=cst.Name("sample_weight"),
-                            equal=cst.AssignEqual(cst.SimpleWhitespace(""),
-                                                  cst.SimpleWhitespace(""))))
+        args.append(keyword_arg("sample_weight", bound["weights"]))
     metric = Metric(targets[0], cst.Call(dotted(f"{host.keras}.metrics.{keras_class}")), args)
     statement.metric = metric
     metric.op = GraphStatement(statement.line, statement.node, (targets[1],), Kind.DEFERRED,
@@ -120,13 +119,6 @@ def classify(host: Host, statement: GraphStatement, value: cst.BaseExpression) -
                                updates={targets[0]}, metric=metric)
     return True
 
-
-def dotted(name: str) -> cst.BaseExpression:
-    parts = name.split(".")
-    node: cst.BaseExpression = cst.Name(parts[0])
-    for part in parts[1:]:
-        node = cst.Attribute(node, cst.Name(part))
-    return node
 
 
 def _module(func: cst.BaseExpression) -> str | None:

@@ -12,7 +12,8 @@ from collections.abc import Iterable
 
 import libcst as cst
 
-from tf_migrate.engine.walk import visit as _walk_visit
+from tf_migrate.cst.targets import target_name_nodes
+from tf_migrate.cst.walk import visit as _walk_visit
 
 BUILTINS = frozenset(dir(builtins))
 
@@ -47,7 +48,7 @@ class _Reads(cst.CSTVisitor):
         targets: set[str] = set()
         clause: cst.CompFor | None = node.for_in
         while clause is not None:
-            targets |= {n.value for n in _target_names(clause.target)}
+            targets |= {n.value for n in target_name_nodes(clause.target)}
             clause = clause.inner_for_in
         self._bound.append(targets)
         clause = node.for_in
@@ -119,21 +120,6 @@ def _target_reads(target: cst.BaseExpression, visitor: _Reads) -> None:
         _target_reads(target.value, visitor)
     elif not isinstance(target, cst.Name):
         _walk_visit(target, visitor)
-def _target_names(target: cst.BaseExpression) -> list[cst.Name]:
-    if isinstance(target, cst.Name):
-        return [target]
-    if isinstance(target, cst.Tuple | cst.List):
-        return [n for element in target.elements for n in _target_names(element.value)]
-    if isinstance(target, cst.StarredElement):
-        return _target_names(target.value)
-    return []
-
-
-def target_names(target: cst.BaseExpression) -> list[str]:
-    """Names a plain assignment target binds (`a`, `a, (b, c)`); subscripts bind none."""
-    return [name.value for name in _target_names(target)]
-
-
 def _mutated_root(target: cst.BaseExpression) -> cst.Name | None:
     while isinstance(target, cst.Subscript | cst.Attribute):
         target = target.value
@@ -149,7 +135,7 @@ class _Bindings(cst.CSTVisitor):
         self.modules: set[str] = set()
 
     def _target(self, target: cst.BaseExpression) -> None:
-        for name in _target_names(target):
+        for name in target_name_nodes(target):
             self.found.append((name.value, name))
         if isinstance(target, cst.Tuple | cst.List):
             for element in target.elements:

@@ -18,11 +18,9 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-from tf_migrate.rules.tf_names import dotted
+from tf_migrate.cst.arguments import ArgumentMismatch, bind, keyword_arg
+from tf_migrate.cst.dotted import dotted
 
-_NO_SPACE = cst.AssignEqual(
-    whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace("")
-)
 # TF1 parameters that change nothing in a single-process TF2 program: locking (one thread
 # updates a variable at a time in a GradientTape step), and slot names (checkpoint keys only).
 _DROPPED = frozenset({"use_locking", "accum_name", "linear_name"})
@@ -197,10 +195,10 @@ def keras_optimizer(tf_name: str, call: cst.Call, keras: str, *, scheduled: bool
                 f"no Keras optimizer applies the proximal step of `{tf_name}`: only a zero "
                 f"`{param}` maps to Keras {entry.keras}"
             )
-    args = [_keyword(k, _value(given, entry.signature, p)) for k, p in _pairs(entry.keywords)]
-    args += [_keyword(k, cst.parse_expression(v)) for k, v in _pairs(entry.fixed)]
+    args = [keyword_arg(k, _value(given, entry.signature, p)) for k, p in _pairs(entry.keywords)]
+    args += [keyword_arg(k, cst.parse_expression(v)) for k, v in _pairs(entry.fixed)]
     if "name" in given:
-        args.append(_keyword("name", given["name"]))
+        args.append(keyword_arg("name", given["name"]))
     built = cst.Call(func=dotted(f"{_prefix(keras)}.optimizers.{entry.keras}"), args=args)
     reason = entry.unsafe or (entry.unsafe_scheduled if scheduled else None)
     if reason is not None:
@@ -231,7 +229,7 @@ def learning_rate_schedule(tf_name: str, call: cst.Call, keras: str) -> Schedule
                     f"when `{param}` is a number literal"
                 )
             value = cst.Float(repr(math.exp(-number)))
-        args.append(_keyword(keyword, value))
+        args.append(keyword_arg(keyword, value))
     func = dotted(f"{_prefix(keras)}.optimizers.schedules.{entry.keras}")
     return Schedule(cst.Call(func=func, args=args), global_step=step)
 
@@ -265,22 +263,15 @@ def _pairs(spec: str) -> list[tuple[str, str]]:
 def _bind(tf_name: str, call: cst.Call, signature: str) -> dict[str, cst.BaseExpression] | str:
     """The arguments by TF1 parameter name, as Python would bind them, or why they cannot be."""
     params = _parameters(signature)
-    names = list(params)
-    given: dict[str, cst.BaseExpression] = {}
-    for index, arg in enumerate(call.args):
-        if arg.star:
-            return f"`*args`/`**kwargs` hide which parameters `{tf_name}` receives"
-        if arg.keyword is None:
-            if index >= len(names):
-                return f"`{tf_name}` takes at most {len(names)} positional arguments"
-            name = names[index]
-        else:
-            name = arg.keyword.value
-            if name not in params:
-                return f"`{name}=` is not a parameter of `{tf_name}` in TF 1.15"
-        if name in given:
-            return f"`{tf_name}` receives `{name}` twice"
-        given[name] = arg.value
+    try:
+        given = bind(call, list(params))
+    except ArgumentMismatch as mismatch:
+        return {
+            "star": f"`*args`/`**kwargs` hide which parameters `{tf_name}` receives",
+            "positional": f"`{tf_name}` takes at most {len(params)} positional arguments",
+            "keyword": f"`{mismatch.parameter}=` is not a parameter of `{tf_name}` in TF 1.15",
+            "twice": f"`{tf_name}` receives `{mismatch.parameter}` twice",
+        }[mismatch.kind]
     missing = [name for name, default in params.items() if default is None and name not in given]
     if missing:
         return f"`{tf_name}` is called without its required `{missing[0]}`"
@@ -305,10 +296,6 @@ def _number(node: cst.BaseExpression) -> float | None:
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
     return float(value)
-
-
-def _keyword(name: str, value: cst.BaseExpression) -> cst.Arg:
-    return cst.Arg(value=value, keyword=cst.Name(name), equal=_NO_SPACE)
 
 
 def _prefix(keras: str) -> str:

@@ -10,7 +10,7 @@ import libcst as cst
 from tf_migrate.analysis import tf_symbols as sym
 from tf_migrate.analysis.names import bindings, read_names
 from tf_migrate.analysis.program_model import Context, RunSite
-from tf_migrate.engine.walk import visit as _walk_visit
+from tf_migrate.cst.walk import visit as _walk_visit
 
 if TYPE_CHECKING:
     from tf_migrate.analysis.run_sites import SiteFinder

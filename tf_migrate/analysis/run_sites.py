@@ -18,7 +18,7 @@ from tf_migrate.analysis.program_model import (
     RunSite,
 )
 from tf_migrate.analysis.python_code import PythonCode, RunSiteProbe, TfProbe
-from tf_migrate.engine.walk import visit as _walk_visit
+from tf_migrate.cst.walk import visit as _walk_visit
 
 _END: Position = (10**9, 0)
 

@@ -21,7 +21,7 @@ from tf_migrate.analysis.program_model import (
     dependencies,
 )
 from tf_migrate.analysis.tf_symbols import STRUCTURE_FUNCTIONS as _STRUCTURE_FUNCTIONS
-from tf_migrate.engine.walk import visit as _walk_visit
+from tf_migrate.cst.walk import visit as _walk_visit
 
 
 def reaching(program: GraphProgram, name: str, before: Position) -> GraphStatement | None:

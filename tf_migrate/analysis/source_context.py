@@ -9,7 +9,7 @@ from libcst.metadata import MetadataWrapper
 from tf_migrate.analysis.graph_program import analyze
 from tf_migrate.analysis.program_model import GraphProgram, Position
 from tf_migrate.analysis.qualified_names import NameResolver
-from tf_migrate.engine.positions import PositionIndex
+from tf_migrate.cst.positions import PositionIndex
 
 
 class SourceContext:

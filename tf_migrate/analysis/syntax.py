@@ -37,28 +37,6 @@ def tf_alias(module: cst.Module) -> str | None:
     return None
 
 
-def flat_targets(target: cst.BaseExpression) -> list[cst.BaseExpression]:
-    if isinstance(target, cst.Tuple | cst.List):
-        return [t for element in target.elements for t in flat_targets(element.value)]
-    return [target]
-
-
-def bind_args(call: cst.Call, params: tuple[str, ...]) -> dict[str, cst.BaseExpression] | None:
-    bound: dict[str, cst.BaseExpression] = {}
-    for index, arg in enumerate(call.args):
-        if arg.star:
-            return None
-        if arg.keyword is None:
-            if index >= len(params):
-                return None
-            bound[params[index]] = arg.value
-        elif arg.keyword.value in params:
-            bound[arg.keyword.value] = arg.value
-        else:
-            return None
-    return bound
-
-
 def literal_dtype(node: cst.BaseExpression | None) -> cst.BaseExpression | None:
     """The dtype TF infers for a Python literal default (float32, int32 or bool)."""
     kinds: set[str] = set()

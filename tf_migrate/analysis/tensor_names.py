@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
+from tf_migrate.cst.dotted import dotted_name
+
 
 class ValueKind(enum.Enum):
     TENSOR = "tensor"
@@ -145,16 +147,6 @@ def kind_of_tf_call(name: str) -> ValueKind | None:
         and name not in _NOT_TENSOR
     ):
         return ValueKind.TENSOR
-    return None
-
-
-def dotted_name(node: cst.BaseExpression) -> str | None:
-    """`self.sess` -> "self.sess"; None for anything that is not a chain of names."""
-    if isinstance(node, cst.Name):
-        return node.value
-    if isinstance(node, cst.Attribute):
-        inner = dotted_name(node.value)
-        return None if inner is None else f"{inner}.{node.attr.value}"
     return None
 
 

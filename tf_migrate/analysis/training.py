@@ -29,8 +29,8 @@ from tf_migrate.analysis.program_model import (
     TrainStep,
     dependencies,
 )
-from tf_migrate.analysis.syntax import bind_args
-from tf_migrate.engine.walk import visit as _walk_visit
+from tf_migrate.cst.arguments import bind_args
+from tf_migrate.cst.walk import visit as _walk_visit
 
 # The TF 1.15 signatures of the optimizer methods.
 _METHODS: dict[str, tuple[str, ...]] = {

@@ -12,9 +12,9 @@ import libcst as cst
 from libcst.metadata import CodeRange, MetadataWrapper
 
 from tf_migrate.analysis.qualified_names import NameResolver
-from tf_migrate.engine.positions import PositionIndex
+from tf_migrate.cst.positions import PositionIndex
+from tf_migrate.cst.walk import visit_batched
 from tf_migrate.engine.suppression import parse_suppressions
-from tf_migrate.engine.walk import visit_batched
 from tf_migrate.model import Applicability, Finding, Location
 from tf_migrate.rules.base import DeferredReplacement, Report, Rule, RuleOptions
 

@@ -13,11 +13,9 @@ from dataclasses import dataclass
 
 import libcst as cst
 
+from tf_migrate.cst.arguments import NO_SPACE
+from tf_migrate.cst.atoms import parenthesized
 from tf_migrate.rules.tables import CallSpec
-
-NO_SPACE = cst.AssignEqual(
-    whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace("")
-)
 
 ValueRewrite = Callable[[cst.BaseExpression], cst.BaseExpression | None]
 
@@ -29,28 +27,11 @@ class ArgsOutcome:
     problem: str | None = None  # set when the call cannot be rewritten automatically
 
 
-def last_name(func: cst.BaseExpression) -> str | None:
-    """`softmax` for `tf.nn.softmax` or `softmax`: a cheap filter before resolving names."""
-    if isinstance(func, cst.Attribute):
-        return func.attr.value
-    return func.value if isinstance(func, cst.Name) else None
-
-
-def _atomic(expr: cst.BaseExpression) -> bool:
-    return isinstance(
-        expr,
-        cst.Name | cst.Attribute | cst.Call | cst.Subscript | cst.Integer | cst.Float,
-    ) or bool(expr.lpar)
-
-
 def one_minus(expr: cst.BaseExpression) -> cst.BaseExpression:
     """`1 - expr`, parenthesised where the expression needs it (`1 - (a + b)`)."""
-    operand = (
-        expr
-        if _atomic(expr)
-        else expr.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
+    return cst.BinaryOperation(
+        left=cst.Integer("1"), operator=cst.Subtract(), right=parenthesized(expr)
     )
-    return cst.BinaryOperation(left=cst.Integer("1"), operator=cst.Subtract(), right=operand)
 
 
 def rewrite_args(call: cst.Call, spec: CallSpec, values: dict[str, ValueRewrite]) -> ArgsOutcome:
@@ -112,16 +93,3 @@ def rewrite_args(call: cst.Call, spec: CallSpec, values: dict[str, ValueRewrite]
             arg = arg.with_changes(keyword=cst.Name(new), value=rewritten or value)
         out.append(arg)
     return ArgsOutcome(out, changed)
-
-
-def bind_call(call: cst.Call, params: tuple[str, ...]) -> dict[str, cst.BaseExpression] | None:
-    """The call's arguments by parameter name; None for `*args`, unknown or repeated ones."""
-    bound: dict[str, cst.BaseExpression] = {}
-    for index, arg in enumerate(call.args):
-        if arg.star:
-            return None
-        key = arg.keyword.value if arg.keyword else (params[index] if index < len(params) else "")
-        if key not in params or key in bound:
-            return None
-        bound[key] = arg.value
-    return bound

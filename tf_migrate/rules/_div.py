@@ -8,7 +8,7 @@ from collections.abc import Mapping
 
 import libcst as cst
 
-from tf_migrate.rules._call_args import last_name
+from tf_migrate.cst.dotted import last_name
 from tf_migrate.rules._dtypes import ScopeAssignments, ScopeTracking, is_float
 from tf_migrate.rules.base import Rule, RuleOptions
 

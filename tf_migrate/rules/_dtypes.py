@@ -13,6 +13,9 @@ from collections.abc import Callable
 
 import libcst as cst
 
+from tf_migrate.cst.arguments import argument
+from tf_migrate.cst.targets import target_names
+
 FLOAT_DTYPES = {"tf.float16", "tf.float32", "tf.float64", "tf.bfloat16", "tf.half", "tf.double"}
 # Functions whose result is floating point whatever their arguments.
 ALWAYS_FLOAT = {
@@ -81,7 +84,7 @@ class ScopeAssignments:
     def rebind(self, target: cst.BaseExpression) -> None:
         """Names bound by anything but `name = value` (augmented assignment, for, with, except,
         comprehension, walrus, import): their dtype is not proven."""
-        for name in _bound_names(target):
+        for name in target_names(target):
             self.current.setdefault(name, []).append(None)
 
     def rebind_global(self, name: str) -> None:
@@ -89,29 +92,10 @@ class ScopeAssignments:
         self._stack[0].setdefault(name, []).append(None)
 
 
-def _bound_names(node: cst.BaseExpression) -> list[str]:
-    if isinstance(node, cst.Name):
-        return [node.value]
-    if isinstance(node, cst.Tuple | cst.List):
-        return [n for e in node.elements for n in _bound_names(e.value)]
-    if isinstance(node, cst.StarredElement):
-        return _bound_names(node.value)
-    return []
-
-
 def _dtype_is_float(node: cst.BaseExpression, tf_name: TfName) -> bool:
     if isinstance(node, cst.SimpleString):
         return node.evaluated_value in ("float16", "float32", "float64", "bfloat16")
     return tf_name(node) in FLOAT_DTYPES
-
-
-def call_argument(call: cst.Call, keyword: str, position: int) -> cst.BaseExpression | None:
-    for index, arg in enumerate(call.args):
-        if arg.keyword is not None and arg.keyword.value == keyword:
-            return arg.value
-        if arg.keyword is None and not arg.star and index == position:
-            return arg.value
-    return None
 
 
 def _literal_is_float(node: cst.BaseExpression) -> bool:
@@ -154,19 +138,19 @@ def is_float(
     if func in ALWAYS_FLOAT:
         return True
     if func == "tf.cast":
-        dtype = call_argument(node, "dtype", 1)
+        dtype = argument(node, "dtype", 1)
         return dtype is not None and _dtype_is_float(dtype, tf_name)
     if func in ("tf.constant", "tf.convert_to_tensor"):
-        dtype = call_argument(node, "dtype", 1)
+        dtype = argument(node, "dtype", 1)
         if dtype is not None:
             return _dtype_is_float(dtype, tf_name)
-        value = call_argument(node, "value", 0)
+        value = argument(node, "value", 0)
         return value is not None and _literal_is_float(value)
     if func in SAME_DTYPE:
-        source = call_argument(node, *SAME_DTYPE[func])
+        source = argument(node, *SAME_DTYPE[func])
         return source is not None and is_float(source, tf_name, scope, _seen)
     if func in DEFAULT_FLOAT:
-        dtype = call_argument(node, "dtype", 1 if func in ("tf.zeros", "tf.ones") else 3)
+        dtype = argument(node, "dtype", 1 if func in ("tf.zeros", "tf.ones") else 3)
         return dtype is None or _dtype_is_float(dtype, tf_name)
     return False
 

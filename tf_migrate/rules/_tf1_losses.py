@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 import libcst as cst
 
+from tf_migrate.cst.atoms import parenthesized
+
 # Parameters of each TF1 function, in TF1's order (TF 1.15 signatures).
 _COMMON = ("scope", "loss_collection", "reduction")
 PARAMS: dict[str, tuple[str, ...]] = {
@@ -117,14 +119,6 @@ def number(node: cst.BaseExpression) -> float | None:
     return None
 
 
-def _atomic(node: cst.BaseExpression) -> bool:
-    return bool(node.lpar) or isinstance(
-        node,
-        cst.Name | cst.Attribute | cst.Call | cst.Subscript | cst.Integer | cst.Float
-        | cst.SimpleString,
-    )
-
-
 class _Fill(cst.CSTTransformer):
     def __init__(self, values: dict[str, cst.BaseExpression]) -> None:
         super().__init__()
@@ -141,9 +135,7 @@ class _Fill(cst.CSTTransformer):
         return value
 
     def _wrap(self, node: cst.BaseExpression) -> cst.BaseExpression:
-        if id(node) in self.filled and not _atomic(node):
-            return node.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
-        return node
+        return parenthesized(node) if id(node) in self.filled else node
 
     def leave_BinaryOperation(
         self, original_node: cst.BinaryOperation, updated_node: cst.BinaryOperation

@@ -8,12 +8,12 @@ from dataclasses import replace
 import libcst as cst
 
 from tf_migrate.analysis.tf_symbols import is_random
+from tf_migrate.cst.arguments import NO_SPACE, bind_args
+from tf_migrate.cst.dotted import dotted, last_name, root_name
 from tf_migrate.model import Applicability
-from tf_migrate.rules._call_args import NO_SPACE, bind_call, last_name
 from tf_migrate.rules._div import DivCalls
 from tf_migrate.rules.arguments import _TfCallRule
 from tf_migrate.rules.base import Invalid, Valid
-from tf_migrate.rules.tf_names import dotted, root_name
 
 H = "import tensorflow as tf\n"
 
@@ -81,7 +81,7 @@ class CastHelper(_TfCallRule):
         if name is None or dtype is None:
             return
         message = self.message.format(name=name, dtype=dtype)
-        bound = bind_call(node, ("x", "name"))
+        bound = bind_args(node, ("x", "name"))
         if bound is None or "x" not in bound:
             self.report(node, message)
             return
@@ -227,7 +227,7 @@ class ResizeImages(_TfCallRule):
             self.tf_name(node.func) != "tf.image.resize_images"
         ):
             return
-        bound = bind_call(node, self.PARAMS)
+        bound = bind_args(node, self.PARAMS)
         if bound is None:
             self.report(node, f"{self.message}: rewrite the call by hand")
             return

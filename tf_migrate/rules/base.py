@@ -26,7 +26,7 @@ from libcst.metadata import CodeRange, ProviderT, QualifiedName
 
 from tf_migrate.analysis.imports import ImportTable
 from tf_migrate.analysis.qualified_names import NameResolver
-from tf_migrate.engine.positions import PositionIndex
+from tf_migrate.cst.positions import PositionIndex
 from tf_migrate.model import Applicability
 from tf_migrate.settings import RuleOptions as RuleOptions
 

@@ -11,8 +11,8 @@ from functools import cache
 
 import libcst as cst
 
+from tf_migrate.cst.dotted import last_name
 from tf_migrate.model import Applicability
-from tf_migrate.rules._call_args import last_name
 from tf_migrate.rules._div import DivCalls
 from tf_migrate.rules.arguments import _TfCallRule
 from tf_migrate.rules.base import Invalid, Valid

@@ -11,7 +11,7 @@ from tf_migrate.analysis.program_model import Context, GraphProgram, Kind, Posit
 from tf_migrate.analysis.qualified_names import NameResolver
 from tf_migrate.analysis.syntax import compat_v1_import, tf_alias
 from tf_migrate.analysis.tf_symbols import SESSIONS
-from tf_migrate.engine.positions import PositionIndex
+from tf_migrate.cst.positions import PositionIndex
 from tf_migrate.model import Applicability
 from tf_migrate.rules.base import (
     DeferredReplacement,

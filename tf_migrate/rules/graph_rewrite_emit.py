@@ -18,9 +18,10 @@ from tf_migrate.analysis.program_model import (
     Rewrite,
     Slice,
 )
+from tf_migrate.cst.arguments import NO_SPACE, keyword_arg
+from tf_migrate.cst.dotted import dotted
 from tf_migrate.rules import graph_rewrite_metrics as metrics
 from tf_migrate.rules.graph_rewrite_train import TrainWriter, fresh_name, step_counter
-from tf_migrate.rules.tf_names import dotted
 
 
 @dataclass(eq=False)
@@ -203,10 +204,7 @@ class Emitter:
             signature = cst.List(specs)
             if len(self.module.code_for_node(signature)) > 60:
                 signature = _one_per_line(specs, self.module.default_indent)
-            return cst.Decorator(cst.Call(tf_function, [cst.Arg(
-                signature, keyword=cst.Name("input_signature"),
-                equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace("")),
-            )]))
+            return cst.Decorator(cst.Call(tf_function, [keyword_arg("input_signature", signature)]))
         if len(function.sites) > 1 or any(s.site.repeated for s in function.sites) or any(
                 s.graph_only for s in function.slice.statements):  # control flow, tf.gradients
             return cst.Decorator(tf_function)
@@ -254,8 +252,7 @@ class Emitter:
     def definition(self, function: _Function) -> cst.FunctionDef:
         params = [
             cst.Param(cst.Name(p.targets[0]), default=p.default,
-                      equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace(""))
-                      if p.default is not None else cst.MaybeSentinel.DEFAULT)
+                      equal=NO_SPACE if p.default is not None else cst.MaybeSentinel.DEFAULT)
             for p in function.params
         ]
         def write(statement: GraphStatement) -> list[cst.SimpleStatementLine]:
@@ -358,8 +355,7 @@ class Emitter:
             if param.default is None:
                 args.append(cst.Arg(values[name]))
             else:
-                args.append(cst.Arg(values[name], keyword=cst.Name(name), equal=cst.AssignEqual(
-                    cst.SimpleWhitespace(""), cst.SimpleWhitespace(""))))
+                args.append(keyword_arg(name, values[name]))
         return [*leading, *args]
 
     def kept_targets(self, slice_: Slice) -> cst.BaseExpression | None:

@@ -10,7 +10,7 @@ import libcst as cst
 
 from tf_migrate.analysis.program_model import GraphProgram, GraphStatement, Kind, Slice
 from tf_migrate.analysis.slicing import fetch_leaves, reaching
-from tf_migrate.engine.walk import visit as _walk_visit
+from tf_migrate.cst.walk import visit as _walk_visit
 
 
 def _call(receiver: str, method: str, args: list[cst.Arg] | None = None) -> cst.Call:

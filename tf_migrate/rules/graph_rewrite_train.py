@@ -8,7 +8,8 @@ from collections.abc import Callable, Collection
 import libcst as cst
 
 from tf_migrate.analysis.program_model import GraphStatement, TrainStep
-from tf_migrate.rules.tf_names import dotted
+from tf_migrate.cst.arguments import keyword_arg
+from tf_migrate.cst.dotted import dotted
 
 LineWriter = Callable[[GraphStatement], list[cst.SimpleStatementLine]]
 
@@ -151,13 +152,9 @@ def _dependents(statements: list[GraphStatement], trains: list[GraphStatement]) 
 
 def step_counter(tf: str) -> cst.Call:
     """TF1's global step: an int64 variable starting at 0, not trained."""
-    def keyword(name: str, value: cst.BaseExpression) -> cst.Arg:
-        return cst.Arg(value, keyword=cst.Name(name), equal=cst.AssignEqual(
-            cst.SimpleWhitespace(""), cst.SimpleWhitespace("")))
-
     return cst.Call(dotted(f"{tf}.Variable"), [
         cst.Arg(cst.Integer("0")),
-        keyword("dtype", dotted(f"{tf}.int64")),
-        keyword("trainable", cst.Name("False")),
-        keyword("name", cst.SimpleString('"global_step"')),
+        keyword_arg("dtype", dotted(f"{tf}.int64")),
+        keyword_arg("trainable", cst.Name("False")),
+        keyword_arg("name", cst.SimpleString('"global_step"')),
     ])

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import libcst as cst
 
-from tf_migrate.analysis.tensor_names import TENSOR_LIKE, ValueKind, dotted_name
+from tf_migrate.analysis.tensor_names import TENSOR_LIKE, ValueKind
+from tf_migrate.cst.dotted import dotted_name
 from tf_migrate.rules.base import Invalid, Valid
 from tf_migrate.rules.symbol_findings import SymbolFinding
 from tf_migrate.rules.tracking import TracksBindings

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import libcst as cst
 
+from tf_migrate.cst.arguments import argument, bind_args
+from tf_migrate.cst.dotted import last_name
 from tf_migrate.model import Applicability
-from tf_migrate.rules._call_args import bind_call, last_name
 from tf_migrate.rules._dtypes import (
     FLOAT_DTYPES,
     ScopeAssignments,
     ScopeTracking,
-    call_argument,
     is_float,
 )
 from tf_migrate.rules._tf1_losses import (
@@ -281,7 +281,7 @@ class TF1Losses(ScopeTracking, SymbolFinding):
         """The TF2 expression for `call` and the message; (None, why) when it is not rewritten."""
         no: tuple[()] = ()
         params = PARAMS[name]
-        bound = bind_call(call, params)
+        bound = bind_args(call, params)
         if bound is None:
             return None, "its arguments cannot be read (`*args`, unknown or repeated)", no, no
         labels, predictions = params[0], params[1]
@@ -377,7 +377,7 @@ class TF1Losses(ScopeTracking, SymbolFinding):
             ):
                 return True
         if isinstance(node, cst.Call) and self.tf_name(node.func) == "tf.placeholder":
-            dtype = call_argument(node, "dtype", 0)
+            dtype = argument(node, "dtype", 0)
             return dtype is not None and (
                 self.tf_name(dtype) in FLOAT_DTYPES
                 or (

@@ -26,8 +26,8 @@ from typing import Any, ClassVar
 import libcst as cst
 
 from tf_migrate.analysis.qualified_names import NameResolver
-from tf_migrate.analysis.tensor_names import dotted_name
-from tf_migrate.engine.positions import PositionIndex
+from tf_migrate.cst.dotted import dotted_name
+from tf_migrate.cst.positions import PositionIndex
 from tf_migrate.rules.base import Rule, RuleOptions
 
 _OWNERS: dict[str, type[SymbolFinding]] = {}

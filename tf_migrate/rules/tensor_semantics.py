@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import libcst as cst
 
-from tf_migrate.analysis.tensor_names import ValueKind, dotted_name
+from tf_migrate.analysis.tensor_names import ValueKind
+from tf_migrate.cst.dotted import dotted_name
 from tf_migrate.rules.base import Invalid, RuleOptions, Valid
 from tf_migrate.rules.symbol_findings import owner_of
 from tf_migrate.rules.tracking import TracksBindings

@@ -4,22 +4,8 @@ from __future__ import annotations
 
 import libcst as cst
 
+from tf_migrate.cst.dotted import dotted, root_name
 from tf_migrate.rules.base import NeededImport
-
-
-def dotted(name: str) -> cst.Attribute | cst.Name:
-    """`"tf.math.log"` -> the expression tf.math.log."""
-    parts = name.split(".")
-    node: cst.Attribute | cst.Name = cst.Name(parts[0])
-    for part in parts[1:]:
-        node = cst.Attribute(value=node, attr=cst.Name(part))
-    return node
-
-
-def root_name(node: cst.BaseExpression) -> cst.Name | None:
-    while isinstance(node, cst.Attribute):
-        node = node.value
-    return node if isinstance(node, cst.Name) else None
 
 
 def tf_expression(

@@ -3,7 +3,7 @@
 libcst traverses a tree by rebuilding it: every visited node is constructed anew (and validated)
 from its visited children, then thrown away when the visitor only reads. That cost more than
 all the rules together. These walks read each node's children straight from its fields, in the
-order libcst visits them (engine/cst_fields.py, generated from libcst's own code), and call the
+order libcst visits them (cst/fields.py, generated from libcst's own code), and call the
 visitors' methods as libcst does:
 
 - `visit_batched(wrapper, visitors)`, for the rules: for each node, every visitor's
@@ -26,7 +26,7 @@ from functools import cache
 import libcst as cst
 from libcst.metadata import MetadataWrapper
 
-from tf_migrate.engine.cst_fields import CHILD_FIELDS, CODE_FIELDS, LIBCST_VERSION, TRIVIA
+from tf_migrate.cst.fields import CHILD_FIELDS, CODE_FIELDS, LIBCST_VERSION, TRIVIA
 
 _Method = Callable[[cst.CSTNode], object]
 _Plan = tuple[tuple[_Method, ...], tuple[str, ...], tuple[_Method, ...]]
