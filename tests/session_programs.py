@@ -6,8 +6,8 @@ import textwrap
 
 from tf_migrate.engine.fixer import fix_module
 from tf_migrate.model import Applicability
-from tf_migrate.rules.base import RuleOptions
 from tf_migrate.rules.graph_rewrite import SessionProgram
+from tf_migrate.rules.support.rule import RuleOptions
 
 
 def migrate(code: str, options: RuleOptions | None = None

@@ -169,7 +169,7 @@ def test_a_cached_check_from_the_command_line_imports_only_what_it_prints_with(
     script = textwrap.dedent(
         """
         import atexit, sys
-        heavy = ("libcst", "rich", "tf_migrate.verify", "tf_migrate.rules.base")
+        heavy = ("libcst", "rich", "tf_migrate.verify", "tf_migrate.rules.support.rule")
         atexit.register(lambda: print(*[name in sys.modules for name in heavy], file=sys.stderr))
         from tf_migrate.cli import main
         main(["check", ".", "--select", "ALL"])

@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 
 from tf_migrate.engine.fixer import fix_module
-from tf_migrate.rules.base import Rule
 from tf_migrate.rules.graph_family import GRAPH_FAMILY_PREFIXES, in_graph_family
 from tf_migrate.rules.registry import all_rules
-from tf_migrate.rules.symbol_findings import table_keys
+from tf_migrate.rules.support.rule import Rule
+from tf_migrate.rules.support.symbol_findings import table_keys
 
 IDIOMS = Path(__file__).resolve().parent / "idioms"
 SNIPPETS = sorted(IDIOMS.rglob("*.py"))

@@ -7,8 +7,8 @@ import io
 from rich.console import Console
 
 from tf_migrate.report import explain_rule, print_explanation, render_rules_table
-from tf_migrate.rules.base import Invalid
 from tf_migrate.rules.registry import all_rules, rule_by_code
+from tf_migrate.rules.support.rule import Invalid
 
 
 def console(*, terminal: bool = False) -> tuple[Console, io.StringIO]:

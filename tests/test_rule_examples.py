@@ -6,8 +6,8 @@ import pytest
 
 from tf_migrate.engine.fixer import fix_module
 from tf_migrate.model import Applicability
-from tf_migrate.rules.base import Invalid, Rule, Valid
 from tf_migrate.rules.registry import all_rules
+from tf_migrate.rules.support.rule import Invalid, Rule, Valid
 
 
 def _cases() -> list[tuple[type[Rule], Valid | Invalid]]:

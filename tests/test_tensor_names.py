@@ -9,7 +9,7 @@ import pytest
 
 from tf_migrate.analysis.tensor_names import ValueKind, kind_of_tf_call
 from tf_migrate.engine.fixer import visit_module
-from tf_migrate.rules.tracking import TracksBindings
+from tf_migrate.rules.support.tracking import TracksBindings
 
 
 class _Probe(TracksBindings):

@@ -9,7 +9,7 @@ import pytest
 
 from tests.session_programs import migrate
 from tf_migrate.model import Applicability
-from tf_migrate.rules.base import RuleOptions
+from tf_migrate.rules.support.rule import RuleOptions
 
 REWRITES = {
     "inline-optimizer-minimize-and-pre-update-loss": (

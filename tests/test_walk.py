@@ -15,8 +15,8 @@ import tf_migrate.cst.walk as walk
 from tf_migrate.cst.fields import CHILD_FIELDS, TRIVIA
 from tf_migrate.cst.layout import node_classes, render_module
 from tf_migrate.engine.fixer import collect
-from tf_migrate.rules.base import RuleOptions
 from tf_migrate.rules.registry import all_rules
+from tf_migrate.rules.support.rule import RuleOptions
 
 ROOT = Path(__file__).resolve().parent.parent
 TABLE = ROOT / "tf_migrate" / "cst" / "fields.py"

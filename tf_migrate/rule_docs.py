@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tf_migrate.rules.base import Invalid, Rule, Valid
 from tf_migrate.rules.registry import all_rules
+from tf_migrate.rules.support.rule import Invalid, Rule, Valid
 
 
 def rule_page(rule: type[Rule]) -> str:

@@ -16,7 +16,7 @@ from tf_migrate.cst.positions import PositionIndex
 from tf_migrate.cst.walk import visit_batched
 from tf_migrate.engine.suppression import parse_suppressions
 from tf_migrate.model import Applicability, Finding, Location
-from tf_migrate.rules.base import DeferredReplacement, Report, Rule, RuleOptions
+from tf_migrate.rules.support.rule import DeferredReplacement, Report, Rule, RuleOptions
 
 # Each round applies every non-overlapping fix; new findings a fix exposes are handled in the next
 # round. A rule set that keeps rewriting its own output is a bug, and the cap turns it into a

@@ -17,7 +17,7 @@ from tf_migrate.report.summary import print_summary
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from tf_migrate.rules.base import Rule
+    from tf_migrate.rules.support.rule import Rule
 
 OUTPUT_FORMATS = ("full", "concise", "json", "github", "sarif")
 

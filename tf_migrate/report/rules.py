@@ -12,7 +12,7 @@ from rich.text import Text
 from tf_migrate.model import Applicability
 
 if TYPE_CHECKING:
-    from tf_migrate.rules.base import Rule
+    from tf_migrate.rules.support.rule import Rule
 
 _FIX_STYLE = {"safe": "green", "unsafe": "yellow", "manual": "dim"}
 

@@ -18,7 +18,7 @@ from tf_migrate.report.common import sorted_findings
 from tf_migrate.rules.registry import all_rules
 
 if TYPE_CHECKING:
-    from tf_migrate.rules.base import Rule
+    from tf_migrate.rules.support.rule import Rule
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_VERSION = "2.1.0"

@@ -8,9 +8,9 @@ import libcst as cst
 
 from tf_migrate.cst.dotted import last_name, root_name
 from tf_migrate.model import Applicability
-from tf_migrate.rules._call_args import ValueRewrite, one_minus, rewrite_args
-from tf_migrate.rules.base import Invalid, NeededImport, Rule, UnusedImport, Valid
 from tf_migrate.rules.renames import tf_target
+from tf_migrate.rules.support.call_args import ValueRewrite, one_minus, rewrite_args
+from tf_migrate.rules.support.rule import Invalid, NeededImport, Rule, UnusedImport, Valid
 from tf_migrate.rules.tables import CallSpec, call_specs
 
 H = "import tensorflow as tf\n"

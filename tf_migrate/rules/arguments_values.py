@@ -11,9 +11,9 @@ from tf_migrate.analysis.tf_symbols import is_random
 from tf_migrate.cst.arguments import NO_SPACE, bind_args
 from tf_migrate.cst.dotted import dotted, last_name, root_name
 from tf_migrate.model import Applicability
-from tf_migrate.rules._div import DivCalls
 from tf_migrate.rules.arguments import _TfCallRule
-from tf_migrate.rules.base import Invalid, Valid
+from tf_migrate.rules.support.div import DivCalls
+from tf_migrate.rules.support.rule import Invalid, Valid
 
 H = "import tensorflow as tf\n"
 

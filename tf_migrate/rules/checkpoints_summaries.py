@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import libcst as cst
 
-from tf_migrate.rules.base import Invalid, RuleOptions, Valid
-from tf_migrate.rules.symbol_findings import SymbolFinding, owner_of
+from tf_migrate.rules.support.rule import Invalid, RuleOptions, Valid
+from tf_migrate.rules.support.symbol_findings import SymbolFinding, owner_of
 
 _CHECKPOINT = (
     "use `tf.train.Checkpoint(model=..., optimizer=...)` with `tf.train.CheckpointManager(ckpt, "

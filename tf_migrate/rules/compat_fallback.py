@@ -13,9 +13,9 @@ import libcst as cst
 
 from tf_migrate.cst.dotted import last_name
 from tf_migrate.model import Applicability
-from tf_migrate.rules._div import DivCalls
 from tf_migrate.rules.arguments import _TfCallRule
-from tf_migrate.rules.base import Invalid, Valid
+from tf_migrate.rules.support.div import DivCalls
+from tf_migrate.rules.support.rule import Invalid, Valid
 from tf_migrate.rules.tables import compat_fallbacks
 
 H = "import tensorflow as tf\n"

@@ -4,7 +4,7 @@ compat_fallback.py.)"""
 from __future__ import annotations
 
 from tf_migrate.model import PARSE_ERROR_CODE, PARSE_ERROR_NAME
-from tf_migrate.rules.base import Rule
+from tf_migrate.rules.support.rule import Rule
 
 
 class ParseError(Rule):

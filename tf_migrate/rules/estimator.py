@@ -5,8 +5,8 @@ Sessions themselves, monitored ones included, are TFM1xx; the hooks that plug in
 
 from __future__ import annotations
 
-from tf_migrate.rules.base import Invalid, Valid
-from tf_migrate.rules.symbol_findings import SymbolFinding
+from tf_migrate.rules.support.rule import Invalid, Valid
+from tf_migrate.rules.support.symbol_findings import SymbolFinding
 
 _KERAS = (
     "TF 2.21 has no tf.estimator: build a Keras model and train it with `model.fit` (input_fn "

@@ -21,7 +21,7 @@ from tf_migrate.rules import (
     training,
     variables_layers,
 )
-from tf_migrate.rules.symbol_findings import SymbolFinding
+from tf_migrate.rules.support.symbol_findings import SymbolFinding
 
 _FAMILY_MODULES = (
     checkpoints_summaries,

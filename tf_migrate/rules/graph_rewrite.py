@@ -13,7 +13,8 @@ from tf_migrate.analysis.syntax import compat_v1_import, tf_alias
 from tf_migrate.analysis.tf_symbols import SESSIONS
 from tf_migrate.cst.positions import PositionIndex
 from tf_migrate.model import Applicability
-from tf_migrate.rules.base import (
+from tf_migrate.rules.graph_rewrite_module import rewrite_module
+from tf_migrate.rules.support.rule import (
     DeferredReplacement,
     Invalid,
     NeededImport,
@@ -21,7 +22,6 @@ from tf_migrate.rules.base import (
     UnusedImport,
     Valid,
 )
-from tf_migrate.rules.graph_rewrite_module import rewrite_module
 
 _BEFORE = """\
 import tensorflow as tf

@@ -6,9 +6,9 @@ import libcst as cst
 
 from tf_migrate.analysis.tensor_names import TENSOR_LIKE, ValueKind
 from tf_migrate.cst.dotted import dotted_name
-from tf_migrate.rules.base import Invalid, Valid
-from tf_migrate.rules.symbol_findings import SymbolFinding
-from tf_migrate.rules.tracking import TracksBindings
+from tf_migrate.rules.support.rule import Invalid, Valid
+from tf_migrate.rules.support.symbol_findings import SymbolFinding
+from tf_migrate.rules.support.tracking import TracksBindings
 
 _FUNCTION_ARGUMENT = "make the values computed from it a function with a parameter in its place"
 _NO_SESSION = (

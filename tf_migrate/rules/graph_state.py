@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from tf_migrate.rules.base import Invalid, Valid
-from tf_migrate.rules.symbol_findings import SymbolFinding
+from tf_migrate.rules.support.rule import Invalid, Valid
+from tf_migrate.rules.support.symbol_findings import SymbolFinding
 
 _NO_GRAPH = (
     "TF2 has no default graph to build into: run operations eagerly, or trace a Python function "

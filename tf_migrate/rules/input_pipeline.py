@@ -5,9 +5,9 @@ from __future__ import annotations
 import libcst as cst
 
 from tf_migrate.analysis.tensor_names import ValueKind
-from tf_migrate.rules.base import Invalid, RuleOptions, Valid
-from tf_migrate.rules.symbol_findings import SymbolFinding
-from tf_migrate.rules.tracking import TracksBindings
+from tf_migrate.rules.support.rule import Invalid, RuleOptions, Valid
+from tf_migrate.rules.support.symbol_findings import SymbolFinding
+from tf_migrate.rules.support.tracking import TracksBindings
 
 _ITERATE = (
     "iterate the dataset directly (`for batch in dataset:`), or `it = iter(dataset)` and "

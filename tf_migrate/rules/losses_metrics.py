@@ -7,13 +7,22 @@ import libcst as cst
 from tf_migrate.cst.arguments import argument, bind_args
 from tf_migrate.cst.dotted import last_name
 from tf_migrate.model import Applicability
-from tf_migrate.rules._dtypes import (
+from tf_migrate.rules.renames import tf_target
+from tf_migrate.rules.support.dtypes import (
     FLOAT_DTYPES,
     ScopeAssignments,
     ScopeTracking,
     is_float,
 )
-from tf_migrate.rules._tf1_losses import (
+from tf_migrate.rules.support.rule import (
+    Invalid,
+    NeededImport,
+    RuleOptions,
+    UnusedImport,
+    Valid,
+)
+from tf_migrate.rules.support.symbol_findings import SymbolFinding, owner_of
+from tf_migrate.rules.support.tf1_losses import (
     DEFAULTS,
     FLOAT32_OPERANDS,
     LABELS_TO_LOGITS_DTYPE,
@@ -27,15 +36,6 @@ from tf_migrate.rules._tf1_losses import (
     number,
     readable,
 )
-from tf_migrate.rules.base import (
-    Invalid,
-    NeededImport,
-    RuleOptions,
-    UnusedImport,
-    Valid,
-)
-from tf_migrate.rules.renames import tf_target
-from tf_migrate.rules.symbol_findings import SymbolFinding, owner_of
 
 H = "import tensorflow as tf\n"
 V1 = "import tensorflow.compat.v1 as tf\n"

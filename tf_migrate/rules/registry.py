@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from tf_migrate.rules.base import Rule
+    from tf_migrate.rules.support.rule import Rule
 
 # (code, name) of a rule.
 RuleInfo = tuple[str, str]
@@ -48,7 +48,7 @@ def _concrete_rules(cls: type[Rule]) -> Iterable[type[Rule]]:
 @cache
 def all_rules() -> tuple[type[Rule], ...]:
     """Every registered rule, sorted by code. Rule modules are imported once, on first use."""
-    from tf_migrate.rules.base import Rule
+    from tf_migrate.rules.support.rule import Rule
 
     for module in _family_modules():
         importlib.import_module(module)

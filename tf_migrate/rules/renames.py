@@ -8,9 +8,9 @@ import libcst as cst
 
 from tf_migrate.cst.dotted import root_name
 from tf_migrate.model import Applicability
-from tf_migrate.rules.base import Invalid, NeededImport, Rule, UnusedImport, Valid
+from tf_migrate.rules.support.rule import Invalid, NeededImport, Rule, UnusedImport, Valid
+from tf_migrate.rules.support.tf_names import tf_expression
 from tf_migrate.rules.tables import renames
-from tf_migrate.rules.tf_names import tf_expression
 
 
 def tf_target(

@@ -6,9 +6,9 @@ import libcst as cst
 
 from tf_migrate.analysis.tensor_names import ValueKind
 from tf_migrate.cst.dotted import dotted_name
-from tf_migrate.rules.base import Invalid, RuleOptions, Valid
-from tf_migrate.rules.symbol_findings import owner_of
-from tf_migrate.rules.tracking import TracksBindings
+from tf_migrate.rules.support.rule import Invalid, RuleOptions, Valid
+from tf_migrate.rules.support.symbol_findings import owner_of
+from tf_migrate.rules.support.tracking import TracksBindings
 
 # Placeholders are left out of TFM111: they are dict keys only to be fed, which TFM101/TFM104
 # report already.

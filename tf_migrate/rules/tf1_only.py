@@ -8,8 +8,8 @@ import libcst as cst
 
 from tf_migrate.model import Applicability
 from tf_migrate.rules.arguments_values import CASTS
-from tf_migrate.rules.base import Invalid, Rule, RuleOptions, Valid
 from tf_migrate.rules.renames import tf_target
+from tf_migrate.rules.support.rule import Invalid, Rule, RuleOptions, Valid
 from tf_migrate.rules.tables import call_specs, compat_fallbacks, renames, tf1_only
 
 # Where TF2 put the most common of these, for the message; the rest get the general advice.

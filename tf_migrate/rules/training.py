@@ -5,9 +5,9 @@ from __future__ import annotations
 import libcst as cst
 
 from tf_migrate.analysis.tensor_names import ValueKind
-from tf_migrate.rules.base import Invalid, Valid
-from tf_migrate.rules.symbol_findings import SymbolFinding
-from tf_migrate.rules.tracking import TracksBindings
+from tf_migrate.rules.support.rule import Invalid, Valid
+from tf_migrate.rules.support.symbol_findings import SymbolFinding
+from tf_migrate.rules.support.tracking import TracksBindings
 
 _TF1_MINIMIZE_KEYWORDS = frozenset(
     {

@@ -6,7 +6,7 @@ import libcst as cst
 from libcst.helpers import get_full_name_for_node
 
 from tf_migrate.analysis.tensor_names import Bindings, ValueKind
-from tf_migrate.rules.base import Rule, RuleOptions
+from tf_migrate.rules.support.rule import Rule, RuleOptions
 
 
 class TracksBindings(Rule):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import libcst as cst
 
 from tf_migrate.cst.dotted import dotted, root_name
-from tf_migrate.rules.base import NeededImport
+from tf_migrate.rules.support.rule import NeededImport
 
 
 def tf_expression(

@@ -9,8 +9,8 @@ from collections.abc import Mapping
 import libcst as cst
 
 from tf_migrate.cst.dotted import last_name
-from tf_migrate.rules._dtypes import ScopeAssignments, ScopeTracking, is_float
-from tf_migrate.rules.base import Rule, RuleOptions
+from tf_migrate.rules.support.dtypes import ScopeAssignments, ScopeTracking, is_float
+from tf_migrate.rules.support.rule import Rule, RuleOptions
 
 DIV_NAMES = ("tf.div",)
 DIV_LAST_NAMES = frozenset(name.rsplit(".", 1)[1] for name in DIV_NAMES)

@@ -28,7 +28,7 @@ import libcst as cst
 from tf_migrate.analysis.qualified_names import NameResolver
 from tf_migrate.cst.dotted import dotted_name
 from tf_migrate.cst.positions import PositionIndex
-from tf_migrate.rules.base import Rule, RuleOptions
+from tf_migrate.rules.support.rule import Rule, RuleOptions
 
 _OWNERS: dict[str, type[SymbolFinding]] = {}
 
