@@ -6,7 +6,7 @@ import textwrap
 
 from tf_migrate.engine.fixer import fix_module
 from tf_migrate.model import Applicability
-from tf_migrate.rules.graph_rewrite import SessionProgram
+from tf_migrate.rules.session_program import SessionProgram
 from tf_migrate.rules.support.rule import RuleOptions
 
 

@@ -8,7 +8,7 @@ import pytest
 
 from tests.session_programs import migrate
 from tf_migrate.model import Applicability
-from tf_migrate.rules.graph_rewrite import SessionProgram
+from tf_migrate.rules.session_program import SessionProgram
 
 REWRITES = {
     "shared-function-is-a-tf-function": (

@@ -11,7 +11,7 @@ from tf_migrate.analysis.program_model import Kind
 from tf_migrate.analysis.source_context import analyze_source
 from tf_migrate.engine.fixer import fix_module
 from tf_migrate.model import Applicability
-from tf_migrate.rules.graph_rewrite import SessionProgram
+from tf_migrate.rules.session_program import SessionProgram
 
 
 def migrate(code: str) -> tuple[str, list[tuple[str, Applicability]]]:

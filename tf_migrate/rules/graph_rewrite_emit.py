@@ -1,4 +1,4 @@
-"""Builds the TF2 module for a graph program the analysis accepted (see rules/graph_rewrite.py)."""
+"""Builds the TF2 module for a graph program the analysis accepted (rules/session_program.py)."""
 
 from __future__ import annotations
 
