@@ -98,7 +98,7 @@ def main() -> None:
             }[args.case]
             command = [sys.executable, "-c", entry, "check", target, "--no-progress", *options]
             commands[label] = (command, env)
-            measure(command, env, work)  # fills the cache (warm) and the rule index
+            measure(command, env, work)  # fills the cache (warm)
         times: dict[str, list[tuple[float, float]]] = {label: [] for label in commands}
         for round_number in range(args.runs):
             # Each side goes first every other round: a machine warmed by one run favours the next.

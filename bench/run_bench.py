@@ -159,7 +159,7 @@ def main() -> None:
     )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        # Its own user cache (rule index), so that the first run starts cold.
+        # Its own user cache folder, so that the first run starts cold.
         env = {**os.environ, "XDG_CACHE_HOME": str(Path(tmp) / "user-cache")}
         if args.tf_migrate is None:
             snapshot = Path(tmp) / "src"

@@ -27,7 +27,7 @@ from tf_migrate.report import (
     render_rules_table,
     render_statistics,
 )
-from tf_migrate.rules.registry import UnknownRuleError, all_rules, rule_by_code
+from tf_migrate.rules.registry import UnknownRuleError, all_rules, check_selectors, rule_by_code
 from tf_migrate.settings import (
     OUTPUT_FORMATS,
     ConfigError,
@@ -122,7 +122,11 @@ def _load(config: Path | None, paths: Sequence[str], **overrides: Any) -> Settin
         if config is None:
             first = next((p for p in paths if p != "-"), ".")
             config = find_config(Path(first))
-        return load_settings(config).with_overrides(**overrides)
+        configured = load_settings(config)
+        check_selectors(configured)
+        settings = configured.with_overrides(**overrides)
+        check_selectors(settings)
+        return settings
     except ConfigError as error:
         raise ConfigProblem(str(error)) from error
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 
-# The engine's own finding for a file it cannot read or parse (rules/engine_findings.py).
+# The engine's own finding for a file it cannot read or parse (rules/parse_error.py).
 PARSE_ERROR_CODE = "TFM000"
 PARSE_ERROR_NAME = "parse-error"
 

@@ -1,7 +1,8 @@
 """Settings: `[tool.tf-migrate]` of the nearest pyproject.toml, then command-line overrides.
 
 Validated once and frozen, so every worker process sees the same, hashable configuration (the
-cache keys on it).
+cache keys on it). Rule selectors are checked against the code table by the rules' registry
+(`check_selectors`), which sits above this module.
 """
 
 from __future__ import annotations
@@ -176,11 +177,3 @@ def _validate(settings: Settings) -> None:
             f"unknown keras-namespace {settings.keras_namespace!r} "
             f"(choose from {', '.join(KERAS_NAMESPACES)})"
         )
-    from tf_migrate.rules.registry import UnknownRuleError, validate_selectors
-
-    selectors = [*settings.select, *settings.ignore]
-    selectors += [code for _, codes in settings.per_file_ignores for code in codes]
-    try:
-        validate_selectors(selectors)
-    except UnknownRuleError as error:
-        raise ConfigError(str(error)) from error

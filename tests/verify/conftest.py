@@ -2,18 +2,18 @@
 
 Runs that start TensorFlow cost seconds each, so the programs under tests/verify/data are
 verified once per session (`batch`) and the tests read that one JSON report. Without provisioned
-runtimes those tests are skipped, except under CI, where a missing runtime is a failure.
+runtimes those tests are skipped, except under CI (`CI` set to 1, true, yes or on), where a
+missing runtime is a failure.
 """
 
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from verify_helpers import BATCH_MEMORY_LIMIT, DATA, invoke
+from verify_helpers import BATCH_MEMORY_LIMIT, DATA, invoke, under_ci
 
 from tf_migrate.verify.runtimes import RuntimeUnavailable, select
 
@@ -24,7 +24,7 @@ def runtimes() -> Iterator[None]:
         select("before", None, DATA)
         select("after", None, DATA)
     except RuntimeUnavailable as exc:
-        if os.environ.get("CI"):
+        if under_ci():
             pytest.fail(f"verify runtimes are required under CI: {exc}")
         pytest.skip(f"verify runtimes not provisioned ({exc})")
     yield

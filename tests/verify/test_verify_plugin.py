@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import importlib.util
+import os
 import shutil
+import subprocess
+import sys
 from importlib.metadata import entry_points
 from pathlib import Path
 
@@ -15,6 +18,7 @@ from tf_migrate.verify.runtimes import select
 pytest_plugins = ["pytester"]
 
 PLUGIN = "tf_migrate.verify.pytest_plugin"
+ROOT = Path(__file__).parents[2]
 
 
 def _plugin_args() -> list[str]:
@@ -91,10 +95,29 @@ def test_a_broken_fixture_fails_with_its_message(pytester: pytest.Pytester) -> N
 
 
 def test_every_shipped_fixture_is_collected(pytester: pytest.Pytester) -> None:
-    fixtures = Path(__file__).parents[2] / "fixtures"
+    fixtures = ROOT / "fixtures"
     names = sorted(path.parent.name for path in fixtures.glob("*/fixture.toml"))
     result = pytester.runpytest_subprocess(str(fixtures), "--collect-only", "-q", *_plugin_args())
     collected = sorted(
         line.rsplit("::", 1)[1] for line in result.stdout.lines if "fixture.toml::" in line
     )
     assert names and collected == names
+
+
+def test_the_projects_test_command_verifies_every_shipped_fixture() -> None:
+    """`python -m pytest` at the repository root (the README's test command, which CI runs) has
+    one item per folder under fixtures/, through testpaths and tf_migrate_fixtures in
+    pyproject.toml, and none for the fixture-shaped data under tests/."""
+    names = sorted(path.parent.name for path in (ROOT / "fixtures").glob("*/fixture.toml"))
+    env = {key: value for key, value in os.environ.items() if key != "PYTEST_ADDOPTS"}
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "--collect-only", "-q"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    collected = sorted(line for line in result.stdout.splitlines() if "fixture.toml::" in line)
+    assert names and collected == [f"fixtures/{name}/fixture.toml::{name}" for name in names]

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from verify_helpers import under_ci
 
 from tf_migrate.verify.align import Stats, same_distribution
 from tf_migrate.verify.cli import parse_size
@@ -181,3 +182,25 @@ def test_alignment_report_says_why_a_value_was_kept() -> None:
     assert _own_value((3, 2)) == "own (constant)"
     assert "cannot be told" in _own_value((1,))
     assert "cannot be told" in _own_value(())
+
+
+@pytest.mark.parametrize("value", ["1", "true", "True", "TRUE", "yes", "Yes", "on", "ON", " true "])
+def test_ci_is_set_by_true_like_values(value: str) -> None:
+    assert under_ci({"CI": value})
+
+
+@pytest.mark.parametrize("value", ["", "0", "false", "False", "no", "off", "n", "2", "ci"])
+def test_ci_is_not_set_by_other_values(value: str) -> None:
+    assert not under_ci({"CI": value})
+
+
+def test_ci_unset_is_not_ci_and_the_process_environment_is_read(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert not under_ci({})
+    monkeypatch.setenv("CI", "false")
+    assert not under_ci()
+    monkeypatch.setenv("CI", "yes")
+    assert under_ci()
+    monkeypatch.delenv("CI")
+    assert not under_ci()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +13,15 @@ from tf_migrate.verify.cli import verify
 
 DATA = Path(__file__).parent / "data"
 BATCH_MEMORY_LIMIT = "2GiB"
+CI_TRUE_VALUES = frozenset({"1", "true", "yes", "on"})
+
+
+def under_ci(environ: Mapping[str, str] = os.environ) -> bool:
+    """Whether ``CI`` is set to a true-like value: "1", "true", "yes" or "on", in any case.
+
+    Unset, empty, "0", "false", "no", "off" or anything else is not CI.
+    """
+    return environ.get("CI", "").strip().lower() in CI_TRUE_VALUES
 
 
 def invoke(*args: str) -> Result:

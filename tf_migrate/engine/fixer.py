@@ -11,11 +11,14 @@ from dataclasses import dataclass, field
 import libcst as cst
 from libcst.metadata import CodeRange, MetadataWrapper
 
+from tf_migrate.analysis.file_facts import FileFacts
 from tf_migrate.analysis.qualified_names import NameResolver
+from tf_migrate.analysis.symbol_uses import SymbolUses
 from tf_migrate.cst.positions import PositionIndex
 from tf_migrate.cst.walk import visit_batched
 from tf_migrate.engine.suppression import parse_suppressions
 from tf_migrate.model import Applicability, Finding, Location
+from tf_migrate.rules.registry import symbol_owner
 from tf_migrate.rules.support.rule import DeferredReplacement, Report, Rule, RuleOptions
 
 # Each round applies every non-overlapping fix; new findings a fix exposes are handled in the next
@@ -56,9 +59,13 @@ def visit_module(
     wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
     names = NameResolver.for_module(wrapper, code)
     positions = PositionIndex(wrapper.module)
+    uses = SymbolUses(names, symbol_owner)
+    facts = FileFacts(names, positions, uses)
     for visitor in visitors:
-        visitor.attach(names, positions)
-    visit_batched(wrapper, visitors)
+        visitor.attach(facts)
+    # The uses go first: each reaches the rules that asked for it before their own hooks run.
+    batch: list[cst.BatchableCSTVisitor] = [uses] if uses.has_listeners else []
+    visit_batched(wrapper, [*batch, *visitors])
     return wrapper, positions
 
 

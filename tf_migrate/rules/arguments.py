@@ -1,4 +1,4 @@
-"""TFM402-TFM403: TF1 calls whose arguments changed in TF2 (curated table), and `tf.to_float` &c."""
+"""TFM402: TF1 calls whose arguments changed in TF2 (a curated table)."""
 
 from __future__ import annotations
 
@@ -6,11 +6,11 @@ from functools import cache, partial
 
 import libcst as cst
 
-from tf_migrate.cst.dotted import last_name, root_name
+from tf_migrate.cst.dotted import last_name
 from tf_migrate.model import Applicability
-from tf_migrate.rules.renames import tf_target
 from tf_migrate.rules.support.call_args import ValueRewrite, one_minus, rewrite_args
-from tf_migrate.rules.support.rule import Invalid, NeededImport, Rule, UnusedImport, Valid
+from tf_migrate.rules.support.rule import Invalid, NeededImport, UnusedImport, Valid
+from tf_migrate.rules.support.tf_call_rule import TfCallRule
 from tf_migrate.rules.tables import CallSpec, call_specs
 
 H = "import tensorflow as tf\n"
@@ -21,24 +21,7 @@ def _last_names() -> frozenset[str]:
     return frozenset(name.rsplit(".", 1)[-1] for name in call_specs())
 
 
-class _TfCallRule(Rule):
-    """Shared by the rules that rewrite a call to a TF2 function: the TF2 name in the file's own
-    spelling (`tensorflow.x` stays `tensorflow.x`; `from tensorflow import x` needs `tf`)."""
-
-    def tf_target(
-        self, func: cst.BaseExpression, target: str
-    ) -> tuple[cst.BaseExpression, tuple[NeededImport, ...], tuple[UnusedImport, ...]]:
-        return tf_target(self, func, target)
-
-    def tf_alias(self, func: cst.BaseExpression) -> str | None:
-        """The name `func` reaches the tensorflow module through (`tf` in `tf.nn.x`), if any."""
-        root = root_name(func)
-        if root is not None and isinstance(func, cst.Attribute) and self.tf_name(root) == "tf":
-            return root.value
-        return None
-
-
-class ArgumentChange(_TfCallRule):
+class ArgumentChange(TfCallRule):
     """## What it does
     Rewrites the arguments of TF1 calls whose TF2 signature changed: `keep_dims` becomes
     `keepdims`, `reduction_indices`, `dim`, `dimension` and `squeeze_dims` become `axis`,

@@ -11,9 +11,9 @@ from tf_migrate.analysis.tf_symbols import is_random
 from tf_migrate.cst.arguments import NO_SPACE, bind_args
 from tf_migrate.cst.dotted import dotted, last_name, root_name
 from tf_migrate.model import Applicability
-from tf_migrate.rules.arguments import _TfCallRule
 from tf_migrate.rules.support.div import DivCalls
 from tf_migrate.rules.support.rule import Invalid, Valid
+from tf_migrate.rules.support.tf_call_rule import TfCallRule
 
 H = "import tensorflow as tf\n"
 
@@ -33,7 +33,7 @@ CAST_LAST_NAMES = frozenset(name.rsplit(".", 1)[1] for name in CASTS)
 RESIZE_METHODS = {"0": "BILINEAR", "1": "NEAREST_NEIGHBOR", "2": "BICUBIC", "3": "AREA"}
 
 
-class CastHelper(_TfCallRule):
+class CastHelper(TfCallRule):
     """## What it does
     Rewrites `tf.to_float(x)` to `tf.cast(x, tf.float32)`, and likewise `to_double`, `to_int32`,
     `to_int64`, `to_bfloat16`, `to_complex64` and `to_complex128`.
@@ -105,7 +105,7 @@ class CastHelper(_TfCallRule):
         )
 
 
-class FloatDiv(DivCalls, _TfCallRule):
+class FloatDiv(DivCalls, TfCallRule):
     """## What it does
     Rewrites `tf.div(a, b)` to `tf.math.divide(a, b)` when both operands are provably floating
     point: float literals, `tf.constant` of floats or with a float `dtype`, casts to a float dtype,
@@ -166,7 +166,7 @@ class FloatDiv(DivCalls, _TfCallRule):
         )
 
 
-class ResizeImages(_TfCallRule):
+class ResizeImages(TfCallRule):
     """## What it does
     Rewrites `tf.image.resize_images(images, size, method, align_corners=False, …)` to
     `tf.image.resize(images, size, method, …)`, mapping TF1's integer methods (0 to 3) to
@@ -304,7 +304,7 @@ _SEED_SETTERS = frozenset({"tf.set_random_seed", "tf.random.set_random_seed", "t
                            "tf.random.set_seed"})
 
 
-class SetRandomSeed(_TfCallRule):
+class SetRandomSeed(TfCallRule):
     """## What it does
     Rewrites `tf.set_random_seed(seed)` (and `tf.random.set_random_seed`) to
     `tf.random.set_seed(seed)`.

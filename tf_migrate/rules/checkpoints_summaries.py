@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import libcst as cst
 
+from tf_migrate.rules.registry import symbol_owner
 from tf_migrate.rules.support.rule import Invalid, RuleOptions, Valid
-from tf_migrate.rules.support.symbol_findings import SymbolFinding, owner_of
+from tf_migrate.rules.support.symbol_findings import SymbolFinding
 
 _CHECKPOINT = (
     "use `tf.train.Checkpoint(model=..., optimizer=...)` with `tf.train.CheckpointManager(ckpt, "
@@ -238,7 +239,7 @@ class SummaryV1Op(SymbolFinding):
         self._calls[node.func] = node
 
     def on_reference(self, node: cst.Attribute | cst.Name, name: str) -> None:
-        found = owner_of(name)
+        found = symbol_owner(name)
         if found is None or found[0] is not type(self):
             if any(name == api or name.startswith(api + ".") for api in _TF2_SUMMARY_API):
                 self._tf2_summaries = True

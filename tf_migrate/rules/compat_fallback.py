@@ -13,9 +13,9 @@ import libcst as cst
 
 from tf_migrate.cst.dotted import last_name
 from tf_migrate.model import Applicability
-from tf_migrate.rules.arguments import _TfCallRule
 from tf_migrate.rules.support.div import DivCalls
 from tf_migrate.rules.support.rule import Invalid, Valid
+from tf_migrate.rules.support.tf_call_rule import TfCallRule
 from tf_migrate.rules.tables import compat_fallbacks
 
 H = "import tensorflow as tf\n"
@@ -26,7 +26,7 @@ def _fallback_last_names() -> frozenset[str]:
     return frozenset(name.rsplit(".", 1)[1] for name in compat_fallbacks())
 
 
-class CompatV1Fallback(DivCalls, _TfCallRule):
+class CompatV1Fallback(DivCalls, TfCallRule):
     """## What it does
     Reports a call to a TF1-only function for which no TF2 function computes the same numbers,
     such as `tf.div` on integers, and writes it as `tf.compat.v1.X` so that it runs on TF2. The

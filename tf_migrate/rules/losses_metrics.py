@@ -7,7 +7,7 @@ import libcst as cst
 from tf_migrate.cst.arguments import argument, bind_args
 from tf_migrate.cst.dotted import last_name
 from tf_migrate.model import Applicability
-from tf_migrate.rules.renames import tf_target
+from tf_migrate.rules.registry import symbol_owner
 from tf_migrate.rules.support.dtypes import (
     FLOAT_DTYPES,
     ScopeAssignments,
@@ -21,7 +21,7 @@ from tf_migrate.rules.support.rule import (
     UnusedImport,
     Valid,
 )
-from tf_migrate.rules.support.symbol_findings import SymbolFinding, owner_of
+from tf_migrate.rules.support.symbol_findings import SymbolFinding
 from tf_migrate.rules.support.tf1_losses import (
     DEFAULTS,
     FLOAT32_OPERANDS,
@@ -36,6 +36,7 @@ from tf_migrate.rules.support.tf1_losses import (
     number,
     readable,
 )
+from tf_migrate.rules.support.tf_names import tf_target
 
 H = "import tensorflow as tf\n"
 V1 = "import tensorflow.compat.v1 as tf\n"
@@ -226,7 +227,7 @@ class TF1Losses(ScopeTracking, SymbolFinding):
         reads = name in _READERS or name.rpartition(".")[2] in _READER_LAST_NAMES
         if reads and node not in self._loss_args:  # `loss_collection=...LOSSES` writes it
             self._readers.append(f"`{name}` at line {self.position(node).start.line}")
-        found = owner_of(name)
+        found = symbol_owner(name)
         if found is None or found[0] is not type(self):
             return
         call = self._loss_calls.get(node)
@@ -404,16 +405,7 @@ class TF1Losses(ScopeTracking, SymbolFinding):
 
     def _shows_tf1(self) -> bool:
         """Whether the file is TF1 code by evidence other than `tf.losses` names that TF2 has."""
-        from tf_migrate.rules.graph_family import in_graph_family
-
-        table = self._names.table
-        return (
-            table.feeds
-            or table.compat_v1
-            or any(
-                in_graph_family(n) and not n.startswith(_AMBIGUOUS) for n in table.tf_names
-            )
-        )
+        return self.facts.shows_tf1(ignoring=_AMBIGUOUS)
 
 
 _READERS = frozenset({"tf.GraphKeys.LOSSES"})

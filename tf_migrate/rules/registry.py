@@ -1,21 +1,19 @@
-"""All rules, looked up by code, code prefix or name.
+"""All rules, looked up by code, code prefix or name, and the table rules' TF1 symbols.
 
-Selecting rules needs only their codes and names. `rule_index` gives those without importing the
-rules (and libcst with them) when this same code has recorded them before, so a run whose every
-file is answered by the result cache imports neither.
+Selecting rules needs only their codes and names, which the code table (codes.py) holds: a run
+whose every file is answered by the result cache imports no rule (and no libcst with them). The
+rule classes are imported on first use, and each must say the code and name the table gives it.
 """
 
 from __future__ import annotations
 
 import importlib
-import json
-import os
-import pkgutil
-import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from functools import cache
-from pathlib import Path
 from typing import TYPE_CHECKING
+
+from tf_migrate.rules.codes import CODES
+from tf_migrate.settings import ConfigError, Settings
 
 if TYPE_CHECKING:
     from tf_migrate.rules.support.rule import Rule
@@ -28,86 +26,27 @@ class UnknownRuleError(ValueError):
     pass
 
 
-def _family_modules() -> list[str]:
-    import tf_migrate.rules as package
-
-    return sorted(
-        f"{package.__name__}.{info.name}"
-        for info in pkgutil.iter_modules(package.__path__)
-        if info.name not in {"base", "registry", "tables"} and not info.name.startswith("_")
-    )
-
-
-def _concrete_rules(cls: type[Rule]) -> Iterable[type[Rule]]:
-    for sub in cls.__subclasses__():
-        if "code" in sub.__dict__:
-            yield sub
-        yield from _concrete_rules(sub)
+def _rule_class(code: str) -> type[Rule]:
+    name, location = CODES[code]
+    module, _, qualname = location.rpartition(".")
+    rule: type[Rule] = getattr(importlib.import_module(f"tf_migrate.rules.{module}"), qualname)
+    if rule.code != code or rule.name != name:
+        raise RuntimeError(
+            f"the code table gives {location} as {code} {name!r}; the class says "
+            f"{rule.code} {rule.name!r}"
+        )
+    return rule
 
 
 @cache
 def all_rules() -> tuple[type[Rule], ...]:
-    """Every registered rule, sorted by code. Rule modules are imported once, on first use."""
-    from tf_migrate.rules.support.rule import Rule
-
-    for module in _family_modules():
-        importlib.import_module(module)
-    rules: dict[str, type[Rule]] = {}
-    for rule in _concrete_rules(Rule):
-        if rule.__module__.startswith("tf_migrate.rules."):
-            existing = rules.setdefault(rule.code, rule)
-            if existing is not rule:
-                raise RuntimeError(f"{rule.code} is claimed by {existing.name} and {rule.name}")
-    found = tuple(sorted(rules.values(), key=lambda r: r.code))
-    _record_index(tuple((rule.code, rule.name) for rule in found))
-    return found
+    """Every rule, sorted by code. Rule modules are imported once, on first use."""
+    return tuple(_rule_class(code) for code in sorted(CODES))
 
 
-def _index_file() -> Path:
-    """Where the index of this exact code is kept: named by the fingerprint of the package's
-    files, which changes whenever a rule module does."""
-    from tf_migrate.engine.cache import code_fingerprint
-
-    root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    return root / "tf-migrate" / "rule-index" / f"{code_fingerprint()}.json"
-
-
-def _record_index(index: tuple[RuleInfo, ...]) -> None:
-    """Keep `index` for later runs; only the current code's file is kept. Best effort: a file
-    that cannot be written costs later runs the import of the rules, nothing else."""
-    try:
-        target = _index_file()
-        if target.exists():
-            return
-        target.parent.mkdir(parents=True, exist_ok=True)
-        descriptor, temporary = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
-        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-            json.dump(index, handle)
-        os.replace(temporary, target)
-        for stale in target.parent.glob("*.json"):
-            if stale != target:
-                stale.unlink(missing_ok=True)
-    except OSError:
-        return
-
-
-def _recorded_index() -> tuple[RuleInfo, ...] | None:
-    try:
-        data = json.loads(_index_file().read_text("utf-8"))
-    except (OSError, ValueError):
-        return None
-    if not isinstance(data, list) or not all(
-        isinstance(item, list) and len(item) == 2 and all(isinstance(s, str) for s in item)
-        for item in data
-    ):
-        return None
-    return tuple((code, name) for code, name in data)
-
-
-@cache
 def rule_index() -> tuple[RuleInfo, ...]:
     """(code, name) of every rule, sorted by code: as all_rules() gives them."""
-    return _recorded_index() or tuple((rule.code, rule.name) for rule in all_rules())
+    return tuple((code, CODES[code][0]) for code in sorted(CODES))
 
 
 def rule_by_code(code: str) -> type[Rule]:
@@ -133,6 +72,16 @@ def validate_selectors(selectors: Iterable[str]) -> None:
             )
 
 
+def check_selectors(settings: Settings) -> None:
+    """Raises ConfigError when `select`, `ignore` or `per-file-ignores` names no rule."""
+    selectors = [*settings.select, *settings.ignore]
+    selectors += [code for _, codes in settings.per_file_ignores for code in codes]
+    try:
+        validate_selectors(selectors)
+    except UnknownRuleError as error:
+        raise ConfigError(str(error)) from error
+
+
 @cache
 def _selected_codes(select: tuple[str, ...], ignore: tuple[str, ...]) -> tuple[str, ...]:
     validate_selectors(select + ignore)
@@ -156,3 +105,40 @@ def rules_for_codes(codes: Iterable[str]) -> tuple[type[Rule], ...]:
 
 def select_rules(select: Iterable[str] = ("ALL",), ignore: Iterable[str] = ()) -> list[type[Rule]]:
     return list(rules_for_codes(select_codes(select, ignore)))
+
+
+# -- the table rules' TF1 symbols ------------------------------------------------------------
+
+
+@cache
+def symbol_table() -> Mapping[str, type[Rule]]:
+    """Every key of every table rule ("tf.layers" covers tf.layers.dense) and the rule that
+    owns it. A key claimed by two rules is an error: no use may be reported under two codes."""
+    owners: dict[str, type[Rule]] = {}
+    for rule in all_rules():
+        for key in vars(rule).get("symbols", {}):
+            claimed = owners.setdefault(key, rule)
+            if claimed is not rule:
+                raise RuntimeError(f"{key} is claimed by {claimed.__qualname__} and "
+                                   f"{rule.__qualname__}")
+    return owners
+
+
+def symbol_owner(name: str) -> tuple[type[Rule], str] | None:
+    """The table rule that owns `name` ("tf.x.y") and the key it matched, longest key first."""
+    table = symbol_table()
+    candidate = name
+    while True:
+        owner = table.get(candidate)
+        if owner is not None:
+            return owner, candidate
+        candidate, dot, _ = candidate.rpartition(".")
+        if not dot:
+            return None
+
+
+def owned_by_a_table_rule(name: str) -> bool:
+    """Whether a table rule owns `name`: a TF1 idiom with its own finding (graph, session,
+    scope, layers, Estimator, summary-v1, …), never renamed to `tf.compat.v1`, whose TF2 form
+    the owning rule's message names."""
+    return symbol_owner(name) is not None

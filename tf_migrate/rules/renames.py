@@ -1,4 +1,4 @@
-"""TFM4xx: TF1 symbols that are the very same object as a TF2-native symbol, renamed to it."""
+"""TFM401: TF1 symbols that are the very same object as a TF2-native symbol, renamed to it."""
 
 from __future__ import annotations
 
@@ -6,28 +6,10 @@ from functools import cache
 
 import libcst as cst
 
-from tf_migrate.cst.dotted import root_name
 from tf_migrate.model import Applicability
-from tf_migrate.rules.support.rule import Invalid, NeededImport, Rule, UnusedImport, Valid
-from tf_migrate.rules.support.tf_names import tf_expression
+from tf_migrate.rules.support.rule import Invalid, Rule, Valid
+from tf_migrate.rules.support.tf_names import tf_target
 from tf_migrate.rules.tables import renames
-
-
-def tf_target(
-    rule: Rule, func: cst.BaseExpression, target: str
-) -> tuple[cst.BaseExpression, tuple[NeededImport, ...], tuple[UnusedImport, ...]]:
-    """`target` in the file's own spelling where `func` stood (`tensorflow.x` stays `tensorflow.x`),
-    the imports that needs, and the `from tensorflow… import name` it may leave unused."""
-    root = root_name(func)
-    root_is_tf = root is not None and rule.tf_name(root) == "tf"
-    expression, imports = tf_expression(func, target, root_is_tf=root_is_tf)
-    removals: tuple[UnusedImport, ...] = ()
-    if root is not None and not root_is_tf:
-        for qualified in rule.qualified_names(root):
-            module, _, obj = qualified.name.rpartition(".")
-            if module.startswith("tensorflow") and obj == root.value:
-                removals = (UnusedImport(module, obj),)
-    return expression, imports, removals
 
 
 @cache

@@ -6,8 +6,8 @@ import libcst as cst
 
 from tf_migrate.analysis.tensor_names import ValueKind
 from tf_migrate.cst.dotted import dotted_name
+from tf_migrate.rules.registry import symbol_owner
 from tf_migrate.rules.support.rule import Invalid, RuleOptions, Valid
-from tf_migrate.rules.support.symbol_findings import owner_of
 from tf_migrate.rules.support.tracking import TracksBindings
 
 # Placeholders are left out of TFM111: they are dict keys only to be fed, which TFM101/TFM104
@@ -51,7 +51,7 @@ class _GraphModeOperators(TracksBindings):
             self._graph_mode = True
             return
         name = self.tf_name(node.func)
-        found = owner_of(name) if name is not None else None
+        found = symbol_owner(name) if name is not None else None
         if found is not None:
             code = found[0].code
             self._graph_mode = code.startswith(_GRAPH_MODE_FAMILIES) and code not in _NOT_GRAPH_MODE

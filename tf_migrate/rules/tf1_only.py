@@ -8,8 +8,9 @@ import libcst as cst
 
 from tf_migrate.model import Applicability
 from tf_migrate.rules.arguments_values import CASTS
-from tf_migrate.rules.renames import tf_target
+from tf_migrate.rules.registry import owned_by_a_table_rule
 from tf_migrate.rules.support.rule import Invalid, Rule, RuleOptions, Valid
+from tf_migrate.rules.support.tf_names import tf_target
 from tf_migrate.rules.tables import call_specs, compat_fallbacks, renames, tf1_only
 
 # Where TF2 put the most common of these, for the message; the rest get the general advice.
@@ -59,13 +60,11 @@ _DEDICATED = frozenset({"tf.div", "tf.image.resize_images", "tf.set_random_seed"
 @cache
 def _unclaimed() -> frozenset[str]:
     """TF1-only names no other rule claims: a use is reported here, once."""
-    from tf_migrate.rules.graph_family import in_graph_family
-
     claimed = renames().keys() | call_specs().keys() | compat_fallbacks().keys() | CASTS.keys()
     return frozenset(
         name
         for name in tf1_only()
-        if name not in claimed and name not in _DEDICATED and not in_graph_family(name)
+        if name not in claimed and name not in _DEDICATED and not owned_by_a_table_rule(name)
     )
 
 

@@ -1,4 +1,4 @@
-"""TFM201-TFM206: training (minimize, optimizers, schedules, global step, losses, metrics)."""
+"""TFM201-TFM204: training (minimize, optimizers, learning-rate schedules, the global step)."""
 
 from __future__ import annotations
 

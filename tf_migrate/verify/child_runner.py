@@ -536,6 +536,9 @@ def execute(program):
 
 def run(spec, result):
     mode = spec["mode"]
+    # True in a child forked from a warm fork server (which imported TensorFlow once), False in
+    # a fresh interpreter: whether this process had to import TensorFlow itself.
+    result["tensorflow_preloaded"] = "tensorflow" in sys.modules
     started = time.time()
     real_tf, _tf = load_tensorflow(mode)
     result["tensorflow"] = real_tf.__version__

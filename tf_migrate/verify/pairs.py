@@ -125,6 +125,7 @@ def migrate_fixture(
 ) -> Migration:
     """Migrate a copy of ``script`` with tf-migrate's own fixer; the fixture proves the result."""
     from tf_migrate.engine.run import Mode, run
+    from tf_migrate.rules.registry import check_selectors
     from tf_migrate.settings import ConfigError, find_config, load_settings
 
     script = _script(script)
@@ -133,6 +134,7 @@ def migrate_fixture(
     migrated = after_stage / script.name
     try:
         settings = load_settings(find_config(script.parent))
+        check_selectors(settings)
     except ConfigError as exc:
         raise PairError(str(exc)) from exc
     # The copy lies outside the project, where its exclude patterns would not mean the same.

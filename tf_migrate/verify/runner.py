@@ -75,7 +75,7 @@ class ChildRun:
     def to_dict(self) -> dict[str, Any]:
         keys = (
             *("tensorflow", "python", "devices", "ran_on", "placement", "pinned"),
-            *("import_seconds", "program_seconds", "saved", "skipped"),
+            *("tensorflow_preloaded", "import_seconds", "program_seconds", "saved", "skipped"),
         )
         return {
             "side": self.side,

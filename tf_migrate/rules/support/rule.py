@@ -24,6 +24,7 @@ from typing import ClassVar
 import libcst as cst
 from libcst.metadata import CodeRange, ProviderT, QualifiedName
 
+from tf_migrate.analysis.file_facts import FileFacts
 from tf_migrate.analysis.imports import ImportTable
 from tf_migrate.analysis.qualified_names import NameResolver
 from tf_migrate.cst.positions import PositionIndex
@@ -111,8 +112,9 @@ class Rule(cst.BatchableCSTVisitor):
     fix_title: ClassVar[str | None] = None
     applicability: ClassVar[Applicability] = Applicability.MANUAL
     examples: ClassVar[Sequence[Valid | Invalid]] = ()
-    # Qualified names and positions come from the engine (see `attach`), computed once per file
-    # and far cheaper than libcst's providers; a rule lists only other metadata it reads here.
+    # Qualified names, positions and TF symbol uses come from the engine (see `attach`),
+    # computed once per file and far cheaper than libcst's providers; a rule lists only other
+    # metadata it reads here.
     METADATA_DEPENDENCIES: ClassVar[Collection[ProviderT]] = ()
 
     def __init__(self, options: RuleOptions | None = None) -> None:
@@ -122,11 +124,19 @@ class Rule(cst.BatchableCSTVisitor):
         self._import_depth = 0
         self._names = NameResolver(ImportTable())
         self._positions: PositionIndex | None = None
+        self._facts: FileFacts | None = None
 
-    def attach(self, names: NameResolver, positions: PositionIndex) -> None:
-        """Give the rule the file's name resolution and positions before it visits the file."""
-        self._names = names
-        self._positions = positions
+    def attach(self, facts: FileFacts) -> None:
+        """Give the rule what the engine resolved of the file before the rule visits it."""
+        self._facts = facts
+        self._names = facts.names
+        self._positions = facts.positions
+
+    @property
+    def facts(self) -> FileFacts:
+        if self._facts is None:
+            raise RuntimeError(f"{self.code}: file facts are only known while visiting a file")
+        return self._facts
 
     # Names inside import statements are bindings, not uses: rules must not report them.
     def visit_Import(self, node: cst.Import) -> None:
@@ -180,16 +190,8 @@ class Rule(cst.BatchableCSTVisitor):
         return self._names.qualified_names(node)
 
     def file_shows_tf1(self) -> bool:
-        """Whether this file is TF1 code: it imports `tensorflow.compat.v1`, passes `feed_dict=`,
-        or names a symbol only TF1 has (a session, placeholder, tf.layers, …).
-
-        A rule whose rewrite would change the meaning of valid TF2 code (a positional
-        `tf.nn.dropout(x, 0.9)` is keep_prob in TF1 and rate in TF2) applies it only then.
-        """
-        from tf_migrate.rules.graph_family import in_graph_family
-
-        table = self._names.table
-        return table.feeds or table.compat_v1 or any(map(in_graph_family, table.tf_names))
+        """Whether this file is TF1 code (see `FileFacts.shows_tf1`)."""
+        return self.facts.shows_tf1()
 
     def position(self, node: cst.CSTNode) -> CodeRange:
         """Where `node` is (1-based line, 0-based column), as libcst's PositionProvider says."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import libcst as cst
 
 from tf_migrate.cst.dotted import dotted, root_name
-from tf_migrate.rules.support.rule import NeededImport
+from tf_migrate.rules.support.rule import NeededImport, Rule, UnusedImport
 
 
 def tf_expression(
@@ -23,3 +23,20 @@ def tf_expression(
         suffix = target.split(".", 1)[1] if "." in target else ""
         return dotted(f"{root.value}.{suffix}" if suffix else root.value), ()
     return dotted(target), (NeededImport("tensorflow", asname="tf"),)
+
+
+def tf_target(
+    rule: Rule, func: cst.BaseExpression, target: str
+) -> tuple[cst.BaseExpression, tuple[NeededImport, ...], tuple[UnusedImport, ...]]:
+    """`target` in the file's own spelling where `func` stood (`tensorflow.x` stays `tensorflow.x`),
+    the imports that needs, and the `from tensorflow… import name` it may leave unused."""
+    root = root_name(func)
+    root_is_tf = root is not None and rule.tf_name(root) == "tf"
+    expression, imports = tf_expression(func, target, root_is_tf=root_is_tf)
+    removals: tuple[UnusedImport, ...] = ()
+    if root is not None and not root_is_tf:
+        for qualified in rule.qualified_names(root):
+            module, _, obj = qualified.name.rpartition(".")
+            if module.startswith("tensorflow") and obj == root.value:
+                removals = (UnusedImport(module, obj),)
+    return expression, imports, removals

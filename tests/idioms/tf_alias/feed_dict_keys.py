@@ -1,4 +1,5 @@
 # expect: TFM101*2, TFM104
+# Placeholders as keys of a feed dict are hashed in TF1 too: no TFM111 (tensor-hash).
 import tensorflow as tf
 
 x = tf.placeholder(tf.float32)

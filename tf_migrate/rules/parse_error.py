@@ -1,5 +1,4 @@
-"""Findings the engine itself produces: unreadable files. (TFM001, the compat.v1 fallback, is in
-compat_fallback.py.)"""
+"""TFM000: the finding the engine itself produces for a file it cannot read or parse."""
 
 from __future__ import annotations
 
