@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from tf_migrate.rule_docs import write_pages
+from tf_migrate.report.rule_pages import write_pages
 
 if __name__ == "__main__":
     folder = Path(__file__).resolve().parent.parent / "docs" / "rules"

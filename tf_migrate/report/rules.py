@@ -24,7 +24,7 @@ def fix_kind(rule: type[Rule]) -> str:
 
 def explain_rule(rule: type[Rule]) -> str:
     """The rule's page as Markdown: the same text as docs/rules/CODE.md, examples included."""
-    from tf_migrate.rule_docs import rule_page
+    from tf_migrate.report.rule_pages import rule_page
 
     return rule_page(rule)
 

@@ -8,10 +8,17 @@ from tf_migrate.rules.registry import all_rules
 from tf_migrate.rules.support.rule import Invalid, Rule, Valid
 
 
+def source_file(rule: type[Rule]) -> str:
+    """Where the rule is defined, relative to the repository (or site-packages) root."""
+    return rule.__module__.replace(".", "/") + ".py"
+
+
 def rule_page(rule: type[Rule]) -> str:
     lines = [f"# {rule.code} {rule.name}", ""]
     fix = "fix: " + rule.applicability.value if rule.fix_title else "no automatic fix (manual)"
     lines += [f"*Message:* {rule.message}", "", f"*Applicability:* {fix}", ""]
+    source = source_file(rule)
+    lines += [f"*Source:* [`{source}`](../../{source}), class `{rule.__qualname__}`", ""]
     lines += [rule.documentation(), ""]
     invalid = [e for e in rule.examples if isinstance(e, Invalid)]
     valid = [e for e in rule.examples if isinstance(e, Valid)]
