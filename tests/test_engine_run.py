@@ -202,8 +202,11 @@ def test_progress_bar_on_a_terminal_only(
     quiet = run(["many"], settings(project), mode=Mode.CHECK, jobs=1, use_cache=False)
     assert capsys.readouterr().err == ""
     monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    monkeypatch.setenv("TERM", "xterm")  # a dumb terminal gets no bar
     shown = run(["many"], settings(project), mode=Mode.CHECK, jobs=2, use_cache=False)
     assert shown == quiet and len(shown.files) == 25
+    bar = capsys.readouterr().err
+    assert "tf-migrate" in bar and "25/25" in bar, bar
 
 
 def test_symlinked_file_is_fixed_through_its_link(project: Path) -> None:

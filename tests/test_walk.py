@@ -224,16 +224,19 @@ def test_another_libcst_or_attribute_hooks_use_libcst_traversal(
         def visit_Call_func(self, node: cst.Call) -> None:
             self.funcs.append(node)
 
+    def own_walk_unused(*args: object) -> None:
+        raise AssertionError("the table-driven walk ran where libcst's traversal was due")
+
+    monkeypatch.setattr(walk, "_walk", own_walk_unused)
     module = cst.parse_module("f(g(1))\n")
     hook = FieldHook()
     walk.visit_batched(MetadataWrapper(module, unsafe_skip_copy=True), [hook])
-    assert len(hook.funcs) == 2
+    assert len(hook.funcs) == 2  # the field hook ran: libcst's traversal calls it
 
     monkeypatch.setattr(walk, "table_matches_libcst", lambda: False)
-    ours, theirs = _Recorder(), _Recorder()
-    walk.visit_batched(MetadataWrapper(module, unsafe_skip_copy=True), [ours])
-    MetadataWrapper(module, unsafe_skip_copy=True).visit_batched([theirs])
-    assert ours.events == theirs.events
+    recorder = _Recorder()
+    walk.visit_batched(MetadataWrapper(module, unsafe_skip_copy=True), [recorder])
+    assert len(recorder.events) == 2 * len(_nodes(module))  # every visit and leave, by libcst
 
 
 def _recording_visitor_class(trivia: bool = True, **extra: object) -> type[cst.CSTVisitor]:
@@ -295,10 +298,11 @@ def test_visit_leaves_what_it_does_not_reproduce_to_libcst() -> None:
         self.events.append(("any", id(node)))
         return cst.CSTVisitor.on_visit(self, node)
 
-    for extra in ({"visit_Call_func": on_field}, {"on_visit": on_visit}):
+    for extra, marker in (({"visit_Call_func": on_field}, "func"), ({"on_visit": on_visit}, "any")):
         kind = _recording_visitor_class(**extra)
         assert walk._class_plans(kind) is None
-        assert _events(kind, module, True) == _events(kind, module, False)
+        events = _events(kind, module, True)
+        assert any(event == marker for event, _ in events)  # the hook libcst alone calls ran
     assert walk._class_plans(cst.CSTTransformer) is None
 
 
