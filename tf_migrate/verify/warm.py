@@ -15,7 +15,6 @@ import os
 import signal
 import subprocess
 import threading
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -232,14 +231,3 @@ class WarmRuntimes:
     def close(self) -> None:
         for server in self._servers.values():
             server.close()
-
-
-@contextlib.contextmanager
-def warm_runtimes(
-    runtimes: list[Runtime], env: dict[str, str], log_dir: Path
-) -> Iterator[WarmRuntimes]:
-    warm = WarmRuntimes(runtimes, env, log_dir)
-    try:
-        yield warm
-    finally:
-        warm.close()
