@@ -1,5 +1,5 @@
-"""Prove tf_migrate/analysis/optimizers.py on TensorFlow: run every mapping on TF 1.15 and, as
-the table generates it, on TF 2.x, and check the table's claim.
+"""Prove tf_migrate/programs/analyze/optimizers.py on TensorFlow: run every mapping on TF 1.15
+and, as the table generates it, on TF 2.x, and check the table's claim.
 
 Each case runs twice on each side, 150 steps each, in child processes under the verify
 harness's pinned environment (oneDNN off, one thread):
@@ -39,7 +39,7 @@ from typing import Any
 
 import libcst as cst
 
-from tf_migrate.analysis.optimizers import (
+from tf_migrate.programs.analyze.optimizers import (
     OPTIMIZERS,
     SCHEDULES,
     TOLERANCES,

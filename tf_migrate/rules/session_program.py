@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import libcst as cst
 
-from tf_migrate.analysis.evidence import is_evidence
-from tf_migrate.analysis.graph_program import analyze
-from tf_migrate.analysis.inlining import inline_builders
-from tf_migrate.analysis.program_model import Context, GraphProgram, Kind, Position
 from tf_migrate.analysis.qualified_names import NameResolver
-from tf_migrate.analysis.syntax import compat_v1_import, tf_alias
 from tf_migrate.analysis.tf_symbols import SESSIONS
 from tf_migrate.cst.positions import PositionIndex
 from tf_migrate.model import Applicability
-from tf_migrate.rules.graph_rewrite_module import rewrite_module
+from tf_migrate.programs.analyze.builders import inline_builders
+from tf_migrate.programs.analyze.evidence import is_evidence
+from tf_migrate.programs.analyze.program import analyze
+from tf_migrate.programs.analyze.syntax import compat_v1_import, tf_alias
+from tf_migrate.programs.emit.module import rewrite_module
+from tf_migrate.programs.model import Context, GraphProgram, Kind, Position
 from tf_migrate.rules.support.rule import (
     DeferredReplacement,
     Invalid,

@@ -1,5 +1,5 @@
 """Writes a TF1 training step as TF2: the statements the loss needs under a `tf.GradientTape`,
-then the gradients and the Keras optimizer's `apply_gradients` (see analysis/training.py)."""
+then the gradients and the Keras optimizer's `apply_gradients` (see analyze/training.py)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ from collections.abc import Callable, Collection
 
 import libcst as cst
 
-from tf_migrate.analysis.program_model import GraphStatement, TrainStep
 from tf_migrate.cst.arguments import keyword_arg
 from tf_migrate.cst.dotted import dotted
+from tf_migrate.programs.model import GraphStatement, TrainStep
 
 LineWriter = Callable[[GraphStatement], list[cst.SimpleStatementLine]]
 

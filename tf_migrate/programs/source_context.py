@@ -6,10 +6,10 @@ from __future__ import annotations
 import libcst as cst
 from libcst.metadata import MetadataWrapper
 
-from tf_migrate.analysis.graph_program import analyze
-from tf_migrate.analysis.program_model import GraphProgram, Position
 from tf_migrate.analysis.qualified_names import NameResolver
 from tf_migrate.cst.positions import PositionIndex
+from tf_migrate.programs.analyze.program import analyze
+from tf_migrate.programs.model import GraphProgram, Position
 
 
 class SourceContext:

@@ -9,7 +9,7 @@ import math
 import libcst as cst
 import pytest
 
-from tf_migrate.analysis.optimizers import (
+from tf_migrate.programs.analyze.optimizers import (
     OPTIMIZERS,
     SCHEDULES,
     TOLERANCES,

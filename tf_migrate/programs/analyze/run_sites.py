@@ -9,7 +9,9 @@ import libcst as cst
 
 from tf_migrate.analysis import tf_symbols as sym
 from tf_migrate.analysis.names import read_names
-from tf_migrate.analysis.program_model import (
+from tf_migrate.cst.walk import visit as _walk_visit
+from tf_migrate.programs.analyze.python_code import PythonCode, RunSiteProbe, TfProbe
+from tf_migrate.programs.model import (
     Context,
     FeedBinding,
     GraphStatement,
@@ -17,8 +19,6 @@ from tf_migrate.analysis.program_model import (
     Position,
     RunSite,
 )
-from tf_migrate.analysis.python_code import PythonCode, RunSiteProbe, TfProbe
-from tf_migrate.cst.walk import visit as _walk_visit
 
 _END: Position = (10**9, 0)
 

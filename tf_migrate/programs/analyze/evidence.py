@@ -6,8 +6,8 @@ from __future__ import annotations
 import libcst as cst
 
 from tf_migrate.analysis import tf_symbols as sym
-from tf_migrate.analysis.program_model import Context
 from tf_migrate.cst.walk import visit as _walk_visit
+from tf_migrate.programs.model import Context
 
 
 class _Evidence(cst.CSTVisitor):

@@ -20,9 +20,11 @@ from typing import Protocol
 
 import libcst as cst
 
-from tf_migrate.analysis.expressions import block_on, examine
 from tf_migrate.analysis.names import read_names
-from tf_migrate.analysis.program_model import (
+from tf_migrate.cst.arguments import bind_args, keyword_arg
+from tf_migrate.cst.dotted import dotted
+from tf_migrate.programs.analyze.expressions import block_on, examine
+from tf_migrate.programs.model import (
     Context,
     GraphStatement,
     Item,
@@ -31,8 +33,6 @@ from tf_migrate.analysis.program_model import (
     Position,
     RunSite,
 )
-from tf_migrate.cst.arguments import bind_args, keyword_arg
-from tf_migrate.cst.dotted import dotted
 
 # TF 1.15 signatures; the Keras class and which parameters are update_state's arguments.
 _METRICS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {

@@ -7,7 +7,7 @@ or numpy values stays where it is (Kind.DATASET). An iterator becomes `iter(data
 every run that fetches something depending on it advances the iterator once, as
 `iterator.get_next()` does in the run function (eagerly and in a tf.function alike, raising
 `tf.errors.OutOfRangeError` at the end, so `except tf.errors.OutOfRangeError` loops still end).
-Initializations and what run functions may do with iterators: analysis/iterator_runs.py.
+Initializations and what run functions may do with iterators: analyze/iterator_runs.py.
 
 Measured on TF 1.15 (graph) and TF 2.21 (scripts/check_control_flow_data.py measures it again):
 - `shuffle(n, seed=s)` gives the same order in both, also over epochs of `.batch(...).repeat()`
@@ -29,9 +29,11 @@ from typing import Protocol
 
 import libcst as cst
 
-from tf_migrate.analysis.expressions import examine
 from tf_migrate.analysis.names import function_globals, read_names
-from tf_migrate.analysis.program_model import (
+from tf_migrate.cst.arguments import bind_args
+from tf_migrate.cst.walk import visit as _walk_visit
+from tf_migrate.programs.analyze.expressions import examine
+from tf_migrate.programs.model import (
     Context,
     DataFacts,
     GraphStatement,
@@ -40,8 +42,6 @@ from tf_migrate.analysis.program_model import (
     Rewrite,
     RunSite,
 )
-from tf_migrate.cst.arguments import bind_args
-from tf_migrate.cst.walk import visit as _walk_visit
 
 SOURCES = frozenset({"tf.data.Dataset.from_tensor_slices", "tf.data.Dataset.from_tensors",
                      "tf.data.Dataset.range", "tf.data.Dataset.zip"})

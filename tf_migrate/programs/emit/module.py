@@ -7,8 +7,8 @@ from collections.abc import Mapping
 
 import libcst as cst
 
-from tf_migrate.analysis.program_model import Context, GraphProgram, Rewrite
-from tf_migrate.rules.graph_rewrite_emit import Emitter
+from tf_migrate.programs.emit.functions import Emitter
+from tf_migrate.programs.model import Context, GraphProgram, Rewrite
 
 
 class _Replace(cst.CSTTransformer):

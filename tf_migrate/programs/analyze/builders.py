@@ -19,9 +19,9 @@ import libcst as cst
 
 from tf_migrate.analysis import tf_symbols as sym
 from tf_migrate.analysis.names import bindings, function_globals, function_locals, reads
-from tf_migrate.analysis.syntax import is_docstring
 from tf_migrate.cst.arguments import bind_args
 from tf_migrate.cst.walk import visit as _walk_visit
+from tf_migrate.programs.analyze.syntax import is_docstring
 
 TfName = Callable[[cst.CSTNode], str | None]
 

@@ -6,8 +6,8 @@ import textwrap
 
 import pytest
 
-from tf_migrate.analysis.program_model import GraphProgram, Kind
-from tf_migrate.analysis.source_context import SourceContext, analyze_source
+from tf_migrate.programs.model import GraphProgram, Kind
+from tf_migrate.programs.source_context import SourceContext, analyze_source
 
 
 def analyze(code: str) -> tuple[GraphProgram, SourceContext]:

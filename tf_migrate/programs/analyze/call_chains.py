@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from tf_migrate.analysis.program_model import Context
+from tf_migrate.programs.model import Context
 
 
 def spelled(ctx: Context, call: cst.Call, name: str) -> tuple[str, list[cst.Call]]:

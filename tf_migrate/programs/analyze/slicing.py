@@ -7,10 +7,12 @@ from dataclasses import replace
 
 import libcst as cst
 
-from tf_migrate.analysis.callables import foreign_calls
-from tf_migrate.analysis.expressions import block_on, examine
 from tf_migrate.analysis.names import function_globals, read_names
-from tf_migrate.analysis.program_model import (
+from tf_migrate.analysis.tf_symbols import STRUCTURE_FUNCTIONS as _STRUCTURE_FUNCTIONS
+from tf_migrate.cst.walk import visit as _walk_visit
+from tf_migrate.programs.analyze.callables import foreign_calls
+from tf_migrate.programs.analyze.expressions import block_on, examine
+from tf_migrate.programs.model import (
     Context,
     GraphProgram,
     GraphStatement,
@@ -20,8 +22,6 @@ from tf_migrate.analysis.program_model import (
     Slice,
     dependencies,
 )
-from tf_migrate.analysis.tf_symbols import STRUCTURE_FUNCTIONS as _STRUCTURE_FUNCTIONS
-from tf_migrate.cst.walk import visit as _walk_visit
 
 
 def reaching(program: GraphProgram, name: str, before: Position) -> GraphStatement | None:

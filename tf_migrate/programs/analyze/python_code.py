@@ -9,11 +9,11 @@ import libcst as cst
 
 from tf_migrate.analysis import tf_symbols as sym
 from tf_migrate.analysis.names import bindings, read_names
-from tf_migrate.analysis.program_model import Context, RunSite
 from tf_migrate.cst.walk import visit as _walk_visit
+from tf_migrate.programs.model import Context, RunSite
 
 if TYPE_CHECKING:
-    from tf_migrate.analysis.run_sites import SiteFinder
+    from tf_migrate.programs.analyze.run_sites import SiteFinder
 
 
 class RunSiteProbe(cst.CSTVisitor):

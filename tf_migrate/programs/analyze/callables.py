@@ -12,8 +12,8 @@ from collections.abc import Collection, Mapping
 import libcst as cst
 
 from tf_migrate.analysis import tf_symbols as sym
-from tf_migrate.analysis.program_model import Context
 from tf_migrate.cst.walk import visit as _walk_visit
+from tf_migrate.programs.model import Context
 
 PURE_BUILTINS = frozenset(
     {"len", "range", "float", "int", "bool", "list", "tuple", "dict", "zip", "min", "max", "abs",

@@ -4,7 +4,7 @@
 TF1 builds a train op that, on every `sess.run`, computes the loss, its gradients with respect
 to the trainable variables and applies them. TF2 spells the same step as a `tf.GradientTape`
 over the loss and the Keras optimizer's `apply_gradients`. This module classifies the TF1
-statements (kinds and facts on GraphStatement); graph_rewrite_train.py writes the TF2 step.
+statements (kinds and facts on GraphStatement); emit/train.py writes the TF2 step.
 """
 
 from __future__ import annotations
@@ -14,23 +14,23 @@ from typing import Protocol
 
 import libcst as cst
 
-from tf_migrate.analysis.expressions import block_on, examine
 from tf_migrate.analysis.names import function_globals, read_names
-from tf_migrate.analysis.optimizers import (
+from tf_migrate.cst.arguments import bind_args
+from tf_migrate.cst.walk import visit as _walk_visit
+from tf_migrate.programs.analyze.expressions import block_on, examine
+from tf_migrate.programs.analyze.optimizers import (
     OPTIMIZERS,
     SCHEDULES,
     keras_optimizer,
     learning_rate_schedule,
 )
-from tf_migrate.analysis.program_model import (
+from tf_migrate.programs.model import (
     Context,
     GraphStatement,
     Kind,
     TrainStep,
     dependencies,
 )
-from tf_migrate.cst.arguments import bind_args
-from tf_migrate.cst.walk import visit as _walk_visit
 
 # The TF 1.15 signatures of the optimizer methods.
 _METHODS: dict[str, tuple[str, ...]] = {

@@ -32,7 +32,7 @@ class Kind(enum.Enum):
     SCHEDULE = "schedule"  # a decayed learning rate: becomes a Keras schedule, created once
     METRIC = "metric"  # a tf.metrics value: becomes a Keras metric object, created once
     DATASET = "dataset"  # a tf.data.Dataset: the same Python object in TF2, created where it is
-    ITERATOR = "iterator"  # a tf.data iterator: `iter(dataset)` (analysis/iterators.py)
+    ITERATOR = "iterator"  # a tf.data iterator: `iter(dataset)` (analyze/iterators.py)
 
 
 @dataclass(eq=False)
@@ -52,7 +52,7 @@ class TrainStep:
 
 @dataclass(eq=False)
 class Metric:
-    """A `tf.metrics.*` pair (see analysis/metrics.py): the Keras metric object `name`, and the
+    """A `tf.metrics.*` pair (see analyze/metrics.py): the Keras metric object `name`, and the
     statement of its update op (`update_state(*args)` then `result()` per run)."""
 
     name: str
@@ -93,7 +93,7 @@ class GraphStatement:
     metric: Metric | None = None  # tf.metrics value and update statements
     graph_only: bool = False  # control flow or tf.gradients: runs only inside a tf.function
     nested: tuple[str, ...] = ()  # branch and body functions reading per-run values: they move
-    data: DataFacts | None = None  # datasets, iterators and `get_next()` (analysis/iterators.py)
+    data: DataFacts | None = None  # datasets, iterators and `get_next()` (analyze/iterators.py)
 
 
 Rewrite = Callable[[cst.CSTNode], cst.CSTNode]
@@ -192,7 +192,7 @@ class GraphProgram:
     scope: cst.FunctionDef | cst.If | None = None
     session_functions: list[cst.FunctionDef | cst.If] = field(default_factory=list)
     outer_names: set[str] = field(default_factory=set)  # the module's names, seen from `scope`
-    # Control flow and tf.data (analysis/control_flow.py, iterators.py): node id -> its TF2 form,
+    # Control flow and tf.data (analyze/control_flow.py, iterators.py): node id -> its TF2 form,
     # wherever the node is written; `in_place` only where the statement stays in the module.
     rewrites: dict[int, Rewrite] = field(default_factory=dict)
     in_place: dict[int, Rewrite] = field(default_factory=dict)

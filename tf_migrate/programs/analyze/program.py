@@ -8,7 +8,7 @@ update variables or draw random numbers), session statements, and plain Python t
 run sites
 (`sess.run(...)`, `t.eval(...)`, `init.run()`). Anything the analysis does not follow is a
 *blocker*: a node and a sentence saying what stopped the rewrite. Slices are computed by
-analysis/slicing.py.
+analyze/slicing.py.
 """
 
 from __future__ import annotations
@@ -17,11 +17,7 @@ from collections.abc import Sequence
 
 import libcst as cst
 
-from tf_migrate.analysis import control_flow, iterator_runs, iterators, metrics, training
 from tf_migrate.analysis import tf_symbols as sym
-from tf_migrate.analysis.callables import foreign_calls, imported_modules
-from tf_migrate.analysis.evidence import mentions_tf1_graph
-from tf_migrate.analysis.expressions import block_on, examine
 from tf_migrate.analysis.names import (
     bindings,
     function_globals,
@@ -29,7 +25,21 @@ from tf_migrate.analysis.names import (
     mutated_globals,
     read_names,
 )
-from tf_migrate.analysis.program_model import (
+from tf_migrate.cst.arguments import bind_args
+from tf_migrate.cst.targets import flat_targets, target_names
+from tf_migrate.programs.analyze import control_flow, iterator_runs, iterators, metrics, training
+from tf_migrate.programs.analyze.callables import foreign_calls, imported_modules
+from tf_migrate.programs.analyze.evidence import mentions_tf1_graph
+from tf_migrate.programs.analyze.expressions import block_on, examine
+from tf_migrate.programs.analyze.run_sites import SiteFinder
+from tf_migrate.programs.analyze.slicing import compute_slices
+from tf_migrate.programs.analyze.syntax import (
+    compat_v1_import,
+    is_docstring,
+    literal_dtype,
+    tf_alias,
+)
+from tf_migrate.programs.model import (
     Context,
     GraphProgram,
     GraphStatement,
@@ -37,11 +47,6 @@ from tf_migrate.analysis.program_model import (
     Kind,
     Rewrite,
 )
-from tf_migrate.analysis.run_sites import SiteFinder
-from tf_migrate.analysis.slicing import compute_slices
-from tf_migrate.analysis.syntax import compat_v1_import, is_docstring, literal_dtype, tf_alias
-from tf_migrate.cst.arguments import bind_args
-from tf_migrate.cst.targets import flat_targets, target_names
 
 
 def _main_block(stmt: cst.BaseStatement) -> bool:

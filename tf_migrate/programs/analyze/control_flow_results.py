@@ -1,5 +1,5 @@
 """What a `tf.cond` branch or a `tf.while_loop` returns, read from the syntax: how many
-one-element list levels TF1 would unpack (analysis/control_flow.py), and whether a value is
+one-element list levels TF1 would unpack (analyze/control_flow.py), and whether a value is
 certainly one tensor."""
 
 from __future__ import annotations
@@ -9,10 +9,10 @@ from typing import Protocol
 import libcst as cst
 
 from tf_migrate.analysis import tf_symbols as sym
-from tf_migrate.analysis.program_model import Context, GraphStatement, Item, Kind
 from tf_migrate.analysis.tensor_names import TENSOR_SEQUENCE_FUNCTIONS
 from tf_migrate.cst.arguments import bind_args
 from tf_migrate.cst.walk import visit as _walk_visit
+from tf_migrate.programs.model import Context, GraphStatement, Item, Kind
 
 CONTROL_FLOW = frozenset({"tf.cond", "tf.while_loop", "tf.gradients"})
 COND = ("pred", "true_fn", "false_fn", "strict", "name", "fn1", "fn2")

@@ -29,7 +29,10 @@ from typing import Protocol
 
 import libcst as cst
 
-from tf_migrate.analysis.control_flow_results import (
+from tf_migrate.analysis.names import function_globals, read_names
+from tf_migrate.cst.arguments import NO_SPACE, bind_args
+from tf_migrate.cst.walk import visit as _walk_visit
+from tf_migrate.programs.analyze.control_flow_results import (
     COND,
     CONTROL_FLOW,
     GRADIENTS,
@@ -38,9 +41,8 @@ from tf_migrate.analysis.control_flow_results import (
     module_lambda,
     returned_shape,
 )
-from tf_migrate.analysis.expressions import ExpressionFacts, assign_call, examine
-from tf_migrate.analysis.names import function_globals, read_names
-from tf_migrate.analysis.program_model import (
+from tf_migrate.programs.analyze.expressions import ExpressionFacts, assign_call, examine
+from tf_migrate.programs.model import (
     Context,
     GraphProgram,
     GraphStatement,
@@ -48,8 +50,6 @@ from tf_migrate.analysis.program_model import (
     Kind,
     Rewrite,
 )
-from tf_migrate.cst.arguments import NO_SPACE, bind_args
-from tf_migrate.cst.walk import visit as _walk_visit
 
 # Arguments TF2 does not take: their TF1 meaning is kept by the rewrite (or changes nothing).
 _DROPPED = frozenset({"strict", "return_same_structure", "colocate_gradients_with_ops"})

@@ -1,7 +1,7 @@
 """tf.data iterators at run time: `sess.run(iterator.initializer)` becomes `iterator =
 iter(dataset)` in place; after slicing, which re-initializations build their dataset anew, which
 iterators would share a shuffle, and which run functions take an iterator as an argument (see
-analysis/iterators.py for the measured facts)."""
+analyze/iterators.py for the measured facts)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,10 @@ from collections.abc import Callable
 
 import libcst as cst
 
-from tf_migrate.analysis.iterators import Host
 from tf_migrate.analysis.names import read_names
-from tf_migrate.analysis.program_model import (
+from tf_migrate.cst.walk import visit as _walk_visit
+from tf_migrate.programs.analyze.iterators import Host
+from tf_migrate.programs.model import (
     Context,
     DataFacts,
     GraphProgram,
@@ -20,7 +21,6 @@ from tf_migrate.analysis.program_model import (
     RunSite,
     Slice,
 )
-from tf_migrate.cst.walk import visit as _walk_visit
 
 _Block = Callable[[cst.CSTNode, str], None]
 

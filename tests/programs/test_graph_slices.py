@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
-from tf_migrate.analysis.source_context import analyze_source
+from tf_migrate.programs.source_context import analyze_source
 
 PROGRAM = textwrap.dedent(
     """

@@ -1,4 +1,4 @@
-"""Writes `tf.metrics.*` as Keras metrics (see analysis/metrics.py): the metric object where the
+"""Writes `tf.metrics.*` as Keras metrics (see analyze/metrics.py): the metric object where the
 TF1 call was, `update_state` for a run of the update op, `result()` for its fetched value and
 `reset_state()` for a run of the local-variables initializer."""
 
@@ -8,9 +8,9 @@ from collections.abc import Callable
 
 import libcst as cst
 
-from tf_migrate.analysis.program_model import GraphProgram, GraphStatement, Kind, Slice
-from tf_migrate.analysis.slicing import fetch_leaves, reaching
 from tf_migrate.cst.walk import visit as _walk_visit
+from tf_migrate.programs.analyze.slicing import fetch_leaves, reaching
+from tf_migrate.programs.model import GraphProgram, GraphStatement, Kind, Slice
 
 
 def _call(receiver: str, method: str, args: list[cst.Arg] | None = None) -> cst.Call:

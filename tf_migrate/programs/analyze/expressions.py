@@ -9,10 +9,10 @@ from dataclasses import dataclass, field
 import libcst as cst
 
 from tf_migrate.analysis import tf_symbols as sym
-from tf_migrate.analysis.call_chains import spelled
 from tf_migrate.analysis.names import function_globals, reads
-from tf_migrate.analysis.program_model import Context
 from tf_migrate.cst.walk import visit as _walk_visit
+from tf_migrate.programs.analyze.call_chains import spelled
+from tf_migrate.programs.model import Context
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""tf.data datasets and iterators in session programs (analysis/iterators.py): what the TFM150
+"""tf.data datasets and iterators in session programs (analyze/iterators.py): what the TFM150
 rewrite writes for them, what makes it unsafe, and what it refuses."""
 
 from __future__ import annotations
@@ -7,10 +7,10 @@ import textwrap
 
 import pytest
 
-from tf_migrate.analysis.program_model import Kind
-from tf_migrate.analysis.source_context import analyze_source
 from tf_migrate.engine.fixer import fix_module
 from tf_migrate.model import Applicability
+from tf_migrate.programs.model import Kind
+from tf_migrate.programs.source_context import analyze_source
 from tf_migrate.rules.session_program import SessionProgram
 
 

@@ -1,4 +1,5 @@
-"""Builds the TF2 module for a graph program the analysis accepted (rules/session_program.py)."""
+"""Builds the run functions of a graph program the analysis accepted, and the calls that replace
+its run sites."""
 
 from __future__ import annotations
 
@@ -8,9 +9,13 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
-from tf_migrate.analysis import iterator_runs
-from tf_migrate.analysis.expressions import assign_call
-from tf_migrate.analysis.program_model import (
+from tf_migrate.cst.arguments import NO_SPACE, keyword_arg
+from tf_migrate.cst.dotted import dotted
+from tf_migrate.programs.analyze import iterator_runs
+from tf_migrate.programs.analyze.expressions import assign_call
+from tf_migrate.programs.emit import metrics
+from tf_migrate.programs.emit.train import TrainWriter, fresh_name, step_counter
+from tf_migrate.programs.model import (
     Context,
     GraphProgram,
     GraphStatement,
@@ -18,10 +23,6 @@ from tf_migrate.analysis.program_model import (
     Rewrite,
     Slice,
 )
-from tf_migrate.cst.arguments import NO_SPACE, keyword_arg
-from tf_migrate.cst.dotted import dotted
-from tf_migrate.rules import graph_rewrite_metrics as metrics
-from tf_migrate.rules.graph_rewrite_train import TrainWriter, fresh_name, step_counter
 
 
 @dataclass(eq=False)
@@ -187,7 +188,7 @@ class Emitter:
                                           *slice_.roots)))
             function = groups.get(key)
             if function is None:
-                # Re-initialized iterators first (analysis/iterator_runs.py), then placeholders.
+                # Re-initialized iterators first (analyze/iterator_runs.py), then placeholders.
                 params = [*iterator_runs.parameters(slice_), *sorted(
                     slice_.placeholders, key=lambda p: (p.default is not None, p.position))]
                 function = _Function(self._name(slice_), slice_, params)
@@ -215,7 +216,7 @@ class Emitter:
 
     def _nested(self, function: _Function) -> list[cst.BaseStatement]:
         """Branch and body functions that read per-run values, as nested defs (their names are
-        local to the run function; analysis/control_flow.py)."""
+        local to the run function; analyze/control_flow.py)."""
         names = dict.fromkeys(n for s in function.slice.statements for n in s.nested)
         nested: list[cst.BaseStatement] = []
         for name in names:
@@ -333,7 +334,7 @@ class Emitter:
     def _arguments(self, function: _Function, slice_: Slice) -> list[cst.Arg]:
         site = slice_.site
         names = [p.targets[0] for p in function.params]
-        # Re-initialized iterators come first: the one bound now (analysis/iterator_runs.py).
+        # Re-initialized iterators come first: the one bound now (analyze/iterator_runs.py).
         leading = [cst.Arg(cst.Name(p.targets[0])) for p in function.params
                    if p.kind is Kind.ITERATOR]
         if site.feed_name is not None:
