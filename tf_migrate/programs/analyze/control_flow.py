@@ -25,7 +25,6 @@ statement is written; what branches return is read by control_flow_results.py.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Protocol
 
 import libcst as cst
 
@@ -42,11 +41,11 @@ from tf_migrate.programs.analyze.control_flow_results import (
     returned_shape,
 )
 from tf_migrate.programs.analyze.expressions import ExpressionFacts, assign_call, examine
+from tf_migrate.programs.analyze.state import ProgramState
 from tf_migrate.programs.model import (
     Context,
     GraphProgram,
     GraphStatement,
-    Item,
     Kind,
     Rewrite,
 )
@@ -63,17 +62,7 @@ _DEFAULTS = {"shape_invariants": "None", "parallel_iterations": "10", "back_prop
 _SAME_POSITIONS = {"tf.cond": 3, "tf.while_loop": 3, "tf.gradients": 4}
 
 
-class Host(Protocol):
-    ctx: Context
-    items: list[Item]
-    graph_names: dict[str, GraphStatement]
-    helpers: dict[str, cst.FunctionDef]
-    rewrites: dict[int, Rewrite]
-
-    def block(self, node: cst.CSTNode, message: str) -> None: ...
-
-
-def accept(host: Host, statement: GraphStatement, value: cst.BaseExpression | None,
+def accept(state: ProgramState, statement: GraphStatement, value: cst.BaseExpression | None,
            facts: ExpressionFacts) -> None:
     """Takes the control flow out of `facts.unsupported` once it is checked: the statement then
     runs inside a tf.function. Helpers passed as branches or bodies count as called."""
@@ -85,15 +74,15 @@ def accept(host: Host, statement: GraphStatement, value: cst.BaseExpression | No
     statement.kind = Kind.DEFERRED
     for node, name in calls:
         assert isinstance(node, cst.Call)
-        structure = _Call(host, statement, node, name, facts).check()
+        structure = _Call(state, statement, node, name, facts).check()
         if node is value and structure:
             statement.structure = True
 
 
 class _Call:
-    def __init__(self, host: Host, statement: GraphStatement, call: cst.Call, name: str,
+    def __init__(self, state: ProgramState, statement: GraphStatement, call: cst.Call, name: str,
                  facts: ExpressionFacts) -> None:
-        self.host = host
+        self.state = state
         self.statement = statement
         self.call = call
         self.name = name
@@ -101,7 +90,7 @@ class _Call:
         self.checked: set[str] = set()  # helpers examined here
 
     def block(self, message: str) -> None:
-        self.host.block(self.call, f"`{self.name}` {message}")
+        self.state.block(self.call, f"`{self.name}` {message}")
 
     def check(self) -> bool:
         """Checks the call and records its rewrite; whether its result is a structure."""
@@ -115,7 +104,7 @@ class _Call:
                             "tf.gradients": self._gradients}[self.name](bound)
         actions = self._actions(params)
         if depth or any(action != "" for action in actions):
-            self.host.rewrites[id(self.call)] = _reshaped(actions, depth)
+            self.state.rewrites[id(self.call)] = _reshaped(actions, depth)
         return structure
 
     def _actions(self, params: Sequence[str]) -> list[str | None]:
@@ -159,7 +148,7 @@ class _Call:
         strict = self._flag(bound, "strict")
         if strict is None:
             return 0, True
-        shapes = [returned_shape(self.host, branch) for branch in branches]
+        shapes = [returned_shape(self.state, branch) for branch in branches]
         if strict:
             return 0, not all(shape == (0, False) for shape in shapes)
         if None in shapes:
@@ -190,7 +179,7 @@ class _Call:
             return 0, True
         if same_structure is None or same_structure:
             return 0, True
-        count = leaf_count(self.host, loop_vars)
+        count = leaf_count(self.state, loop_vars)
         if count is None:
             self.block("cannot count its loop variables (TF1 returns a "
                        "lone tensor for one loop variable, TF2 a list)")
@@ -212,7 +201,7 @@ class _Call:
             return 0, True
         for node in names:
             assert isinstance(node, cst.Name)
-            known = self.host.graph_names.get(node.value)
+            known = self.state.graph_names.get(node.value)
             if known is None:
                 self.block(f"`{node.value}` is not a graph value of this "
                            "script")
@@ -228,18 +217,18 @@ class _Call:
     # -- branches and bodies ------------------------------------------------------------------
     def _branch(self, function: cst.BaseExpression) -> None:
         if isinstance(function, cst.Lambda):
-            finder = _Updates(self.host.ctx)
+            finder = _Updates(self.state.ctx)
             _walk_visit(function.body, finder)
             if finder.found:
                 self.block("updates a variable inside a branch or loop "
                            "body (not rewritten yet)")
             return
         if isinstance(function, cst.Name):
-            if function.value in self.host.helpers:
+            if function.value in self.state.helpers:
                 self._helper(function.value)
                 return
-            if function.value in self.host.graph_names or module_lambda(
-                    self.host, function.value) is not None:
+            if function.value in self.state.graph_names or module_lambda(
+                    self.state, function.value) is not None:
                 return
         code = cst.Module([]).code_for_node(function)
         self.block(f"calls `{code}`, which is not a lambda or a function "
@@ -250,12 +239,12 @@ class _Call:
         """A function of the script used as a branch or body. One that reads placeholders or
         values computed per run moves into the run function (a nested def, where those are
         local names); one that does not stays, its own control flow rewritten in place."""
-        host, statement = self.host, self.statement
-        helper = host.helpers[name]
+        state, statement = self.state, self.statement
+        helper = state.helpers[name]
         self.facts.called_helpers.add(name)
-        graph = function_globals(helper) & set(host.graph_names)
-        inner = examine(host.ctx, helper, set(), host.helpers)
-        per_run = any(host.graph_names[n].kind in _PER_RUN for n in graph)
+        graph = function_globals(helper) & set(state.graph_names)
+        inner = examine(state.ctx, helper, set(), state.helpers)
+        per_run = any(state.graph_names[n].kind in _PER_RUN for n in graph)
         if not per_run and not any(n in CONTROL_FLOW for _, n in inner.unsupported):
             self.facts.graph_helpers.add(name)  # checked as any graph helper is
             return
@@ -264,19 +253,19 @@ class _Call:
         self.checked.add(name)
         if per_run:
             statement.nested += (name,)
-        accept(host, statement, None, inner)
+        accept(state, statement, None, inner)
         for node, unsupported in inner.unsupported:
-            host.block(node, f"`{unsupported}` in `{name}` is not handled by the session rewrite")
+            state.block(node, f"`{unsupported}` in `{name}` is not handled by the session rewrite")
         for node, message in inner.problems:
-            host.block(node, f"{message} (in `{name}`)")
+            state.block(node, f"{message} (in `{name}`)")
         if inner.updates or inner.creates:
-            host.block(self.call, f"`{name}` creates or updates variables")
+            state.block(self.call, f"`{name}` creates or updates variables")
         for called in sorted(inner.called_helpers - {name}):
-            reads = function_globals(host.helpers[called]) & set(host.graph_names)
+            reads = function_globals(state.helpers[called]) & set(state.graph_names)
             if called not in statement.nested and any(
-                    host.graph_names[n].kind in _PER_RUN for n in reads):
-                host.block(self.call, f"`{name}` calls `{called}`, which reads values computed "
-                                      f"per run")
+                    state.graph_names[n].kind in _PER_RUN for n in reads):
+                state.block(self.call, f"`{name}` calls `{called}`, which reads values computed "
+                                       f"per run")
         self.facts.random = self.facts.random or inner.random
         self.facts.called_helpers |= inner.called_helpers
         self.facts.graph_helpers |= inner.graph_helpers

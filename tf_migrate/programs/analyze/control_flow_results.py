@@ -4,15 +4,14 @@ certainly one tensor."""
 
 from __future__ import annotations
 
-from typing import Protocol
-
 import libcst as cst
 
 from tf_migrate.analysis import tf_symbols as sym
 from tf_migrate.analysis.tensor_names import TENSOR_SEQUENCE_FUNCTIONS
 from tf_migrate.cst.arguments import bind_args
 from tf_migrate.cst.walk import visit as _walk_visit
-from tf_migrate.programs.model import Context, GraphStatement, Item, Kind
+from tf_migrate.programs.analyze.state import ProgramState
+from tf_migrate.programs.model import GraphStatement, Kind
 
 CONTROL_FLOW = frozenset({"tf.cond", "tf.while_loop", "tf.gradients"})
 COND = ("pred", "true_fn", "false_fn", "strict", "name", "fn1", "fn2")
@@ -27,35 +26,28 @@ GRADIENTS = ("ys", "xs", "grad_ys", "name", "colocate_gradients_with_ops", "gate
 _SEQUENCES = sym.STRUCTURE_FUNCTIONS | TENSOR_SEQUENCE_FUNCTIONS | CONTROL_FLOW | {"tf.identity_n"}
 
 
-class Reader(Protocol):
-    ctx: Context
-    items: list[Item]
-    graph_names: dict[str, GraphStatement]
-    helpers: dict[str, cst.FunctionDef]
-
-
 Shape = tuple[int, bool]  # (one-element levels TF1 unpacks, a structure is left after them)
 
 
-def returned_shape(host: Reader, function: cst.BaseExpression) -> Shape | None:
-    returns = _returns(host, function)
+def returned_shape(state: ProgramState, function: cst.BaseExpression) -> Shape | None:
+    returns = _returns(state, function)
     if not returns:
         return None
-    shapes = {_shape(host, value, local) for value, local in returns}
+    shapes = {_shape(state, value, local) for value, local in returns}
     return shapes.pop() if len(shapes) == 1 and None not in shapes else None
 
 
 Returned = tuple[cst.BaseExpression, dict[str, cst.BaseExpression]]
 
 
-def _returns(host: Reader, function: cst.BaseExpression) -> list[Returned] | None:
+def _returns(state: ProgramState, function: cst.BaseExpression) -> list[Returned] | None:
     """The expressions a branch returns, with the helper's local single assignments."""
     if isinstance(function, cst.Name):
-        helper = host.helpers.get(function.value)
+        helper = state.helpers.get(function.value)
         if helper is not None:
             return _helper_returns(helper)
-        known = host.graph_names.get(function.value)
-        value = known.node.value if known is not None else module_lambda(host, function.value)
+        known = state.graph_names.get(function.value)
+        value = known.node.value if known is not None else module_lambda(state, function.value)
         function = value if value is not None else function
     if isinstance(function, cst.Lambda):
         return [(function.body, {})]
@@ -101,7 +93,7 @@ class _Returns(cst.CSTVisitor):
         return False
 
 
-def _shape(host: Reader, value: cst.BaseExpression, local: dict[str, cst.BaseExpression]
+def _shape(state: ProgramState, value: cst.BaseExpression, local: dict[str, cst.BaseExpression]
            ) -> Shape | None:
     depth = 0
     while isinstance(value, cst.List | cst.Tuple) and len(value.elements) == 1 and not (
@@ -111,13 +103,13 @@ def _shape(host: Reader, value: cst.BaseExpression, local: dict[str, cst.BaseExp
         value = value.elements[0].value
         depth += 1
     if depth == 2:
-        return 2, not tensor(host, value, local)
+        return 2, not tensor(state, value, local)
     if isinstance(value, cst.List | cst.Tuple | cst.Dict):
         return depth, True
-    return (depth, False) if tensor(host, value, local) else None
+    return (depth, False) if tensor(state, value, local) else None
 
 
-def tensor(host: Reader, value: cst.BaseExpression, local: dict[str, cst.BaseExpression],
+def tensor(state: ProgramState, value: cst.BaseExpression, local: dict[str, cst.BaseExpression],
             seen: int = 0) -> bool:
     """Whether `value` is certainly one tensor (not a list or tuple TF1 would unpack)."""
     if seen > 20:
@@ -127,33 +119,33 @@ def tensor(host: Reader, value: cst.BaseExpression, local: dict[str, cst.BaseExp
     if isinstance(value, cst.UnaryOperation):
         return not isinstance(value.operator, cst.Not)
     if isinstance(value, cst.Call):
-        name = host.ctx.tf_name(value.func)
+        name = state.ctx.tf_name(value.func)
         if name in ("tf.cond", "tf.while_loop"):
-            return _flow_tensor(host, value, name)
+            return _flow_tensor(state, value, name)
         return name is not None and not sym.unsupported(name) and name not in _SEQUENCES
     if isinstance(value, cst.Subscript):
-        return isinstance(value.value, cst.Name) and tensor(host, value.value, local, seen + 1)
+        return isinstance(value.value, cst.Name) and tensor(state, value.value, local, seen + 1)
     if isinstance(value, cst.Name):
         if value.value in local:
-            return tensor(host, local[value.value], {}, seen + 1)
-        known = host.graph_names.get(value.value)
+            return tensor(state, local[value.value], {}, seen + 1)
+        known = state.graph_names.get(value.value)
         if known is None:
             return False
         if known.kind in (Kind.PLACEHOLDER, Kind.VARIABLE):
             return True
         flow = known.node.value
         if known.graph_only and isinstance(flow, cst.Call) and len(known.targets) == 1 and (
-                host.ctx.tf_name(flow.func) in CONTROL_FLOW):
+                state.ctx.tf_name(flow.func) in CONTROL_FLOW):
             return not known.structure  # what `accept` found the call returns
         if len(known.targets) > 1:
-            return _unpacked_tensor(host, known, value.value)
+            return _unpacked_tensor(state, known, value.value)
         return (known.kind in (Kind.EAGER, Kind.DEFERRED) and len(known.targets) == 1
                 and not known.structure and not known.helpers
-                and tensor(host, known.node.value, {}, seen + 1))
+                and tensor(state, known.node.value, {}, seen + 1))
     return False
 
 
-def _flow_tensor(host: Reader, call: cst.Call, name: str) -> bool:
+def _flow_tensor(state: ProgramState, call: cst.Call, name: str) -> bool:
     """Whether a nested `tf.cond`/`tf.while_loop` gives one tensor, once rewritten."""
     bound = bind_args(call, COND if name == "tf.cond" else WHILE)
     if bound is None:
@@ -163,17 +155,17 @@ def _flow_tensor(host: Reader, call: cst.Call, name: str) -> bool:
         same = bound.get("return_same_structure")
         return (same is None or (isinstance(same, cst.Name) and same.value == "False")) and (
             isinstance(loop_vars, cst.List | cst.Tuple) and len(loop_vars.elements) == 1
-            and tensor(host, loop_vars.elements[0].value, {}))
+            and tensor(state, loop_vars.elements[0].value, {}))
     strict = bound.get("strict")
     branches = [bound.get("true_fn", bound.get("fn1")), bound.get("false_fn", bound.get("fn2"))]
-    shapes = {returned_shape(host, b) if b is not None else None for b in branches}
+    shapes = {returned_shape(state, b) if b is not None else None for b in branches}
     if strict is not None and not (isinstance(strict, cst.Name) and strict.value == "False"):
         return shapes == {(0, False)}  # strict: nothing is unpacked
     shape = shapes.pop() if len(shapes) == 1 else None
     return shape is not None and not shape[1]
 
 
-def _unpacked_tensor(host: Reader, known: GraphStatement, name: str) -> bool:
+def _unpacked_tensor(state: ProgramState, known: GraphStatement, name: str) -> bool:
     """`a, b = tf.split(...)` or `i, x = tf.while_loop(..., [i0, x0])`: whether `name` is
     certainly one tensor."""
     target = known.node.targets[0].target
@@ -181,7 +173,7 @@ def _unpacked_tensor(host: Reader, known: GraphStatement, name: str) -> bool:
     if not isinstance(target, cst.Tuple | cst.List) or not isinstance(value, cst.Call) or not (
             all(isinstance(e.value, cst.Name) for e in target.elements)):
         return False
-    callee = host.ctx.tf_name(value.func)
+    callee = state.ctx.tf_name(value.func)
     if callee in _SEQUENCES - CONTROL_FLOW or callee == "tf.gradients":
         return True  # a list or tuple of tensors
     bound = bind_args(value, WHILE) if callee == "tf.while_loop" else None
@@ -190,19 +182,19 @@ def _unpacked_tensor(host: Reader, known: GraphStatement, name: str) -> bool:
             target.elements):
         return False
     index = [e.value.value for e in target.elements if isinstance(e.value, cst.Name)].index(name)
-    return tensor(host, loop_vars.elements[index].value, {})
+    return tensor(state, loop_vars.elements[index].value, {})
 
 
-def leaf_count(host: Reader, value: cst.BaseExpression) -> int | None:
+def leaf_count(state: ProgramState, value: cst.BaseExpression) -> int | None:
     """How many tensors a loop-variables structure flattens to (None: cannot tell)."""
     if isinstance(value, cst.List | cst.Tuple):
-        counts = [None if isinstance(e, cst.StarredElement) else leaf_count(host, e.value)
+        counts = [None if isinstance(e, cst.StarredElement) else leaf_count(state, e.value)
                   for e in value.elements]
     elif isinstance(value, cst.Dict):
-        counts = [leaf_count(host, e.value) if isinstance(e, cst.DictElement) else None
+        counts = [leaf_count(state, e.value) if isinstance(e, cst.DictElement) else None
                   for e in value.elements]
     else:
-        return 1 if tensor(host, value, {}) or (isinstance(value, cst.Name) and (
+        return 1 if tensor(state, value, {}) or (isinstance(value, cst.Name) and (
             value.value in ("True", "False"))) else None
     known = sum(c for c in counts if c is not None)
     if None in counts:
@@ -210,10 +202,10 @@ def leaf_count(host: Reader, value: cst.BaseExpression) -> int | None:
     return known
 
 
-def module_lambda(host: Reader, name: str) -> cst.Lambda | None:
+def module_lambda(state: ProgramState, name: str) -> cst.Lambda | None:
     """`name = lambda ...: ...` at module level (a plain Python function the graph calls)."""
     found: cst.Lambda | None = None
-    for item in host.items:
+    for item in state.items:
         stmt = item.node
         if not isinstance(stmt, cst.SimpleStatementLine):
             continue

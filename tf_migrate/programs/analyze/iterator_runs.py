@@ -11,7 +11,7 @@ import libcst as cst
 
 from tf_migrate.analysis.names import read_names
 from tf_migrate.cst.walk import visit as _walk_visit
-from tf_migrate.programs.analyze.iterators import Host
+from tf_migrate.programs.analyze.state import ProgramState
 from tf_migrate.programs.model import (
     Context,
     DataFacts,
@@ -25,49 +25,50 @@ from tf_migrate.programs.model import (
 _Block = Callable[[cst.CSTNode, str], None]
 
 
-def finish(host: Host) -> None:
+def finish(state: ProgramState) -> None:
     """`sess.run(iterator.initializer)` -> `iterator = iter(dataset)`, in place; these runs
     leave the session's run sites (they fetch nothing)."""
-    for site in list(host.sessions.sites):
+    for site in list(state.sites):
         fetches = site.fetch.elements if isinstance(site.fetch, cst.List | cst.Tuple) else [
             site.fetch]
         values = [e.value if isinstance(e, cst.BaseElement) else e for e in fetches]
-        initialized = [_initialized(host, value, site) for value in values]
+        initialized = [_initialized(state, value, site) for value in values]
         if not any(initialized):
             continue
         if len(values) > 1:
-            host.block(site.call, "an iterator is initialized together with other fetches")
+            state.block(site.call, "an iterator is initialized together with other fetches")
             continue
         statement = initialized[0]
         assert statement is not None and statement.data is not None
-        _initialization(host, site, statement, statement.data)
-        host.sessions.sites.remove(site)
+        _initialization(state, site, statement, statement.data)
+        state.sites.remove(site)
 
 
-def _initialized(host: Host, value: cst.BaseExpression, site: RunSite) -> GraphStatement | None:
+def _initialized(state: ProgramState, value: cst.BaseExpression, site: RunSite
+                 ) -> GraphStatement | None:
     """The iterator statement `value` (`it.initializer`) initializes, as bound at the site."""
     if not (isinstance(value, cst.Attribute) and value.attr.value == "initializer"
             and isinstance(value.value, cst.Name)):
         return None
     name = value.value.value
-    reaching = [s for s in host.statements if name in s.targets and s.position < site.position]
+    reaching = [s for s in state.statements if name in s.targets and s.position < site.position]
     statement = reaching[-1] if reaching else None
     return statement if statement is not None and statement.kind is Kind.ITERATOR else None
 
 
-def _initialization(host: Host, site: RunSite, statement: GraphStatement,
+def _initialization(state: ProgramState, site: RunSite, statement: GraphStatement,
                     data: DataFacts) -> None:
     name = statement.targets[0]
     if not data.initializable:
-        host.block(site.call, f"`{name}` is a one-shot iterator, which has no initializer")
+        state.block(site.call, f"`{name}` is a one-shot iterator, which has no initializer")
         return
     if site.feeds or site.feed_name is not None:
-        host.block(site.call, f"`{name}` is initialized with a feed_dict (a dataset fed through "
-                              "placeholders is not rewritten yet)")
+        state.block(site.call, f"`{name}` is initialized with a feed_dict (a dataset fed through "
+                               "placeholders is not rewritten yet)")
         return
-    expression = _statement_expression(host, site)
+    expression = _statement_expression(state, site)
     if expression is None:
-        host.block(site.call, f"the result of `{name}.initializer` is used")
+        state.block(site.call, f"the result of `{name}.initializer` is used")
         return
     data.initializations.append(site)
     dataset = data.dataset
@@ -75,18 +76,18 @@ def _initialization(host: Host, site: RunSite, statement: GraphStatement,
     def reinitialize(node: cst.CSTNode) -> cst.CSTNode:
         source = dataset
         if data.rebuilt and isinstance(dataset, cst.Name):
-            known = host.graph_names.get(dataset.value)
+            known = state.graph_names.get(dataset.value)
             assert known is not None
             source = known.node.value
         return cst.Assign([cst.AssignTarget(cst.Name(name))],
                           cst.Call(cst.Name("iter"), [cst.Arg(source)]))
 
-    host.in_place[id(expression)] = reinitialize
+    state.in_place[id(expression)] = reinitialize
 
 
-def _statement_expression(host: Host, site: RunSite) -> cst.Expr | None:
+def _statement_expression(state: ProgramState, site: RunSite) -> cst.Expr | None:
     finder = _ExprOf(site.call)
-    _walk_visit(host.items[site.item].node, finder)
+    _walk_visit(state.items[site.item].node, finder)
     return finder.found
 
 

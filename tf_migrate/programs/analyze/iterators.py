@@ -25,7 +25,6 @@ Measured on TF 1.15 (graph) and TF 2.21 (scripts/check_control_flow_data.py meas
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Protocol
 
 import libcst as cst
 
@@ -33,14 +32,12 @@ from tf_migrate.analysis.names import function_globals, read_names
 from tf_migrate.cst.arguments import bind_args
 from tf_migrate.cst.walk import visit as _walk_visit
 from tf_migrate.programs.analyze.expressions import examine
+from tf_migrate.programs.analyze.state import ProgramState
 from tf_migrate.programs.model import (
-    Context,
     DataFacts,
     GraphStatement,
-    Item,
     Kind,
     Rewrite,
-    RunSite,
 )
 
 SOURCES = frozenset({"tf.data.Dataset.from_tensor_slices", "tf.data.Dataset.from_tensors",
@@ -64,27 +61,6 @@ _FUNCTIONS = {"map": "map_func", "filter": "predicate"}
 MAKERS = {"make_one_shot_iterator": False, "make_initializable_iterator": True}
 FUNCTION_MAKERS = {"tf.data.make_one_shot_iterator": False,
                    "tf.data.make_initializable_iterator": True}
-
-
-class Sessions(Protocol):
-    sites: list[RunSite]
-
-
-class Host(Protocol):
-    ctx: Context
-    module: cst.Module
-    items: list[Item]
-    graph_names: dict[str, GraphStatement]
-    statements: list[GraphStatement]
-    helpers: dict[str, cst.FunctionDef]
-    unsafe: list[str]
-    rewrites: dict[int, Rewrite]
-    in_place: dict[int, Rewrite]
-
-    @property
-    def sessions(self) -> Sessions: ...
-
-    def block(self, node: cst.CSTNode, message: str) -> None: ...
 
 
 @dataclass
@@ -117,25 +93,25 @@ def _method(call: cst.Call) -> str:
 
 
 class _Reader:
-    def __init__(self, host: Host, statement: GraphStatement) -> None:
-        self.host = host
+    def __init__(self, state: ProgramState, statement: GraphStatement) -> None:
+        self.state = state
         self.statement = statement
-        self.line = host.ctx.start(statement.line)[0]
+        self.line = state.ctx.start(statement.line)[0]
 
     def block(self, node: cst.CSTNode, message: str) -> None:
-        self.host.block(node, message)
+        self.state.block(node, message)
 
     def known(self, node: cst.BaseExpression, *kinds: Kind) -> GraphStatement | None:
         if not isinstance(node, cst.Name):
             return None
-        statement = self.host.graph_names.get(node.value)
+        statement = self.state.graph_names.get(node.value)
         return statement if statement is not None and statement.kind in kinds else None
 
     def parse(self, value: cst.BaseExpression) -> _Parsed | None:
         """None: the value is no tf.data chain; blocks and returns a parse for the ones that are
         not handled."""
         root, links = _unchain(value)
-        name = self.host.ctx.tf_name(root.func) if isinstance(root, cst.Call) else None
+        name = self.state.ctx.tf_name(root.func) if isinstance(root, cst.Call) else None
         if isinstance(root, cst.Call) and name in FUNCTION_MAKERS:
             if len(root.args) != 1 or root.args[0].keyword is not None or root.args[0].star:
                 self.block(root, f"cannot read the arguments of `{name}`")
@@ -183,7 +159,7 @@ class _Reader:
     def _dataset(self, value: cst.BaseExpression) -> _Parsed | None:
         root, _ = _unchain(value)
         if self.known(root, Kind.DATASET) is None and not (
-                isinstance(root, cst.Call) and self.host.ctx.tf_name(root.func) in SOURCES):
+                isinstance(root, cst.Call) and self.state.ctx.tf_name(root.func) in SOURCES):
             return None
         parsed = self.parse(value)
         if parsed is not None and parsed.maker is not None:
@@ -202,27 +178,27 @@ class _Reader:
         return parsed
 
 
-def classify(host: Host, statement: GraphStatement, value: cst.BaseExpression) -> bool:
+def classify(state: ProgramState, statement: GraphStatement, value: cst.BaseExpression) -> bool:
     """Sets the kind and facts of a tf.data statement (a dataset, an iterator or its
     `get_next()`); False for other statements."""
-    reader = _Reader(host, statement)
+    reader = _Reader(state, statement)
     parsed = reader.parse(value)
     if parsed is None:
         return _inside_expression(reader, value)
     if parsed.refused:
         statement.kind = Kind.DATASET
         return True
-    facts = examine(host.ctx, value, set(host.graph_names), host.helpers)
+    facts = examine(state.ctx, value, set(state.graph_names), state.helpers)
     for node, name in facts.unsupported:
         if id(node) not in parsed.chain:
-            host.block(node, f"`{name}` is not handled by the session rewrite")
+            state.block(node, f"`{name}` is not handled by the session rewrite")
     for node, message in facts.problems:
         if id(node) not in parsed.chain:
-            host.block(node, message)
+            state.block(node, message)
     if facts.updates or facts.creates:
-        host.block(statement.line, "a dataset pipeline creates or updates variables")
+        state.block(statement.line, "a dataset pipeline creates or updates variables")
     statement.reads = read_names(value)
-    statement.deps = [host.graph_names[name] for name in sorted(facts.graph_reads)]
+    statement.deps = [state.graph_names[name] for name in sorted(facts.graph_reads)]
     data = DataFacts(_dataset_of(parsed, value), initializable=parsed.initializable)
     statement.data = data
     for dep in statement.deps:
@@ -234,7 +210,7 @@ def classify(host: Host, statement: GraphStatement, value: cst.BaseExpression) -
     elif parsed.maker is not None:
         statement.kind = Kind.ITERATOR
         maker = parsed.maker
-        host.rewrites[id(maker)] = _iter_call(maker)
+        state.rewrites[id(maker)] = _iter_call(maker)
     else:
         statement.kind = Kind.DATASET
     return True
@@ -265,7 +241,7 @@ def kept(statement: GraphStatement) -> bool:
 
 def _pipeline(reader: _Reader, parsed: _Parsed, random: bool, called: set[str]) -> None:
     """Checks what the dataset reads and how it draws random numbers."""
-    host, statement = reader.host, reader.statement
+    state, statement = reader.state, reader.statement
     data = statement.data
     assert data is not None
     for dep in statement.deps:
@@ -285,23 +261,23 @@ def _pipeline(reader: _Reader, parsed: _Parsed, random: bool, called: set[str]) 
             reader.block(call, f"cannot read the arguments of `.{method}(...)`")
             bound = {}
         function = bound.get(_FUNCTIONS.get(method, ""))
-        if isinstance(function, cst.Name) and function.value in host.helpers:
+        if isinstance(function, cst.Name) and function.value in state.helpers:
             functions.add(function.value)
         if method == "shuffle":
             reshuffles = bound.get("reshuffle_each_iteration")
             if not (isinstance(reshuffles, cst.Name) and reshuffles.value == "False"):
                 data.reshuffles = True
             if bound.get("seed") is None:
-                host.unsafe.append(f"the dataset at line {reader.line} shuffles without a seed: "
-                                   "TF1 and TF2 shuffle differently")
+                state.unsafe.append(f"the dataset at line {reader.line} shuffles without a seed: "
+                                    "TF1 and TF2 shuffle differently")
         if method == "repeat" and previous == "shuffle" and data.reshuffles:
-            host.unsafe.append(f"the dataset at line {reader.line} repeats right after "
-                               "`shuffle`: TF 1.15 fuses the two into one op that orders the "
-                               "elements differently")
+            state.unsafe.append(f"the dataset at line {reader.line} repeats right after "
+                                "`shuffle`: TF 1.15 fuses the two into one op that orders the "
+                                "elements differently")
         previous = method
     for name in sorted(functions):
-        helper = host.helpers[name]
-        inner = examine(host.ctx, helper, set(), host.helpers)
+        helper = state.helpers[name]
+        inner = examine(state.ctx, helper, set(), state.helpers)
         random = random or inner.random
         for node, unsupported in inner.unsupported:
             reader.block(node, f"`{unsupported}` in `{name}` is not handled by the session "
@@ -310,17 +286,17 @@ def _pipeline(reader: _Reader, parsed: _Parsed, random: bool, called: set[str]) 
             reader.block(node, f"{message} (in `{name}`)")
         if inner.updates or inner.creates:
             reader.block(statement.line, f"`{name}` creates or updates variables")
-        for read in sorted(function_globals(helper) & set(host.graph_names)):
-            if host.graph_names[read].kind is not Kind.EAGER:
+        for read in sorted(function_globals(helper) & set(state.graph_names)):
+            if state.graph_names[read].kind is not Kind.EAGER:
                 reader.block(statement.line, f"`{name}` reads `{read}`, which is computed per "
                                              "run")
     if random:
-        host.unsafe.append(f"the dataset at line {reader.line} draws random numbers: TF1 and "
-                           "TF2 draw different ones")
+        state.unsafe.append(f"the dataset at line {reader.line} draws random numbers: TF1 and "
+                            "TF2 draw different ones")
 
 
 def _get_next(reader: _Reader, parsed: _Parsed, data: DataFacts) -> None:
-    host, statement = reader.host, reader.statement
+    state, statement = reader.state, reader.statement
     statement.kind = Kind.DEFERRED
     statement.structure = True
     call = parsed.get_next
@@ -328,7 +304,7 @@ def _get_next(reader: _Reader, parsed: _Parsed, data: DataFacts) -> None:
     if bind_args(call, ("name",)) is None:
         reader.block(call, "cannot read the arguments of `get_next`")
     if call.args:
-        host.rewrites[id(call)] = lambda node: node.with_changes(args=[]) if isinstance(
+        state.rewrites[id(call)] = lambda node: node.with_changes(args=[]) if isinstance(
             node, cst.Call) else node
     maker = parsed.maker
     if maker is None:
@@ -342,9 +318,9 @@ def _get_next(reader: _Reader, parsed: _Parsed, data: DataFacts) -> None:
         return
     # `x = dataset.make_one_shot_iterator().get_next()`: the iterator stays where the statement
     # was, under a name of its own; the run functions read `name.get_next()`.
-    name = _fresh(host, "iterator")
+    name = _fresh(state, "iterator")
     data.chained = name
-    host.rewrites[id(maker)] = lambda node: cst.Name(name)
+    state.rewrites[id(maker)] = lambda node: cst.Name(name)
     iterator = _iter_call(maker)(maker)
 
     def leave_iterator(node: cst.CSTNode) -> cst.CSTNode:
@@ -353,7 +329,7 @@ def _get_next(reader: _Reader, parsed: _Parsed, data: DataFacts) -> None:
         return node.with_changes(body=[cst.Assign([cst.AssignTarget(cst.Name(name))],
                                                   iterator)])
 
-    host.in_place[id(statement.line)] = leave_iterator
+    state.in_place[id(statement.line)] = leave_iterator
 
 
 def _iter_call(maker: cst.Call) -> Rewrite:
@@ -371,9 +347,9 @@ def _iter_call(maker: cst.Call) -> Rewrite:
     return rewrite
 
 
-def _fresh(host: Host, stem: str) -> str:
-    taken = {node.value for node in _names(host.module)}
-    taken |= {s.data.chained for s in host.statements if s.data is not None and s.data.chained}
+def _fresh(state: ProgramState, stem: str) -> str:
+    taken = {node.value for node in _names(state.module)}
+    taken |= {s.data.chained for s in state.statements if s.data is not None and s.data.chained}
     candidate, number = stem, 2
     while candidate in taken:
         candidate, number = f"{stem}_{number}", number + 1
@@ -415,7 +391,7 @@ class _DataUse(cst.CSTVisitor):
         self.found: cst.CSTNode | None = None
 
     def visit_Call(self, node: cst.Call) -> bool:
-        name = self.reader.host.ctx.tf_name(node.func)
+        name = self.reader.state.ctx.tf_name(node.func)
         if self.found is None and name is not None and name.startswith("tf.data."):
             self.found = node
         return self.found is None

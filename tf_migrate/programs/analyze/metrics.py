@@ -16,18 +16,15 @@ dtype, the rewrite casts the predictions to the labels' dtype itself.
 
 from __future__ import annotations
 
-from typing import Protocol
-
 import libcst as cst
 
 from tf_migrate.analysis.names import read_names
 from tf_migrate.cst.arguments import bind_args, keyword_arg
 from tf_migrate.cst.dotted import dotted
 from tf_migrate.programs.analyze.expressions import block_on, examine
+from tf_migrate.programs.analyze.state import ProgramState
 from tf_migrate.programs.model import (
-    Context,
     GraphStatement,
-    Item,
     Kind,
     Metric,
     Position,
@@ -48,77 +45,65 @@ _ARGMAX = frozenset({"tf.argmax", "tf.argmin", "tf.math.argmax", "tf.math.argmin
 _END: Position = (10**9, 0)
 
 
-class Host(Protocol):
-    ctx: Context
-    keras: str
-    items: list[Item]
-    graph_names: dict[str, GraphStatement]
-    statements: list[GraphStatement]
-    helpers: dict[str, cst.FunctionDef]
-
-    def block(self, node: cst.CSTNode, message: str) -> None: ...
-
-
-def classify(host: Host, statement: GraphStatement, value: cst.BaseExpression) -> bool:
+def classify(state: ProgramState, statement: GraphStatement, value: cst.BaseExpression) -> bool:
     """Sets the statement's kind and facts when it calls `tf.metrics.*`; False otherwise."""
     if not isinstance(value, cst.Call):
         return False
-    name = host.ctx.tf_name(value.func)
+    name = state.ctx.tf_name(value.func)
     if name is None or not name.startswith("tf.metrics."):
         return False
     statement.kind = Kind.METRIC
     known = _METRICS.get(name)
     if known is None:
-        host.block(statement.line, f"`{name}` is not rewritten (only `tf.metrics.accuracy` and "
-                                   "`tf.metrics.mean` are mapped to Keras metrics, measured to "
-                                   "give TF1's values)")
+        state.block(statement.line, f"`{name}` is not rewritten (only `tf.metrics.accuracy` and "
+                                    "`tf.metrics.mean` are mapped to Keras metrics, measured to "
+                                    "give TF1's values)")
         return True
     keras_class, params, update_params = known
     bound = bind_args(value, params)
     if bound is None:
-        host.block(statement.line, f"cannot read the arguments of `{name}`")
+        state.block(statement.line, f"cannot read the arguments of `{name}`")
         return True
     for key in ("metrics_collections", "updates_collections"):
         if key in bound:
-            host.block(statement.line, f"`{name}` with `{key}=` (TF2 has no collections)")
+            state.block(statement.line, f"`{name}` with `{key}=` (TF2 has no collections)")
     targets = statement.targets
     if len(targets) != 2 or targets[0].startswith("_") or targets[1].startswith("_"):
-        host.block(statement.line, f"`{name}` is not unpacked into two names (its value and "
-                                   "its update op)")
+        state.block(statement.line, f"`{name}` is not unpacked into two names (its value and "
+                                    "its update op)")
         return True
     deps: list[GraphStatement] = []
     for key in (*update_params, "weights"):
         argument = bound.get(key)
         if argument is None:
             continue
-        facts = examine(host.ctx, argument, set(host.graph_names), host.helpers)
-        block_on(host.block, facts)
+        facts = examine(state.ctx, argument, set(state.graph_names), state.helpers)
+        block_on(state.block, facts)
         if facts.random or facts.updates or facts.creates or facts.called_helpers:
-            host.block(statement.line, f"the `{key}` of `{name}` draws, updates or calls the "
-                                       "script's functions")
-        deps.extend(host.graph_names[n] for n in sorted(facts.graph_reads))
+            state.block(statement.line, f"the `{key}` of `{name}` draws, updates or calls the "
+                                        "script's functions")
+        deps.extend(state.graph_names[n] for n in sorted(facts.graph_reads))
     args = [cst.Arg(bound[k]) for k in update_params]
     if name == "tf.metrics.accuracy":
         labels, predictions = bound["labels"], bound["predictions"]
-        label_type = _dtype(host, labels)
-        if label_type is None or label_type != _dtype(host, predictions):
+        label_type = _dtype(state, labels)
+        if label_type is None or label_type != _dtype(state, predictions):
             if not isinstance(labels, cst.Name):
-                host.block(statement.line, "the labels and predictions of `tf.metrics.accuracy` "
-                                           "may differ in dtype (TF1 casts the predictions to "
-                                           "the labels' dtype, Keras the other way)")
+                state.block(statement.line, "the labels and predictions of `tf.metrics.accuracy` "
+                                            "may differ in dtype (TF1 casts the predictions to "
+                                            "the labels' dtype, Keras the other way)")
                 return True
             module = _module(value.func) or "tf"
             args[1] = cst.Arg(cst.Call(dotted(f"{module}.cast"), [
                 cst.Arg(predictions), cst.Arg(cst.Attribute(labels, cst.Name("dtype")))]))
     if "weights" in bound:
         args.append(keyword_arg("sample_weight", bound["weights"]))
-    metric = Metric(targets[0], cst.Call(dotted(f"{host.keras}.metrics.{keras_class}")), args)
+    metric = Metric(targets[0], cst.Call(dotted(f"{state.keras}.metrics.{keras_class}")), args)
     statement.metric = metric
     metric.op = GraphStatement(statement.line, statement.node, (targets[1],), Kind.DEFERRED,
                                statement.position, deps=deps, reads=read_names(value),
                                updates={targets[0]}, metric=metric)
     return True
-
 
 
 def _module(func: cst.BaseExpression) -> str | None:
@@ -128,106 +113,106 @@ def _module(func: cst.BaseExpression) -> str | None:
     return func.value if isinstance(func, cst.Name) else None
 
 
-def _dtype(host: Host, value: cst.BaseExpression) -> str | None:
+def _dtype(state: ProgramState, value: cst.BaseExpression) -> str | None:
     """The dtype a name of the program is known to have: placeholders, argmax, casts."""
-    known = host.graph_names.get(value.value) if isinstance(value, cst.Name) else None
+    known = state.graph_names.get(value.value) if isinstance(value, cst.Name) else None
     if known is None:
         return None
     if known.kind is Kind.PLACEHOLDER and known.dtype is not None:
-        return host.ctx.tf_name(known.dtype)
+        return state.ctx.tf_name(known.dtype)
     call = known.node.value
     if len(known.targets) != 1 or not isinstance(call, cst.Call):
         return None
-    name = host.ctx.tf_name(call.func)
+    name = state.ctx.tf_name(call.func)
     if name in _ARGMAX:
         bound = bind_args(call, ("input", "axis", "name", "dimension", "output_type"))
         output = bound.get("output_type") if bound is not None else None
         return "tf.int64" if bound is not None and output is None else (
-            host.ctx.tf_name(output) if output is not None else None)
+            state.ctx.tf_name(output) if output is not None else None)
     if name == "tf.cast":
         bound = bind_args(call, ("x", "dtype", "name"))
         dtype = bound.get("dtype") if bound is not None else None
-        return host.ctx.tf_name(dtype) if dtype is not None else None
+        return state.ctx.tf_name(dtype) if dtype is not None else None
     return None
 
 
-def register(host: Host, statement: GraphStatement) -> None:
+def register(state: ProgramState, statement: GraphStatement) -> None:
     """After the statement is recorded: its update op becomes a statement of its own."""
     metric = statement.metric
     if statement.kind is not Kind.METRIC or metric is None or metric.op is None:
         return
     statement.targets = (metric.name,)
-    host.graph_names[metric.op.targets[0]] = metric.op
-    host.statements.append(metric.op)
+    state.graph_names[metric.op.targets[0]] = metric.op
+    state.statements.append(metric.op)
 
 
-def _is_local_initializer(host: Host, fetch: cst.BaseExpression) -> bool:
+def _is_local_initializer(state: ProgramState, fetch: cst.BaseExpression) -> bool:
     if isinstance(fetch, cst.Name):
-        known = host.graph_names.get(fetch.value)
+        known = state.graph_names.get(fetch.value)
         return known is not None and known.kind is Kind.INITIALIZER and _is_local_initializer(
-            host, known.node.value)
+            state, known.node.value)
     if not isinstance(fetch, cst.Call):
         return False
-    name = host.ctx.tf_name(fetch.func)
+    name = state.ctx.tf_name(fetch.func)
     if name in _LOCAL_INITIALIZERS:
         return not fetch.args
     if name == "tf.variables_initializer" and len(fetch.args) == 1:
         inner = fetch.args[0].value
-        return isinstance(inner, cst.Call) and host.ctx.tf_name(inner.func) in (
+        return isinstance(inner, cst.Call) and state.ctx.tf_name(inner.func) in (
             "tf.local_variables", ) and not inner.args
     return False
 
 
-def _position(host: Host, fetch: cst.BaseExpression, site: RunSite) -> Position:
+def _position(state: ProgramState, fetch: cst.BaseExpression, site: RunSite) -> Position:
     """Where the initializer was built: it resets the metrics created before."""
     if isinstance(fetch, cst.Name):
-        known = host.graph_names.get(fetch.value)
+        known = state.graph_names.get(fetch.value)
         if known is not None:
             return known.position
     return site.position
 
 
-def finish(host: Host, sites: list[RunSite]) -> None:
+def finish(state: ProgramState) -> None:
     """Before the session checks: a local-variables initializer run after the metrics were
     used (or in a loop) resets them; fetches and graph uses the rewrite does not follow stop it."""
-    metrics = [s for s in host.statements if s.kind is Kind.METRIC and s.metric is not None]
-    _reset_sites(host, sites, metrics)
+    metrics = [s for s in state.statements if s.kind is Kind.METRIC and s.metric is not None]
+    _reset_sites(state, metrics)
     if not metrics:
         return
     pairs = {s.targets[0]: s.metric.op.targets[0] for s in metrics
              if s.metric is not None and s.metric.op is not None}
-    for statement in host.statements:
+    for statement in state.statements:
         for dep in statement.deps:
             if dep.kind is Kind.METRIC or (dep.metric is not None and dep is not statement):
-                host.block(statement.line, f"`{dep.targets[0]}` of a `tf.metrics` call is used "
-                                           "by another graph statement (only fetching it is "
-                                           "rewritten)")
-    for site in sites:
+                state.block(statement.line, f"`{dep.targets[0]}` of a `tf.metrics` call is used "
+                                            "by another graph statement (only fetching it is "
+                                            "rewritten)")
+    for site in state.sites:
         fetched = read_names(site.fetch)
         for name in sorted(fetched & set(pairs)):
             if pairs[name] in fetched:
-                host.block(site.call, f"`{name}` is fetched together with its update op (TF1 "
-                                      "leaves the order open)")
+                state.block(site.call, f"`{name}` is fetched together with its update op (TF1 "
+                                       "leaves the order open)")
 
 
-def _reset_sites(host: Host, sites: list[RunSite], metrics: list[GraphStatement]) -> None:
+def _reset_sites(state: ProgramState, metrics: list[GraphStatement]) -> None:
     """A run of the local-variables initializer after the metrics were used (or in a loop)
     resets the metrics built before the initializer. Other initializer runs inside a block
     stop the rewrite (the top-level ones before any run are dropped)."""
-    first_run = min((s.position for s in sites if not s.initializer), default=_END)
-    for site in sites:
+    first_run = min((s.position for s in state.sites if not s.initializer), default=_END)
+    for site in state.sites:
         if not site.initializer:
             continue
-        item = host.items[site.item]
+        item = state.items[site.item]
         top = isinstance(item.node, cst.SimpleStatementLine) and any(
             isinstance(small, cst.Expr) and small.value is site.call for small in item.node.body)
-        if site.discarded and _is_local_initializer(host, site.fetch) and (
+        if site.discarded and _is_local_initializer(state, site.fetch) and (
             site.repeated or site.position > first_run or not top
         ):
-            built = _position(host, site.fetch, site)
+            built = _position(state, site.fetch, site)
             site.resets = [s.targets[0] for s in metrics if s.position < built]
             if top:
                 item.drop = False  # the statement becomes the resets
         if not top and not site.resets:
-            host.block(site.call, "an initializer runs inside a block (only a local-variables "
-                                  "initializer that resets `tf.metrics` is rewritten there)")
+            state.block(site.call, "an initializer runs inside a block (only a local-variables "
+                                   "initializer that resets `tf.metrics` is rewritten there)")

@@ -93,7 +93,8 @@ class PythonCode(cst.CSTVisitor):
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
         if read_names(node.body) & self.finder.names:
-            self.finder.host.block(node, f"the session is used inside function `{node.name.value}`")
+            self.finder.state.block(node, "the session is used inside function "
+                                          f"`{node.name.value}`")
         return False
 
     def visit_Dict(self, node: cst.Dict) -> bool:
@@ -110,7 +111,7 @@ class PythonCode(cst.CSTVisitor):
         if len(node.targets) == 1:
             self.assigned[id(node.value)] = node.targets[0].target
         # `feed = {x: batch_x, y: batch_y}` inside a loop: a feed dict like a top-level one.
-        self.finder.feed_binding(node, set(self.finder.host.graph_names))
+        self.finder.feed_binding(node, set(self.finder.state.graph_names))
 
     def visit_Call(self, node: cst.Call) -> bool:
         finder = self.finder
@@ -119,8 +120,8 @@ class PythonCode(cst.CSTVisitor):
         if site is not None:
             site.target = self.assigned.get(id(node))
             if site.initializer and not discarded:
-                finder.host.block(node, "an initializer runs inside an expression")
-            finder.sites.append(site)
+                finder.state.block(node, "an initializer runs inside an expression")
+            finder.state.sites.append(site)
             for _, value in site.feeds:
                 _walk_visit(value, self)
             return False
@@ -128,18 +129,18 @@ class PythonCode(cst.CSTVisitor):
         if name == "tf.train.global_step" and self._global_step_read(node):
             return False
         if name in sym.SESSIONS:
-            finder.host.block(node, "a session is opened inside a block or an expression (only "
-                                    "`with tf.Session() as s:` and `s = tf.Session()` at the "
-                                    "top level are rewritten)")
+            finder.state.block(node, "a session is opened inside a block or an expression (only "
+                                     "`with tf.Session() as s:` and `s = tf.Session()` at the "
+                                     "top level are rewritten)")
         elif name is not None and not sym.python_level(name):
-            finder.host.block(node, f"`{name}` is built outside the graph-building statements")
+            finder.state.block(node, f"`{name}` is built outside the graph-building statements")
         func = node.func
-        if isinstance(func, cst.Name) and func.value in finder.host.helpers:
+        if isinstance(func, cst.Name) and func.value in finder.state.helpers:
             probe = TfProbe(finder.ctx)
-            _walk_visit(finder.host.helpers[func.value], probe)
+            _walk_visit(finder.state.helpers[func.value], probe)
             if probe.found:
-                finder.host.block(node, f"`{func.value}` builds graph ops but is called from "
-                                        "plain Python code")
+                finder.state.block(node, f"`{func.value}` builds graph ops but is called from "
+                                         "plain Python code")
         return True
 
     def _global_step_read(self, node: cst.Call) -> bool:
@@ -153,26 +154,26 @@ class PythonCode(cst.CSTVisitor):
         site = RunSite(node, args[1].value, [], None, self.finder.ctx.start(node), self.index,
                        self.loops > 0, id(node) in self.statement_values, as_int=True)
         site.target = self.assigned.get(id(node))
-        self.finder.sites.append(site)
+        self.finder.state.sites.append(site)
         return True
 
     def visit_AugAssign(self, node: cst.AugAssign) -> None:
         target = node.target
-        if isinstance(target, cst.Name) and target.value in self.finder.host.graph_names:
-            self.finder.host.block(node, f"graph value `{target.value}` is updated in place")
+        if isinstance(target, cst.Name) and target.value in self.finder.state.graph_names:
+            self.finder.state.block(node, f"graph value `{target.value}` is updated in place")
 
     def visit_Name(self, node: cst.Name) -> None:
         if id(node) in self.targets:
             return
         finder = self.finder
         if node.value in finder.names:
-            finder.host.block(node, f"the session `{node.value}` is used as a value")
+            finder.state.block(node, f"the session `{node.value}` is used as a value")
         elif node.value in finder.graph_aliases:
-            finder.host.block(node, f"the graph `{node.value}` is used as a value")
-        elif node.value in finder.host.graph_names:
-            finder.host.block(node, f"graph value `{node.value}` is used as a Python value")
+            finder.state.block(node, f"the graph `{node.value}` is used as a value")
+        elif node.value in finder.state.graph_names:
+            finder.state.block(node, f"graph value `{node.value}` is used as a Python value")
         elif node.value in finder.feeds:
-            finder.host.block(node, f"feed dict `{node.value}` is used outside feed_dict=")
+            finder.state.block(node, f"feed dict `{node.value}` is used outside feed_dict=")
 
     def visit_Attribute(self, node: cst.Attribute) -> bool:
         _walk_visit(node.value, self)

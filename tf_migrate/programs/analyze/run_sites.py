@@ -3,16 +3,14 @@
 
 from __future__ import annotations
 
-from typing import Protocol
-
 import libcst as cst
 
 from tf_migrate.analysis import tf_symbols as sym
 from tf_migrate.analysis.names import read_names
 from tf_migrate.cst.walk import visit as _walk_visit
 from tf_migrate.programs.analyze.python_code import PythonCode, RunSiteProbe, TfProbe
+from tf_migrate.programs.analyze.state import ProgramState
 from tf_migrate.programs.model import (
-    Context,
     FeedBinding,
     GraphStatement,
     Kind,
@@ -23,23 +21,15 @@ from tf_migrate.programs.model import (
 _END: Position = (10**9, 0)
 
 
-class Host(Protocol):
-    graph_names: dict[str, GraphStatement]
-    helpers: dict[str, cst.FunctionDef]
-
-    def block(self, node: cst.CSTNode, message: str) -> None: ...
-
-
 class SiteFinder:
-    def __init__(self, ctx: Context, host: Host) -> None:
-        self.ctx = ctx
-        self.host = host
+    def __init__(self, state: ProgramState) -> None:
+        self.ctx = state.ctx
+        self.state = state
         self.names: set[str] = set()
         self.graph_aliases: set[str] = set()  # names of the one `tf.Graph()`
         self.opened: list[cst.CSTNode] = []
         self.defaults: list[tuple[Position, Position]] = []  # where `.eval()` has a session
         self._interactive: dict[str, Position] = {}
-        self.sites: list[RunSite] = []
         self.feeds: dict[str, FeedBinding] = {}
         self._feed_dicts: set[cst.Dict] = set()
         self._needs_default: list[RunSite] = []
@@ -52,7 +42,7 @@ class SiteFinder:
             and call.args[0].value.value in self.graph_aliases
         )
         if call.args and not graph_only:
-            self.host.block(node, "a Session with arguments (target or config)")
+            self.state.block(node, "a Session with arguments (target or config)")
         self.opened.append(node)
         if name is not None:
             self.names.add(name)
@@ -69,7 +59,7 @@ class SiteFinder:
             if name in sym.SESSIONS:
                 target = small.targets[0].target if len(small.targets) == 1 else None
                 if not isinstance(target, cst.Name):
-                    self.host.block(line, "a session bound to something other than a name")
+                    self.state.block(line, "a session bound to something other than a name")
                     return "session"
                 self.open(line, small.value, target.value, default=False)
                 if name == "tf.InteractiveSession":
@@ -101,11 +91,11 @@ class SiteFinder:
         fetch: cst.BaseExpression | None = func.value
         if isinstance(func.value, cst.Name) and func.value.value in self.names:
             fetch = call.args[0].value if call.args else None
-        if fetch is None or not self.is_initializer(fetch, self.host.graph_names):
+        if fetch is None or not self.is_initializer(fetch, self.state.graph_names):
             return None
         site = self._site(call, index, repeated=False, discarded=True)
         if site is not None:
-            self.sites.append(site)
+            self.state.sites.append(site)
         return "initializer"
 
     def is_initializer(self, node: cst.BaseExpression, graph: dict[str, GraphStatement]) -> bool:
@@ -141,7 +131,7 @@ class SiteFinder:
         return probe.found
 
     def _graph_expression(self, node: cst.BaseExpression) -> bool:
-        if read_names(node) & set(self.host.graph_names):
+        if read_names(node) & set(self.state.graph_names):
             return True
         probe = TfProbe(self.ctx)
         _walk_visit(node, probe)
@@ -158,11 +148,11 @@ class SiteFinder:
             params: tuple[str, ...] = ("fetches", "feed_dict")
             fetch_in_receiver = False
         elif (func.attr.value == "eval" and self._graph_expression(receiver)) or (
-            func.attr.value == "run" and self.is_initializer(receiver, self.host.graph_names)
+            func.attr.value == "run" and self.is_initializer(receiver, self.state.graph_names)
         ):
             params, fetch_in_receiver = ("feed_dict", "session"), True
         elif func.attr.value == "run" and self._graph_expression(receiver):
-            self.host.block(call, "`.run()` of a graph operation")
+            self.state.block(call, "`.run()` of a graph operation")
             return None
         else:
             return None
@@ -171,21 +161,21 @@ class SiteFinder:
             key = arg.keyword.value if arg.keyword is not None else (
                 params[position] if position < len(params) else "?")
             if arg.star or key not in params:
-                self.host.block(call, f"run call with argument `{key}`")
+                self.state.block(call, f"run call with argument `{key}`")
                 return None
             args[key] = arg.value
         fetch = receiver if fetch_in_receiver else args.get("fetches")
         if fetch is None:
-            self.host.block(call, "run call without fetches")
+            self.state.block(call, "run call without fetches")
             return None
         site = RunSite(call, fetch, [], None, self.ctx.start(call), index, repeated, discarded)
-        site.initializer = self.is_initializer(fetch, self.host.graph_names)
+        site.initializer = self.is_initializer(fetch, self.state.graph_names)
         session = args.get("session")
         if fetch_in_receiver:
             if session is None:
                 self._needs_default.append(site)
             elif not (isinstance(session, cst.Name) and session.value in self.names):
-                self.host.block(call, "`session=` is not a session this script opened")
+                self.state.block(call, "`session=` is not a session this script opened")
         self._feeds(site, args.get("feed_dict"))
         return site
 
@@ -196,21 +186,21 @@ class SiteFinder:
             site.feed_name = feed.value
             return
         if not isinstance(feed, cst.Dict):
-            self.host.block(feed, "feed_dict is not a dict literal keyed by placeholders (nor a "
-                                  "name bound to one)")
+            self.state.block(feed, "feed_dict is not a dict literal keyed by placeholders (nor a "
+                                   "name bound to one)")
             return
         for element in feed.elements:
             key = element.key if isinstance(element, cst.DictElement) else None
             placeholder = self._placeholder_key(key)
             if placeholder is None or not isinstance(element, cst.DictElement):
-                self.host.block(feed, "feed_dict feeds something other than a placeholder")
+                self.state.block(feed, "feed_dict feeds something other than a placeholder")
                 return
             site.feeds.append((placeholder, element.value))
 
     def _placeholder_key(self, key: cst.BaseExpression | None) -> str | None:
         if not isinstance(key, cst.Name):
             return None
-        known = self.host.graph_names.get(key.value)
+        known = self.state.graph_names.get(key.value)
         return key.value if known is not None and known.kind is Kind.PLACEHOLDER else None
 
     def feed_binding(self, assign: cst.Assign, graph_names: set[str]) -> bool:
@@ -227,7 +217,7 @@ class SiteFinder:
         names = tuple(k for k in keys if k is not None)
         existing = self.feeds.get(target.value)
         if existing is not None and set(existing.keys) != set(names):
-            self.host.block(assign, f"`{target.value}` is bound to feed dicts with other keys")
+            self.state.block(assign, f"`{target.value}` is bound to feed dicts with other keys")
         self.feeds.setdefault(target.value, FeedBinding(target.value, [], names)).dicts.append(
             value
         )
@@ -239,18 +229,18 @@ class SiteFinder:
     def finish(self) -> None:
         for site in self._needs_default:
             if not any(start <= site.position <= end for start, end in self.defaults):
-                self.host.block(site.call, "`.eval()`/`.run()` outside any default session")
-        first_run = min((s.position for s in self.sites if not s.initializer), default=_END)
-        for site in self.sites:
+                self.state.block(site.call, "`.eval()`/`.run()` outside any default session")
+        first_run = min((s.position for s in self.state.sites if not s.initializer), default=_END)
+        for site in self.state.sites:
             if site.initializer and not site.resets and (site.repeated or not site.discarded
                                      or site.position > first_run):
-                self.host.block(site.call, "an initializer runs after the variables were used "
-                                           "or in a loop (TF1 would reset them)")
-        for name, helper in self.host.helpers.items():
+                self.state.block(site.call, "an initializer runs after the variables were used "
+                                            "or in a loop (TF1 would reset them)")
+        for name, helper in self.state.helpers.items():
             used = read_names(helper.body) & self.names
             if used:
-                self.host.block(helper, f"the session is used inside function `{name}`")
-        variables = any(s.kind is Kind.VARIABLE for s in self.host.graph_names.values())
+                self.state.block(helper, f"the session is used inside function `{name}`")
+        variables = any(s.kind is Kind.VARIABLE for s in self.state.graph_names.values())
         if len(self.opened) > 1 and variables:
-            self.host.block(self.opened[1], "a second session starts from uninitialized "
-                                            "variables")
+            self.state.block(self.opened[1], "a second session starts from uninitialized "
+                                             "variables")

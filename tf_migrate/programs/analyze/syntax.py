@@ -4,6 +4,13 @@ from __future__ import annotations
 
 import libcst as cst
 
+from tf_migrate.programs.model import Context
+
+
+def call_name(ctx: Context, node: cst.BaseExpression) -> str | None:
+    """The TF symbol a call calls (`tf.placeholder(...)` -> "tf.placeholder"), or None."""
+    return ctx.tf_name(node.func) if isinstance(node, cst.Call) else None
+
 
 def compat_v1_import(module: cst.Module) -> tuple[cst.Import, str] | None:
     """`import tensorflow.compat.v1 as tf` at the top level: the import and its alias."""

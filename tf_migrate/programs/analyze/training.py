@@ -10,7 +10,6 @@ statements (kinds and facts on GraphStatement); emit/train.py writes the TF2 ste
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Protocol
 
 import libcst as cst
 
@@ -24,6 +23,7 @@ from tf_migrate.programs.analyze.optimizers import (
     keras_optimizer,
     learning_rate_schedule,
 )
+from tf_migrate.programs.analyze.state import ProgramState
 from tf_migrate.programs.model import (
     Context,
     GraphStatement,
@@ -46,17 +46,6 @@ _IGNORED = frozenset({"gate_gradients", "aggregation_method", "colocate_gradient
 STEP_COUNTERS = frozenset({"tf.train.get_or_create_global_step", "tf.train.create_global_step"})
 
 
-class Host(Protocol):
-    ctx: Context
-    keras: str
-    graph_names: dict[str, GraphStatement]
-    statements: list[GraphStatement]
-    helpers: dict[str, cst.FunctionDef]
-    unsafe: list[str]
-
-    def block(self, node: cst.CSTNode, message: str) -> None: ...
-
-
 def optimizer_method(ctx: Context, graph_names: dict[str, GraphStatement],
                      call: cst.BaseExpression) -> str | None:
     """The method name when `call` is `opt.minimize(...)`-like on an optimizer of the program
@@ -75,51 +64,51 @@ def optimizer_method(ctx: Context, graph_names: dict[str, GraphStatement],
     return None
 
 
-def classify(host: Host, statement: GraphStatement, value: cst.BaseExpression) -> bool:
+def classify(state: ProgramState, statement: GraphStatement, value: cst.BaseExpression) -> bool:
     """Sets the statement's kind and facts when it is a training statement; False otherwise."""
     if isinstance(value, cst.Call):
-        name = host.ctx.tf_name(value.func)
+        name = state.ctx.tf_name(value.func)
         if name in OPTIMIZERS:
-            _optimizer(host, statement, value, name)
+            _optimizer(state, statement, value, name)
             return True
         if name in SCHEDULES:
-            _schedule(host, statement, value, name)
+            _schedule(state, statement, value, name)
             return True
         if name in STEP_COUNTERS:
-            _step_counter(host, statement, value, name)
+            _step_counter(state, statement, value, name)
             return True
-    method = optimizer_method(host.ctx, host.graph_names, value)
+    method = optimizer_method(state.ctx, state.graph_names, value)
     if method is not None:
         assert isinstance(value, cst.Call)
-        _train(host, statement, value, method)
+        _train(state, statement, value, method)
         return True
     # `grads, variables = zip(*opt.compute_gradients(loss))`
-    finder = _MethodCalls(host)
+    finder = _MethodCalls(state)
     _walk_visit(value, finder)
     if [m for _, m in finder.found] == ["compute_gradients"]:
-        _train(host, statement, finder.found[0][0], "compute_gradients")
+        _train(state, statement, finder.found[0][0], "compute_gradients")
         return True
     if finder.found:
-        host.block(statement.line, f"`{finder.found[0][1]}` inside an expression")
+        state.block(statement.line, f"`{finder.found[0][1]}` inside an expression")
         return True
     return False
 
 
 class _MethodCalls(cst.CSTVisitor):
-    def __init__(self, host: Host) -> None:
+    def __init__(self, state: ProgramState) -> None:
         super().__init__()
-        self.host = host
+        self.state = state
         self.found: list[tuple[cst.Call, str]] = []
 
     def visit_Call(self, node: cst.Call) -> None:
-        method = optimizer_method(self.host.ctx, self.host.graph_names, node)
+        method = optimizer_method(self.state.ctx, self.state.graph_names, node)
         if method is not None:
             self.found.append((node, method))
 
 
-def trainable_variables(host: Host, before: GraphStatement | None = None) -> list[str]:
+def trainable_variables(state: ProgramState, before: GraphStatement | None = None) -> list[str]:
     """TF1's `tf.trainable_variables()` at this point: every trainable variable so far."""
-    return [member for s in host.statements
+    return [member for s in state.statements
             if s.kind is Kind.VARIABLE and s.trainable and s is not before
             for member in _members(s)]
 
@@ -133,36 +122,36 @@ def _root(access: str) -> str:
     return access.split("[", 1)[0]
 
 
-def _single_target(host: Host, statement: GraphStatement, what: str) -> bool:
+def _single_target(state: ProgramState, statement: GraphStatement, what: str) -> bool:
     if len(statement.targets) != 1:
-        host.block(statement.line, f"{what} is unpacked")
+        state.block(statement.line, f"{what} is unpacked")
         return False
     return True
 
 
-def _argument_reads(host: Host, call: cst.Call) -> list[GraphStatement]:
+def _argument_reads(state: ProgramState, call: cst.Call) -> list[GraphStatement]:
     """Graph statements the call's arguments read; the arguments may read only values that
     exist once (constants, schedules), not values computed per run."""
-    graph = set(host.graph_names)
+    graph = set(state.graph_names)
     found: list[GraphStatement] = []
     for arg in call.args:
-        facts = examine(host.ctx, arg.value, graph, host.helpers)
+        facts = examine(state.ctx, arg.value, graph, state.helpers)
         for node, name in facts.unsupported:
-            host.block(node, f"`{name}` is not handled by the session rewrite")
+            state.block(node, f"`{name}` is not handled by the session rewrite")
         for read in sorted(facts.graph_reads):
-            found.append(host.graph_names[read])
+            found.append(state.graph_names[read])
     return found
 
 
-def _optimizer(host: Host, statement: GraphStatement, call: cst.Call, name: str) -> None:
+def _optimizer(state: ProgramState, statement: GraphStatement, call: cst.Call, name: str) -> None:
     statement.kind = Kind.OPTIMIZER
-    if not _single_target(host, statement, "an optimizer"):
+    if not _single_target(state, statement, "an optimizer"):
         return
-    statement.replacement = _keras_optimizer(host, statement, call, name)
+    statement.replacement = _keras_optimizer(state, statement, call, name)
     statement.reads = read_names(call)
 
 
-def _keras_optimizer(host: Host, owner: GraphStatement, call: cst.Call,
+def _keras_optimizer(state: ProgramState, owner: GraphStatement, call: cst.Call,
                      name: str) -> cst.Call | None:
     """The Keras optimizer for a TF1 constructor; a decayed rate (a schedule statement or an
     inline `tf.train.*_decay(...)`) becomes its Keras schedule, and `owner.counter` the step
@@ -170,79 +159,80 @@ def _keras_optimizer(host: Host, owner: GraphStatement, call: cst.Call,
     where = owner.line
     args: list[cst.Arg] = []
     for arg in call.args:
-        inline = host.ctx.tf_name(arg.value.func) if isinstance(arg.value, cst.Call) else None
+        inline = state.ctx.tf_name(arg.value.func) if isinstance(arg.value, cst.Call) else None
         if inline in SCHEDULES:
             assert isinstance(arg.value, cst.Call) and inline is not None
-            schedule = _schedule_call(host, where, arg.value, inline)
+            schedule = _schedule_call(state, where, arg.value, inline)
             if schedule is None:
                 return None
             owner.counter = schedule[1]
             arg = arg.with_changes(value=schedule[0])
         else:
-            for read in _argument_reads(host, cst.Call(cst.Name("_"), [arg])):
+            for read in _argument_reads(state, cst.Call(cst.Name("_"), [arg])):
                 direct = isinstance(arg.value, cst.Name)
                 if read.kind is Kind.SCHEDULE and direct:
                     owner.counter = read.counter
                     owner.deps.append(read)
                 elif read.kind is Kind.SCHEDULE:
-                    host.block(where, f"the learning rate is computed from the decayed rate "
-                                      f"`{read.targets[0]}` (only the decayed rate itself maps "
-                                      "to a Keras schedule)")
+                    state.block(where, f"the learning rate is computed from the decayed rate "
+                                       f"`{read.targets[0]}` (only the decayed rate itself maps "
+                                       "to a Keras schedule)")
                 elif read.kind is not Kind.EAGER:
-                    host.block(where, f"the optimizer's arguments read `{read.targets[0]}`, "
-                                      "which is computed per run")
+                    state.block(where, f"the optimizer's arguments read `{read.targets[0]}`, "
+                                       "which is computed per run")
         args.append(arg)
-    mapped = keras_optimizer(name, call.with_changes(args=args), host.keras,
+    mapped = keras_optimizer(name, call.with_changes(args=args), state.keras,
                              scheduled=owner.counter is not None)
     if isinstance(mapped, str):
-        host.block(where, mapped)
+        state.block(where, mapped)
         return None
     if not mapped.safe and mapped.reason:
-        host.unsafe.append(mapped.reason)
+        state.unsafe.append(mapped.reason)
     return mapped.call
 
 
-def _schedule_call(host: Host, where: cst.CSTNode, call: cst.Call, name: str
+def _schedule_call(state: ProgramState, where: cst.CSTNode, call: cst.Call, name: str
                    ) -> tuple[cst.Call, str] | None:
     """The Keras schedule of a TF1 decay and the name of the step variable it counts."""
-    schedule = learning_rate_schedule(name, call, host.keras)
+    schedule = learning_rate_schedule(name, call, state.keras)
     if isinstance(schedule, str):
-        host.block(where, schedule)
+        state.block(where, schedule)
         return None
     counter = schedule.global_step
-    known = host.graph_names.get(counter.value) if isinstance(counter, cst.Name) else None
+    known = state.graph_names.get(counter.value) if isinstance(counter, cst.Name) else None
     if known is None or known.kind is not Kind.VARIABLE:
-        host.block(where, "the decayed learning rate counts steps with something other than a "
-                          "variable of the script")
+        state.block(where, "the decayed learning rate counts steps with something other than a "
+                           "variable of the script")
         return None
-    for read in _argument_reads(host, call):
+    for read in _argument_reads(state, call):
         if read is not known and read.kind is not Kind.EAGER:
-            host.block(where, f"the decay reads `{read.targets[0]}`, which is computed per run")
+            state.block(where, f"the decay reads `{read.targets[0]}`, which is computed per run")
     return schedule.call, known.targets[0]
 
 
-def _schedule(host: Host, statement: GraphStatement, call: cst.Call, name: str) -> None:
+def _schedule(state: ProgramState, statement: GraphStatement, call: cst.Call, name: str) -> None:
     statement.kind = Kind.SCHEDULE
-    if not _single_target(host, statement, "a decayed learning rate"):
+    if not _single_target(state, statement, "a decayed learning rate"):
         return
-    schedule = _schedule_call(host, statement.line, call, name)
+    schedule = _schedule_call(state, statement.line, call, name)
     if schedule is None:
         return
     statement.replacement, statement.counter = schedule
-    statement.deps = [host.graph_names[statement.counter]]
+    statement.deps = [state.graph_names[statement.counter]]
     statement.reads = read_names(call)
 
 
-def _step_counter(host: Host, statement: GraphStatement, call: cst.Call, name: str) -> None:
+def _step_counter(state: ProgramState, statement: GraphStatement, call: cst.Call, name: str
+                  ) -> None:
     statement.kind = Kind.VARIABLE
     statement.trainable = False
     statement.step_counter = True
     if call.args:
-        host.block(statement.line, f"`{name}` with arguments")
-    _single_target(host, statement, "the global step")
+        state.block(statement.line, f"`{name}` with arguments")
+    _single_target(state, statement, "the global step")
 
 
-def _train(host: Host, statement: GraphStatement, call: cst.Call, method: str) -> None:
+def _train(state: ProgramState, statement: GraphStatement, call: cst.Call, method: str) -> None:
     statement.kind = Kind.DEFERRED
     func = call.func
     assert isinstance(func, cst.Attribute)
@@ -252,37 +242,37 @@ def _train(host: Host, statement: GraphStatement, call: cst.Call, method: str) -
     deps: list[GraphStatement] = []
     if isinstance(receiver, cst.Name):
         optimizer = receiver.value
-        deps.append(host.graph_names[optimizer])
+        deps.append(state.graph_names[optimizer])
     else:
         assert isinstance(receiver, cst.Call)
-        name = host.ctx.tf_name(receiver.func)
+        name = state.ctx.tf_name(receiver.func)
         assert name is not None
         constructor = receiver
-        statement.replacement = _keras_optimizer(host, statement, receiver, name)
+        statement.replacement = _keras_optimizer(state, statement, receiver, name)
         deps.extend(statement.deps)
     if call is not statement.node.value:
-        _outer_expression(host, statement, call, deps)
+        _outer_expression(state, statement, call, deps)
     bound = bind_args(call, _METHODS[method])
     if bound is None:
-        host.block(call, f"cannot read the arguments of `{method}`")
+        state.block(call, f"cannot read the arguments of `{method}`")
         return
     for key in sorted(set(bound) - _IGNORED - {"loss", "global_step", "var_list",
                                                  "grads_and_vars"}):
-        host.block(call, f"`{method}` with `{key}=`, which the rewrite does not carry over")
+        state.block(call, f"`{method}` with `{key}=`, which the rewrite does not carry over")
     step = TrainStep(method, call, optimizer, constructor, None, bound.get("var_list"),
                      bound.get("grads_and_vars"), None)
     counter = bound.get("global_step")
     if counter is not None:
-        known = host.graph_names.get(counter.value) if isinstance(counter, cst.Name) else None
+        known = state.graph_names.get(counter.value) if isinstance(counter, cst.Name) else None
         if known is None or known.kind is not Kind.VARIABLE:
-            host.block(call, "`global_step=` is not a variable of the script")
+            state.block(call, "`global_step=` is not a variable of the script")
             return
         step.global_step = counter.value if isinstance(counter, cst.Name) else None
         deps.append(known)
     if method == "apply_gradients":
-        _apply(host, statement, step, deps)
+        _apply(state, statement, step, deps)
     else:
-        _gradients(host, statement, step, deps, bound.get("loss"))
+        _gradients(state, statement, step, deps, bound.get("loss"))
     statement.train = step
     statement.returns_none = method != "compute_gradients"
     statement.deps = deps
@@ -292,82 +282,82 @@ def _train(host: Host, statement: GraphStatement, call: cst.Call, method: str) -
             {step.global_step} if step.global_step else set())
 
 
-def _outer_expression(host: Host, statement: GraphStatement, call: cst.Call,
+def _outer_expression(state: ProgramState, statement: GraphStatement, call: cst.Call,
                       deps: list[GraphStatement]) -> None:
     """What surrounds a nested `compute_gradients` call must be a computation the rewrite
     carries over as it is."""
     outer = statement.node.value.deep_replace(call, cst.Name("_"))
     assert isinstance(outer, cst.BaseExpression)
-    facts = examine(host.ctx, outer, set(host.graph_names), host.helpers)
-    block_on(host.block, facts)
+    facts = examine(state.ctx, outer, set(state.graph_names), state.helpers)
+    block_on(state.block, facts)
     if facts.random or facts.updates or facts.called_helpers:
-        host.block(statement.line, "`compute_gradients` inside an expression that draws, "
-                                   "updates or calls the script's functions")
-    deps.extend(host.graph_names[n] for n in sorted(facts.graph_reads))
+        state.block(statement.line, "`compute_gradients` inside an expression that draws, "
+                                    "updates or calls the script's functions")
+    deps.extend(state.graph_names[n] for n in sorted(facts.graph_reads))
 
 
-def _variables(host: Host, statement: GraphStatement, var_list: cst.BaseExpression
+def _variables(state: ProgramState, statement: GraphStatement, var_list: cst.BaseExpression
                ) -> list[str] | None:
     if not isinstance(var_list, cst.List | cst.Tuple):
-        host.block(var_list, "`var_list=` is not a list of the script's variables")
+        state.block(var_list, "`var_list=` is not a list of the script's variables")
         return None
     names: list[str] = []
     for element in var_list.elements:
         access = cst.Module([]).code_for_node(element.value)
-        known = host.graph_names.get(_root(access))
+        known = state.graph_names.get(_root(access))
         if known is None or known.kind is not Kind.VARIABLE or access not in _members(known):
-            host.block(var_list, "`var_list=` is not a list of the script's variables")
+            state.block(var_list, "`var_list=` is not a list of the script's variables")
             return None
         names.append(access)
     return names
 
 
-def _gradients(host: Host, statement: GraphStatement, step: TrainStep,
+def _gradients(state: ProgramState, statement: GraphStatement, step: TrainStep,
                deps: list[GraphStatement], loss: cst.BaseExpression | None) -> None:
-    known = host.graph_names.get(loss.value) if isinstance(loss, cst.Name) else None
+    known = state.graph_names.get(loss.value) if isinstance(loss, cst.Name) else None
     if loss is None or known is None or known.kind not in (Kind.DEFERRED, Kind.EAGER):
-        host.block(statement.line, f"the loss given to `{step.method}` is not a name of a "
-                                   "graph value")
+        state.block(statement.line, f"the loss given to `{step.method}` is not a name of a "
+                                    "graph value")
         return
     step.loss = known.targets[0]
     deps.append(known)
     if step.var_list is not None:
-        variables = _variables(host, statement, step.var_list)
+        variables = _variables(state, statement, step.var_list)
         if variables is None:
             return
     elif step.method == "compute_gradients":
         # TF1 pairs every trainable variable with its gradient (None when unconnected).
-        variables = trainable_variables(host)
+        variables = trainable_variables(state)
     else:
         # minimize drops unconnected variables: only those the loss depends on matter.
-        reached = {id(s) for s in _reaching(host, [known])}
-        variables = [member for s in host.statements
+        reached = {id(s) for s in _reaching(state, [known])}
+        variables = [member for s in state.statements
                      if s.kind is Kind.VARIABLE and s.trainable and id(s) in reached
                      for member in _members(s)]
     if not variables:
-        host.block(statement.line, f"the loss of `{step.method}` depends on no trainable "
-                                   "variable")
+        state.block(statement.line, f"the loss of `{step.method}` depends on no trainable "
+                                    "variable")
         return
     step.variables = variables
-    deps.extend(host.graph_names[r] for r in dict.fromkeys(map(_root, variables))
-                if r in host.graph_names)
+    deps.extend(state.graph_names[r] for r in dict.fromkeys(map(_root, variables))
+                if r in state.graph_names)
 
 
-def _apply(host: Host, statement: GraphStatement, step: TrainStep,
+def _apply(state: ProgramState, statement: GraphStatement, step: TrainStep,
            deps: list[GraphStatement]) -> None:
     pairs = step.pairs
     if pairs is None:
-        host.block(statement.line, "`apply_gradients` without gradients")
+        state.block(statement.line, "`apply_gradients` without gradients")
         return
-    facts = examine(host.ctx, pairs, set(host.graph_names), host.helpers)
-    block_on(host.block, facts)
-    read = [host.graph_names[n] for n in sorted(facts.graph_reads)]
+    facts = examine(state.ctx, pairs, set(state.graph_names), state.helpers)
+    block_on(state.block, facts)
+    read = [state.graph_names[n] for n in sorted(facts.graph_reads)]
     deps.extend(read)
-    sources = [s for s in _reaching(host, read)
+    sources = [s for s in _reaching(state, read)
                if s.train is not None and s.train.method == "compute_gradients"]
     if not sources:
-        host.block(statement.line, "`apply_gradients` applies gradients that do not come from "
-                                   "the optimizer's `compute_gradients`")
+        state.block(statement.line, "`apply_gradients` applies gradients that do not come from "
+                                    "the optimizer's `compute_gradients`")
         return
     variables: list[str] = []
     for source in sources:
@@ -376,21 +366,21 @@ def _apply(host: Host, statement: GraphStatement, step: TrainStep,
     step.variables = variables
 
 
-def _reaching(host: Host, roots: Sequence[GraphStatement]) -> list[GraphStatement]:
+def _reaching(state: ProgramState, roots: Sequence[GraphStatement]) -> list[GraphStatement]:
     """Statements the roots depend on, through per-run statements and the script's helpers."""
 
     def helpers_globals(statement: GraphStatement) -> list[GraphStatement]:
-        functions = (host.helpers.get(helper) for helper in statement.helpers)
-        return [host.graph_names[name] for function in functions if function is not None
-                for name in function_globals(function) if name in host.graph_names]
+        functions = (state.helpers.get(helper) for helper in statement.helpers)
+        return [state.graph_names[name] for function in functions if function is not None
+                for name in function_globals(function) if name in state.graph_names]
 
     return dependencies(roots, helpers_globals)
 
 
-def finish(host: Host) -> None:
+def finish(state: ProgramState) -> None:
     """Checks that need the whole program: a Keras schedule counts the optimizer's own steps,
     so the TF1 global step must start at 0 and advance once per step of that optimizer only."""
-    statements = host.statements
+    statements = state.statements
     steps = [s for s in statements if s.train is not None
              and s.train.method != "compute_gradients"]
     owners = [s for s in statements if s.counter is not None and (
@@ -404,23 +394,23 @@ def finish(host: Host) -> None:
         else:
             uses = [owner]
         if len(uses) != 1:
-            host.block(owner.line, f"an optimizer with a decayed learning rate has "
-                                   f"{len(uses) or 'no'} training steps (one is rewritten)")
+            state.block(owner.line, f"an optimizer with a decayed learning rate has "
+                                    f"{len(uses) or 'no'} training steps (one is rewritten)")
             continue
         step = uses[0].train
         assert step is not None
         if step.global_step != counter:
-            host.block(owner.line, f"the decayed learning rate counts `{counter}`, which the "
-                                   "training step does not advance")
+            state.block(owner.line, f"the decayed learning rate counts `{counter}`, which the "
+                                    "training step does not advance")
             continue
-        variable = host.graph_names.get(counter)
+        variable = state.graph_names.get(counter)
         if variable is not None and not _starts_at_zero(variable):
-            host.block(variable.line, f"`{counter}` does not start at 0, as the optimizer's own "
-                                      "step count does")
+            state.block(variable.line, f"`{counter}` does not start at 0, as the optimizer's own "
+                                       "step count does")
         writers = [s for s in statements if counter in s.updates and s is not uses[0]]
         if writers:
-            host.block(writers[0].line, f"`{counter}` is also changed here, but the Keras "
-                                        "schedule counts only optimizer steps")
+            state.block(writers[0].line, f"`{counter}` is also changed here, but the Keras "
+                                         "schedule counts only optimizer steps")
 
 
 def _starts_at_zero(counter: GraphStatement) -> bool:
