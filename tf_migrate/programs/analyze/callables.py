@@ -12,6 +12,7 @@ from collections.abc import Collection, Mapping
 import libcst as cst
 
 from tf_migrate.analysis import tf_symbols as sym
+from tf_migrate.cst.code import code
 from tf_migrate.cst.walk import visit as _walk_visit
 from tf_migrate.programs.model import Context
 
@@ -33,7 +34,7 @@ def imported_modules(module: cst.Module) -> set[str]:
             if not isinstance(small, cst.Import):
                 continue
             for alias in small.names:
-                dotted = cst.Module([]).code_for_node(alias.name)
+                dotted = code(alias.name)
                 if dotted.split(".")[0] not in NUMERIC_MODULES:
                     continue
                 if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
@@ -63,7 +64,7 @@ class _Foreign(cst.CSTVisitor):
         root = func
         while isinstance(root, cst.Attribute):
             root = root.value
-        text = cst.Module([]).code_for_node(func)
+        text = code(func)
         if isinstance(root, cst.Name) and root is not func and root.value in self.modules and (
             "random" not in text
         ):

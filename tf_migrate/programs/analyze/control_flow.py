@@ -30,6 +30,7 @@ import libcst as cst
 
 from tf_migrate.analysis.names import function_globals, read_names
 from tf_migrate.cst.arguments import NO_SPACE, bind_args
+from tf_migrate.cst.code import code
 from tf_migrate.cst.walk import visit as _walk_visit
 from tf_migrate.programs.analyze.control_flow_results import (
     COND,
@@ -118,7 +119,7 @@ class _Call:
                 actions.append(_RENAMED[key])
             elif arg.keyword is None and index >= _SAME_POSITIONS[self.name]:
                 # TF1's order differs: a keyword, or nothing when it says the default.
-                default = cst.Module([]).code_for_node(arg.value) == _DEFAULTS.get(key)
+                default = code(arg.value) == _DEFAULTS.get(key)
                 actions.append(None if default else key)
             else:
                 actions.append("")
@@ -230,8 +231,8 @@ class _Call:
             if function.value in self.state.graph_names or module_lambda(
                     self.state, function.value) is not None:
                 return
-        code = cst.Module([]).code_for_node(function)
-        self.block(f"calls `{code}`, which is not a lambda or a function "
+        text = code(function)
+        self.block(f"calls `{text}`, which is not a lambda or a function "
                    "of this script")
 
 

@@ -30,6 +30,7 @@ import libcst as cst
 
 from tf_migrate.analysis.names import function_globals, read_names
 from tf_migrate.cst.arguments import bind_args
+from tf_migrate.cst.code import code
 from tf_migrate.cst.walk import visit as _walk_visit
 from tf_migrate.programs.analyze.expressions import examine
 from tf_migrate.programs.analyze.state import ProgramState
@@ -117,8 +118,8 @@ class _Reader:
                 self.block(root, f"cannot read the arguments of `{name}`")
             parsed = self._dataset(root.args[0].value if root.args else root)
             if parsed is None:
-                code = cst.Module([]).code_for_node(root)
-                self.block(root, f"`{code}` iterates something other than a tf.data dataset of "
+                text = code(root)
+                self.block(root, f"`{text}` iterates something other than a tf.data dataset of "
                                  "this script")
                 return _Parsed(root, [], refused=True)
             parsed.maker, parsed.initializable = root, FUNCTION_MAKERS[name or ""]
@@ -135,8 +136,8 @@ class _Reader:
                 return _Parsed(root, links, refused=True)
             maker = next((link for link in links if _method(link) in MAKERS), None)
             if maker is not None:
-                code = cst.Module([]).code_for_node(maker.func)
-                self.block(maker, f"`{code}()` makes an iterator of something that is not a "
+                text = code(maker.func)
+                self.block(maker, f"`{text}()` makes an iterator of something that is not a "
                                   "tf.data dataset built by a statement of the program")
                 return _Parsed(root, links, refused=True)
             return None
@@ -172,9 +173,9 @@ class _Reader:
             parsed.chain.update({id(links[0]), id(links[0].func)})
             links = links[1:]
         if links or (parsed.maker is None and parsed.get_next is None):
-            code = cst.Module([]).code_for_node(links[0] if links else parsed.source)
+            text = code(links[0] if links else parsed.source)
             self.block(links[0] if links else parsed.source,
-                       f"`{code}`: only `iterator.get_next()` is rewritten on a tf.data iterator")
+                       f"`{text}`: only `iterator.get_next()` is rewritten on a tf.data iterator")
         return parsed
 
 
@@ -377,8 +378,8 @@ def _inside_expression(reader: _Reader, value: cst.BaseExpression) -> bool:
     _walk_visit(value, finder)
     if finder.found is None:
         return False
-    code = cst.Module([]).code_for_node(finder.found)
-    reader.block(finder.found, f"`{code}` is used inside an expression (only `x = "
+    text = code(finder.found)
+    reader.block(finder.found, f"`{text}` is used inside an expression (only `x = "
                                "iterator.get_next()` and dataset statements of their own are "
                                "rewritten)")
     return True

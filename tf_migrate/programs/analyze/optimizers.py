@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import libcst as cst
 
 from tf_migrate.cst.arguments import ArgumentMismatch, bind, keyword_arg
+from tf_migrate.cst.code import code
 from tf_migrate.cst.dotted import dotted
 
 # TF1 parameters that change nothing in a single-process TF2 program: locking (one thread
@@ -290,7 +291,7 @@ def _value(given: dict[str, cst.BaseExpression], signature: str, param: str) -> 
 def _number(node: cst.BaseExpression) -> float | None:
     """The value of a number literal (`0.5`, `-1e-3`, `2`), else None."""
     try:
-        value = ast.literal_eval(cst.Module(body=[]).code_for_node(node))
+        value = ast.literal_eval(code(node))
     except (ValueError, SyntaxError):
         return None
     if isinstance(value, bool) or not isinstance(value, int | float):

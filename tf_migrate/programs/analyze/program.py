@@ -19,6 +19,7 @@ import libcst as cst
 
 from tf_migrate.analysis import tf_symbols as sym
 from tf_migrate.analysis.names import bindings, read_names
+from tf_migrate.cst.code import code
 from tf_migrate.cst.targets import flat_targets, target_names
 from tf_migrate.programs.analyze import control_flow, iterator_runs, metrics, training
 from tf_migrate.programs.analyze.evidence import mentions_tf1_graph
@@ -39,8 +40,8 @@ def _main_block(stmt: cst.BaseStatement) -> bool:
     if not isinstance(test, cst.Comparison) or len(test.comparisons) != 1:
         return False
     target = test.comparisons[0]
-    sides = {cst.Module([]).code_for_node(test.left).replace("'", '"'),
-             cst.Module([]).code_for_node(target.comparator).replace("'", '"')}
+    sides = {code(test.left).replace("'", '"'),
+             code(target.comparator).replace("'", '"')}
     return isinstance(target.operator, cst.Equal) and sides == {"__name__", '"__main__"'}
 
 

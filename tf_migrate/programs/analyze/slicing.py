@@ -9,6 +9,7 @@ import libcst as cst
 
 from tf_migrate.analysis.names import function_globals, read_names
 from tf_migrate.analysis.tf_symbols import STRUCTURE_FUNCTIONS as _STRUCTURE_FUNCTIONS
+from tf_migrate.cst.code import code
 from tf_migrate.cst.walk import visit as _walk_visit
 from tf_migrate.programs.analyze.callables import foreign_calls
 from tf_migrate.programs.analyze.expressions import block_on, examine
@@ -312,7 +313,7 @@ def without_operations(fetch: cst.BaseExpression, operations: frozenset[str]
 def _string_placeholder(statement: GraphStatement | None) -> bool:
     if statement is None or statement.kind is not Kind.PLACEHOLDER or statement.dtype is None:
         return False
-    return "string" in cst.Module([]).code_for_node(statement.dtype)
+    return "string" in code(statement.dtype)
 
 
 def _has_call(node: cst.CSTNode) -> bool:

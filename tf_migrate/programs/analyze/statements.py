@@ -17,6 +17,7 @@ from tf_migrate.analysis.names import (
     read_names,
 )
 from tf_migrate.cst.arguments import bind_args
+from tf_migrate.cst.code import code
 from tf_migrate.programs.analyze import control_flow, iterators, metrics, training
 from tf_migrate.programs.analyze.callables import foreign_calls, imported_modules
 from tf_migrate.programs.analyze.expressions import block_on, examine
@@ -113,8 +114,7 @@ class GraphStatements:
             if arg.keyword is not None and arg.keyword.value == "name":
                 continue  # an op name: nothing computed
             if arg.keyword is not None or arg.star:
-                code = cst.Module([]).code_for_node(arg)
-                self.state.block(statement.line, f"`tf.group` with `{code}`")
+                self.state.block(statement.line, f"`tf.group` with `{code(arg)}`")
                 return
             known = self.state.graph_names.get(arg.value.value) if isinstance(
                 arg.value, cst.Name) else None

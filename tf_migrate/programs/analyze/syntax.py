@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import libcst as cst
 
+from tf_migrate.cst.code import code
 from tf_migrate.programs.model import Context
 
 
@@ -23,7 +24,7 @@ def compat_v1_import(module: cst.Module) -> tuple[cst.Import, str] | None:
             alias = small.names[0]
             if alias.asname is None or not isinstance(alias.asname.name, cst.Name):
                 continue
-            if cst.Module([]).code_for_node(alias.name) == "tensorflow.compat.v1":
+            if code(alias.name) == "tensorflow.compat.v1":
                 return small, alias.asname.name.value
     return None
 

@@ -15,6 +15,7 @@ import libcst as cst
 
 from tf_migrate.analysis.names import function_globals, read_names
 from tf_migrate.cst.arguments import bind_args
+from tf_migrate.cst.code import code
 from tf_migrate.cst.walk import visit as _walk_visit
 from tf_migrate.programs.analyze.expressions import block_on, examine
 from tf_migrate.programs.analyze.optimizers import (
@@ -303,7 +304,7 @@ def _variables(state: ProgramState, statement: GraphStatement, var_list: cst.Bas
         return None
     names: list[str] = []
     for element in var_list.elements:
-        access = cst.Module([]).code_for_node(element.value)
+        access = code(element.value)
         known = state.graph_names.get(_root(access))
         if known is None or known.kind is not Kind.VARIABLE or access not in _members(known):
             state.block(var_list, "`var_list=` is not a list of the script's variables")
