@@ -100,6 +100,20 @@ Rewrite = Callable[[cst.CSTNode], cst.CSTNode]
 """The TF2 form of a node, given the node as rewritten so far (inner rewrites applied)."""
 
 
+@dataclass(frozen=True)
+class ArgumentReshape:
+    """A `tf.cond`, `tf.while_loop` or `tf.gradients` call in TF2's signature: per argument, ""
+    keeps it, a keyword passes it by that name, None drops it; then `[0]` `depth` times, for
+    the one-element structure TF1 unpacked (analyze/control_flow.py)."""
+
+    actions: tuple[str | None, ...]
+    depth: int
+
+
+NodePlan = ArgumentReshape | Rewrite
+"""The TF2 form of a node, as the emitters write it (emit/rewrites.py)."""
+
+
 @dataclass(eq=False)
 class DataFacts:
     """A tf.data statement: a dataset, an iterator over one, or an iterator's `get_next()`."""
@@ -194,8 +208,8 @@ class GraphProgram:
     outer_names: set[str] = field(default_factory=set)  # the module's names, seen from `scope`
     # Control flow and tf.data (analyze/control_flow.py, iterators.py): node id -> its TF2 form,
     # wherever the node is written; `in_place` only where the statement stays in the module.
-    rewrites: dict[int, Rewrite] = field(default_factory=dict)
-    in_place: dict[int, Rewrite] = field(default_factory=dict)
+    rewrites: dict[int, NodePlan] = field(default_factory=dict)
+    in_place: dict[int, NodePlan] = field(default_factory=dict)
 
     @property
     def rewritable(self) -> bool:

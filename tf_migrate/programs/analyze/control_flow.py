@@ -18,8 +18,9 @@ scripts/check_control_flow_data.py measures it again:
   common ones become keywords, `fn1`/`fn2` become `true_fn`/`false_fn`, and `strict`,
   `return_same_structure` and `colocate_gradients_with_ops` (device placement only) go.
 
-The rewrites are recorded as functions of the node (GraphProgram.rewrites), applied wherever the
-statement is written; what branches return is read by control_flow_results.py.
+Each call's TF2 form is recorded as an ArgumentReshape (GraphProgram.rewrites), which
+emit/control_flow.py applies wherever the statement is written; what branches return is read by
+control_flow_results.py.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from collections.abc import Sequence
 import libcst as cst
 
 from tf_migrate.analysis.names import function_globals, read_names
-from tf_migrate.cst.arguments import NO_SPACE, bind_args
+from tf_migrate.cst.arguments import bind_args
 from tf_migrate.cst.code import code
 from tf_migrate.cst.walk import visit as _walk_visit
 from tf_migrate.programs.analyze.control_flow_results import (
@@ -44,11 +45,11 @@ from tf_migrate.programs.analyze.control_flow_results import (
 from tf_migrate.programs.analyze.expressions import ExpressionFacts, assign_call, examine
 from tf_migrate.programs.analyze.state import ProgramState
 from tf_migrate.programs.model import (
+    ArgumentReshape,
     Context,
     GraphProgram,
     GraphStatement,
     Kind,
-    Rewrite,
 )
 
 # Arguments TF2 does not take: their TF1 meaning is kept by the rewrite (or changes nothing).
@@ -105,7 +106,7 @@ class _Call:
                             "tf.gradients": self._gradients}[self.name](bound)
         actions = self._actions(params)
         if depth or any(action != "" for action in actions):
-            self.state.rewrites[id(self.call)] = _reshaped(actions, depth)
+            self.state.rewrites[id(self.call)] = ArgumentReshape(tuple(actions), depth)
         return structure
 
     def _actions(self, params: Sequence[str]) -> list[str | None]:
@@ -285,29 +286,6 @@ class _Updates(cst.CSTVisitor):
     def visit_Call(self, node: cst.Call) -> None:
         if assign_call(self.ctx, node) is not None:
             self.found = True
-
-
-def _reshaped(actions: list[str | None], depth: int) -> Rewrite:
-    """The call with its arguments renamed, made keywords or dropped, then `[0]` `depth`
-    times."""
-
-    def rewrite(node: cst.CSTNode) -> cst.CSTNode:
-        assert isinstance(node, cst.Call)
-        args: list[cst.Arg] = []
-        for arg, action in zip(node.args, actions, strict=True):
-            if action is None:
-                continue
-            if action:
-                arg = arg.with_changes(keyword=cst.Name(action), equal=NO_SPACE)
-            args.append(arg)
-        if args and actions[-1] is None:
-            args[-1] = args[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
-        result: cst.BaseExpression = node.with_changes(args=args)
-        for _ in range(depth):
-            result = cst.Subscript(result, [cst.SubscriptElement(cst.Index(cst.Integer("0")))])
-        return result
-
-    return rewrite
 
 
 def finish(program: GraphProgram) -> None:

@@ -14,13 +14,14 @@ from tf_migrate.cst.dotted import dotted
 from tf_migrate.programs.analyze import iterator_runs
 from tf_migrate.programs.analyze.expressions import assign_call
 from tf_migrate.programs.emit import metrics
+from tf_migrate.programs.emit.rewrites import rewritten
 from tf_migrate.programs.emit.train import TrainWriter, fresh_name, step_counter
 from tf_migrate.programs.model import (
     Context,
     GraphProgram,
     GraphStatement,
     Kind,
-    Rewrite,
+    NodePlan,
     Slice,
 )
 
@@ -41,7 +42,7 @@ class _AssignToMethod(cst.CSTTransformer):
     """`tf.assign(v, x)` -> `v.assign(x)` (TF2 has only the variable methods), and the program's
     rewrites of control flow and tf.data nodes (GraphProgram.rewrites)."""
 
-    def __init__(self, ctx: Context, rewrites: Mapping[int, Rewrite] | None = None) -> None:
+    def __init__(self, ctx: Context, rewrites: Mapping[int, NodePlan] | None = None) -> None:
         super().__init__()
         self.ctx = ctx
         self.rewrites = rewrites or {}
@@ -50,9 +51,9 @@ class _AssignToMethod(cst.CSTTransformer):
         self, original_node: cst.CSTNode, updated_node: cst.CSTNode
     ) -> cst.CSTNode:
         result = super().on_leave(original_node, updated_node)
-        rewrite = self.rewrites.get(id(original_node))
+        plan = self.rewrites.get(id(original_node))
         assert isinstance(result, cst.CSTNode)
-        return rewrite(result) if rewrite is not None else result
+        return rewritten(result, plan) if plan is not None else result
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
         update = assign_call(self.ctx, original_node)

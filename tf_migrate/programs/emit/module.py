@@ -8,12 +8,13 @@ from collections.abc import Mapping
 import libcst as cst
 
 from tf_migrate.programs.emit.functions import Emitter
-from tf_migrate.programs.model import Context, GraphProgram, Rewrite
+from tf_migrate.programs.emit.rewrites import rewritten
+from tf_migrate.programs.model import Context, GraphProgram, NodePlan
 
 
 class _Replace(cst.CSTTransformer):
     def __init__(self, replacements: dict[int, cst.CSTNode],
-                 rewrites: Mapping[int, Rewrite] | None = None) -> None:
+                 rewrites: Mapping[int, NodePlan] | None = None) -> None:
         super().__init__()
         self.replacements = replacements
         self.rewrites = rewrites or {}  # control flow and tf.data (GraphProgram.rewrites)
@@ -24,8 +25,8 @@ class _Replace(cst.CSTTransformer):
         replaced = self.replacements.get(id(original_node))
         if replaced is not None:
             return replaced
-        rewrite = self.rewrites.get(id(original_node))
-        return rewrite(updated_node) if rewrite is not None else updated_node
+        plan = self.rewrites.get(id(original_node))
+        return rewritten(updated_node, plan) if plan is not None else updated_node
 
 
 def _comments(lines: tuple[cst.EmptyLine, ...] | list[cst.EmptyLine]) -> list[cst.EmptyLine]:
