@@ -96,24 +96,6 @@ class GraphStatement:
     data: DataFacts | None = None  # datasets, iterators and `get_next()` (analyze/iterators.py)
 
 
-Rewrite = Callable[[cst.CSTNode], cst.CSTNode]
-"""The TF2 form of a node, given the node as rewritten so far (inner rewrites applied)."""
-
-
-@dataclass(frozen=True)
-class ArgumentReshape:
-    """A `tf.cond`, `tf.while_loop` or `tf.gradients` call in TF2's signature: per argument, ""
-    keeps it, a keyword passes it by that name, None drops it; then `[0]` `depth` times, for
-    the one-element structure TF1 unpacked (analyze/control_flow.py)."""
-
-    actions: tuple[str | None, ...]
-    depth: int
-
-
-NodePlan = ArgumentReshape | Rewrite
-"""The TF2 form of a node, as the emitters write it (emit/rewrites.py)."""
-
-
 @dataclass(eq=False)
 class DataFacts:
     """A tf.data statement: a dataset, an iterator over one, or an iterator's `get_next()`."""
@@ -206,14 +188,70 @@ class GraphProgram:
     scope: cst.FunctionDef | cst.If | None = None
     session_functions: list[cst.FunctionDef | cst.If] = field(default_factory=list)
     outer_names: set[str] = field(default_factory=set)  # the module's names, seen from `scope`
-    # Control flow and tf.data (analyze/control_flow.py, iterators.py): node id -> its TF2 form,
-    # wherever the node is written; `in_place` only where the statement stays in the module.
-    rewrites: dict[int, NodePlan] = field(default_factory=dict)
-    in_place: dict[int, NodePlan] = field(default_factory=dict)
+    # Control flow and tf.data (analyze/control_flow.py, iterators.py): node id -> the plan of
+    # its TF2 form, wherever the node is written; `in_place` only where the statement stays in
+    # the module.
+    rewrites: dict[int, ExpressionPlan] = field(default_factory=dict)
+    in_place: dict[int, StatementPlan] = field(default_factory=dict)
 
     @property
     def rewritable(self) -> bool:
         return not self.blockers and bool(self.sites or self.statements)
+
+
+# -- plans: the TF2 form of a node, as data the emitters build from (emit/rewrites.py) ----------
+
+
+@dataclass(frozen=True)
+class ArgumentReshape:
+    """A `tf.cond`, `tf.while_loop` or `tf.gradients` call in TF2's signature: per argument, ""
+    keeps it, a keyword passes it by that name, None drops it; then `[0]` `depth` times, for
+    the one-element structure TF1 unpacked (analyze/control_flow.py)."""
+
+    actions: tuple[str | None, ...]
+    depth: int
+
+
+@dataclass(frozen=True)
+class IteratorFromDataset:
+    """`ds.make_one_shot_iterator()` or `tf.data.make_one_shot_iterator(ds)` -> `iter(ds)`."""
+
+    dataset_is_argument: bool  # the function form: the dataset is its argument, not its receiver
+
+
+@dataclass(frozen=True)
+class IteratorName:
+    """The call that made an iterator inside a chain: the name the iterator is kept under."""
+
+    name: str
+
+
+@dataclass(frozen=True)
+class NoArguments:
+    """`iterator.get_next(name=...)`: TF2's `OwnedIterator.get_next()` takes none."""
+
+
+@dataclass(frozen=True, eq=False)
+class IteratorStatement:
+    """`x = ds.make_one_shot_iterator().get_next()` stays as `name = iter(ds)`, `ds` as `maker`
+    reads it; the run functions read `name.get_next()`."""
+
+    name: str
+    maker: cst.Call
+
+
+@dataclass(eq=False)
+class Reinitialization:
+    """`sess.run(iterator.initializer)` -> `iterator = iter(dataset)`, the dataset's expression
+    built anew when `data.rebuilt` (known after slicing, analyze/iterator_runs.py)."""
+
+    iterator: str
+    data: DataFacts
+    named_value: cst.BaseExpression | None  # the value of the dataset `data.dataset` names
+
+
+ExpressionPlan = ArgumentReshape | IteratorFromDataset | IteratorName | NoArguments
+StatementPlan = IteratorStatement | Reinitialization
 
 
 Resolver = Callable[[cst.CSTNode], str | None]

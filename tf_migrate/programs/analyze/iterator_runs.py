@@ -18,6 +18,7 @@ from tf_migrate.programs.model import (
     GraphProgram,
     GraphStatement,
     Kind,
+    Reinitialization,
     RunSite,
     Slice,
 )
@@ -72,17 +73,9 @@ def _initialization(state: ProgramState, site: RunSite, statement: GraphStatemen
         return
     data.initializations.append(site)
     dataset = data.dataset
-
-    def reinitialize(node: cst.CSTNode) -> cst.CSTNode:
-        source = dataset
-        if data.rebuilt and isinstance(dataset, cst.Name):
-            known = state.graph_names.get(dataset.value)
-            assert known is not None
-            source = known.node.value
-        return cst.Assign([cst.AssignTarget(cst.Name(name))],
-                          cst.Call(cst.Name("iter"), [cst.Arg(source)]))
-
-    state.in_place[id(expression)] = reinitialize
+    named = state.graph_names.get(dataset.value) if isinstance(dataset, cst.Name) else None
+    state.in_place[id(expression)] = Reinitialization(
+        name, data, named.node.value if named is not None else None)
 
 
 def _statement_expression(state: ProgramState, site: RunSite) -> cst.Expr | None:

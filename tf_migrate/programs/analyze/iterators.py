@@ -37,8 +37,11 @@ from tf_migrate.programs.analyze.state import ProgramState
 from tf_migrate.programs.model import (
     DataFacts,
     GraphStatement,
+    IteratorFromDataset,
+    IteratorName,
+    IteratorStatement,
     Kind,
-    Rewrite,
+    NoArguments,
 )
 
 SOURCES = frozenset({"tf.data.Dataset.from_tensor_slices", "tf.data.Dataset.from_tensors",
@@ -210,8 +213,7 @@ def classify(state: ProgramState, statement: GraphStatement, value: cst.BaseExpr
         _get_next(reader, parsed, data)
     elif parsed.maker is not None:
         statement.kind = Kind.ITERATOR
-        maker = parsed.maker
-        state.rewrites[id(maker)] = _iter_call(maker)
+        state.rewrites[id(parsed.maker)] = IteratorFromDataset(bool(parsed.maker.args))
     else:
         statement.kind = Kind.DATASET
     return True
@@ -305,8 +307,7 @@ def _get_next(reader: _Reader, parsed: _Parsed, data: DataFacts) -> None:
     if bind_args(call, ("name",)) is None:
         reader.block(call, "cannot read the arguments of `get_next`")
     if call.args:
-        state.rewrites[id(call)] = lambda node: node.with_changes(args=[]) if isinstance(
-            node, cst.Call) else node
+        state.rewrites[id(call)] = NoArguments()
     maker = parsed.maker
     if maker is None:
         named = reader.known(parsed.source, Kind.ITERATOR)
@@ -321,31 +322,8 @@ def _get_next(reader: _Reader, parsed: _Parsed, data: DataFacts) -> None:
     # was, under a name of its own; the run functions read `name.get_next()`.
     name = _fresh(state, "iterator")
     data.chained = name
-    state.rewrites[id(maker)] = lambda node: cst.Name(name)
-    iterator = _iter_call(maker)(maker)
-
-    def leave_iterator(node: cst.CSTNode) -> cst.CSTNode:
-        assert isinstance(node, cst.SimpleStatementLine)
-        assert isinstance(iterator, cst.BaseExpression)
-        return node.with_changes(body=[cst.Assign([cst.AssignTarget(cst.Name(name))],
-                                                  iterator)])
-
-    state.in_place[id(statement.line)] = leave_iterator
-
-
-def _iter_call(maker: cst.Call) -> Rewrite:
-    """`ds.make_one_shot_iterator()` / `tf.data.make_one_shot_iterator(ds)` -> `iter(ds)`."""
-
-    def rewrite(node: cst.CSTNode) -> cst.CSTNode:
-        assert isinstance(node, cst.Call)
-        if maker.args:
-            dataset = node.args[0].value
-        else:
-            assert isinstance(node.func, cst.Attribute)
-            dataset = node.func.value
-        return cst.Call(cst.Name("iter"), [cst.Arg(dataset)])
-
-    return rewrite
+    state.rewrites[id(maker)] = IteratorName(name)
+    state.in_place[id(statement.line)] = IteratorStatement(name, maker)
 
 
 def _fresh(state: ProgramState, stem: str) -> str:

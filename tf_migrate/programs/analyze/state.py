@@ -8,7 +8,14 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
-from tf_migrate.programs.model import Context, GraphStatement, Item, NodePlan, RunSite
+from tf_migrate.programs.model import (
+    Context,
+    ExpressionPlan,
+    GraphStatement,
+    Item,
+    RunSite,
+    StatementPlan,
+)
 
 
 @dataclass(eq=False)
@@ -24,8 +31,8 @@ class ProgramState:
     unsafe: list[str] = field(default_factory=list)
     blockers: list[tuple[cst.CSTNode, str]] = field(default_factory=list)
     # TF2 forms of control flow and tf.data nodes (GraphProgram.rewrites, in_place).
-    rewrites: dict[int, NodePlan] = field(default_factory=dict)
-    in_place: dict[int, NodePlan] = field(default_factory=dict)
+    rewrites: dict[int, ExpressionPlan] = field(default_factory=dict)
+    in_place: dict[int, StatementPlan] = field(default_factory=dict)
 
     def block(self, node: cst.CSTNode, message: str) -> None:
         """Stops the rewrite at `node`: the finding says `message` and the node's line."""

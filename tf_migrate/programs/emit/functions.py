@@ -18,10 +18,10 @@ from tf_migrate.programs.emit.rewrites import rewritten
 from tf_migrate.programs.emit.train import TrainWriter, fresh_name, step_counter
 from tf_migrate.programs.model import (
     Context,
+    ExpressionPlan,
     GraphProgram,
     GraphStatement,
     Kind,
-    NodePlan,
     Slice,
 )
 
@@ -42,7 +42,7 @@ class _AssignToMethod(cst.CSTTransformer):
     """`tf.assign(v, x)` -> `v.assign(x)` (TF2 has only the variable methods), and the program's
     rewrites of control flow and tf.data nodes (GraphProgram.rewrites)."""
 
-    def __init__(self, ctx: Context, rewrites: Mapping[int, NodePlan] | None = None) -> None:
+    def __init__(self, ctx: Context, rewrites: Mapping[int, ExpressionPlan] | None = None) -> None:
         super().__init__()
         self.ctx = ctx
         self.rewrites = rewrites or {}

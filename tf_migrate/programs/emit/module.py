@@ -9,15 +9,15 @@ import libcst as cst
 
 from tf_migrate.programs.emit.functions import Emitter
 from tf_migrate.programs.emit.rewrites import rewritten
-from tf_migrate.programs.model import Context, GraphProgram, NodePlan
+from tf_migrate.programs.model import Context, ExpressionPlan, GraphProgram, StatementPlan
 
 
 class _Replace(cst.CSTTransformer):
     def __init__(self, replacements: dict[int, cst.CSTNode],
-                 rewrites: Mapping[int, NodePlan] | None = None) -> None:
+                 plans: Mapping[int, ExpressionPlan | StatementPlan]) -> None:
         super().__init__()
         self.replacements = replacements
-        self.rewrites = rewrites or {}  # control flow and tf.data (GraphProgram.rewrites)
+        self.plans = plans  # control flow and tf.data (GraphProgram.rewrites and in_place)
 
     def on_leave(  # type: ignore[override]
         self, original_node: cst.CSTNode, updated_node: cst.CSTNode
@@ -25,7 +25,7 @@ class _Replace(cst.CSTTransformer):
         replaced = self.replacements.get(id(original_node))
         if replaced is not None:
             return replaced
-        plan = self.rewrites.get(id(original_node))
+        plan = self.plans.get(id(original_node))
         return rewritten(updated_node, plan) if plan is not None else updated_node
 
 
@@ -80,6 +80,7 @@ def rewrite_module(module: cst.Module, program: GraphProgram, ctx: Context) -> c
         definitions.setdefault(place, []).append(emitter.definition(function))
     # Statements moved into functions take their comments with them.
     moved = {id(s.line) for f in emitter.functions for s in f.slice.statements}
+    plans: dict[int, ExpressionPlan | StatementPlan] = {**program.rewrites, **program.in_place}
     body: list[cst.BaseStatement] = []
     carried: list[cst.EmptyLine] = []
     carried_blanks = 0
@@ -94,7 +95,7 @@ def rewrite_module(module: cst.Module, program: GraphProgram, ctx: Context) -> c
                 carried.extend(_comments(_leading(item.node)))
                 carried_blanks = max(carried_blanks, _blanks(_leading(item.node)))
             continue
-        node = item.node.visit(_Replace(replacements, program.rewrites | program.in_place))
+        node = item.node.visit(_Replace(replacements, plans))
         assert isinstance(node, cst.SimpleStatementLine | cst.BaseCompoundStatement)
         leading = list(node.leading_lines)
         if carried or carried_blanks:
