@@ -19,10 +19,14 @@ from tf_migrate.programs.analyze.optimizers import (
     learning_rate_schedule,
     tf1_signature,
 )
+from tf_migrate.programs.emit.constructs import constructed
+from tf_migrate.programs.model import Constructor
 
 
-def code(node: cst.CSTNode) -> str:
-    return cst.Module(body=[]).code_for_node(node)
+def code(node: cst.CSTNode | Constructor) -> str:
+    """The source of a node, or of the call a constructor plan builds."""
+    return cst.Module(body=[]).code_for_node(
+        constructed(node) if isinstance(node, Constructor) else node)
 
 
 def call_of(source: str) -> tuple[str, cst.Call]:
@@ -144,7 +148,7 @@ SAFE = {
 @pytest.mark.parametrize(("source", "expected"), SAFE.values(), ids=SAFE.keys())
 def test_safe_mapping(source: str, expected: str) -> None:
     mapped = optimizer(source)
-    assert code(mapped.call) == expected
+    assert code(mapped.constructor) == expected
     assert mapped.safe and mapped.reason is None
     name = call_of(source)[0]
     if name in TOLERANCES:
@@ -180,7 +184,7 @@ UNSAFE = {
 def test_rmsprop_is_mapped_closely_but_unsafe(source: str, expected: str) -> None:
     for scheduled in (False, True):
         mapped = optimizer(source, scheduled=scheduled)
-        assert code(mapped.call) == expected
+        assert code(mapped.constructor) == expected
         assert not mapped.safe and mapped.tolerance is None
         assert mapped.reason is not None
         assert "mean-square slot at 1.0" in mapped.reason
@@ -198,7 +202,7 @@ def test_momentum_is_unsafe_only_under_a_schedule(source: str) -> None:
     constant = optimizer(source)
     assert constant.safe and constant.tolerance is not None
     scheduled = optimizer(source, scheduled=True)
-    assert code(scheduled.call) == f"{SGD}(learning_rate=lr, momentum=0.9, nesterov=False)"
+    assert code(scheduled.constructor) == f"{SGD}(learning_rate=lr, momentum=0.9, nesterov=False)"
     assert not scheduled.safe and scheduled.tolerance is None
     assert scheduled.reason is not None and "a changing learning rate" in scheduled.reason
 
@@ -220,9 +224,9 @@ def test_other_optimizers_stay_safe_under_a_schedule(name: str) -> None:
     ],
 )
 def test_keras_spelling(keras: str, expected: str) -> None:
-    assert code(optimizer("tf.train.GradientDescentOptimizer(0.1)", keras).call) == expected
+    assert code(optimizer("tf.train.GradientDescentOptimizer(0.1)", keras).constructor) == expected
     decay = schedule("tf.train.cosine_decay(0.1, step, 10)", keras)
-    assert code(decay.call).startswith(f"{keras}.optimizers.schedules.CosineDecay(")
+    assert code(decay.constructor).startswith(f"{keras}.optimizers.schedules.CosineDecay(")
 
 
 def test_a_keras_spelling_that_is_no_dotted_name_is_an_error() -> None:
@@ -400,7 +404,7 @@ SCHEDULE_CASES = {
 )
 def test_schedule(source: str, expected: str, step: str) -> None:
     built = schedule(source)
-    assert code(built.call) == expected
+    assert code(built.constructor) == expected
     assert code(built.global_step) == step
 
 
@@ -472,10 +476,10 @@ def test_tf1_signature_is_what_binding_uses() -> None:
     assert tf1_signature("tf.train.AdagradDAOptimizer") is None
     # The fifth positional argument of Momentum is use_nesterov, as in TF 1.15.
     mapped = optimizer("tf.train.MomentumOptimizer(0.1, 0.9, False, 'm', True)")
-    assert "nesterov=True" in code(mapped.call)
+    assert "nesterov=True" in code(mapped.constructor)
 
 
 def test_no_keras_optimizer_gets_decay() -> None:
     for name in sorted(OPTIMIZERS):
         source = f"{name}(0.1)" if name != "tf.train.MomentumOptimizer" else f"{name}(0.1, 0.9)"
-        assert "decay=" not in code(optimizer(source).call)
+        assert "decay=" not in code(optimizer(source).constructor)

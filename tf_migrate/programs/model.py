@@ -82,7 +82,9 @@ class GraphStatement:
     train: TrainStep | None = None  # a training statement (minimize and its parts)
     returns_none: bool = False  # an operation: `sess.run` gives None for it
     trainable: bool = True  # variables: whether TF1 collects it as trainable
-    replacement: cst.BaseExpression | None = None  # optimizers, schedules, counters: new value
+    # Optimizers and schedules, and a step's inline optimizer: the Keras object constructed in
+    # place of the TF1 one.
+    replacement: Constructor | None = None
     step_counter: bool = False  # a global step created by `tf.train.*global_step()`
     counter: str | None = None  # schedules, optimizers using one: the step variable it reads
     # A dict or list of variables (`weights = {"h1": tf.Variable(...)}`): how to reach each
@@ -249,6 +251,26 @@ class Reinitialization:
     data: DataFacts
     named_value: cst.BaseExpression | None  # the value of the dataset `data.dataset` names
 
+
+@dataclass(frozen=True)
+class SourceText:
+    """An argument written as source text: a TF1 default made explicit (`1e-08`), a number the
+    analysis computed."""
+
+    text: str
+
+
+@dataclass(frozen=True, eq=False)
+class Constructor:
+    """A call of a TF2 class by its dotted path (`tf.keras.optimizers.Adam`), with keyword
+    arguments in order (analyze/optimizers.py, metrics.py; built by emit/constructs.py)."""
+
+    path: str
+    keywords: tuple[tuple[str, Argument], ...] = ()
+
+
+Argument = cst.BaseExpression | SourceText | Constructor
+"""A constructor's argument: the user's expression as written, source text, or a constructor."""
 
 ExpressionPlan = ArgumentReshape | IteratorFromDataset | IteratorName | NoArguments
 StatementPlan = IteratorStatement | Reinitialization

@@ -48,16 +48,24 @@ def assign_call(ctx: Context, call: cst.Call) -> tuple[str, cst.BaseExpression, 
 
 class _Examiner(cst.CSTVisitor):
     def __init__(
-        self, ctx: Context, graph_names: set[str], helpers: Mapping[str, cst.FunctionDef]
+        self, ctx: Context, graph_names: set[str], helpers: Mapping[str, cst.FunctionDef],
+        skip: cst.Call | None,
     ) -> None:
         super().__init__()
         self.ctx = ctx
         self.graph_names = graph_names
         self.helpers = helpers
+        self.skip = skip
         self.facts = ExpressionFacts()
         self.chained: set[int] = set()  # inner calls of a method chain already reported
 
-    def visit_Call(self, node: cst.Call) -> None:
+    def visit_Call(self, node: cst.Call) -> bool:
+        if node is self.skip:
+            return False
+        self._call(node)
+        return True
+
+    def _call(self, node: cst.Call) -> None:
         facts = self.facts
         update = assign_call(self.ctx, node)
         if update is not None:
@@ -140,8 +148,12 @@ def examine(
     node: cst.CSTNode,
     graph_names: set[str],
     helpers: Mapping[str, cst.FunctionDef],
+    skip: cst.Call | None = None,
 ) -> ExpressionFacts:
-    visitor = _Examiner(ctx, graph_names, helpers)
+    """What `node` does; `skip`: a call inside it left out (its value is the caller's)."""
+    visitor = _Examiner(ctx, graph_names, helpers, skip)
     _walk_visit(node, visitor)
-    visitor.facts.graph_reads = {n.value for n in reads(node) if n.value in graph_names}
+    skipped = {id(name) for name in reads(skip)} if skip is not None else set()
+    visitor.facts.graph_reads = {n.value for n in reads(node)
+                                 if n.value in graph_names and id(n) not in skipped}
     return visitor.facts

@@ -1,7 +1,9 @@
 """The Keras optimizer and learning-rate schedule that run a TF1 optimizer's algorithm.
 
 A table for the training rewrite: given a `tf.train.*Optimizer(...)` or `tf.train.*_decay(...)`
-call as the user wrote it, build the TF2 constructor call. Arguments are bound against the
+call as the user wrote it, decide the TF2 constructor call (a model.Constructor plan, built by
+emit/constructs.py): the Keras class, which keyword gets which TF1 argument, default or fixed
+value, whether the mapping is safe and within which tolerance. Arguments are bound against the
 TF 1.15 signatures (so positional arguments work) and every hyper-parameter is passed to Keras
 by keyword with TF1's default made explicit, because several Keras defaults differ (Adam's and
 Adadelta's epsilon, Adagrad's epsilon). A mapping is safe only where Keras runs the same
@@ -18,9 +20,9 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-from tf_migrate.cst.arguments import ArgumentMismatch, bind, keyword_arg
+from tf_migrate.cst.arguments import ArgumentMismatch, bind
 from tf_migrate.cst.code import code
-from tf_migrate.cst.dotted import dotted
+from tf_migrate.programs.model import Argument, Constructor, SourceText
 
 # TF1 parameters that change nothing in a single-process TF2 program: locking (one thread
 # updates a variable at a time in a GradientTape step), and slot names (checkpoint keys only).
@@ -29,7 +31,7 @@ _DROPPED = frozenset({"use_locking", "accum_name", "linear_name"})
 
 @dataclass(frozen=True)
 class Mapped:
-    call: cst.Call  # the TF2 expression to construct
+    constructor: Constructor  # the Keras optimizer
     safe: bool  # False -> the rewrite becomes an unsafe fix
     reason: str | None  # why unsafe (when not safe); or None
     tolerance: str | None  # stated float32 difference for safe-but-not-bitwise mappings
@@ -37,7 +39,7 @@ class Mapped:
 
 @dataclass(frozen=True)
 class Schedule:
-    call: cst.Call  # the Keras schedule object to pass as the optimizer's learning_rate
+    constructor: Constructor  # the Keras schedule to pass as the optimizer's learning_rate
     global_step: cst.BaseExpression  # what the TF1 call passed as global_step
 
 
@@ -180,27 +182,32 @@ TOLERANCES: Mapping[str, tuple[float, float]] = {
 }
 
 
-def keras_optimizer(tf_name: str, call: cst.Call, keras: str, *, scheduled: bool) -> Mapped | str:
+def keras_optimizer(tf_name: str, call: cst.Call, keras: str, *, scheduled: bool,
+                    schedules: Mapping[int, Constructor] | None = None) -> Mapped | str:
     """The Keras optimizer for the TF1 optimizer call `call` (named `tf_name`), spelled with the
     `keras` prefix, or a sentence saying why there is none. `scheduled`: the learning rate
-    changes between steps (a decay schedule)."""
+    changes between steps (a decay schedule). `schedules`: the Keras schedules that replace
+    arguments of `call` (by the argument's id), inline `tf.train.*_decay(...)` calls."""
     entry = _OPTIMIZERS.get(tf_name)
     if entry is None:
         return _NO_KERAS.get(tf_name, f"`{tf_name}` is not in tf-migrate's optimizer table")
-    given = _bind(tf_name, call, entry.signature)
-    if isinstance(given, str):
-        return given
+    bound = _bind(tf_name, call, entry.signature)
+    if isinstance(bound, str):
+        return bound
+    replaced = schedules or {}
+    given: dict[str, Argument] = {key: replaced.get(id(value), value)
+                                  for key, value in bound.items()}
     for param in entry.zero:
         if param in given and _number(given[param]) != 0:
             return (
                 f"no Keras optimizer applies the proximal step of `{tf_name}`: only a zero "
                 f"`{param}` maps to Keras {entry.keras}"
             )
-    args = [keyword_arg(k, _value(given, entry.signature, p)) for k, p in _pairs(entry.keywords)]
-    args += [keyword_arg(k, cst.parse_expression(v)) for k, v in _pairs(entry.fixed)]
+    keywords = [(k, _value(given, entry.signature, p)) for k, p in _pairs(entry.keywords)]
+    keywords += [(k, SourceText(v)) for k, v in _pairs(entry.fixed)]
     if "name" in given:
-        args.append(keyword_arg("name", given["name"]))
-    built = cst.Call(func=dotted(f"{_prefix(keras)}.optimizers.{entry.keras}"), args=args)
+        keywords.append(("name", given["name"]))
+    built = Constructor(f"{_prefix(keras)}.optimizers.{entry.keras}", tuple(keywords))
     reason = entry.unsafe or (entry.unsafe_scheduled if scheduled else None)
     if reason is not None:
         return Mapped(built, safe=False, reason=reason, tolerance=None)
@@ -219,7 +226,7 @@ def learning_rate_schedule(tf_name: str, call: cst.Call, keras: str) -> Schedule
     step = given[entry.step]
     if isinstance(step, cst.Name) and step.value == "None":
         return f"`{tf_name}` needs a global step, and this call passes None"
-    args = []
+    keywords: list[tuple[str, Argument]] = []
     for keyword, param in _pairs(entry.keywords):
         value = _value(given, entry.signature, param)
         if param == entry.exp_of_negative:
@@ -229,10 +236,10 @@ def learning_rate_schedule(tf_name: str, call: cst.Call, keras: str) -> Schedule
                     f"`{tf_name}` maps to ExponentialDecay(decay_rate=exp(-{param})) only "
                     f"when `{param}` is a number literal"
                 )
-            value = cst.Float(repr(math.exp(-number)))
-        args.append(keyword_arg(keyword, value))
-    func = dotted(f"{_prefix(keras)}.optimizers.schedules.{entry.keras}")
-    return Schedule(cst.Call(func=func, args=args), global_step=step)
+            value = SourceText(repr(math.exp(-number)))
+        keywords.append((keyword, value))
+    path = f"{_prefix(keras)}.optimizers.schedules.{entry.keras}"
+    return Schedule(Constructor(path, tuple(keywords)), global_step=step)
 
 
 def tf1_signature(tf_name: str) -> str | None:
@@ -279,19 +286,22 @@ def _bind(tf_name: str, call: cst.Call, signature: str) -> dict[str, cst.BaseExp
     return {name: value for name, value in given.items() if name not in _DROPPED}
 
 
-def _value(given: dict[str, cst.BaseExpression], signature: str, param: str) -> cst.BaseExpression:
+def _value(given: Mapping[str, Argument], signature: str, param: str) -> Argument:
     """The argument for `param`, or TF1's default for it."""
     if param in given:
         return given[param]
     default = _parameters(signature)[param]
     assert default is not None, f"the required {param} is bound"
-    return cst.parse_expression(default)
+    return SourceText(default)
 
 
-def _number(node: cst.BaseExpression) -> float | None:
+def _number(argument: Argument) -> float | None:
     """The value of a number literal (`0.5`, `-1e-3`, `2`), else None."""
+    if isinstance(argument, Constructor):
+        return None
+    text = argument.text if isinstance(argument, SourceText) else code(argument)
     try:
-        value = ast.literal_eval(code(node))
+        value = ast.literal_eval(text)
     except (ValueError, SyntaxError):
         return None
     if isinstance(value, bool) or not isinstance(value, int | float):

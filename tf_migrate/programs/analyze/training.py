@@ -9,7 +9,7 @@ statements (kinds and facts on GraphStatement); emit/train.py writes the TF2 ste
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import libcst as cst
 
@@ -26,6 +26,7 @@ from tf_migrate.programs.analyze.optimizers import (
 )
 from tf_migrate.programs.analyze.state import ProgramState
 from tf_migrate.programs.model import (
+    Constructor,
     Context,
     GraphStatement,
     Kind,
@@ -130,13 +131,14 @@ def _single_target(state: ProgramState, statement: GraphStatement, what: str) ->
     return True
 
 
-def _argument_reads(state: ProgramState, call: cst.Call) -> list[GraphStatement]:
-    """Graph statements the call's arguments read; the arguments may read only values that
+def _argument_reads(state: ProgramState, arguments: Iterable[cst.BaseExpression]
+                    ) -> list[GraphStatement]:
+    """Graph statements the arguments of a call read; the arguments may read only values that
     exist once (constants, schedules), not values computed per run."""
     graph = set(state.graph_names)
     found: list[GraphStatement] = []
-    for arg in call.args:
-        facts = examine(state.ctx, arg.value, graph, state.helpers)
+    for argument in arguments:
+        facts = examine(state.ctx, argument, graph, state.helpers)
         for node, name in facts.unsupported:
             state.block(node, f"`{name}` is not handled by the session rewrite")
         for read in sorted(facts.graph_reads):
@@ -153,12 +155,12 @@ def _optimizer(state: ProgramState, statement: GraphStatement, call: cst.Call, n
 
 
 def _keras_optimizer(state: ProgramState, owner: GraphStatement, call: cst.Call,
-                     name: str) -> cst.Call | None:
+                     name: str) -> Constructor | None:
     """The Keras optimizer for a TF1 constructor; a decayed rate (a schedule statement or an
     inline `tf.train.*_decay(...)`) becomes its Keras schedule, and `owner.counter` the step
     variable the decay counts."""
     where = owner.line
-    args: list[cst.Arg] = []
+    schedules: dict[int, Constructor] = {}
     for arg in call.args:
         inline = state.ctx.tf_name(arg.value.func) if isinstance(arg.value, cst.Call) else None
         if inline in SCHEDULES:
@@ -167,9 +169,9 @@ def _keras_optimizer(state: ProgramState, owner: GraphStatement, call: cst.Call,
             if schedule is None:
                 return None
             owner.counter = schedule[1]
-            arg = arg.with_changes(value=schedule[0])
+            schedules[id(arg.value)] = schedule[0]
         else:
-            for read in _argument_reads(state, cst.Call(cst.Name("_"), [arg])):
+            for read in _argument_reads(state, [arg.value]):
                 direct = isinstance(arg.value, cst.Name)
                 if read.kind is Kind.SCHEDULE and direct:
                     owner.counter = read.counter
@@ -181,19 +183,18 @@ def _keras_optimizer(state: ProgramState, owner: GraphStatement, call: cst.Call,
                 elif read.kind is not Kind.EAGER:
                     state.block(where, f"the optimizer's arguments read `{read.targets[0]}`, "
                                        "which is computed per run")
-        args.append(arg)
-    mapped = keras_optimizer(name, call.with_changes(args=args), state.keras,
-                             scheduled=owner.counter is not None)
+    mapped = keras_optimizer(name, call, state.keras, scheduled=owner.counter is not None,
+                             schedules=schedules)
     if isinstance(mapped, str):
         state.block(where, mapped)
         return None
     if not mapped.safe and mapped.reason:
         state.unsafe.append(mapped.reason)
-    return mapped.call
+    return mapped.constructor
 
 
 def _schedule_call(state: ProgramState, where: cst.CSTNode, call: cst.Call, name: str
-                   ) -> tuple[cst.Call, str] | None:
+                   ) -> tuple[Constructor, str] | None:
     """The Keras schedule of a TF1 decay and the name of the step variable it counts."""
     schedule = learning_rate_schedule(name, call, state.keras)
     if isinstance(schedule, str):
@@ -205,10 +206,10 @@ def _schedule_call(state: ProgramState, where: cst.CSTNode, call: cst.Call, name
         state.block(where, "the decayed learning rate counts steps with something other than a "
                            "variable of the script")
         return None
-    for read in _argument_reads(state, call):
+    for read in _argument_reads(state, (arg.value for arg in call.args)):
         if read is not known and read.kind is not Kind.EAGER:
             state.block(where, f"the decay reads `{read.targets[0]}`, which is computed per run")
-    return schedule.call, known.targets[0]
+    return schedule.constructor, known.targets[0]
 
 
 def _schedule(state: ProgramState, statement: GraphStatement, call: cst.Call, name: str) -> None:
@@ -287,9 +288,8 @@ def _outer_expression(state: ProgramState, statement: GraphStatement, call: cst.
                       deps: list[GraphStatement]) -> None:
     """What surrounds a nested `compute_gradients` call must be a computation the rewrite
     carries over as it is."""
-    outer = statement.node.value.deep_replace(call, cst.Name("_"))
-    assert isinstance(outer, cst.BaseExpression)
-    facts = examine(state.ctx, outer, set(state.graph_names), state.helpers)
+    facts = examine(state.ctx, statement.node.value, set(state.graph_names), state.helpers,
+                    skip=call)
     block_on(state.block, facts)
     if facts.random or facts.updates or facts.called_helpers:
         state.block(statement.line, "`compute_gradients` inside an expression that draws, "

@@ -14,6 +14,7 @@ from tf_migrate.cst.dotted import dotted
 from tf_migrate.programs.analyze import iterator_runs
 from tf_migrate.programs.analyze.expressions import assign_call
 from tf_migrate.programs.emit import metrics
+from tf_migrate.programs.emit.constructs import constructed
 from tf_migrate.programs.emit.rewrites import rewritten
 from tf_migrate.programs.emit.train import TrainWriter, fresh_name, step_counter
 from tf_migrate.programs.model import (
@@ -161,14 +162,15 @@ class Emitter:
         for statement in self.program.statements:
             if statement.step_counter:
                 found[id(statement.node.value)] = step_counter(self.tf)
-            elif statement.kind in (Kind.OPTIMIZER, Kind.SCHEDULE) and statement.replacement:
-                found[id(statement.node.value)] = self._fitted(statement.targets[0],
-                                                               statement.replacement)
+            elif statement.kind in (Kind.OPTIMIZER, Kind.SCHEDULE) and (
+                    statement.replacement is not None):
+                found[id(statement.node.value)] = self._fitted(
+                    statement.targets[0], constructed(statement.replacement))
             elif id(statement) in self.optimizers and statement.replacement is not None:
                 name = self.optimizers[id(statement)]
                 found[id(statement.line)] = statement.line.with_changes(body=[cst.Assign(
                     [cst.AssignTarget(cst.Name(name))],
-                    self._fitted(name, statement.replacement))])
+                    self._fitted(name, constructed(statement.replacement)))])
         found.update(metrics.in_place(self.module, self.program, self._fresh))
         return found
 
