@@ -53,12 +53,23 @@ class TrainStep:
 @dataclass(eq=False)
 class Metric:
     """A `tf.metrics.*` pair (see analyze/metrics.py): the Keras metric object `name`, and the
-    statement of its update op (`update_state(*args)` then `result()` per run)."""
+    statement of its update op (`update_state(...)` then `result()` per run)."""
 
     name: str
-    constructor: cst.Call  # `tf.keras.metrics.Accuracy()`
-    args: list[cst.Arg]  # of update_state
+    constructor: Constructor  # `tf.keras.metrics.Accuracy()`
+    update: MetricUpdate
     op: GraphStatement | None = None  # the update op's statement
+
+
+@dataclass(eq=False)
+class MetricUpdate:
+    """The arguments of `update_state`: the TF1 call's values in order (labels and predictions,
+    or values), the predictions cast to `labels.dtype` by `<cast_module>.cast` when set (TF1's
+    accuracy casts them, Keras the labels), and `sample_weight=` TF1's `weights`."""
+
+    values: tuple[cst.BaseExpression, ...]
+    cast_module: str | None = None
+    sample_weight: cst.BaseExpression | None = None
 
 
 @dataclass(eq=False)

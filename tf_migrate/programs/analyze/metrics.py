@@ -19,14 +19,15 @@ from __future__ import annotations
 import libcst as cst
 
 from tf_migrate.analysis.names import read_names
-from tf_migrate.cst.arguments import bind_args, keyword_arg
-from tf_migrate.cst.dotted import dotted
+from tf_migrate.cst.arguments import bind_args
 from tf_migrate.programs.analyze.expressions import block_on, examine
 from tf_migrate.programs.analyze.state import ProgramState
 from tf_migrate.programs.model import (
+    Constructor,
     GraphStatement,
     Kind,
     Metric,
+    MetricUpdate,
     Position,
     RunSite,
 )
@@ -83,7 +84,7 @@ def classify(state: ProgramState, statement: GraphStatement, value: cst.BaseExpr
             state.block(statement.line, f"the `{key}` of `{name}` draws, updates or calls the "
                                         "script's functions")
         deps.extend(state.graph_names[n] for n in sorted(facts.graph_reads))
-    args = [cst.Arg(bound[k]) for k in update_params]
+    cast: str | None = None
     if name == "tf.metrics.accuracy":
         labels, predictions = bound["labels"], bound["predictions"]
         label_type = _dtype(state, labels)
@@ -93,12 +94,9 @@ def classify(state: ProgramState, statement: GraphStatement, value: cst.BaseExpr
                                             "may differ in dtype (TF1 casts the predictions to "
                                             "the labels' dtype, Keras the other way)")
                 return True
-            module = _module(value.func) or "tf"
-            args[1] = cst.Arg(cst.Call(dotted(f"{module}.cast"), [
-                cst.Arg(predictions), cst.Arg(cst.Attribute(labels, cst.Name("dtype")))]))
-    if "weights" in bound:
-        args.append(keyword_arg("sample_weight", bound["weights"]))
-    metric = Metric(targets[0], cst.Call(dotted(f"{state.keras}.metrics.{keras_class}")), args)
+            cast = _module(value.func) or "tf"
+    update = MetricUpdate(tuple(bound[k] for k in update_params), cast, bound.get("weights"))
+    metric = Metric(targets[0], Constructor(f"{state.keras}.metrics.{keras_class}"), update)
     statement.metric = metric
     metric.op = GraphStatement(statement.line, statement.node, (targets[1],), Kind.DEFERRED,
                                statement.position, deps=deps, reads=read_names(value),

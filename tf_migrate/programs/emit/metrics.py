@@ -8,13 +8,27 @@ from collections.abc import Callable
 
 import libcst as cst
 
+from tf_migrate.cst.arguments import keyword_arg
+from tf_migrate.cst.dotted import dotted
 from tf_migrate.cst.walk import visit as _walk_visit
 from tf_migrate.programs.analyze.slicing import fetch_leaves, reaching
-from tf_migrate.programs.model import GraphProgram, GraphStatement, Kind, Slice
+from tf_migrate.programs.emit.constructs import constructed
+from tf_migrate.programs.model import GraphProgram, GraphStatement, Kind, MetricUpdate, Slice
 
 
 def _call(receiver: str, method: str, args: list[cst.Arg] | None = None) -> cst.Call:
     return cst.Call(cst.Attribute(cst.Name(receiver), cst.Name(method)), args or [])
+
+
+def _update_arguments(update: MetricUpdate) -> list[cst.Arg]:
+    args = [cst.Arg(value) for value in update.values]
+    if update.cast_module is not None:
+        labels, predictions = update.values[0], update.values[1]
+        args[1] = cst.Arg(cst.Call(dotted(f"{update.cast_module}.cast"), [
+            cst.Arg(predictions), cst.Arg(cst.Attribute(labels, cst.Name("dtype")))]))
+    if update.sample_weight is not None:
+        args.append(keyword_arg("sample_weight", update.sample_weight))
+    return args
 
 
 def update_line(statement: GraphStatement) -> cst.SimpleStatementLine | None:
@@ -22,7 +36,8 @@ def update_line(statement: GraphStatement) -> cst.SimpleStatementLine | None:
     metric = statement.metric
     if metric is None or statement.kind is not Kind.DEFERRED:
         return None
-    return cst.SimpleStatementLine([cst.Expr(_call(metric.name, "update_state", metric.args))])
+    update = _call(metric.name, "update_state", _update_arguments(metric.update))
+    return cst.SimpleStatementLine([cst.Expr(update)])
 
 
 def results(program: GraphProgram, slice_: Slice) -> dict[str, cst.BaseExpression]:
@@ -61,7 +76,7 @@ def in_place(module: cst.Module, program: GraphProgram, fresh: Callable[[str], s
         metric = statement.metric
         if statement.kind is Kind.METRIC and metric is not None:
             found[id(statement.line)] = statement.line.with_changes(body=[cst.Assign(
-                [cst.AssignTarget(cst.Name(metric.name))], metric.constructor)])
+                [cst.AssignTarget(cst.Name(metric.name))], constructed(metric.constructor))])
     resets = [s for s in program.sites if s.resets]
     if not resets:
         return found
