@@ -89,6 +89,8 @@ class GraphStatement:
     dtype: cst.BaseExpression | None = None  # placeholders: dtype, shape, default
     shape: cst.BaseExpression | None = None
     default: cst.BaseExpression | None = None
+    # `placeholder_with_default`: the dtype TF infers for its literal default ("float32").
+    literal_dtype: str | None = None
     helpers: set[str] = field(default_factory=set)  # module functions it calls
     train: TrainStep | None = None  # a training statement (minimize and its parts)
     returns_none: bool = False  # an operation: `sess.run` gives None for it
@@ -158,10 +160,10 @@ class Slice:
     random: bool
     structure: bool | None  # None: cannot tell whether the fetch is one tensor
     roots: list[GraphStatement] = field(default_factory=list)  # what the fetch names refer to
-    # Training ops fetched (None in TF1): the function returns `result`, the fetch without them
-    # (None: nothing to return).
+    # Training ops fetched (None in TF1): the function returns the fetch without them, if
+    # anything is left (`returns`).
     operations: frozenset[str] = frozenset()
-    result: cst.BaseExpression | None = None
+    returns: bool = True
     schedules: dict[str, str] = field(default_factory=dict)  # fetched decayed rate -> its step
 
 

@@ -116,6 +116,8 @@ def _dtype(state: ProgramState, value: cst.BaseExpression) -> str | None:
     known = state.graph_names.get(value.value) if isinstance(value, cst.Name) else None
     if known is None:
         return None
+    if known.kind is Kind.PLACEHOLDER and known.literal_dtype is not None:
+        return f"tf.{known.literal_dtype}"
     if known.kind is Kind.PLACEHOLDER and known.dtype is not None:
         return state.ctx.tf_name(known.dtype)
     call = known.node.value

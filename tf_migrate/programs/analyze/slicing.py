@@ -3,8 +3,6 @@ that make moving those statements into a function keep TF1's numbers."""
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import libcst as cst
 
 from tf_migrate.analysis.names import function_globals, read_names
@@ -123,10 +121,10 @@ class _Slicer:
             self.block(site.call, "the fetches need two placeholders of the same name")
         operations = frozenset(leaf.value for leaf in fetch_leaves(site.fetch)
                                if isinstance(leaf, cst.Name) and self._operation(leaf, site))
-        result = without_operations(site.fetch, operations)
-        structure = self._structure(replace(site, fetch=result)) if result is not None else None
+        result = remaining(site.fetch, operations)
+        structure = self._structure(result, site.position) if result is not None else None
         return Slice(site, deferred, placeholders, variables, random, structure, roots,
-                     operations, result, schedules)
+                     operations, result is not None, schedules)
 
     def _check_operations(self, site: RunSite) -> None:
         """Training ops give None in TF1: the rewritten call returns only the other fetches,
@@ -234,7 +232,10 @@ class _Slicer:
                                                "the graph read it")
         for placeholder in placeholders:
             spec = [e for e in (placeholder.shape, placeholder.dtype) if e is not None]
-            for name in sorted({n for e in spec for n in read_names(e)}):
+            names = {n for e in spec for n in read_names(e)}
+            if placeholder.literal_dtype is not None:
+                names.add(self.program.tf_alias or "tf")  # the signature spells `tf.float32`
+            for name in sorted(names):
                 moved = self.changed(name, self.ctx.end(placeholder.line), until)
                 if moved is not None:
                     self.block(placeholder.line, f"`{name}` is rebound at line {moved[0]}, after "
@@ -257,17 +258,17 @@ class _Slicer:
                 value.value, cst.Call) else False
         return not isinstance(value, cst.Name | cst.IfExp)
 
-    def _structure(self, site: RunSite) -> bool | None:
-        fetch = site.fetch
+    def _structure(self, fetch: cst.BaseExpression, position: Position) -> bool | None:
+        """Whether what a run returns is a structure of tensors (None: cannot tell)."""
         if isinstance(fetch, cst.List | cst.Tuple | cst.Dict):
             return True
         if isinstance(fetch, cst.Subscript) and isinstance(fetch.value, cst.Name):
             # One variable of a dict or list of variables.
-            statement = reaching(self.program, fetch.value.value, site.position)
+            statement = reaching(self.program, fetch.value.value, position)
             if statement is not None and statement.members:
                 return False
         if isinstance(fetch, cst.Name):
-            statement = reaching(self.program, fetch.value, site.position)
+            statement = reaching(self.program, fetch.value, position)
             if statement is None or statement.helpers:
                 return None
             if statement.kind is Kind.EAGER or statement.kind is Kind.DEFERRED:
@@ -285,29 +286,29 @@ class _Slicer:
         return None
 
 
-def without_operations(fetch: cst.BaseExpression, operations: frozenset[str]
-                       ) -> cst.BaseExpression | None:
-    """The fetch minus the training ops at its top level: one value when one is left."""
+def remaining(fetch: cst.BaseExpression, operations: frozenset[str]
+              ) -> cst.BaseExpression | None:
+    """What a run function returns of `fetch` once the training ops at its top level are left
+    out (TF1 gives None for them): None when nothing is left, the one value left of a list or
+    tuple, or the fetch itself (emit/fetches.py writes it without the ops)."""
     if isinstance(fetch, cst.Name) and fetch.value in operations:
         return None
-    if operations and isinstance(fetch, cst.Dict):
-        entries = [e for e in fetch.elements if not (
-            isinstance(e, cst.DictElement) and isinstance(e.value, cst.Name)
-            and e.value.value in operations)]
-        if not entries:
-            return None
-        entries[-1] = entries[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
-        return fetch.with_changes(elements=entries)
-    if not operations or not isinstance(fetch, cst.List | cst.Tuple):
+    if not operations or not isinstance(fetch, cst.List | cst.Tuple | cst.Dict):
         return fetch
-    kept = [e for e in fetch.elements
-            if not (isinstance(e.value, cst.Name) and e.value.value in operations)]
+    kept = [e for e in fetch.elements if not is_operation(e, operations)]
     if not kept:
         return None
-    if len(kept) == 1:
+    if len(kept) == 1 and not isinstance(fetch, cst.Dict):
         return kept[0].value
-    kept[-1] = kept[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
-    return fetch.with_changes(elements=kept)
+    return fetch
+
+
+def is_operation(entry: cst.BaseElement | cst.BaseDictElement, operations: frozenset[str]
+                 ) -> bool:
+    """Whether an entry of a fetched list, tuple or dict is one of the training ops."""
+    if not isinstance(entry, cst.Element | cst.StarredElement | cst.DictElement):
+        return False
+    return isinstance(entry.value, cst.Name) and entry.value.value in operations
 
 
 def _string_placeholder(statement: GraphStatement | None) -> bool:

@@ -167,8 +167,8 @@ class GraphStatements:
                 self.state.block(statement.line, "placeholder without a dtype")
             return
         statement.default = bound.get("input")
-        statement.dtype = literal_dtype(statement.default)
-        if statement.dtype is None:
+        statement.literal_dtype = literal_dtype(statement.default)
+        if statement.literal_dtype is None:
             self.state.block(
                 statement.line,
                 "`placeholder_with_default` whose default is not a plain "

@@ -45,8 +45,8 @@ def tf_alias(module: cst.Module) -> str | None:
     return None
 
 
-def literal_dtype(node: cst.BaseExpression | None) -> cst.BaseExpression | None:
-    """The dtype TF infers for a Python literal default (float32, int32 or bool)."""
+def literal_dtype(node: cst.BaseExpression | None) -> str | None:
+    """The dtype TF infers for a Python literal default: "float32", "int32" or "bool"."""
     kinds: set[str] = set()
 
     def visit(value: cst.BaseExpression) -> bool:
@@ -70,7 +70,7 @@ def literal_dtype(node: cst.BaseExpression | None) -> cst.BaseExpression | None:
         kinds = {"float32"}
     if len(kinds) != 1:
         return None
-    return cst.Attribute(cst.Name("tf"), cst.Name(kinds.pop()))
+    return kinds.pop()
 
 
 def is_docstring(statement: cst.BaseStatement) -> bool:

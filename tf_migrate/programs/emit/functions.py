@@ -15,6 +15,7 @@ from tf_migrate.programs.analyze import iterator_runs
 from tf_migrate.programs.analyze.expressions import assign_call
 from tf_migrate.programs.emit import metrics
 from tf_migrate.programs.emit.constructs import constructed
+from tf_migrate.programs.emit.fetches import without_operations
 from tf_migrate.programs.emit.rewrites import rewritten
 from tf_migrate.programs.emit.train import TrainWriter, fresh_name, step_counter
 from tf_migrate.programs.model import (
@@ -242,11 +243,10 @@ class Emitter:
         ])
 
     def _dtype(self, placeholder: GraphStatement) -> cst.BaseExpression:
-        dtype = placeholder.dtype
-        assert dtype is not None
-        if placeholder.default is not None and isinstance(dtype, cst.Attribute):
-            return dotted(f"{self.tf}.{dtype.attr.value}")
-        return dtype
+        if placeholder.literal_dtype is not None:
+            return dotted(f"{self.tf}.{placeholder.literal_dtype}")
+        assert placeholder.dtype is not None
+        return placeholder.dtype
 
     def _converted(self, expression: cst.BaseExpression) -> cst.BaseExpression:
         converted = expression.visit(self._rewriter())
@@ -296,8 +296,9 @@ class Emitter:
             body[0] = body[0].with_changes(leading_lines=[cst.EmptyLine(indent=False),
                                                           *body[0].leading_lines])
         body = [*nested, *body]
-        if function.slice.result is not None:
-            result = _leaves_replaced(function.slice.result.visit(self._rewriter()),
+        if function.slice.returns:
+            returned = without_operations(function.slice.site.fetch, function.slice.operations)
+            result = _leaves_replaced(returned.visit(self._rewriter()),
                                       rates)
             body.append(cst.SimpleStatementLine([cst.Return(result)]))
         decorator = self._decorator(function)
@@ -394,7 +395,7 @@ class Emitter:
                                                                                  slice_))
         else:
             value = cst.Call(cst.Name(function.name), self._arguments(function, slice_))
-        if site.discarded or (function is not None and slice_.result is None):
+        if site.discarded or (function is not None and not slice_.returns):
             return value
         if slice_.structure is False:
             value = self._numpy(value)
