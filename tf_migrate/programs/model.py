@@ -289,6 +289,27 @@ ExpressionPlan = ArgumentReshape | IteratorFromDataset | IteratorName | NoArgume
 StatementPlan = IteratorStatement | Reinitialization
 
 
+
+@dataclass(eq=False)
+class WrittenOut:
+    """A graph builder, a function or a class, written out at its one call (analyze/builders.py,
+    emit/inline.py): the call's line becomes `parameter = argument` lines, the body, then
+    `target = value` lines, and the definition goes."""
+
+    name: str
+    definition: cst.FunctionDef | cst.ClassDef
+    call_line: cst.SimpleStatementLine
+    arguments: list[tuple[str, cst.BaseExpression]]  # parameters not passed as themselves
+    body: list[cst.SimpleStatementLine]  # without its docstring
+    renames: dict[str, str] = field(default_factory=dict)  # names renamed in the body
+    # A class: `owner.attr` in `__init__` (`self.x`) becomes the name `attributes[attr]`.
+    owner: str | None = None
+    attributes: dict[str, str] = field(default_factory=dict)
+    # A function's results: the call's target (as written) or a new name, and its value.
+    results: list[tuple[cst.Name | str, cst.BaseExpression]] = field(default_factory=list)
+    # Reads elsewhere (`model["loss"]`, `model.loss`) -> the name they become, by node id.
+    uses: dict[int, str] = field(default_factory=dict)
+
 Resolver = Callable[[cst.CSTNode], str | None]
 
 

@@ -8,10 +8,11 @@ from tf_migrate.analysis.qualified_names import NameResolver
 from tf_migrate.analysis.tf_symbols import SESSIONS
 from tf_migrate.cst.positions import PositionIndex
 from tf_migrate.model import Applicability
-from tf_migrate.programs.analyze.builders import inline_builders
+from tf_migrate.programs.analyze.builders import written_out
 from tf_migrate.programs.analyze.evidence import is_evidence
 from tf_migrate.programs.analyze.program import analyze
 from tf_migrate.programs.analyze.syntax import compat_v1_import, tf_alias
+from tf_migrate.programs.emit.inline import write_out
 from tf_migrate.programs.emit.module import rewrite_module
 from tf_migrate.programs.model import Context, GraphProgram, Kind, Position
 from tf_migrate.rules.support.rule import (
@@ -448,7 +449,8 @@ class SessionProgram(Rule):
         module = node
         if program.blockers and not self._names.uses_scope_analysis:
             # Graph builders called once become part of the program, written out at the call.
-            inlined = inline_builders(node, program.scope, self.tf_name)
+            plans = written_out(node, program.scope, self.tf_name)
+            inlined = (write_out(node, plans), [p.name for p in plans]) if plans else None
             if inlined is not None:
                 candidate = _FreshContext(inlined[0], self._names)
                 attempt = _program(inlined[0], candidate, keras)
