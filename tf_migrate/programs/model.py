@@ -209,10 +209,6 @@ class GraphProgram:
     rewrites: dict[int, ExpressionPlan] = field(default_factory=dict)
     in_place: dict[int, StatementPlan] = field(default_factory=dict)
 
-    @property
-    def rewritable(self) -> bool:
-        return not self.blockers and bool(self.sites or self.statements)
-
 
 # -- plans: the TF2 form of a node, as data the emitters build from (emit/rewrites.py) ----------
 
@@ -309,9 +305,6 @@ class WrittenOut:
     results: list[tuple[cst.Name | str, cst.BaseExpression]] = field(default_factory=list)
     # Reads elsewhere (`model["loss"]`, `model.loss`) -> the name they become, by node id.
     uses: dict[int, str] = field(default_factory=dict)
-
-Resolver = Callable[[cst.CSTNode], str | None]
-
 
 def dependencies(
     roots: Iterable[GraphStatement],
