@@ -4,17 +4,11 @@ from __future__ import annotations
 
 import libcst as cst
 
-from tf_migrate.analysis.qualified_names import NameResolver
 from tf_migrate.analysis.tf_symbols import SESSIONS
-from tf_migrate.cst.positions import PositionIndex
 from tf_migrate.model import Applicability
-from tf_migrate.programs.analyze.builders import written_out
 from tf_migrate.programs.analyze.evidence import is_evidence
-from tf_migrate.programs.analyze.program import analyze
-from tf_migrate.programs.analyze.syntax import compat_v1_import, tf_alias
-from tf_migrate.programs.emit.inline import write_out
-from tf_migrate.programs.emit.module import rewrite_module
-from tf_migrate.programs.model import Context, GraphProgram, Kind, Position
+from tf_migrate.programs.model import Position
+from tf_migrate.programs.session_program import Refusal, session_program
 from tf_migrate.rules.support.rule import (
     DeferredReplacement,
     Invalid,
@@ -79,77 +73,6 @@ for _ in range(3):
     run_step()
 final = counter.numpy()
 """
-
-
-class _FreshContext:
-    """Names and positions of a module the rule built (a builder written out at its call):
-    TF names resolve as in the file (same imports), positions are the new module's."""
-
-    def __init__(self, module: cst.Module, names: NameResolver) -> None:
-        self._positions = PositionIndex(module)
-        self._names = names
-
-    def tf_name(self, node: cst.CSTNode) -> str | None:
-        return self._names.tf_name(node)
-
-    def start(self, node: cst.CSTNode) -> Position:
-        start = self._positions.range(node).start
-        return (start.line, start.column)
-
-    def end(self, node: cst.CSTNode) -> Position:
-        end = self._positions.range(node).end
-        return (end.line, end.column)
-
-
-def _program(module: cst.Module, context: Context, keras: str) -> GraphProgram:
-    """The module's program, or that of the one function holding it."""
-    program = analyze(module, context, tf1_evidence=True, keras=keras)
-    if not program.tf1_program:
-        return program
-    # `def main():` holding `if ...` blocks does not nest deeply: a few levels are enough.
-    for _ in range(3):
-        scope = _session_function(program)
-        if scope is None:
-            break
-        program = analyze(module, context, tf1_evidence=True, keras=keras, scope=scope)
-    return program
-
-
-def _session_function(program: GraphProgram) -> cst.FunctionDef | cst.If | None:
-    """The one function that holds the program (`def main():` building the graph and running
-    the session), when the module's top level builds no graph and runs no session itself."""
-    if len(program.session_functions) != 1 or program.sites:
-        return None
-    if any(s.kind is not Kind.EAGER for s in program.statements):
-        return None
-    return program.session_functions[0]
-
-
-def _uses_keras(program: GraphProgram) -> bool:
-    return any(s.kind in (Kind.OPTIMIZER, Kind.SCHEDULE, Kind.METRIC) or s.train is not None
-               for s in program.statements)
-
-
-def _tensorflow_from_imports(module: cst.Module) -> tuple[UnusedImport, ...]:
-    """`from tensorflow… import name` at module level: the rewrite may leave them unused, and
-    TF1-only names (`placeholder`, `Session`) fail to import on TF2."""
-    found: list[UnusedImport] = []
-    for statement in module.body:
-        if not isinstance(statement, cst.SimpleStatementLine):
-            continue
-        for small in statement.body:
-            if (not isinstance(small, cst.ImportFrom) or small.relative or small.module is None
-                    or isinstance(small.names, cst.ImportStar)):
-                continue
-            source = cst.Module([]).code_for_node(small.module)
-            if source != "tensorflow" and not source.startswith("tensorflow."):
-                continue
-            for alias in small.names:
-                if isinstance(alias.name, cst.Name):
-                    asname = (alias.asname.name.value if alias.asname is not None
-                              and isinstance(alias.asname.name, cst.Name) else None)
-                    found.append(UnusedImport(source, alias.name.value, asname))
-    return tuple(found)
 
 
 # `from tensorflow import placeholder, Session` would fail on TF2: imports the rewrite leaves
@@ -431,56 +354,38 @@ class SessionProgram(Rule):
     def leave_Module(self, original_node: cst.Module) -> None:
         # Analysed after the shared traversal has looked for sessions and placeholders: most
         # modules have none and cost nothing more.
-        node = original_node
         if not self._tf1_evidence:
             return
-        compat = compat_v1_import(node)
-        alias = tf_alias(node) or (compat[1] if compat else "tf")
-        keras = "keras" if self.options.keras_namespace == "keras" else f"{alias}.keras"
-        program = _program(node, self, keras)
-        if not program.tf1_program:
+        standalone_keras = self.options.keras_namespace == "keras"
+        outcome = session_program(original_node, self, self._names,
+                                  standalone_keras=standalone_keras,
+                                  session_seen=self._session_seen)
+        if isinstance(outcome, Refusal):
+            reasons = "; ".join(reason for _, reason in outcome.blockers)
+            self.report(outcome.blockers[0][0], f"The session program is not rewritten: {reasons}")
             return
-        if not program.sites and not self._session_seen:
-            # No session here (a graph built for use elsewhere): there is no program to
-            # rewrite, and each idiom already has its own finding.
+        if outcome is None:
             return
         message = self.message
-        context: Context = self
-        module = node
-        if program.blockers and not self._names.uses_scope_analysis:
-            # Graph builders called once become part of the program, written out at the call.
-            plans = written_out(node, program.scope, self.tf_name)
-            inlined = (write_out(node, plans), [p.name for p in plans]) if plans else None
-            if inlined is not None:
-                candidate = _FreshContext(inlined[0], self._names)
-                attempt = _program(inlined[0], candidate, keras)
-                if not attempt.blockers and attempt.sites:
-                    module, program, context = inlined[0], attempt, candidate
-                    names = ", ".join(f"`{name}`" for name in inlined[1])
-                    message = f"{message}, with the graph builder {names} written out at its call"
-        if program.blockers:
-            first = program.blockers[0][0]
-            reasons = "; ".join(r for _, r in program.blockers)
-            self.report(first, f"The session program is not rewritten: {reasons}")
-            return
-        if not any(not site.initializer for site in program.sites):
-            return
-        if program.notes:
-            message = f"{message} ({'; '.join(program.notes)})"
+        if outcome.written_out:
+            names = ", ".join(f"`{name}`" for name in outcome.written_out)
+            message = f"{message}, with the graph builder {names} written out at its call"
+        if outcome.notes:
+            message = f"{message} ({'; '.join(outcome.notes)})"
         # Built only if the fix is applied: the rewrite costs as much as the analysis.
-        replacement = DeferredReplacement(lambda: rewrite_module(module, program, context))
-        unused = _tensorflow_from_imports(node)
-        imports = (NeededImport("keras"),) if keras == "keras" and _uses_keras(program) else ()
-        if program.unsafe:
-            reasons = "; ".join(dict.fromkeys(program.unsafe))
+        replacement = DeferredReplacement(outcome.build)
+        unused = tuple(UnusedImport(name.module, name.name, name.asname)
+                       for name in outcome.tensorflow_imports)
+        imports = (NeededImport("keras"),) if standalone_keras and outcome.uses_keras else ()
+        if outcome.unsafe:
             self.report(
-                node,
-                f"{message} (unsafe: {reasons})",
+                original_node,
+                f"{message} (unsafe: {'; '.join(outcome.unsafe)})",
                 replacement=replacement,
                 applicability=Applicability.UNSAFE,
                 remove_imports=unused,
                 add_imports=imports,
             )
             return
-        self.report(node, message, replacement=replacement, remove_imports=unused,
+        self.report(original_node, message, replacement=replacement, remove_imports=unused,
                     add_imports=imports)
