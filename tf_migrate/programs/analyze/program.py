@@ -21,7 +21,7 @@ from tf_migrate.analysis import tf_symbols as sym
 from tf_migrate.analysis.names import bindings, read_names
 from tf_migrate.cst.code import code
 from tf_migrate.cst.targets import flat_targets, target_names
-from tf_migrate.programs.analyze import control_flow, iterator_runs, metrics, training
+from tf_migrate.programs.analyze import control_flow, iterator_runs, metrics, optimizer_statements
 from tf_migrate.programs.analyze.evidence import mentions_tf1_graph
 from tf_migrate.programs.analyze.expressions import examine
 from tf_migrate.programs.analyze.run_sites import SiteFinder
@@ -275,7 +275,7 @@ def analyze(module: cst.Module, ctx: Context, *, tf1_evidence: bool | None = Non
     metrics.finish(state)
     iterator_runs.finish(state)
     analyzer.sessions.finish()
-    training.finish(state)
+    optimizer_statements.check_schedules(state)
     program = GraphProgram(
         items=state.items,
         statements=state.statements,

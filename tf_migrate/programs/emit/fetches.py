@@ -1,5 +1,6 @@
-"""What a run function returns: the fetch without the training ops at its top level (TF1 gives
-None for them; analyze/slicing.py checked that nothing else reads those values)."""
+"""What a run returns: the fetch without the training ops at its top level (TF1 gives None for
+them; analyze/slicing.py checked that nothing else reads those values), and the fetch with the
+values that stand for some of its names (`metric.result()`, a schedule at its step)."""
 
 from __future__ import annotations
 
@@ -23,4 +24,20 @@ def without_operations(fetch: cst.BaseExpression, operations: frozenset[str]
         kept = [e for e in fetch.elements if not is_operation(e, operations)]
         kept[-1] = kept[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
         return fetch.with_changes(elements=kept)
+    return fetch
+
+
+def leaves_replaced(fetch: object, values: dict[str, cst.BaseExpression]
+                     ) -> cst.BaseExpression:
+    """The fetch structure with the named leaves replaced."""
+    assert isinstance(fetch, cst.BaseExpression)
+    if isinstance(fetch, cst.Name):
+        return values.get(fetch.value, fetch)
+    if isinstance(fetch, cst.List | cst.Tuple):
+        return fetch.with_changes(elements=[
+            e.with_changes(value=leaves_replaced(e.value, values)) for e in fetch.elements])
+    if isinstance(fetch, cst.Dict):
+        return fetch.with_changes(elements=[
+            e.with_changes(value=leaves_replaced(e.value, values))
+            if isinstance(e, cst.DictElement) else e for e in fetch.elements])
     return fetch

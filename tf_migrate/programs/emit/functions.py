@@ -4,7 +4,6 @@ its run sites."""
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import libcst as cst
@@ -12,15 +11,13 @@ import libcst as cst
 from tf_migrate.cst.arguments import NO_SPACE, keyword_arg
 from tf_migrate.cst.dotted import dotted
 from tf_migrate.programs.analyze import iterator_runs
-from tf_migrate.programs.analyze.expressions import assign_call
 from tf_migrate.programs.emit import metrics
 from tf_migrate.programs.emit.constructs import constructed
-from tf_migrate.programs.emit.fetches import without_operations
-from tf_migrate.programs.emit.rewrites import rewritten
+from tf_migrate.programs.emit.fetches import leaves_replaced, without_operations
+from tf_migrate.programs.emit.rewrites import AssignToMethod
 from tf_migrate.programs.emit.train import TrainWriter, fresh_name, step_counter
 from tf_migrate.programs.model import (
     Context,
-    ExpressionPlan,
     GraphProgram,
     GraphStatement,
     Kind,
@@ -38,54 +35,6 @@ class _Function:
     @property
     def first_item(self) -> int:
         return min(s.site.item for s in self.sites)
-
-
-class _AssignToMethod(cst.CSTTransformer):
-    """`tf.assign(v, x)` -> `v.assign(x)` (TF2 has only the variable methods), and the program's
-    rewrites of control flow and tf.data nodes (GraphProgram.rewrites)."""
-
-    def __init__(self, ctx: Context, rewrites: Mapping[int, ExpressionPlan] | None = None) -> None:
-        super().__init__()
-        self.ctx = ctx
-        self.rewrites = rewrites or {}
-
-    def on_leave(  # type: ignore[override]
-        self, original_node: cst.CSTNode, updated_node: cst.CSTNode
-    ) -> cst.CSTNode:
-        result = super().on_leave(original_node, updated_node)
-        plan = self.rewrites.get(id(original_node))
-        assert isinstance(result, cst.CSTNode)
-        return rewritten(result, plan) if plan is not None else result
-
-    def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
-        update = assign_call(self.ctx, original_node)
-        if update is None or not update[2]:
-            return updated_node
-        method, ref, _ = update
-        args = [a for a in updated_node.args if not (a.keyword and a.keyword.value == "ref")]
-        if args and args[0].keyword is None:
-            args = args[1:]
-        args = [a.with_changes(keyword=None, equal=cst.MaybeSentinel.DEFAULT)
-                if a.keyword and a.keyword.value == "value" else a for a in args]
-        if args:
-            args[-1] = args[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
-        return cst.Call(cst.Attribute(ref, cst.Name(method)), args)
-
-
-def _leaves_replaced(fetch: object, values: dict[str, cst.BaseExpression]
-                     ) -> cst.BaseExpression:
-    """The fetch structure with the named leaves replaced."""
-    assert isinstance(fetch, cst.BaseExpression)
-    if isinstance(fetch, cst.Name):
-        return values.get(fetch.value, fetch)
-    if isinstance(fetch, cst.List | cst.Tuple):
-        return fetch.with_changes(elements=[
-            e.with_changes(value=_leaves_replaced(e.value, values)) for e in fetch.elements])
-    if isinstance(fetch, cst.Dict):
-        return fetch.with_changes(elements=[
-            e.with_changes(value=_leaves_replaced(e.value, values))
-            if isinstance(e, cst.DictElement) else e for e in fetch.elements])
-    return fetch
 
 
 def _identifier(code: str) -> str:
@@ -215,8 +164,8 @@ class Emitter:
             return cst.Decorator(tf_function)
         return None
 
-    def _rewriter(self) -> _AssignToMethod:
-        return _AssignToMethod(self.ctx, self.program.rewrites)
+    def _rewriter(self) -> AssignToMethod:
+        return AssignToMethod(self.ctx, self.program.rewrites)
 
     def _nested(self, function: _Function) -> list[cst.BaseStatement]:
         """Branch and body functions that read per-run values, as nested defs (their names are
@@ -298,7 +247,7 @@ class Emitter:
         body = [*nested, *body]
         if function.slice.returns:
             returned = without_operations(function.slice.site.fetch, function.slice.operations)
-            result = _leaves_replaced(returned.visit(self._rewriter()),
+            result = leaves_replaced(returned.visit(self._rewriter()),
                                       rates)
             body.append(cst.SimpleStatementLine([cst.Return(result)]))
         decorator = self._decorator(function)
@@ -389,7 +338,7 @@ class Emitter:
         site = slice_.site
         function = self.by_site.get(id(site))
         if function is None:
-            value = _leaves_replaced(site.fetch.visit(self._rewriter()), {
+            value = leaves_replaced(site.fetch.visit(self._rewriter()), {
                 name: cst.Call(cst.Name(name), [cst.Arg(cst.Name(counter))])
                 for name, counter in slice_.schedules.items()} | metrics.results(self.program,
                                                                                  slice_))
