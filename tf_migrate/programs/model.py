@@ -1,4 +1,6 @@
-"""The facts the graph-program analysis derives, shared by the analysis and the rewrite."""
+"""The graph program: what the analysis (analyze/) finds in a TF1 script, and the plans of its
+TF2 form the emitters (emit/) build from. `Context` is all that either asks of the syntax tree.
+The syntax nodes held here are the user's own; every TF2 form is plain data (the plans)."""
 
 from __future__ import annotations
 

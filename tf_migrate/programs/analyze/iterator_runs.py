@@ -1,7 +1,8 @@
-"""tf.data iterators at run time: `sess.run(iterator.initializer)` becomes `iterator =
-iter(dataset)` in place; after slicing, which re-initializations build their dataset anew, which
-iterators would share a shuffle, and which run functions take an iterator as an argument (see
-analyze/iterators.py for the measured facts)."""
+"""tf.data iterators at run time: `sess.run(iterator.initializer)` is planned to become
+`iterator = iter(dataset)` in place (a Reinitialization); after slicing, which
+re-initializations build their dataset anew, which iterators would share a shuffle, and which
+run functions take an iterator as an argument (see analyze/iterators.py for the measured
+facts)."""
 
 from __future__ import annotations
 

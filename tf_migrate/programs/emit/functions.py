@@ -76,6 +76,9 @@ def _one_per_line(elements: list[cst.Element], indent: str) -> cst.List:
 
 
 class Emitter:
+    """The run functions of one program: grouped (`plan`), their definitions, the calls that
+    replace the run sites, and the statements that stay with a TF2 value (`in_place`)."""
+
     def __init__(self, module: cst.Module, program: GraphProgram, ctx: Context) -> None:
         self.module = module
         self.program = program
@@ -173,8 +176,7 @@ class Emitter:
         names = dict.fromkeys(n for s in function.slice.statements for n in s.nested)
         nested: list[cst.BaseStatement] = []
         for name in names:
-            helper = self.program.helpers[name].visit(
-                self._rewriter())
+            helper = self.program.helpers[name].visit(self._rewriter())
             assert isinstance(helper, cst.FunctionDef)
             comments = [e for e in helper.leading_lines if e.comment is not None]
             blank = [cst.EmptyLine(indent=False)] if nested else []
