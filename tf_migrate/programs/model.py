@@ -15,7 +15,8 @@ Position = tuple[int, int]  # (line, column) of a node's start; orders statement
 
 
 class Context(Protocol):
-    """How the analysis sees the syntax tree: TF symbol names and source positions."""
+    """What the analysis and the emitters ask of the syntax tree: TF symbol names and source
+    positions (the rule, a module built by the rewrite, or source_context.SourceContext)."""
 
     def tf_name(self, node: cst.CSTNode) -> str | None: ...
 
@@ -76,7 +77,7 @@ class MetricUpdate:
 
 @dataclass(eq=False)
 class GraphStatement:
-    """One module-level `name = <graph expression>` statement."""
+    """One `name = <graph expression>` statement of the program."""
 
     line: cst.SimpleStatementLine
     node: cst.Assign
@@ -212,7 +213,27 @@ class GraphProgram:
     in_place: dict[int, StatementPlan] = field(default_factory=dict)
 
 
-# -- plans: the TF2 form of a node, as data the emitters build from (emit/rewrites.py) ----------
+
+def dependencies(
+    roots: Iterable[GraphStatement],
+    through: Callable[[GraphStatement], Iterable[GraphStatement]] = lambda statement: (),
+) -> list[GraphStatement]:
+    """The roots and every statement they depend on, in the order found: through the inputs of
+    per-run (deferred) statements, and through what `through` adds for each of those."""
+    seen: dict[int, GraphStatement] = {}
+    stack = list(roots)
+    while stack:
+        statement = stack.pop()
+        if id(statement) in seen:
+            continue
+        seen[id(statement)] = statement
+        if statement.kind is Kind.DEFERRED:
+            stack.extend(statement.deps)
+            stack.extend(through(statement))
+    return list(seen.values())
+
+
+# -- plans: TF2 forms as plain data, which only the emitters (emit/) build -------------------
 
 
 @dataclass(frozen=True)
@@ -287,7 +308,6 @@ ExpressionPlan = ArgumentReshape | IteratorFromDataset | IteratorName | NoArgume
 StatementPlan = IteratorStatement | Reinitialization
 
 
-
 @dataclass(eq=False)
 class WrittenOut:
     """A graph builder, a function or a class, written out at its one call (analyze/builders.py,
@@ -307,21 +327,3 @@ class WrittenOut:
     results: list[tuple[cst.Name | str, cst.BaseExpression]] = field(default_factory=list)
     # Reads elsewhere (`model["loss"]`, `model.loss`) -> the name they become, by node id.
     uses: dict[int, str] = field(default_factory=dict)
-
-def dependencies(
-    roots: Iterable[GraphStatement],
-    through: Callable[[GraphStatement], Iterable[GraphStatement]] = lambda statement: (),
-) -> list[GraphStatement]:
-    """The roots and every statement they depend on, in the order found: through the inputs of
-    per-run (deferred) statements, and through what `through` adds for each of those."""
-    seen: dict[int, GraphStatement] = {}
-    stack = list(roots)
-    while stack:
-        statement = stack.pop()
-        if id(statement) in seen:
-            continue
-        seen[id(statement)] = statement
-        if statement.kind is Kind.DEFERRED:
-            stack.extend(statement.deps)
-            stack.extend(through(statement))
-    return list(seen.values())

@@ -249,8 +249,7 @@ class Emitter:
         body = [*nested, *body]
         if function.slice.returns:
             returned = without_operations(function.slice.site.fetch, function.slice.operations)
-            result = leaves_replaced(returned.visit(self._rewriter()),
-                                      rates)
+            result = leaves_replaced(returned.visit(self._rewriter()), rates)
             body.append(cst.SimpleStatementLine([cst.Return(result)]))
         decorator = self._decorator(function)
         blank = [cst.EmptyLine(indent=False)] * self.blank_lines
