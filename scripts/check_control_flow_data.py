@@ -1,7 +1,8 @@
 """Re-measure the TF1/TF2 differences the session rewrite relies on for control flow and tf.data
-(analysis/control_flow.py, analysis/iterators.py): each fact runs on TF 1.15 (graph and session)
-and on TF 2.x (eagerly and in a tf.function), in child processes under the verify harness's
-pinned environment. Prints every value and whether each claim holds; exit 1 when one fails.
+(programs/analyze/control_flow.py, programs/analyze/iterators.py): each fact runs on TF 1.15
+(graph and session) and on TF 2.x (eagerly and in a tf.function), in child processes under the
+verify harness's pinned environment. Prints every value and whether each claim holds; exit 1 when
+one fails.
 
     python scripts/check_control_flow_data.py [--before-python P] [--after-python P]
 """

@@ -1,5 +1,5 @@
-"""Prove tf_migrate/analysis/optimizers.py on TensorFlow: run every mapping on TF 1.15 and, as
-the table generates it, on TF 2.x, and check the table's claim.
+"""Prove tf_migrate/programs/analyze/optimizers.py on TensorFlow: run every mapping on TF 1.15
+and, as the table generates it, on TF 2.x, and check the table's claim.
 
 Each case runs twice on each side, 150 steps each, in child processes under the verify
 harness's pinned environment (oneDNN off, one thread):
@@ -12,14 +12,14 @@ harness's pinned environment (oneDNN off, one thread):
   `tf.Variable`s. Here TF 1.15 and TF 2.x also compute the loss and its gradients with
   different kernels (~1 ulp), so bitwise mappings show ~1e-7 too.
 
-The TF2 code is the table's output, code-generated from its cst.Call; a schedule is bound to
-the name the TF1 optimizer call reads (`lr`). Printed per case: max abs/rel difference of the
-variables after every step (fed, trained), of the losses (trained), of the learning rate used at
-every step, and whether that matches the claim: a safe mapping agrees within its stated
-tolerance (default atol 1e-6, rtol 1e-5, as numpy's allclose), and one that states none is
-bitwise equal in the fed run at a constant rate; an unsafe one differs by more than the default
-with the same gradients. It also checks that the table binds each call against the signature
-TF 1.15 declares. Exit 1 when a claim or a signature fails.
+The TF2 code is the table's output, its constructor plans written out by emit/constructs.py; a
+schedule is bound to the name the TF1 optimizer call reads (`lr`). Printed per case: max abs/rel
+difference of the variables after every step (fed, trained), of the losses (trained), of the
+learning rate used at every step, and whether that matches the claim: a safe mapping agrees
+within its stated tolerance (default atol 1e-6, rtol 1e-5, as numpy's allclose), and one that
+states none is bitwise equal in the fed run at a constant rate; an unsafe one differs by more
+than the default with the same gradients. It also checks that the table binds each call against
+the signature TF 1.15 declares. Exit 1 when a claim or a signature fails.
 
     python scripts/check_optimizer_table.py [--before-python P] [--after-python P]
         [--keras tf.keras|keras] [--steps N] [--no-grappler]
@@ -39,7 +39,7 @@ from typing import Any
 
 import libcst as cst
 
-from tf_migrate.analysis.optimizers import (
+from tf_migrate.programs.analyze.optimizers import (
     OPTIMIZERS,
     SCHEDULES,
     TOLERANCES,
@@ -47,6 +47,8 @@ from tf_migrate.analysis.optimizers import (
     learning_rate_schedule,
     tf1_signature,
 )
+from tf_migrate.programs.emit.constructs import constructed
+from tf_migrate.programs.model import Constructor
 from tf_migrate.verify.runner import PINNED_ENV
 from tf_migrate.verify.runtimes import select
 
@@ -274,8 +276,10 @@ def problem(steps: int, grappler: bool) -> dict[str, Any]:
     }
 
 
-def code(node: cst.CSTNode) -> str:
-    return cst.Module(body=[]).code_for_node(node)
+def code(node: cst.CSTNode | Constructor) -> str:
+    """The source of a node, or of the call a constructor plan builds."""
+    return cst.Module(body=[]).code_for_node(
+        constructed(node) if isinstance(node, Constructor) else node)
 
 
 def translate(case: Case, keras: str) -> dict[str, Any]:
@@ -290,7 +294,7 @@ def translate(case: Case, keras: str) -> dict[str, Any]:
         if isinstance(built, str):
             raise SystemExit(f"{case.id}: the table refuses {case.schedule}: {built}")
         assert code(built.global_step) == "global_step"
-        schedule = code(built.call)
+        schedule = code(built.constructor)
     name = code(call.func)
     mapped = keras_optimizer(name, call, keras, scheduled=schedule is not None)
     if isinstance(mapped, str):
@@ -300,7 +304,7 @@ def translate(case: Case, keras: str) -> dict[str, Any]:
         "id": case.id,
         "tf1": case.tf1,
         "schedule": case.schedule,
-        "optimizer": code(mapped.call),
+        "optimizer": code(mapped.constructor),
         "keras_schedule": schedule,
         "safe": mapped.safe,
         "tolerance": TOLERANCES.get(name),

@@ -1,0 +1,312 @@
+"""Graph program analysis of a TF1 script: the module's top level, or the body of the one
+function that builds the graph and runs the session (`def main():`).
+
+Reads the module (or that body) top to bottom, Session, `tf.Graph().as_default()`,
+`tf.name_scope`, `tf.device` and `tf.control_dependencies` blocks dedented into it, and sorts
+each statement: graph statements (classified by statements.py), session statements, the
+script's functions and classes, and plain Python that may hold run sites (`sess.run(...)`,
+`t.eval(...)`, `init.run()`: run_sites.py). Anything the analysis does not follow is a
+*blocker*: a node and a sentence saying what stopped the rewrite. Then come the checks that need
+the whole program (metrics, iterators, sessions, training), the slices (slicing.py) and the
+checks that need those.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import libcst as cst
+
+from tf_migrate.analysis import tf_symbols as sym
+from tf_migrate.analysis.names import bindings, read_names
+from tf_migrate.cst.code import code
+from tf_migrate.cst.targets import flat_targets, target_names
+from tf_migrate.programs.analyze import control_flow, iterator_runs, metrics, optimizer_statements
+from tf_migrate.programs.analyze.evidence import mentions_tf1_graph
+from tf_migrate.programs.analyze.expressions import examine
+from tf_migrate.programs.analyze.run_sites import SiteFinder
+from tf_migrate.programs.analyze.slicing import compute_slices
+from tf_migrate.programs.analyze.state import ProgramState
+from tf_migrate.programs.analyze.statements import GraphStatements
+from tf_migrate.programs.analyze.syntax import call_name, compat_v1_import, tf_alias
+from tf_migrate.programs.model import Context, GraphProgram, Item
+
+
+def _main_block(stmt: cst.BaseStatement) -> bool:
+    """`if __name__ == "__main__":` (either way round), without `else`."""
+    if not isinstance(stmt, cst.If) or stmt.orelse is not None:
+        return False
+    test = stmt.test
+    if not isinstance(test, cst.Comparison) or len(test.comparisons) != 1:
+        return False
+    target = test.comparisons[0]
+    sides = {code(test.left).replace("'", '"'),
+             code(target.comparator).replace("'", '"')}
+    return isinstance(target.operator, cst.Equal) and sides == {"__name__", '"__main__"'}
+
+
+# `with` blocks that only scope names, devices or control inputs: dedented into the program.
+_SCOPES = frozenset({"tf.name_scope", "tf.device", "tf.control_dependencies"})
+
+# The analysis stops at this many blockers: the finding names the first ones.
+MAX_BLOCKERS = 3
+
+
+class _Analyzer:
+    def __init__(self, state: ProgramState, scope: cst.FunctionDef | cst.If | None) -> None:
+        self.state = state
+        self.ctx = state.ctx
+        # A function, or the `if __name__ == "__main__":` block, whose body is the program;
+        # None: the module.
+        self.scope = scope
+        self.session_functions: list[cst.FunctionDef | cst.If] = []
+        self.notes: list[str] = []
+        self.graph_blocks = 0
+        self.sessions = SiteFinder(state)
+        self.graph = GraphStatements(state, self.sessions)
+
+    # -- flattening ------------------------------------------------------------------------
+    def flatten(self, body: Sequence[cst.BaseStatement],
+                control: tuple[cst.BaseExpression, ...] = ()) -> None:
+        for stmt in body:
+            if isinstance(stmt, cst.With) and self._scoping_with(stmt, control):
+                continue
+            if isinstance(stmt, cst.With) and self._flattened_with(stmt):
+                continue
+            graph = self._graph_alias(stmt)
+            if graph is not None:
+                self.sessions.graph_aliases.add(graph)
+                self._add_item(stmt, drop=True)
+                continue
+            self._add_item(stmt).control = control
+
+    def _scoping_with(self, stmt: cst.With, control: tuple[cst.BaseExpression, ...]) -> bool:
+        """`with tf.name_scope(...)`, `tf.device(...)` and `tf.control_dependencies([...])`
+        blocks: dedented. Names scope only op names; devices only placement (said in the
+        finding); control inputs become dependencies of the statements inside, which TF2 runs
+        after them in program order (tf.function keeps the order of stateful ops)."""
+        if len(stmt.items) != 1 or not isinstance(stmt.body, cst.IndentedBlock):
+            return False
+        item = stmt.items[0]
+        name = call_name(self.ctx, item.item)
+        if name not in _SCOPES or item.asname is not None:
+            return False
+        assert isinstance(item.item, cst.Call)
+        if name == "tf.device":
+            self.notes.append("device placements (`tf.device`) are dropped: TF2 places ops "
+                              "itself")
+        if name == "tf.control_dependencies":
+            inputs = item.item.args[0].value if len(item.item.args) == 1 else None
+            if not isinstance(inputs, cst.List | cst.Tuple) or any(
+                    not isinstance(e.value, cst.Name) for e in inputs.elements):
+                self.state.block(stmt, "`tf.control_dependencies` of something other than a list "
+                                 "of names")
+                return True
+            control = (*control, *(e.value for e in inputs.elements))
+        self._add_item(stmt, drop=True)
+        self.flatten(stmt.body.body, control)
+        return True
+
+    def _graph_alias(self, stmt: cst.BaseStatement) -> str | None:
+        """`graph = tf.Graph()`: the one graph, under a name (dropped with its `as_default()`)."""
+        if not isinstance(stmt, cst.SimpleStatementLine) or len(stmt.body) != 1:
+            return None
+        small = stmt.body[0]
+        if not isinstance(small, cst.Assign) or len(small.targets) != 1:
+            return None
+        target = small.targets[0].target
+        call = small.value
+        if (
+            isinstance(target, cst.Name)
+            and call_name(self.ctx, call) == "tf.Graph"
+            and (isinstance(call, cst.Call) and not call.args)
+        ):
+            return target.value
+        return None
+
+    def _add_item(self, stmt: cst.BaseStatement, drop: bool = False) -> Item:
+        item = Item(stmt, self.ctx.start(stmt), self.ctx.end(stmt), drop=drop)
+        self.state.items.append(item)
+        return item
+
+    def _flattened_with(self, stmt: cst.With) -> bool:
+        if len(stmt.items) != 1 or not isinstance(stmt.body, cst.IndentedBlock):
+            return False
+        with_item = stmt.items[0].item
+        if isinstance(with_item, cst.Call) and isinstance(with_item.func, cst.Attribute):
+            graph = with_item.func.value
+            named = isinstance(graph, cst.Name) and graph.value in self.sessions.graph_aliases
+            if with_item.func.attr.value == "as_default" and (
+                named or call_name(self.ctx, graph) == "tf.Graph"
+            ):
+                asname = stmt.items[0].asname
+                if asname is not None and isinstance(asname.name, cst.Name):
+                    self.sessions.graph_aliases.add(asname.name.value)
+                self.graph_blocks += 1
+                if self.graph_blocks > 1:
+                    self.state.block(stmt, "the script builds two graphs")
+                self._add_item(stmt, drop=True)
+                self.flatten(stmt.body.body)
+                return True
+        if call_name(self.ctx, with_item) not in sym.SESSIONS:
+            return False
+        assert isinstance(with_item, cst.Call)
+        asname = stmt.items[0].asname
+        name = asname.name.value if asname and isinstance(asname.name, cst.Name) else None
+        self.sessions.open(stmt, with_item, name, default=True)
+        self._add_item(stmt, drop=True)
+        self.flatten(stmt.body.body)
+        return True
+
+    # -- statements ------------------------------------------------------------------------
+    def run(self) -> None:
+        if self.scope is not None:
+            # The module's own functions are helpers the program may call.
+            for top in self.state.module.body:
+                if isinstance(top, cst.FunctionDef) and top is not self.scope:
+                    self.state.helpers[top.name.value] = top
+            assert isinstance(self.scope.body, cst.IndentedBlock)
+            self.flatten(self.scope.body.body)
+        else:
+            self.flatten(self.state.module.body)
+        for index, item in enumerate(self.state.items):
+            if len(self.state.blockers) >= MAX_BLOCKERS:
+                return
+            if item.drop:
+                continue
+            stmt = item.node
+            if isinstance(stmt, cst.FunctionDef):
+                self.state.helpers[stmt.name.value] = stmt
+                if self.sessions.opens_session(stmt):
+                    self.session_functions.append(stmt)
+                    self.state.block(
+                        stmt,
+                        f"a session runs inside function `{stmt.name.value}`, and the module "
+                        "builds graph ops or runs sessions too",
+                    )
+            elif isinstance(stmt, cst.ClassDef):
+                self._class(stmt)
+            elif _main_block(stmt) and self.sessions.opens_session(stmt):
+                assert isinstance(stmt, cst.If)
+                self.session_functions.append(stmt)
+                self.state.block(stmt, "a session runs inside `if __name__ == \"__main__\":`, and "
+                                       "the module builds graph ops or runs sessions too")
+            elif isinstance(stmt, cst.SimpleStatementLine):
+                self._simple_line(stmt, item, index)
+            else:
+                self.sessions.check_python(stmt, index)
+                self._unbind(stmt)
+
+    def _class(self, stmt: cst.ClassDef) -> None:
+        facts = examine(self.ctx, stmt, set(self.state.graph_names), self.state.helpers)
+        if facts.tf_calls or read_names(stmt) & set(self.state.graph_names):
+            self.state.block(
+                stmt, f"class `{stmt.name.value}` builds graph ops (a class is rewritten only "
+                "when its one method, `__init__`, builds the graph into attributes, it is "
+                "instantiated once and the instance is read only through them)")
+
+    def _unbind(self, stmt: cst.CSTNode) -> None:
+        """A Python statement that rebinds a graph name makes it a Python value again."""
+        for name, _ in bindings([stmt]):
+            self.state.graph_names.pop(name, None)
+
+    def _simple_line(self, stmt: cst.SimpleStatementLine, item: Item, index: int) -> None:
+        for small in stmt.body:
+            role = self.sessions.session_statement(small, stmt, index)
+            if role is not None:
+                if len(stmt.body) > 1:
+                    self.state.block(stmt, "a session statement shares its line with others")
+                item.drop = True
+                item.obsolete_comments = role == "initializer"
+                return
+            if isinstance(small, cst.Expr) and call_name(self.ctx, small.value) in (
+                sym.V1_SWITCHES
+            ) and len(stmt.body) == 1:
+                item.drop = True
+                return
+            if isinstance(small, cst.Expr) and call_name(self.ctx, small.value) in (
+                sym.DROPPED_CALLS
+            ):
+                if self.state.statements or len(stmt.body) > 1:
+                    self.state.block(stmt, "the default graph is reset after ops were built")
+                item.drop = item.obsolete_comments = True
+                return
+        graph = [s for s in stmt.body if isinstance(s, cst.Assign) and self._is_graph(s)]
+        if not graph:
+            self.sessions.check_python(stmt, index)
+            self._unbind(stmt)
+            return
+        if len(stmt.body) > 1:
+            self.state.block(stmt, "a graph statement shares its line with other statements")
+            return
+        assign = graph[0]
+        if len(assign.targets) != 1:
+            self.state.block(stmt, "chained assignment of a graph value")
+            return
+        names = target_names(assign.targets[0].target)
+        if not names or len(names) != len(flat_targets(assign.targets[0].target)):
+            self.state.block(stmt, "a graph value is assigned to something other than names")
+            return
+        self.graph.add(stmt, assign, tuple(names), item)
+
+    def _is_graph(self, assign: cst.Assign) -> bool:
+        if self.sessions.has_run_site(assign.value) or read_names(assign) & self.sessions.names:
+            return False
+        if self.sessions.feed_binding(assign, set(self.state.graph_names)):
+            return False
+        facts = examine(self.ctx, assign.value, set(self.state.graph_names), self.state.helpers)
+        return bool(facts.tf_calls or facts.graph_reads or facts.graph_helpers)
+
+
+def analyze(module: cst.Module, ctx: Context, *, tf1_evidence: bool | None = None,
+            keras: str = "tf.keras", scope: cst.FunctionDef | cst.If | None = None
+            ) -> GraphProgram:
+    """`tf1_evidence`: whether the caller already saw a TF1 session or placeholder in `module`
+    (None: look for one here, at the cost of a traversal). `keras`: how to spell Keras.
+    `scope`: analyse this function's body as the program instead of the module's."""
+    if tf1_evidence is None:
+        tf1_evidence = mentions_tf1_graph(module, ctx)
+    if not tf1_evidence:
+        return GraphProgram([], [], [], [], {}, {}, None, [], [], {}, tf1_program=False)
+    compat = compat_v1_import(module)
+    state = ProgramState(ctx, module, keras)
+    analyzer = _Analyzer(state, scope)
+    analyzer.run()
+    metrics.finish(state)
+    iterator_runs.finish(state)
+    analyzer.sessions.finish()
+    optimizer_statements.check_schedules(state)
+    program = GraphProgram(
+        items=state.items,
+        statements=state.statements,
+        sites=state.sites,
+        slices=[],
+        feeds=analyzer.sessions.feeds,
+        helpers=state.helpers,
+        tf_alias=tf_alias(module) or (compat[1] if compat else None),
+        blockers=state.blockers,
+        unsafe=state.unsafe,
+        bindings={},
+        modules=analyzer.graph.modules,
+        scope=scope,
+        session_functions=analyzer.session_functions,
+        notes=list(dict.fromkeys(analyzer.notes)),
+    )
+    if scope is not None:
+        program.outer_names = {name for name, _ in bindings(module.body)}
+    program.compat_import = compat[0] if compat and not tf_alias(module) else None
+    program.rewrites, program.in_place = state.rewrites, state.in_place
+    if program.tf_alias is None and program.sites:
+        state.blockers.append((module, "no `import tensorflow` (as tf) to spell TF2 calls with"))
+    if not state.blockers:
+        for name, node in bindings(item.node for item in state.items if not _is_with(item)):
+            program.bindings.setdefault(name, []).append(ctx.start(node))
+        compute_slices(program, ctx)
+        iterator_runs.check(program, ctx)
+        control_flow.finish(program)
+    del program.blockers[MAX_BLOCKERS:]
+    return program
+
+
+def _is_with(item: Item) -> bool:
+    return item.drop and isinstance(item.node, cst.With)

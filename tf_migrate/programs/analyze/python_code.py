@@ -1,0 +1,184 @@
+"""Visitors over plain Python statements of a graph program: where the run sites are, and
+whether graph values or the session are used as ordinary Python values."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import libcst as cst
+
+from tf_migrate.analysis import tf_symbols as sym
+from tf_migrate.analysis.names import bindings, read_names
+from tf_migrate.cst.walk import visit as _walk_visit
+from tf_migrate.programs.model import Context, RunSite
+
+if TYPE_CHECKING:
+    from tf_migrate.programs.analyze.run_sites import SiteFinder
+
+
+class RunSiteProbe(cst.CSTVisitor):
+    def __init__(self, finder: SiteFinder) -> None:
+        super().__init__()
+        self.finder = finder
+        self.found = False
+
+    def visit_Call(self, node: cst.Call) -> None:
+        func = node.func
+        if isinstance(func, cst.Attribute) and func.attr.value in ("run", "eval"):
+            receiver = func.value
+            if (isinstance(receiver, cst.Name) and receiver.value in self.finder.names) or (
+                func.attr.value == "eval" and self.finder._graph_expression(receiver)
+            ):
+                self.found = True
+
+
+class TfProbe(cst.CSTVisitor):
+    """Finds a call of a TF op (or of one of `only`)."""
+
+    def __init__(self, ctx: Context, only: frozenset[str] | None = None) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.only = only
+        self.found = False
+
+    def visit_Call(self, node: cst.Call) -> None:
+        name = self.ctx.tf_name(node.func)
+        if name is None or sym.python_level(name):
+            return
+        if self.only is None or name in self.only:
+            self.found = True
+
+
+class PythonCode(cst.CSTVisitor):
+    """Plain Python statements: find run sites; refuse graph values used as Python values."""
+
+    def __init__(self, finder: SiteFinder, index: int, stmt: cst.CSTNode) -> None:
+        super().__init__()
+        self.finder = finder
+        self.index = index
+        self.loops = 0
+        self.targets = {id(node) for _, node in bindings([stmt])}
+        self.statement_values: set[int] = set()
+        self.assigned: dict[int, cst.BaseExpression] = {}  # value id -> its one target
+
+    def _enter(self) -> None:
+        self.loops += 1
+
+    def _leave(self) -> None:
+        self.loops -= 1
+
+    def visit_For(self, node: cst.For) -> None:
+        self._enter()
+
+    def leave_For(self, original_node: cst.For) -> None:
+        self._leave()
+
+    def visit_While(self, node: cst.While) -> None:
+        self._enter()
+
+    def leave_While(self, original_node: cst.While) -> None:
+        self._leave()
+
+    def visit_CompFor(self, node: cst.CompFor) -> None:
+        self._enter()
+
+    def leave_CompFor(self, original_node: cst.CompFor) -> None:
+        self._leave()
+
+    def visit_Lambda(self, node: cst.Lambda) -> None:
+        self._enter()
+
+    def leave_Lambda(self, original_node: cst.Lambda) -> None:
+        self._leave()
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        if read_names(node.body) & self.finder.names:
+            self.finder.state.block(node, "the session is used inside function "
+                                          f"`{node.name.value}`")
+        return False
+
+    def visit_Dict(self, node: cst.Dict) -> bool:
+        if node not in self.finder._feed_dicts:
+            return True
+        for element in node.elements:
+            _walk_visit(element.value, self)
+        return False
+
+    def visit_Expr(self, node: cst.Expr) -> None:
+        self.statement_values.add(id(node.value))
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        if len(node.targets) == 1:
+            self.assigned[id(node.value)] = node.targets[0].target
+        # `feed = {x: batch_x, y: batch_y}` inside a loop: a feed dict like a top-level one.
+        self.finder.feed_binding(node, set(self.finder.state.graph_names))
+
+    def visit_Call(self, node: cst.Call) -> bool:
+        finder = self.finder
+        discarded = id(node) in self.statement_values
+        site = finder._site(node, self.index, repeated=self.loops > 0, discarded=discarded)
+        if site is not None:
+            site.target = self.assigned.get(id(node))
+            if site.initializer and not discarded:
+                finder.state.block(node, "an initializer runs inside an expression")
+            finder.state.sites.append(site)
+            for _, value in site.feeds:
+                _walk_visit(value, self)
+            return False
+        name = finder.ctx.tf_name(node.func)
+        if name == "tf.train.global_step" and self._global_step_read(node):
+            return False
+        if name in sym.SESSIONS:
+            finder.state.block(node, "a session is opened inside a block or an expression (only "
+                                     "`with tf.Session() as s:` and `s = tf.Session()` at the "
+                                     "top level are rewritten)")
+        elif name is not None and not sym.python_level(name):
+            finder.state.block(node, f"`{name}` is built outside the graph-building statements")
+        func = node.func
+        if isinstance(func, cst.Name) and func.value in finder.state.helpers:
+            probe = TfProbe(finder.ctx)
+            _walk_visit(finder.state.helpers[func.value], probe)
+            if probe.found:
+                finder.state.block(node, f"`{func.value}` builds graph ops but is called from "
+                                         "plain Python code")
+        return True
+
+    def _global_step_read(self, node: cst.Call) -> bool:
+        """`tf.train.global_step(sess, step)` is `int(sess.run(step))`."""
+        args = node.args
+        if len(args) != 2 or any(a.keyword is not None or a.star for a in args):
+            return False
+        session = args[0].value
+        if not (isinstance(session, cst.Name) and session.value in self.finder.names):
+            return False
+        site = RunSite(node, args[1].value, [], None, self.finder.ctx.start(node), self.index,
+                       self.loops > 0, id(node) in self.statement_values, as_int=True)
+        site.target = self.assigned.get(id(node))
+        self.finder.state.sites.append(site)
+        return True
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        target = node.target
+        if isinstance(target, cst.Name) and target.value in self.finder.state.graph_names:
+            self.finder.state.block(node, f"graph value `{target.value}` is updated in place")
+
+    def visit_Name(self, node: cst.Name) -> None:
+        if id(node) in self.targets:
+            return
+        finder = self.finder
+        if node.value in finder.names:
+            finder.state.block(node, f"the session `{node.value}` is used as a value")
+        elif node.value in finder.graph_aliases:
+            finder.state.block(node, f"the graph `{node.value}` is used as a value")
+        elif node.value in finder.state.graph_names:
+            finder.state.block(node, f"graph value `{node.value}` is used as a Python value")
+        elif node.value in finder.feeds:
+            finder.state.block(node, f"feed dict `{node.value}` is used outside feed_dict=")
+
+    def visit_Attribute(self, node: cst.Attribute) -> bool:
+        _walk_visit(node.value, self)
+        return False
+
+    def visit_Arg(self, node: cst.Arg) -> bool:
+        _walk_visit(node.value, self)
+        return False

@@ -1,0 +1,40 @@
+"""What the parts of the analysis share while they read one program: the syntax tree and how to
+see it, the program's flattened statements and what they define so far, its run sites, what is
+unsafe or blocks the rewrite, and the planned TF2 forms of nodes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import libcst as cst
+
+from tf_migrate.programs.model import (
+    Context,
+    ExpressionPlan,
+    GraphStatement,
+    Item,
+    RunSite,
+    StatementPlan,
+)
+
+
+@dataclass(eq=False)
+class ProgramState:
+    ctx: Context
+    module: cst.Module
+    keras: str  # how the rewrite spells Keras: "tf.keras" or "keras"
+    items: list[Item] = field(default_factory=list)
+    statements: list[GraphStatement] = field(default_factory=list)
+    graph_names: dict[str, GraphStatement] = field(default_factory=dict)  # name -> definition now
+    helpers: dict[str, cst.FunctionDef] = field(default_factory=dict)  # the script's functions
+    sites: list[RunSite] = field(default_factory=list)
+    unsafe: list[str] = field(default_factory=list)
+    blockers: list[tuple[cst.CSTNode, str]] = field(default_factory=list)
+    # TF2 forms of control flow and tf.data nodes (GraphProgram.rewrites, in_place).
+    rewrites: dict[int, ExpressionPlan] = field(default_factory=dict)
+    in_place: dict[int, StatementPlan] = field(default_factory=dict)
+
+    def block(self, node: cst.CSTNode, message: str) -> None:
+        """Stops the rewrite at `node`: the finding says `message` and the node's line."""
+        line = self.ctx.start(node)[0]
+        self.blockers.append((node, f"{message} (line {line})"))

@@ -1,0 +1,359 @@
+"""The program's graph statements, one `name = <graph expression>` at a time: placeholders,
+variables (alone, made by a factory of the script, or in a dict or list), initializers,
+`tf.group`, and computations, eager (pure values of constants) or deferred (they read
+placeholders or variables, update variables or draw random numbers, so they run per call).
+Training, metrics and tf.data statements are classified by their own modules."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from tf_migrate.analysis import tf_symbols as sym
+from tf_migrate.analysis.names import (
+    bindings,
+    function_globals,
+    function_locals,
+    mutated_globals,
+    read_names,
+)
+from tf_migrate.cst.arguments import bind_args
+from tf_migrate.cst.code import code
+from tf_migrate.programs.analyze import control_flow, iterators, metrics, training
+from tf_migrate.programs.analyze.callables import foreign_calls, imported_modules
+from tf_migrate.programs.analyze.expressions import block_on, examine
+from tf_migrate.programs.analyze.run_sites import SiteFinder
+from tf_migrate.programs.analyze.state import ProgramState
+from tf_migrate.programs.analyze.syntax import call_name, is_docstring, literal_dtype
+from tf_migrate.programs.model import Context, GraphStatement, Item, Kind
+
+
+def _is_dtype(ctx: Context, node: cst.BaseExpression) -> bool:
+    name = ctx.tf_name(node)
+    return name is not None and name.rsplit(".", 1)[-1] in _DTYPES
+
+
+_DTYPES = frozenset({"float16", "float32", "float64", "int8", "int16", "int32", "int64", "uint8",
+                     "bool", "complex64", "complex128", "string", "bfloat16"})
+
+
+class GraphStatements:
+    """Classifies each graph statement as the analysis meets it, in program order: what it
+    reads is defined by the statements before it."""
+
+    def __init__(self, state: ProgramState, sessions: SiteFinder) -> None:
+        self.state = state
+        self.ctx = state.ctx
+        self.sessions = sessions
+        self.modules = imported_modules(state.module)  # imported modules safe to call per run
+        self.imported = {
+            name for stmt in state.module.body if isinstance(stmt, cst.SimpleStatementLine)
+            for small in stmt.body if isinstance(small, cst.Import | cst.ImportFrom)
+            for name, _ in bindings([small])}
+
+    def add(
+        self,
+        line: cst.SimpleStatementLine,
+        assign: cst.Assign,
+        names: tuple[str, ...],
+        item: Item,
+    ) -> None:
+        """Classifies `line` (`names = value`) and records it as the definition of its names."""
+        value = assign.value
+        name = call_name(self.ctx, value)
+        statement = GraphStatement(line, assign, names, Kind.EAGER, item.position)
+        item.drop = True
+        if training.classify(self.state, statement, value):
+            # Optimizers, schedules and counters stay where they are (as their TF2 objects);
+            # an inline optimizer leaves its construction behind when the step moves.
+            item.drop = statement.kind is Kind.DEFERRED and statement.replacement is None
+        elif metrics.classify(self.state, statement, value):
+            item.drop = False  # the Keras metric object, created once where it is
+        elif name in sym.PLACEHOLDERS and isinstance(value, cst.Call):
+            self._placeholder(statement, value, name)
+        elif name == sym.VARIABLE and isinstance(value, cst.Call):
+            self._variable(statement, value)
+            item.drop = False
+        elif (made := self._factory(value)) is not None:
+            # `w = init_weights([784, 10])`: the script's variable factory, called where it is.
+            self._variable(statement, made)
+            self._factory_arguments(statement, value)
+            item.drop = False
+        elif (members := self._collection(names, value)) is not None:
+            deps: list[GraphStatement] = []
+            reads: set[str] = set()
+            for access, call in members:
+                self._variable(statement, call)
+                deps.extend(statement.deps)
+                reads |= statement.reads
+                statement.members.append(access)
+            statement.deps, statement.reads = deps, reads
+            item.drop = False
+        elif self.sessions.is_initializer(value, self.state.graph_names):
+            statement.kind = Kind.INITIALIZER
+            item.obsolete_comments = True
+        elif iterators.classify(self.state, statement, value):
+            item.drop = not iterators.kept(statement)  # datasets and iterators stay in place
+        elif name in sym.GROUPS and isinstance(value, cst.Call):
+            self._group(statement, value)
+        else:
+            self._computation(statement, value)
+        self._control_inputs(statement, item)
+        for target in names:
+            self.state.graph_names[target] = statement
+        self.state.statements.append(statement)
+        metrics.register(self.state, statement)
+        if statement.kind is Kind.EAGER:
+            item.drop = False
+
+    def _group(self, statement: GraphStatement, call: cst.Call) -> None:
+        """`train = tf.group(a, b)` runs a and b and gives None: nothing left to write in TF2,
+        where a run function computes what it needs in program order."""
+        statement.kind = Kind.DEFERRED
+        statement.elided = statement.returns_none = True
+        for arg in call.args:
+            if arg.keyword is not None and arg.keyword.value == "name":
+                continue  # an op name: nothing computed
+            if arg.keyword is not None or arg.star:
+                self.state.block(statement.line, f"`tf.group` with `{code(arg)}`")
+                return
+            known = self.state.graph_names.get(arg.value.value) if isinstance(
+                arg.value, cst.Name) else None
+            if known is not None:
+                statement.deps.append(known)
+                continue
+            # An op built inside the call (`tf.group(tf.assign(v, 0.0), ...)`): computed here.
+            facts = examine(self.ctx, arg.value, set(self.state.graph_names), self.state.helpers)
+            block_on(self.state.block, facts)
+            if facts.creates or facts.random:
+                self.state.block(statement.line, "`tf.group` of an op that creates variables or "
+                                                 "draws random numbers")
+            statement.deps.extend(self.state.graph_names[d] for d in sorted(facts.graph_reads))
+            for variable in facts.updates:
+                target = self.state.graph_names.get(variable)
+                if target is None or target.kind is not Kind.VARIABLE:
+                    self.state.block(statement.line, f"`{variable}` is assigned to but is not a "
+                                                     "`tf.Variable` of this script")
+            statement.updates |= facts.updates
+            statement.grouped.append(arg.value)
+        statement.reads = read_names(call)
+
+    def _control_inputs(self, statement: GraphStatement, item: Item) -> None:
+        for node in item.control:
+            assert isinstance(node, cst.Name)
+            known = self.state.graph_names.get(node.value)
+            if known is None:
+                self.state.block(statement.line, f"the control input `{node.value}` is not a graph "
+                                                 "value of the script")
+                continue
+            statement.deps.append(known)
+            if known.kind is not Kind.EAGER and statement.kind is Kind.EAGER:
+                statement.kind = Kind.DEFERRED
+
+    def _placeholder(self, statement: GraphStatement, call: cst.Call, name: str) -> None:
+        statement.kind = Kind.PLACEHOLDER
+        if len(statement.targets) != 1:
+            self.state.block(statement.line, "a placeholder is unpacked")
+        params = (
+            ("dtype", "shape", "name") if name == "tf.placeholder" else ("input", "shape", "name")
+        )
+        bound = bind_args(call, params)
+        if bound is None:
+            self.state.block(statement.line, f"cannot read the arguments of `{name}`")
+            return
+        statement.shape = bound.get("shape")
+        if name == "tf.placeholder":
+            statement.dtype = bound.get("dtype")
+            if statement.dtype is None:
+                self.state.block(statement.line, "placeholder without a dtype")
+            return
+        statement.default = bound.get("input")
+        statement.literal_dtype = literal_dtype(statement.default)
+        if statement.literal_dtype is None:
+            self.state.block(
+                statement.line,
+                "`placeholder_with_default` whose default is not a plain "
+                "number, bool or list of them",
+            )
+
+    def _factory(self, value: cst.BaseExpression) -> cst.Call | None:
+        """The `tf.Variable(...)` a helper of the script returns, when the helper is only that:
+        `def init_weights(shape): return tf.Variable(tf.random_normal(shape, stddev=0.01))`."""
+        if not (isinstance(value, cst.Call) and isinstance(value.func, cst.Name)):
+            return None
+        helper = self.state.helpers.get(value.func.value)
+        if helper is None or helper.decorators or not isinstance(helper.body, cst.IndentedBlock):
+            return None
+        body = [s for s in helper.body.body if not is_docstring(s)]
+        if len(body) != 1 or not isinstance(body[0], cst.SimpleStatementLine):
+            return None
+        [small] = body[0].body if len(body[0].body) == 1 else [None]
+        if not isinstance(small, cst.Return) or not isinstance(small.value, cst.Call):
+            return None
+        made = small.value
+        if call_name(self.ctx, made) != sym.VARIABLE:
+            return None
+        if function_globals(helper) & set(self.state.graph_names):
+            return None
+        return made
+
+    def _factory_arguments(self, statement: GraphStatement, call: cst.BaseExpression) -> None:
+        facts = examine(self.ctx, call, set(self.state.graph_names), self.state.helpers)
+        for dep in sorted(facts.graph_reads):
+            if self.state.graph_names[dep].kind is not Kind.EAGER:
+                self.state.block(statement.line, f"the initial value of `{statement.targets[0]}` "
+                                                 f"reads `{dep}`, which is computed per run")
+        statement.reads = read_names(call)
+
+    def _collection(self, targets: tuple[str, ...], value: cst.BaseExpression
+                    ) -> list[tuple[str, cst.Call]] | None:
+        """`weights = {"h1": tf.Variable(...), ...}` or a list of variables: how each is
+        reached, and its constructor."""
+        if len(targets) != 1 or not isinstance(value, cst.Dict | cst.List | cst.Tuple):
+            return None
+        found: list[tuple[str, cst.Call]] = []
+        for index, element in enumerate(value.elements):
+            if isinstance(value, cst.Dict):
+                if not isinstance(element, cst.DictElement) or not isinstance(
+                        element.key, cst.SimpleString | cst.Integer):
+                    return None
+                key = element.key.value
+            else:
+                if isinstance(element, cst.StarredElement):
+                    return None
+                key = str(index)
+            call = element.value
+            if not (isinstance(call, cst.Call) and call_name(self.ctx, call) == sym.VARIABLE):
+                return None
+            found.append((f"{targets[0]}[{key}]", call))
+        return found or None
+
+    def _variable(self, statement: GraphStatement, call: cst.Call) -> None:
+        statement.kind = Kind.VARIABLE
+        keywords = {arg.keyword.value for arg in call.args if arg.keyword is not None}
+        positional = [arg for arg in call.args if arg.keyword is None]
+        allowed = {"initial_value", "trainable", "name", "dtype", "validate_shape"}
+        if len(positional) > 2 or keywords - allowed or any(a.star for a in call.args):
+            self.state.block(statement.line, "`tf.Variable` with TF1-only arguments")
+        trainable = next((a.value for a in call.args
+                          if a.keyword is not None and a.keyword.value == "trainable"), None)
+        if len(positional) > 1:
+            trainable = positional[1].value
+        if trainable is not None and _is_dtype(self.ctx, trainable) and len(positional) > 1:
+            # `tf.Variable([.3], tf.float32)` (TF's own getting-started code): the dtype lands
+            # in `trainable`, which it makes true in TF1 and TF2 alike; the value keeps its dtype.
+            trainable = None
+        if trainable is not None:
+            if not (isinstance(trainable, cst.Name) and trainable.value in ("True", "False")):
+                self.state.block(statement.line, "`trainable=` is not True or False")
+            statement.trainable = isinstance(trainable, cst.Name) and trainable.value == "True"
+        if len(statement.targets) != 1:
+            self.state.block(statement.line, "a variable is unpacked")
+        facts = examine(self.ctx, call, set(self.state.graph_names), self.state.helpers)
+        block_on(self.state.block, facts)
+        for dep in facts.graph_reads:
+            if self.state.graph_names[dep].kind is not Kind.EAGER:
+                self.state.block(
+                    statement.line,
+                    f"the initial value of `{statement.targets[0]}` "
+                    f"reads `{dep}`, which is computed per run",
+                )
+        random = facts.random
+        for name in sorted(facts.called_helpers):
+            helper = self.state.helpers[name]
+            inner = examine(self.ctx, helper, set(), self.state.helpers)
+            block_on(self.state.block, inner, f" in `{name}`")
+            random = random or inner.random
+            if inner.updates or inner.creates:
+                self.state.block(statement.line, f"`{name}` creates or updates variables")
+            for dep in function_globals(helper) & set(self.state.graph_names):
+                if self.state.graph_names[dep].kind is not Kind.EAGER:
+                    self.state.block(
+                        statement.line,
+                        f"the initial value of `{statement.targets[0]}` "
+                        f"reads `{dep}` through `{name}`",
+                    )
+        if random:
+            self.state.unsafe.append(
+                f"`{statement.targets[0]}` starts from random values: TF1 and "
+                "TF2 draw different numbers"
+            )
+        statement.deps = [self.state.graph_names[d] for d in sorted(facts.graph_reads)]
+        statement.reads = read_names(call)
+
+    def _computation(self, statement: GraphStatement, value: cst.BaseExpression) -> None:
+        facts = examine(self.ctx, value, set(self.state.graph_names), self.state.helpers)
+        if facts.creates:
+            self.state.block(statement.line, "variables or placeholders are created inside an "
+                                             "expression (only `name = tf.Variable(...)`, dicts "
+                                             "and lists of them, and `name = tf.placeholder(...)` "
+                                             "are followed)")
+        # tf.cond, tf.while_loop, tf.gradients
+        control_flow.accept(self.state, statement, value, facts)
+        block_on(self.state.block, facts)
+        statement.deps = [self.state.graph_names[d] for d in sorted(facts.graph_reads)]
+        statement.reads = read_names(value)
+        statement.random = facts.random
+        statement.updates = facts.updates
+        statement.helpers = facts.called_helpers
+        for variable in facts.updates:
+            known = self.state.graph_names.get(variable)
+            if known is None or known.kind is not Kind.VARIABLE:
+                self.state.block(
+                    statement.line,
+                    f"`{variable}` is assigned to but is not a `tf.Variable` of this script",
+                )
+        moving = any(d.kind is not Kind.EAGER for d in statement.deps)
+        if facts.random or facts.updates or moving:
+            statement.kind = Kind.DEFERRED
+        name = call_name(self.ctx, value)
+        statement.structure = statement.structure or (  # control flow may have set it
+            isinstance(value, cst.List | cst.Tuple | cst.Dict)
+            or (len(statement.targets) == 1 and name in sym.STRUCTURE_FUNCTIONS)
+        )
+        for helper in facts.graph_helpers:
+            self._check_helper(statement, helper)
+        if statement.kind is Kind.DEFERRED:
+            self._check_moved(statement, value)
+
+    def _check_moved(self, statement: GraphStatement, value: cst.BaseExpression) -> None:
+        """A deferred statement runs on every call: what it calls must not build state."""
+        for node, message in foreign_calls(self.ctx, value, self.state.helpers, self.modules):
+            self.state.block(node, message)
+        for name in sorted(statement.helpers):
+            helper = self.state.helpers[name]
+            local = function_locals(helper) | {p.name.value for p in helper.params.params}
+            for node, message in foreign_calls(
+                self.ctx, helper.body, self.state.helpers, self.modules, local
+            ):
+                self.state.block(node, f"{message} (in `{name}`)")
+            # `tf.add(...)` calls a module's function; `seen.add(x)` changes a set.
+            for changed in sorted(mutated_globals(helper) - self.imported):
+                self.state.block(
+                    statement.line,
+                    f"`{name}` changes the global `{changed}`, which "
+                    "would then happen on every run",
+                )
+
+    def _check_helper(self, statement: GraphStatement, name: str) -> None:
+        helper = self.state.helpers[name]
+        facts = examine(self.ctx, helper, set(), self.state.helpers)
+        block_on(self.state.block, facts, f" in `{name}`")
+        if facts.updates or facts.creates:
+            self.state.block(
+                statement.line,
+                f"`{name}` creates or updates variables (graph-building "
+                "functions are not rewritten yet)",
+            )
+        if facts.random:
+            statement.random = True
+            statement.kind = Kind.DEFERRED
+        for dep in function_globals(helper) & set(self.state.graph_names):
+            kind = self.state.graph_names[dep].kind
+            if kind in (Kind.PLACEHOLDER, Kind.DEFERRED):
+                self.state.block(
+                    statement.line, f"`{name}` reads `{dep}`, which becomes part of a function"
+                )
+            elif kind is Kind.VARIABLE:
+                statement.kind = Kind.DEFERRED
+            statement.deps.append(self.state.graph_names[dep])
+

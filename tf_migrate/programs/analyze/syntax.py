@@ -1,0 +1,80 @@
+"""Small syntax helpers of the graph-program analysis."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from tf_migrate.cst.code import code
+from tf_migrate.programs.model import Context
+
+
+def call_name(ctx: Context, node: cst.BaseExpression) -> str | None:
+    """The TF symbol a call calls (`tf.placeholder(...)` -> "tf.placeholder"), or None."""
+    return ctx.tf_name(node.func) if isinstance(node, cst.Call) else None
+
+
+def compat_v1_import(module: cst.Module) -> tuple[cst.Import, str] | None:
+    """`import tensorflow.compat.v1 as tf` at the top level: the import and its alias."""
+    for stmt in module.body:
+        if not isinstance(stmt, cst.SimpleStatementLine):
+            continue
+        for small in stmt.body:
+            if not isinstance(small, cst.Import) or len(small.names) != 1:
+                continue
+            alias = small.names[0]
+            if alias.asname is None or not isinstance(alias.asname.name, cst.Name):
+                continue
+            if code(alias.name) == "tensorflow.compat.v1":
+                return small, alias.asname.name.value
+    return None
+
+
+def tf_alias(module: cst.Module) -> str | None:
+    for stmt in module.body:
+        if not isinstance(stmt, cst.SimpleStatementLine):
+            continue
+        for small in stmt.body:
+            if isinstance(small, cst.Import):
+                for alias in small.names:
+                    if isinstance(alias.name, cst.Name) and alias.name.value == "tensorflow":
+                        asname = alias.asname
+                        if asname is None:
+                            return "tensorflow"
+                        if isinstance(asname.name, cst.Name):
+                            return asname.name.value
+    return None
+
+
+def literal_dtype(node: cst.BaseExpression | None) -> str | None:
+    """The dtype TF infers for a Python literal default: "float32", "int32" or "bool"."""
+    kinds: set[str] = set()
+
+    def visit(value: cst.BaseExpression) -> bool:
+        if isinstance(value, cst.UnaryOperation) and isinstance(value.operator, cst.Minus):
+            return visit(value.expression)
+        if isinstance(value, cst.Float):
+            kinds.add("float32")
+        elif isinstance(value, cst.Integer):
+            kinds.add("int32")
+        elif isinstance(value, cst.Name) and value.value in ("True", "False"):
+            kinds.add("bool")
+        elif isinstance(value, cst.List | cst.Tuple):
+            return all(visit(element.value) for element in value.elements)
+        else:
+            return False
+        return True
+
+    if node is None or not visit(node) or not kinds:
+        return None
+    if kinds == {"float32", "int32"}:
+        kinds = {"float32"}
+    if len(kinds) != 1:
+        return None
+    return kinds.pop()
+
+
+def is_docstring(statement: cst.BaseStatement) -> bool:
+    """A statement that is only a string literal (a docstring where it comes first)."""
+    return (isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1
+            and isinstance(statement.body[0], cst.Expr)
+            and isinstance(statement.body[0].value, cst.SimpleString | cst.ConcatenatedString))

@@ -1,0 +1,24 @@
+"""Constructor calls built from their plans: the Keras optimizers, schedules and metrics the
+analysis chose (model.Constructor)."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from tf_migrate.cst.arguments import keyword_arg
+from tf_migrate.cst.dotted import dotted
+from tf_migrate.programs.model import Argument, Constructor, SourceText
+
+
+def constructed(plan: Constructor) -> cst.Call:
+    """`tf.keras.optimizers.Adam(learning_rate=0.01, ...)`: every argument by keyword."""
+    args = [keyword_arg(keyword, _argument(value)) for keyword, value in plan.keywords]
+    return cst.Call(func=dotted(plan.path), args=args)
+
+
+def _argument(value: Argument) -> cst.BaseExpression:
+    if isinstance(value, SourceText):
+        return cst.parse_expression(value.text)
+    if isinstance(value, Constructor):
+        return constructed(value)
+    return value

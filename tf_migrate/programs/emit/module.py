@@ -1,0 +1,123 @@
+"""Assembles the rewritten module: statements in place, graph statements moved into functions,
+session statements gone, Session and Graph `with` bodies dedented."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import libcst as cst
+
+from tf_migrate.programs.emit.functions import Emitter
+from tf_migrate.programs.emit.rewrites import rewritten
+from tf_migrate.programs.model import Context, ExpressionPlan, GraphProgram, StatementPlan
+
+
+class _Replace(cst.CSTTransformer):
+    def __init__(self, replacements: dict[int, cst.CSTNode],
+                 plans: Mapping[int, ExpressionPlan | StatementPlan]) -> None:
+        super().__init__()
+        self.replacements = replacements
+        self.plans = plans  # control flow and tf.data (GraphProgram.rewrites and in_place)
+
+    def on_leave(  # type: ignore[override]
+        self, original_node: cst.CSTNode, updated_node: cst.CSTNode
+    ) -> cst.CSTNode:
+        replaced = self.replacements.get(id(original_node))
+        if replaced is not None:
+            return replaced
+        plan = self.plans.get(id(original_node))
+        return rewritten(updated_node, plan) if plan is not None else updated_node
+
+
+def _comments(lines: tuple[cst.EmptyLine, ...] | list[cst.EmptyLine]) -> list[cst.EmptyLine]:
+    return [line.with_changes(indent=True) for line in lines if line.comment is not None]
+
+
+def _blanks(lines: list[cst.EmptyLine]) -> int:
+    return sum(1 for line in lines if line.comment is None)
+
+
+def _leading(node: cst.BaseStatement) -> list[cst.EmptyLine]:
+    if isinstance(node, cst.SimpleStatementLine | cst.BaseCompoundStatement):
+        return list(node.leading_lines)
+    return []
+
+
+def _string_keys(node: cst.Dict) -> cst.Dict:
+    elements = []
+    for element in node.elements:
+        if isinstance(element, cst.DictElement) and isinstance(element.key, cst.Name):
+            element = element.with_changes(key=cst.SimpleString(f'"{element.key.value}"'))
+        elements.append(element)
+    return node.with_changes(elements=elements)
+
+
+def rewrite_module(module: cst.Module, program: GraphProgram, ctx: Context) -> cst.Module:
+    emitter = Emitter(module, program, ctx)
+    emitter.plan()
+    replacements: dict[int, cst.CSTNode] = {
+        id(slice_.site.call): emitter.replacement(slice_) for slice_ in program.slices
+    }
+    for slice_ in program.slices:
+        targets = emitter.kept_targets(slice_)
+        if targets is not None and slice_.site.target is not None:
+            replacements[id(slice_.site.target)] = targets
+    replacements.update(emitter.in_place())
+    if program.compat_import is not None:
+        replacements[id(program.compat_import)] = cst.Import([cst.ImportAlias(
+            cst.Name("tensorflow"), asname=cst.AsName(cst.Name(program.tf_alias or "tf")))])
+    for binding in program.feeds.values():
+        for literal in binding.dicts:
+            replacements[id(literal)] = _string_keys(literal)
+    # All functions go before the first statement that calls one, unless a function needs a
+    # graph statement that comes later (its input signature may read names bound there).
+    definitions: dict[int, list[cst.FunctionDef]] = {}
+    first = min((f.first_item for f in emitter.functions), default=0)
+    start = program.items[first].position if emitter.functions else (0, 0)
+    for function in emitter.functions:
+        needed = (*function.slice.statements, *function.slice.placeholders)
+        place = first if all(s.position < start for s in needed) else function.first_item
+        definitions.setdefault(place, []).append(emitter.definition(function))
+    # Statements moved into functions take their comments with them.
+    moved = {id(s.line) for f in emitter.functions for s in f.slice.statements}
+    plans: dict[int, ExpressionPlan | StatementPlan] = {**program.rewrites, **program.in_place}
+    body: list[cst.BaseStatement] = []
+    carried: list[cst.EmptyLine] = []
+    carried_blanks = 0
+    after_definitions = False
+    for index, item in enumerate(program.items):
+        for definition in definitions.get(index, []):
+            body.append(definition.with_changes(
+                leading_lines=[*definition.leading_lines, *_comments(carried)]))
+            carried, carried_blanks, after_definitions = [], 0, True
+        if item.drop:
+            if id(item.node) not in moved and not item.obsolete_comments:
+                carried.extend(_comments(_leading(item.node)))
+                carried_blanks = max(carried_blanks, _blanks(_leading(item.node)))
+            continue
+        node = item.node.visit(_Replace(replacements, plans))
+        assert isinstance(node, cst.SimpleStatementLine | cst.BaseCompoundStatement)
+        leading = list(node.leading_lines)
+        if carried or carried_blanks:
+            # Removed statements leave their comments and their blank lines behind.
+            blanks = max(carried_blanks, _blanks(leading))
+            blank = cst.EmptyLine(indent=False)
+            leading = [blank] * min(blanks, 2) + _comments([*carried, *leading])
+        if after_definitions:
+            leading = [*[cst.EmptyLine(indent=False)] * emitter.blank_lines, *_comments(leading)]
+        elif not body:
+            leading = _comments(leading)
+        elif isinstance(body[-1], cst.FunctionDef | cst.ClassDef) and (
+                _blanks(leading) < emitter.blank_lines):
+            # A kept function keeps its blank lines after it, whatever was removed around it.
+            leading = [*[cst.EmptyLine(indent=False)] * emitter.blank_lines, *_comments(leading)]
+        body.append(node.with_changes(leading_lines=leading))
+        carried, carried_blanks, after_definitions = [], 0, False
+    scope = program.scope
+    if scope is not None:
+        assert isinstance(scope.body, cst.IndentedBlock)
+        new_scope = scope.with_changes(body=scope.body.with_changes(body=body))
+        replaced = module.deep_replace(scope, new_scope)
+        assert isinstance(replaced, cst.Module)
+        return replaced
+    return module.with_changes(body=body)

@@ -1,0 +1,73 @@
+"""The TF2 form of a node the analysis planned one for (GraphProgram.rewrites, in_place), given
+the node as rewritten so far: the plans of the nodes inside it are applied first; and graph
+code as a run function holds it, with those plans applied and `tf.assign*` become methods."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import libcst as cst
+
+from tf_migrate.programs.analyze.expressions import assign_call
+from tf_migrate.programs.emit.control_flow import reshaped
+from tf_migrate.programs.emit.iterators import iterator, iterator_statement, reinitialization
+from tf_migrate.programs.model import (
+    ArgumentReshape,
+    Context,
+    ExpressionPlan,
+    IteratorFromDataset,
+    IteratorName,
+    IteratorStatement,
+    NoArguments,
+    StatementPlan,
+)
+
+
+def rewritten(node: cst.CSTNode, plan: ExpressionPlan | StatementPlan) -> cst.CSTNode:
+    if isinstance(plan, ArgumentReshape):
+        assert isinstance(node, cst.Call)
+        return reshaped(node, plan)
+    if isinstance(plan, IteratorFromDataset):
+        assert isinstance(node, cst.Call)
+        return iterator(node, plan)
+    if isinstance(plan, IteratorName):
+        return cst.Name(plan.name)
+    if isinstance(plan, NoArguments):
+        assert isinstance(node, cst.Call)
+        return node.with_changes(args=[])
+    if isinstance(plan, IteratorStatement):
+        assert isinstance(node, cst.SimpleStatementLine)
+        return iterator_statement(node, plan)
+    return reinitialization(plan)
+
+
+class AssignToMethod(cst.CSTTransformer):
+    """`tf.assign(v, x)` -> `v.assign(x)` (TF2 has only the variable methods), and the program's
+    rewrites of control flow and tf.data nodes (GraphProgram.rewrites)."""
+
+    def __init__(self, ctx: Context, rewrites: Mapping[int, ExpressionPlan]) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.rewrites = rewrites
+
+    def on_leave(  # type: ignore[override]
+        self, original_node: cst.CSTNode, updated_node: cst.CSTNode
+    ) -> cst.CSTNode:
+        result = super().on_leave(original_node, updated_node)
+        plan = self.rewrites.get(id(original_node))
+        assert isinstance(result, cst.CSTNode)
+        return rewritten(result, plan) if plan is not None else result
+
+    def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
+        update = assign_call(self.ctx, original_node)
+        if update is None or not update[2]:
+            return updated_node
+        method, ref, _ = update
+        args = [a for a in updated_node.args if not (a.keyword and a.keyword.value == "ref")]
+        if args and args[0].keyword is None:
+            args = args[1:]
+        args = [a.with_changes(keyword=None, equal=cst.MaybeSentinel.DEFAULT)
+                if a.keyword and a.keyword.value == "value" else a for a in args]
+        if args:
+            args[-1] = args[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+        return cst.Call(cst.Attribute(ref, cst.Name(method)), args)

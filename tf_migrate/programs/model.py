@@ -1,0 +1,329 @@
+"""The graph program: what the analysis (analyze/) finds in a TF1 script, and the plans of its
+TF2 form the emitters (emit/) build from. `Context` is all that either asks of the syntax tree.
+The syntax nodes held here are the user's own; every TF2 form is plain data (the plans)."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Protocol
+
+import libcst as cst
+
+Position = tuple[int, int]  # (line, column) of a node's start; orders statements in the module
+
+
+class Context(Protocol):
+    """What the analysis and the emitters ask of the syntax tree: TF symbol names and source
+    positions (the rule, a module built by the rewrite, or source_context.SourceContext)."""
+
+    def tf_name(self, node: cst.CSTNode) -> str | None: ...
+
+    def start(self, node: cst.CSTNode) -> Position: ...
+
+    def end(self, node: cst.CSTNode) -> Position: ...
+
+
+class Kind(enum.Enum):
+    PLACEHOLDER = "placeholder"  # becomes a function parameter
+    VARIABLE = "variable"  # created once, where it is
+    INITIALIZER = "initializer"  # removed with its runs
+    EAGER = "eager"  # a pure value of constants: computed once, where it is
+    DEFERRED = "deferred"  # reads placeholders or variables, updates or draws: runs per call
+    OPTIMIZER = "optimizer"  # a tf.train optimizer: becomes a Keras optimizer, created once
+    SCHEDULE = "schedule"  # a decayed learning rate: becomes a Keras schedule, created once
+    METRIC = "metric"  # a tf.metrics value: becomes a Keras metric object, created once
+    DATASET = "dataset"  # a tf.data.Dataset: the same Python object in TF2, created where it is
+    ITERATOR = "iterator"  # a tf.data iterator: `iter(dataset)` (analyze/iterators.py)
+
+
+@dataclass(eq=False)
+class TrainStep:
+    """`opt.minimize(loss)`, `opt.compute_gradients(loss)` or `opt.apply_gradients(pairs)`."""
+
+    method: str
+    call: cst.Call  # the method call itself (compute_gradients may sit inside an expression)
+    optimizer: str | None  # the optimizer statement's name; None: constructed inline
+    constructor: cst.Call | None  # the inline TF1 optimizer constructor
+    loss: str | None  # minimize / compute_gradients
+    var_list: cst.BaseExpression | None  # as written, when given
+    pairs: cst.BaseExpression | None  # apply_gradients' (gradient, variable) pairs
+    global_step: str | None  # the counter it increments
+    variables: list[str] = field(default_factory=list)  # what it differentiates or updates
+
+
+@dataclass(eq=False)
+class Metric:
+    """A `tf.metrics.*` pair (see analyze/metrics.py): the Keras metric object `name`, and the
+    statement of its update op (`update_state(...)` then `result()` per run)."""
+
+    name: str
+    constructor: Constructor  # `tf.keras.metrics.Accuracy()`
+    update: MetricUpdate
+    op: GraphStatement | None = None  # the update op's statement
+
+
+@dataclass(eq=False)
+class MetricUpdate:
+    """The arguments of `update_state`: the TF1 call's values in order (labels and predictions,
+    or values), the predictions cast to `labels.dtype` by `<cast_module>.cast` when set (TF1's
+    accuracy casts them, Keras the labels), and `sample_weight=` TF1's `weights`."""
+
+    values: tuple[cst.BaseExpression, ...]
+    cast_module: str | None = None
+    sample_weight: cst.BaseExpression | None = None
+
+
+@dataclass(eq=False)
+class GraphStatement:
+    """One `name = <graph expression>` statement of the program."""
+
+    line: cst.SimpleStatementLine
+    node: cst.Assign
+    targets: tuple[str, ...]
+    kind: Kind
+    position: Position
+    deps: list[GraphStatement] = field(default_factory=list)
+    reads: set[str] = field(default_factory=set)  # names read, graph or not
+    random: bool = False
+    updates: set[str] = field(default_factory=set)  # variables the statement assigns to
+    structure: bool = False  # holds a list/tuple/dict of tensors rather than one tensor
+    dtype: cst.BaseExpression | None = None  # placeholders: dtype, shape, default
+    shape: cst.BaseExpression | None = None
+    default: cst.BaseExpression | None = None
+    # `placeholder_with_default`: the dtype TF infers for its literal default ("float32").
+    literal_dtype: str | None = None
+    helpers: set[str] = field(default_factory=set)  # module functions it calls
+    train: TrainStep | None = None  # a training statement (minimize and its parts)
+    returns_none: bool = False  # an operation: `sess.run` gives None for it
+    trainable: bool = True  # variables: whether TF1 collects it as trainable
+    # Optimizers and schedules, and a step's inline optimizer: the Keras object constructed in
+    # place of the TF1 one.
+    replacement: Constructor | None = None
+    step_counter: bool = False  # a global step created by `tf.train.*global_step()`
+    counter: str | None = None  # schedules, optimizers using one: the step variable it reads
+    # A dict or list of variables (`weights = {"h1": tf.Variable(...)}`): how to reach each
+    # one (`weights["h1"]`), in order.
+    members: list[str] = field(default_factory=list)
+    elided: bool = False  # `tf.group(...)`, `tf.no_op()`: nothing to write in TF2 but...
+    grouped: list[cst.BaseExpression] = field(default_factory=list)  # ...the ops built inside
+    metric: Metric | None = None  # tf.metrics value and update statements
+    graph_only: bool = False  # control flow or tf.gradients: runs only inside a tf.function
+    nested: tuple[str, ...] = ()  # branch and body functions reading per-run values: they move
+    data: DataFacts | None = None  # datasets, iterators and `get_next()` (analyze/iterators.py)
+
+
+@dataclass(eq=False)
+class DataFacts:
+    """A tf.data statement: a dataset, an iterator over one, or an iterator's `get_next()`."""
+
+    dataset: cst.BaseExpression  # the dataset expression the statement starts from
+    initializable: bool = False  # iterators: re-created at each `sess.run(it.initializer)`
+    reshuffles: bool = False  # its own `shuffle` draws a new order on each pass
+    inherited: bool = False  # a dataset it reads reshuffles
+    chained: str | None = None  # `ds.make_one_shot_iterator().get_next()`: the iterator's name
+    initializations: list[RunSite] = field(default_factory=list)  # `sess.run(it.initializer)`
+    rebuilt: bool = False  # each initialization builds the named dataset anew
+
+
+@dataclass(eq=False)
+class FeedBinding:
+    """`feed = {x: ..., y: ...}`: a name bound to a dict literal keyed by placeholders."""
+
+    name: str
+    dicts: list[cst.Dict]
+    keys: tuple[str, ...]
+
+
+@dataclass(eq=False)
+class RunSite:
+    call: cst.Call
+    fetch: cst.BaseExpression
+    feeds: list[tuple[str, cst.BaseExpression]]  # literal feed_dict: (placeholder, value)
+    feed_name: str | None  # feed_dict given as a name bound to a literal (FeedBinding)
+    position: Position
+    item: int  # index of the flattened top-level statement holding it
+    repeated: bool  # inside a loop, comprehension or lambda
+    discarded: bool  # the call is a whole expression statement: its result is unused
+    initializer: bool = False
+    target: cst.BaseExpression | None = None  # `target = sess.run(...)`: the one target
+    as_int: bool = False  # `tf.train.global_step(sess, step)`: the value as a Python int
+    resets: list[str] = field(default_factory=list)  # a local initializer: metrics it resets
+
+
+@dataclass(eq=False)
+class Slice:
+    """What one run site computes: the deferred statements its fetches need, in program order."""
+
+    site: RunSite
+    statements: list[GraphStatement]
+    placeholders: list[GraphStatement]
+    variables: set[str]
+    random: bool
+    structure: bool | None  # None: cannot tell whether the fetch is one tensor
+    roots: list[GraphStatement] = field(default_factory=list)  # what the fetch names refer to
+    # Training ops fetched (None in TF1): the function returns the fetch without them, if
+    # anything is left (`returns`).
+    operations: frozenset[str] = frozenset()
+    returns: bool = True
+    schedules: dict[str, str] = field(default_factory=dict)  # fetched decayed rate -> its step
+
+
+@dataclass(eq=False)
+class Item:
+    """A flattened top-level statement: Session and Graph `with` bodies are dedented into it."""
+
+    node: cst.BaseStatement
+    position: Position
+    end: Position
+    drop: bool = False
+    obsolete_comments: bool = False  # comments about what was removed (initializers) go too
+    # Names in the `tf.control_dependencies([...])` blocks around it: run before it.
+    control: tuple[cst.BaseExpression, ...] = ()
+
+
+@dataclass
+class GraphProgram:
+    items: list[Item]
+    statements: list[GraphStatement]
+    sites: list[RunSite]
+    slices: list[Slice]
+    feeds: dict[str, FeedBinding]
+    helpers: dict[str, cst.FunctionDef]
+    tf_alias: str | None
+    blockers: list[tuple[cst.CSTNode, str]]
+    unsafe: list[str]
+    # Where the program binds each global name; computed only for a program without blockers
+    # (the emitter's fresh names need it, a refused program never reaches the emitter).
+    bindings: dict[str, list[Position]]
+    modules: set[str] = field(default_factory=set)  # imported modules safe to call per run
+    tf1_program: bool = True  # the module names tf.Session or tf.placeholder somewhere
+    # `import tensorflow.compat.v1 as tf`: the rewritten program imports TF2 instead.
+    compat_import: cst.Import | None = None
+    notes: list[str] = field(default_factory=list)  # what the rewrite dropped, for the message
+    # The function (or `if __name__ == "__main__":` block) whose body is the program, if any.
+    scope: cst.FunctionDef | cst.If | None = None
+    session_functions: list[cst.FunctionDef | cst.If] = field(default_factory=list)
+    outer_names: set[str] = field(default_factory=set)  # the module's names, seen from `scope`
+    # Control flow and tf.data (analyze/control_flow.py, iterators.py): node id -> the plan of
+    # its TF2 form, wherever the node is written; `in_place` only where the statement stays in
+    # the module.
+    rewrites: dict[int, ExpressionPlan] = field(default_factory=dict)
+    in_place: dict[int, StatementPlan] = field(default_factory=dict)
+
+
+
+def dependencies(
+    roots: Iterable[GraphStatement],
+    through: Callable[[GraphStatement], Iterable[GraphStatement]] = lambda statement: (),
+) -> list[GraphStatement]:
+    """The roots and every statement they depend on, in the order found: through the inputs of
+    per-run (deferred) statements, and through what `through` adds for each of those."""
+    seen: dict[int, GraphStatement] = {}
+    stack = list(roots)
+    while stack:
+        statement = stack.pop()
+        if id(statement) in seen:
+            continue
+        seen[id(statement)] = statement
+        if statement.kind is Kind.DEFERRED:
+            stack.extend(statement.deps)
+            stack.extend(through(statement))
+    return list(seen.values())
+
+
+# -- plans: TF2 forms as plain data, which only the emitters (emit/) build -------------------
+
+
+@dataclass(frozen=True)
+class ArgumentReshape:
+    """A `tf.cond`, `tf.while_loop` or `tf.gradients` call in TF2's signature: per argument, ""
+    keeps it, a keyword passes it by that name, None drops it; then `[0]` `depth` times, for
+    the one-element structure TF1 unpacked (analyze/control_flow.py)."""
+
+    actions: tuple[str | None, ...]
+    depth: int
+
+
+@dataclass(frozen=True)
+class IteratorFromDataset:
+    """`ds.make_one_shot_iterator()` or `tf.data.make_one_shot_iterator(ds)` -> `iter(ds)`."""
+
+    dataset_is_argument: bool  # the function form: the dataset is its argument, not its receiver
+
+
+@dataclass(frozen=True)
+class IteratorName:
+    """The call that made an iterator inside a chain: the name the iterator is kept under."""
+
+    name: str
+
+
+@dataclass(frozen=True)
+class NoArguments:
+    """`iterator.get_next(name=...)`: TF2's `OwnedIterator.get_next()` takes none."""
+
+
+@dataclass(frozen=True, eq=False)
+class IteratorStatement:
+    """`x = ds.make_one_shot_iterator().get_next()` stays as `name = iter(ds)`, `ds` as `maker`
+    reads it; the run functions read `name.get_next()`."""
+
+    name: str
+    maker: cst.Call
+
+
+@dataclass(eq=False)
+class Reinitialization:
+    """`sess.run(iterator.initializer)` -> `iterator = iter(dataset)`, the dataset's expression
+    built anew when `data.rebuilt` (known after slicing, analyze/iterator_runs.py)."""
+
+    iterator: str
+    data: DataFacts
+    named_value: cst.BaseExpression | None  # the value of the dataset `data.dataset` names
+
+
+@dataclass(frozen=True)
+class SourceText:
+    """An argument written as source text: a TF1 default made explicit (`1e-08`), a number the
+    analysis computed."""
+
+    text: str
+
+
+@dataclass(frozen=True, eq=False)
+class Constructor:
+    """A call of a TF2 class by its dotted path (`tf.keras.optimizers.Adam`), with keyword
+    arguments in order (analyze/optimizers.py, metrics.py; built by emit/constructs.py)."""
+
+    path: str
+    keywords: tuple[tuple[str, Argument], ...] = ()
+
+
+Argument = cst.BaseExpression | SourceText | Constructor
+"""A constructor's argument: the user's expression as written, source text, or a constructor."""
+
+ExpressionPlan = ArgumentReshape | IteratorFromDataset | IteratorName | NoArguments
+StatementPlan = IteratorStatement | Reinitialization
+
+
+@dataclass(eq=False)
+class WrittenOut:
+    """A graph builder, a function or a class, written out at its one call (analyze/builders.py,
+    emit/inline.py): the call's line becomes `parameter = argument` lines, the body, then
+    `target = value` lines, and the definition goes."""
+
+    name: str
+    definition: cst.FunctionDef | cst.ClassDef
+    call_line: cst.SimpleStatementLine
+    arguments: list[tuple[str, cst.BaseExpression]]  # parameters not passed as themselves
+    body: list[cst.SimpleStatementLine]  # without its docstring
+    renames: dict[str, str] = field(default_factory=dict)  # names renamed in the body
+    # A class: `owner.attr` in `__init__` (`self.x`) becomes the name `attributes[attr]`.
+    owner: str | None = None
+    attributes: dict[str, str] = field(default_factory=dict)
+    # A function's results: the call's target (as written) or a new name, and its value.
+    results: list[tuple[cst.Name | str, cst.BaseExpression]] = field(default_factory=list)
+    # Reads elsewhere (`model["loss"]`, `model.loss`) -> the name they become, by node id.
+    uses: dict[int, str] = field(default_factory=dict)

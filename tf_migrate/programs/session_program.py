@@ -1,0 +1,163 @@
+"""The entry point of the session-program rewrite (rule TFM150): the program of a module that
+names TF1 sessions or placeholders, with its graph builders written out at their call when that
+is what stops it, and the outcome the rule reports: a refusal, or a rewrite built on demand."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import libcst as cst
+
+from tf_migrate.analysis.qualified_names import NameResolver
+from tf_migrate.cst.code import code
+from tf_migrate.cst.positions import PositionIndex
+from tf_migrate.programs.analyze.builders import written_out
+from tf_migrate.programs.analyze.program import analyze
+from tf_migrate.programs.analyze.syntax import compat_v1_import, tf_alias
+from tf_migrate.programs.emit.inline import write_out
+from tf_migrate.programs.emit.module import rewrite_module
+from tf_migrate.programs.model import Context, GraphProgram, Kind, Position
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """The program is not rewritten: what stopped it, each a node and a sentence ending with
+    its line, first first (at most analyze.program.MAX_BLOCKERS)."""
+
+    blockers: tuple[tuple[cst.CSTNode, str], ...]
+
+
+@dataclass(frozen=True)
+class ImportedName:
+    """`from <module> import <name> [as <asname>]`."""
+
+    module: str
+    name: str
+    asname: str | None
+
+
+@dataclass(frozen=True)
+class Rewrite:
+    """The program is rewritten as TF2 functions."""
+
+    # The rewritten module, built only when asked for: the rewrite costs as much as the analysis.
+    build: Callable[[], cst.Module]
+    written_out: tuple[str, ...]  # graph builders written out at their call first
+    notes: tuple[str, ...]  # what the rewrite drops that the finding says (`tf.device`)
+    unsafe: tuple[str, ...]  # why the numbers may differ from TF1's, each once
+    uses_keras: bool  # Keras optimizers, schedules or metrics are constructed
+    # Module-level `from tensorflow… import` names: the rewrite may leave them unused, and the
+    # TF1-only ones (`placeholder`, `Session`) fail to import on TF2.
+    tensorflow_imports: tuple[ImportedName, ...]
+
+
+class _FreshContext:
+    """Names and positions of a module the rewrite built (a builder written out at its call):
+    TF names resolve as in the file (same imports), positions are the new module's."""
+
+    def __init__(self, module: cst.Module, names: NameResolver) -> None:
+        self._positions = PositionIndex(module)
+        self._names = names
+
+    def tf_name(self, node: cst.CSTNode) -> str | None:
+        return self._names.tf_name(node)
+
+    def start(self, node: cst.CSTNode) -> Position:
+        start = self._positions.range(node).start
+        return (start.line, start.column)
+
+    def end(self, node: cst.CSTNode) -> Position:
+        end = self._positions.range(node).end
+        return (end.line, end.column)
+
+
+def session_program(module: cst.Module, context: Context, names: NameResolver, *,
+                    standalone_keras: bool, session_seen: bool) -> Refusal | Rewrite | None:
+    """The outcome for a module in which the caller saw a TF1 session or placeholder (`names`:
+    how its TF names resolve; `standalone_keras`: spell Keras `keras`, not `tf.keras`;
+    `session_seen`: a session among them). None: no program to rewrite or refuse."""
+    compat = compat_v1_import(module)
+    alias = tf_alias(module) or (compat[1] if compat else "tf")
+    keras = "keras" if standalone_keras else f"{alias}.keras"
+    program = _program(module, context, keras)
+    if not program.tf1_program:
+        return None
+    if not program.sites and not session_seen:
+        # No session here (a graph built for use elsewhere): there is no program to rewrite,
+        # and each idiom already has its own finding.
+        return None
+    source = module
+    written: tuple[str, ...] = ()
+    if program.blockers and not names.uses_scope_analysis:
+        # Graph builders called once become part of the program, written out at the call.
+        plans = written_out(module, program.scope, context.tf_name)
+        if plans:
+            candidate = write_out(module, plans)
+            fresh = _FreshContext(candidate, names)
+            attempt = _program(candidate, fresh, keras)
+            if not attempt.blockers and attempt.sites:
+                source, program, context = candidate, attempt, fresh
+                written = tuple(plan.name for plan in plans)
+    if program.blockers:
+        return Refusal(tuple(program.blockers))
+    if not any(not site.initializer for site in program.sites):
+        return None
+    return Rewrite(
+        build=lambda: rewrite_module(source, program, context),
+        written_out=written,
+        notes=tuple(program.notes),
+        unsafe=tuple(dict.fromkeys(program.unsafe)),
+        uses_keras=_uses_keras(program),
+        tensorflow_imports=_tensorflow_from_imports(module),
+    )
+
+
+def _program(module: cst.Module, context: Context, keras: str) -> GraphProgram:
+    """The module's program, or that of the one function holding it."""
+    program = analyze(module, context, tf1_evidence=True, keras=keras)
+    if not program.tf1_program:
+        return program
+    # `def main():` holding `if ...` blocks does not nest deeply: a few levels are enough.
+    for _ in range(3):
+        scope = _session_function(program)
+        if scope is None:
+            break
+        program = analyze(module, context, tf1_evidence=True, keras=keras, scope=scope)
+    return program
+
+
+def _session_function(program: GraphProgram) -> cst.FunctionDef | cst.If | None:
+    """The one function that holds the program (`def main():` building the graph and running
+    the session), when the module's top level builds no graph and runs no session itself."""
+    if len(program.session_functions) != 1 or program.sites:
+        return None
+    if any(s.kind is not Kind.EAGER for s in program.statements):
+        return None
+    return program.session_functions[0]
+
+
+def _uses_keras(program: GraphProgram) -> bool:
+    return any(s.kind in (Kind.OPTIMIZER, Kind.SCHEDULE, Kind.METRIC) or s.train is not None
+               for s in program.statements)
+
+
+def _tensorflow_from_imports(module: cst.Module) -> tuple[ImportedName, ...]:
+    """`from tensorflow… import name` at module level."""
+    found: list[ImportedName] = []
+    for statement in module.body:
+        if not isinstance(statement, cst.SimpleStatementLine):
+            continue
+        for small in statement.body:
+            if (not isinstance(small, cst.ImportFrom) or small.relative or small.module is None
+                    or isinstance(small.names, cst.ImportStar)):
+                continue
+            source = code(small.module)
+            if source != "tensorflow" and not source.startswith("tensorflow."):
+                continue
+            for alias in small.names:
+                if isinstance(alias.name, cst.Name):
+                    asname = (alias.asname.name.value if alias.asname is not None
+                              and isinstance(alias.asname.name, cst.Name) else None)
+                    found.append(ImportedName(source, alias.name.value, asname))
+    return tuple(found)
