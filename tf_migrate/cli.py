@@ -160,7 +160,8 @@ def common_options(function: Any) -> Any:
         click.option(
             "--cache-dir",
             type=click.Path(file_okay=False, path_type=Path),
-            help="Where to keep the result cache (default: .tf-migrate-cache).",
+            help="Where to keep the result cache (default: .tf-migrate-cache beside the "
+            "configuration file; without one, the user cache folder, ~/.cache/tf-migrate).",
         ),
         click.option(
             "--stdin-filename",
