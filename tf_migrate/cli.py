@@ -40,6 +40,13 @@ if TYPE_CHECKING:
     from rich.console import Console
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+# The formats people read: they mark fixable findings with [*] and [-].
+_HUMAN = ("full", "concise")
+_MARKERS_HELP = (
+    "In the findings, [*] marks what `tf-migrate fix` fixes and [-] what only "
+    "`tf-migrate fix --unsafe-fixes` fixes (the fix may change numbers); findings without a "
+    "marker are left for a person, with the TF2 form to use."
+)
 
 
 class RunFinished(SystemExit):
@@ -61,9 +68,24 @@ def _stderr() -> Console:
     return Console(stderr=True, highlight=False)
 
 
-def _summarize(result: RunResult, settings: Settings, mode: str) -> None:
+def _summarize(
+    result: RunResult,
+    settings: Settings,
+    mode: str,
+    *,
+    table: bool = True,
+    legend: bool = False,
+) -> None:
     color = use_color(sys.stderr)
-    print_summary(result, sys.stderr, mode=mode, unsafe_fixes=settings.unsafe_fixes, color=color)
+    print_summary(
+        result,
+        sys.stderr,
+        mode=mode,
+        unsafe_fixes=settings.unsafe_fixes,
+        color=color,
+        table=table,
+        legend=legend,
+    )
 
 
 def use_color(stream: Any) -> bool:
@@ -186,7 +208,7 @@ def cli() -> None:
     """
 
 
-@cli.command()
+@cli.command(epilog=_MARKERS_HELP)
 @common_options
 @click.option(
     "--unsafe-fixes/--no-unsafe-fixes",
@@ -265,15 +287,16 @@ def fix(
         click.echo(render_diff(result, color=color), nl=False, color=color)
         _summarize(result, settings, "diff")
         raise RunFinished(EXIT_FINDINGS if result.changed_files else EXIT_CLEAN)
-    if not quiet and paths != ("-",):
+    shown = not quiet and paths != ("-",)
+    if shown:
         click.echo(
             render_findings(result, output_format or "concise", color=color), nl=False, color=color
         )
-    _summarize(result, settings, "fix")
+    _summarize(result, settings, "fix", legend=shown and output_format in (None, *_HUMAN))
     raise RunFinished(EXIT_FINDINGS if result.remaining else EXIT_CLEAN)
 
 
-@cli.command()
+@cli.command(epilog=_MARKERS_HELP)
 @common_options
 @click.option(
     "--output-format",
@@ -357,8 +380,10 @@ def check(
         output_file.write_text(text, "utf-8")
     else:
         click.echo(text, nl=False, color=color)
-    if settings.output_format in ("full", "concise") or stream_is_file:
-        _summarize(result, settings, "check")
+    human = statistics or settings.output_format in _HUMAN
+    if human or stream_is_file:
+        # --statistics printed a count per rule: the summary's own table would repeat it.
+        _summarize(result, settings, "check", table=not statistics, legend=human)
     raise RunFinished(EXIT_FINDINGS if result.remaining and not exit_zero else EXIT_CLEAN)
 
 

@@ -48,6 +48,22 @@ def fix_marker(applicability: Applicability) -> str:
     return ""
 
 
+# What the markers in front of messages mean; printed with the summary when some were shown.
+MARKER_LEGEND = (
+    "[*] `tf-migrate fix` fixes it; [-] only `tf-migrate fix --unsafe-fixes` does "
+    "(the fix may change numbers)"
+)
+
+
+def shows_markers(result: RunResult) -> bool:
+    """Whether a remaining finding carries a `[*]` or `[-]` marker."""
+    return any(
+        finding.applicability is not Applicability.MANUAL
+        for file in result.files
+        for finding in file.remaining
+    )
+
+
 @cache
 def one_line(message: str) -> str:
     """Messages go on one line: editors and CI annotate from `path:line:col:` headers."""
