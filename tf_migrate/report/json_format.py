@@ -6,11 +6,7 @@ import json
 
 from tf_migrate.model import Applicability, RunResult
 from tf_migrate.report.common import sorted_findings
-
-
-def docs_url(code: str) -> str:
-    """Where a rule's page lives, relative to the repository root (docs/ is generated)."""
-    return f"docs/rules/{code}.md"
+from tf_migrate.report.docs_links import docs_url
 
 
 def findings_as_dicts(result: RunResult) -> list[dict[str, object]]:
