@@ -56,6 +56,7 @@ def test_json_object_shape() -> None:
         "end_location": {"row": 3, "column": 11},
         "fix": {"applicability": "safe", "message": "Rename to `tf.math.log`"},
         "url": docs_url("TFM401"),
+        "cell": None,
     }
     page = Path(url2pathname(urlparse(items[2]["url"]).path))
     assert page.is_file() and page.read_text("utf-8").startswith("# TFM401 tf1-symbol-name")
