@@ -44,7 +44,8 @@ def test_report_writes_html_and_markdown_and_never_a_source_file(tree: Path) -> 
     assert page.count('<details class="file"') == 6  # every file but the clean one
     assert 'id="rule-TFM401"' in page and "rmsprop" in page  # rule pages and the proof
     markdown = (tree.parent / "r.md").read_text("utf-8")
-    assert markdown.startswith("## tf-migrate report") and "@@ -2,9 +2,9 @@ TFM401 tf1-symbol-name, TFM402" in markdown
+    assert markdown.startswith("## tf-migrate report")
+    assert "@@ -2,9 +2,9 @@ TFM401 tf1-symbol-name, TFM402" in markdown
     assert "Report written to r.html" in result.stderr
 
 

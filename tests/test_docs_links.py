@@ -51,3 +51,12 @@ def test_without_pages_there_is_no_url(
     monkeypatch.setattr(tf_migrate, "__file__", str(tmp_path / "pkg" / "tf_migrate" / "x.py"))
     monkeypatch.setattr(sysconfig, "get_path", lambda name, *scheme: str(tmp_path / "prefix"))
     assert docs_links.docs_url("TFM302") is None
+
+
+def test_the_package_ships_the_reports_stylesheet_and_script() -> None:
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))
+    patterns = pyproject["tool"]["setuptools"]["package-data"]["tf_migrate"]
+    shipped = {p.relative_to(ROOT / "tf_migrate").as_posix() for p in (ROOT / "tf_migrate").glob(
+        "report/assets/*")}
+    assert shipped == {"report/assets/review.css", "report/assets/review.js"}
+    assert "report/assets/*" in patterns

@@ -45,7 +45,8 @@ def test_each_hunk_is_labelled_with_the_fixes_on_its_lines() -> None:
     found = hunks(old, new, [fixed("TFM401", 22), fixed("TFM303", 3)])
     assert [hunk.rules for hunk in found] == [[IMPORTS_LABEL], ["TFM401"]]
     assert [(hunk.old_start, hunk.new_start) for hunk in found] == [(1, 1), (19, 20)]
-    assert ("-", "y = tf.log(x)") in found[1].lines and ("+", "y = tf.math.log(x)") in found[1].lines
+    assert ("-", "y = tf.log(x)") in found[1].lines
+    assert ("+", "y = tf.math.log(x)") in found[1].lines
 
 
 def test_a_hunk_no_finding_meets_takes_the_nearest_fix() -> None:
@@ -107,22 +108,24 @@ def test_the_summary_counts_files_fallbacks_and_programs(tree: Path) -> None:
 
 
 def test_refusal_reasons_are_counted_whatever_line_they_name(tmp_path: Path) -> None:
-    program = "import tensorflow as tf\n\nx = tf.placeholder(tf.float32)\n{pad}with tf.Session() as sess:\n    print(sess.run(x * 2, {{x: 1.0}}))\n    keep(sess)\n"
+    program = (
+        "import tensorflow as tf\n\nx = tf.placeholder(tf.float32)\n{pad}"
+        "with tf.Session() as sess:\n    print(sess.run(x * 2, {{x: 1.0}}))\n    keep(sess)\n"
+    )
     for name, pad in (("a.py", ""), ("b.py", "y = 1\n" * 5)):
         (tmp_path / name).write_text(program.format(pad=pad))
     summary = summarize(preview(tmp_path), unsafe_fixes=False)
     assert summary.programs_refused == 2
     assert summary.refusal_reasons == [("the session `sess` is used as a value", 2)]
-    assert refusal_reasons("cell 2: The session program is not rewritten: a (cell 2, line 3); b") == [
-        "a",
-        "b",
-    ]
+    message = "cell 2: The session program is not rewritten: a (cell 2, line 3); b"
+    assert refusal_reasons(message) == ["a", "b"]
 
 
 def test_the_proof_is_read_from_verify_json() -> None:
     proof = parse_proof(verify_json(), "verify.json")
     assert proof.before.startswith("TensorFlow 1.15.0") and proof.device == "cpu"
-    assert [(p.name, p.status) for p in proof.programs] == [("program", "pass"), ("rmsprop", "fail")]
+    statuses = [(p.name, p.status) for p in proof.programs]
+    assert statuses == [("program", "pass"), ("rmsprop", "fail")]
     loss = proof.programs[1].outputs[0]
     assert (loss.passed, loss.shape, round(float(loss.max_abs_err or 0), 6)) == (False, "(1,)", 0.1)
     assert proof.programs[0].ran_on == {"before": "CPU", "after": "CPU"}
@@ -131,7 +134,8 @@ def test_the_proof_is_read_from_verify_json() -> None:
 
 
 def test_the_page_is_self_contained_and_its_data_cannot_end_the_script(tmp_path: Path) -> None:
-    (tmp_path / "odd.py").write_text("import tensorflow as tf\ns = '</script><!--'\ny = tf.log(1.0)\n")
+    source = "import tensorflow as tf\ns = '</script><!--'\ny = tf.log(1.0)\n"
+    (tmp_path / "odd.py").write_text(source)
     page = render_review_html(preview(tmp_path), paths=["."], written=False, unsafe_fixes=False)
     assert "default-src 'none'" in page
     assert not re.search(r"""(src|href)=["']?(https?:|//)""", page)
