@@ -131,15 +131,16 @@ def render_markdown(
     max_chars: int = MAX_CHARS,
 ) -> str:
     """The report in at most `max_chars` characters; `html_report` names the full one."""
-    reviews = [review_file(file) for file in result.files if worth_reviewing(file)]
+    # Reviewed one at a time: most of a large tree lies beyond the cap and is never reviewed.
+    shown = [file for file in result.files if worth_reviewing(file)]
     names = {f.code: f.rule_name for file in result.files for f in file.fixed + file.remaining}
     summary = summarize(result, unsafe_fixes=unsafe_fixes)
     head = "\n".join(["## tf-migrate report", "", *summary_markdown(summary, proofs)]) + "\n"
     where = f"`{html_report}`" if html_report else "the HTML report (`tf-migrate report --html`)"
-    text = head + ("### Files\n\n" if reviews else "Nothing changed and nothing is left.\n")
-    for index, review in enumerate(reviews):
-        block = _file_block(review, names)
-        rest = len(reviews) - index
+    text = head + ("### Files\n\n" if shown else "Nothing changed and nothing is left.\n")
+    for index, file in enumerate(shown):
+        block = _file_block(review_file(file), names)
+        rest = len(shown) - index
         pointer = (
             f"\n**{rest} more file(s) are in {where}**: this summary stops at "
             f"{max_chars:,} characters.\n"
