@@ -112,10 +112,18 @@ def _summary_line(result: FixtureResult) -> Text:
             f"  {passed}/{len(result.comparisons)} outputs agree; worst abs err "
             f"{_fmt(worst_abs)}, rel err {_fmt(worst_rel)}"
         )
-    times = ", ".join(f"{run.side} {run.seconds:.1f} s" for run in result.runs)
+    # Where each side really ran belongs on every program's line; -v tells how that is known.
+    times = ", ".join(
+        f"{run.side}{_ran_on(run.result.get('placement'))} {run.seconds:.1f} s"
+        for run in result.runs
+    )
     if times:
         line.append(f"  ({times})", "dim")
     return line
+
+
+def _ran_on(placement: dict[str, Any] | None) -> str:
+    return f" on {placement['ran_on']}" if placement else ""
 
 
 def _output_line(result: FixtureResult, comparison: OutputComparison) -> Text:
