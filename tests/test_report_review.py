@@ -81,7 +81,7 @@ def test_the_run_of_a_tree_reviewed_file_by_file(tree: Path) -> None:
 
 def test_a_notebook_is_reviewed_cell_by_cell(tree: Path) -> None:
     notebook = review_file(file_of(preview(tree), "explore.ipynb"))
-    assert notebook.notebook and notebook.statuses == ["changed", "manual"]
+    assert notebook.statuses == ["changed", "manual"]
     sections = {section.title: section for section in notebook.sections}
     assert list(sections) == ["cell 3", "cell 5"]
     assert [hunk.rules for hunk in sections["cell 3"].hunks] == [["TFM401"]]

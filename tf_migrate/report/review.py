@@ -59,7 +59,6 @@ class Section:
 @dataclass
 class FileReview:
     path: str
-    notebook: bool
     statuses: list[str]  # those of STATUSES that apply
     sections: list[Section]
     fixed: dict[str, int]  # code -> findings fixed in this file
@@ -169,9 +168,8 @@ def _notebook_sections(file: FileResult) -> list[Section]:
 
 
 def review_file(file: FileResult) -> FileReview:
-    notebook = file.path.endswith(".ipynb")
     remaining = sorted(file.remaining, key=lambda f: (f.location.line, f.location.column, f.code))
-    if notebook:
+    if file.path.endswith(".ipynb"):
         sections = _notebook_sections(file)
     else:
         old = file.original_source or ""
@@ -187,7 +185,6 @@ def review_file(file: FileResult) -> FileReview:
     named |= {view.code for s in sections for view in s.findings}
     return FileReview(
         path=file.path,
-        notebook=notebook,
         statuses=_statuses(file),
         sections=sections,
         fixed=fixed,

@@ -118,8 +118,9 @@ def proof_html(proofs: list[Proof]) -> str:
                     cells = '<td colspan="5">no output compared</td>'
                 else:
                     verdict = "pass" if output.passed else "fail"
+                    detail = f"<br><small>{escape(output.detail)}</small>" * bool(output.detail)
                     cells = (
-                        f'<td class="status-{verdict}">{escape(output.name)}</td>'
+                        f'<td class="status-{verdict}">{escape(output.name)}{detail}</td>'
                         f"<td>{escape(output.shape)}</td><td>{escape(output.dtype)}</td>"
                         f'<td class="n">{escape(_number(output.max_abs_err))}</td>'
                         f'<td class="n">{escape(_number(output.max_rel_err))}</td>'
@@ -128,6 +129,9 @@ def proof_html(proofs: list[Proof]) -> str:
                 if index == 0:
                     span = f' rowspan="{len(rows)}"'
                     aligned = f"{program.aligned} variable(s)" if program.aligned else "none"
+                    aligned += "".join(
+                        f"<br><small>{escape(note)}</small>" for note in program.alignment_notes
+                    )
                     tail = (
                         f"<td{span}>{tolerance}</td><td{span}>"
                         f"{_runs(program.seconds, program.ran_on)}</td><td{span}>{aligned}</td>"

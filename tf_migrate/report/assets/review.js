@@ -114,6 +114,7 @@
     return '<div class="finding kind-' + finding.kind + '" id="f' + fileIndex + "-l" +
       finding.line + '">' + '<div class="finding-head"><span class="where">line ' + finding.line +
       ":" + finding.column + "</span> " + ruleLinks([finding.code]) + ' <span class="kind">' +
+      escapeHtml(finding.name) + ", " +
       finding.kind + '</span> <span class="message">' + messageHtml(finding.message) + "</span>" +
       "</div>" + (excerpt ? '<div class="excerpt">' + excerpt + "</div>" : "") + fix + "</div>";
   }
