@@ -306,7 +306,7 @@ def check(
 
 @cli.command("rules")
 def rules_command() -> None:
-    """List every rule: code, name, fix applicability and message."""
+    """List every rule: code, name, every fix kind it gives, and its message on an example."""
     from rich.console import Console
 
     render_rules_table(all_rules(), Console())
