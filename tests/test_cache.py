@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import tf_migrate.engine.run as engine
-from tf_migrate.engine.cache import CachedResult, ResultCache
+from tf_migrate.engine.cache import CACHE_DIR_ENV, CachedResult, ResultCache, default_directory
 from tf_migrate.engine.run import Mode, run
 from tf_migrate.files import DecodedSource
 from tf_migrate.model import Applicability, Finding, Location, RunResult
@@ -29,9 +29,13 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def settings(root: Path, **overrides: object) -> Settings:
-    return Settings(project_root=root, select=("TFM000", "TFM101", "TFM401")).with_overrides(
-        **overrides
+    # A configured project: its cache is the `.tf-migrate-cache` beside the configuration.
+    configured = Settings(
+        project_root=root,
+        config_file=root / "pyproject.toml",
+        select=("TFM000", "TFM101", "TFM401"),
     )
+    return configured.with_overrides(**overrides)
 
 
 def forbid_computing(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -107,6 +111,33 @@ def test_no_cache_and_cache_dir(project: Path, tmp_path_factory: pytest.TempPath
     assert not (project / ".tf-migrate-cache").exists()
 
 
+def test_without_a_configuration_the_cache_is_in_the_user_cache_folder(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    user_cache = project.parent / f"{project.name}-user-cache"
+    monkeypatch.setenv(CACHE_DIR_ENV, str(user_cache))
+    unconfigured = Settings(project_root=project, select=("TFM401",))
+    first = run(["."], unconfigured, mode=Mode.CHECK, jobs=1)
+    assert not (project / ".tf-migrate-cache").exists()
+    folder = default_directory(project, None)
+    assert folder.parent == user_cache / "results" and folder.name.startswith(project.name)
+    assert list(folder.glob("*/*.json"))
+    forbid_computing(monkeypatch)
+    assert run(["."], unconfigured, mode=Mode.CHECK, jobs=1) == first
+
+
+def test_the_user_cache_folder_follows_xdg_and_keeps_projects_apart(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv(CACHE_DIR_ENV)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    one, other = default_directory(tmp_path / "a", None), default_directory(tmp_path / "b", None)
+    assert one.parent == other.parent == tmp_path / "xdg" / "tf-migrate" / "results"
+    assert one != other
+    configured = default_directory(tmp_path / "a", tmp_path / "a" / "pyproject.toml")
+    assert configured == tmp_path / "a" / ".tf-migrate-cache"
+
+
 def test_unwritable_cache_does_not_fail_the_run(project: Path) -> None:
     blocker = project / "not-a-folder"
     blocker.write_text("")
@@ -131,7 +162,7 @@ def _run_twice(script: str, project: Path) -> list[subprocess.CompletedProcess[s
     env = {
         **os.environ,
         "PYTHONPATH": str(Path(__file__).resolve().parents[1]),
-        "XDG_CACHE_HOME": str(project / "user-cache"),
+        CACHE_DIR_ENV: str(project / "user-cache"),
     }
     return [
         subprocess.run(
@@ -181,3 +212,18 @@ def test_a_cached_check_from_the_command_line_imports_only_what_it_prints_with(
     assert cold[0] == "True" and cold[3] == "True"  # the first run parsed and ran the rules
     assert warm == ["False"] * 4
     assert runs[0].stdout == runs[1].stdout and "TFM" in runs[1].stdout
+
+
+def test_a_command_without_configuration_leaves_no_cache_folder_where_it_runs(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from click.testing import CliRunner
+
+    from tf_migrate.cli import cli
+
+    user_cache = project.parent / f"{project.name}-user-cache"
+    monkeypatch.setenv(CACHE_DIR_ENV, str(user_cache))
+    result = CliRunner().invoke(cli, ["check", ".", "--select", "TFM401"])
+    assert result.exit_code == 1, result.output
+    assert sorted(path.name for path in project.iterdir()) == ["a.py"]
+    assert list(user_cache.glob("results/*/*/*.json"))

@@ -123,6 +123,30 @@ def test_statistics_counts_per_rule(project: Path) -> None:
     assert result.stdout.split() == ["2", "TFM101", "[", "]", "placeholder"]
 
 
+def test_statistics_print_the_counts_once(project: Path) -> None:
+    write(project / "m.py", FIXABLE + "z = tf.placeholder(tf.int32)\n")
+    result = invoke("check", "m.py", "--statistics", "--no-cache")
+    assert [line.split("\t")[1] for line in result.stdout.splitlines()] == ["TFM101", "TFM401"]
+    # stderr holds the legend and the sentence, not the per-rule table again.
+    assert "TFM101" not in result.stderr and "placeholder" not in result.stderr
+    assert result.stderr.splitlines()[-1].startswith("Found 2 findings in 1 file")
+
+
+def test_the_fix_markers_are_explained_where_they_are_shown(project: Path) -> None:
+    write(project / "fixable.py", FIXABLE)
+    write(project / "manual.py", MANUAL)
+    legend = "[*] `tf-migrate fix` fixes it; [-] only `tf-migrate fix --unsafe-fixes` does"
+    for args in (["check", "fixable.py"], ["check", "fixable.py", "--statistics"]):
+        shown = invoke(*args, "--no-cache")
+        assert "[*]" in shown.stdout and legend in shown.stderr
+    unmarked = invoke("check", "manual.py", "--no-cache")
+    assert "[*]" not in unmarked.stdout and legend not in unmarked.stderr
+    machine = invoke("check", "fixable.py", "--no-cache", "--output-format", "json")
+    assert legend not in machine.stderr
+    for command in ("check", "fix"):
+        assert "[*] marks what `tf-migrate fix` fixes" in invoke(command, "--help").stdout
+
+
 def test_select_and_ignore(project: Path) -> None:
     write(project / "m.py", FIXABLE + "x = tf.placeholder(tf.float32)\n")
     only_renames = invoke("check", "m.py", "--select", "TFM4", "--output-format", "concise")

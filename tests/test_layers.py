@@ -21,7 +21,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("tf_migrate.rules",),
     ("tf_migrate.engine",),
     ("tf_migrate.report", "tf_migrate.verify"),
-    ("tf_migrate.cli", "tf_migrate.__main__"),
+    ("tf_migrate.cli", "tf_migrate.cli_common", "tf_migrate.cli_report", "tf_migrate.__main__"),
 )
 # Within a layer: analysis of a program only reads, so it never imports the code that writes.
 FORBIDDEN = (("tf_migrate.programs.analyze", "tf_migrate.programs.emit"),)

@@ -222,3 +222,56 @@ def test_python_lines_that_look_like_magics_are_not_masked(source: str) -> None:
     joined = join_cells(parse_notebook(text), text)
     assert joined.magics == {}
     assert joined.text.endswith(source)
+
+
+REFUSED = [
+    "from tensorflow import Session, placeholder\n",
+    "x = placeholder('float32')\n",
+    "with Session() as sess:\n    print(sess.run(x * 2, {x: 1.0}))\n    keep(sess)\n",
+]
+
+
+def test_findings_name_their_cell_and_lines_the_message_refers_to(tmp_path: Path) -> None:
+    (tmp_path / "nb.ipynb").write_text(notebook_text(markdown("# T\n"), *map(code, REFUSED)))
+    result = run([str(tmp_path)], Settings(project_root=tmp_path), mode=Mode.CHECK, jobs=1)
+    refusals = [f for f in result.files[0].remaining if f.code == "TFM150"]
+    assert [f.message.split(": ", 1)[0] for f in refusals] == ["cell 4"]
+    # `(line N)` in the message counts inside a cell too, and says which.
+    assert "(cell 4, line 3)" in refusals[0].message
+    assert "(line " not in refusals[0].message.replace("(cell 4, line", "")
+
+
+def test_a_refused_program_without_a_tf_import_is_anchored_where_it_runs(tmp_path: Path) -> None:
+    cells = [
+        "from tensorflow import Session, placeholder\n",
+        "x = placeholder('float32')\n",
+        "with Session() as sess:\n    print(sess.run(x * 2, {x: 1.0}))\n",
+    ]
+    (tmp_path / "nb.ipynb").write_text(notebook_text(*map(code, cells)))
+    result = run([str(tmp_path)], Settings(project_root=tmp_path), mode=Mode.CHECK, jobs=1)
+    refusal = next(f for f in result.files[0].remaining if f.code == "TFM150")
+    assert refusal.message.startswith("cell 3: The session program is not rewritten: no `import")
+    assert refusal.location.line == 2
+
+
+def test_diff_shows_a_notebook_cell_by_cell_as_source(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tf_migrate.report import render_diff
+
+    monkeypatch.chdir(tmp_path)
+    text = notebook_text(
+        code("import tensorflow as tf\n"), markdown("# x\n"), code(["a = 1\n", "y = tf.log(a)"])
+    )
+    (tmp_path / "nb.ipynb").write_text(text)
+    result = run(["nb.ipynb"], Settings(project_root=tmp_path), mode=Mode.DIFF, jobs=1)
+    assert render_diff(result, color=False) == (
+        "--- a/nb.ipynb:cell 3\n"
+        "+++ b/nb.ipynb:cell 3\n"
+        "@@ -1,2 +1,2 @@\n"
+        " a = 1\n"
+        "-y = tf.log(a)\n"
+        "\\ No newline at end of file\n"
+        "+y = tf.math.log(a)\n"
+        "\\ No newline at end of file\n"
+    )

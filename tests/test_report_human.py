@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -169,17 +170,34 @@ def test_unknown_format_is_a_clear_error() -> None:
         render_findings(RunResult(), "xml", color=False)
 
 
-def test_full_shows_no_file_lines_for_notebook_findings() -> None:
+def test_full_shows_a_notebook_finding_in_its_cell_with_the_cells_code() -> None:
     # Notebook locations are inside a cell: line 1 of the JSON file is not line 1 of the cell.
-    notebook = '{\n "cells": [\n  {"cell_type": "code", "source": ["y = tf.log(x)"]}\n ]\n}\n'
+    notebook = json.dumps(
+        {
+            "cells": [
+                {"cell_type": "markdown", "source": ["# y = tf.log(x)"]},
+                {"cell_type": "code", "source": ["import tensorflow as tf\n", "y = tf.log(x)"]},
+            ]
+        }
+    )
     finding = Finding(
         "TFM401",
         "r",
-        "cell 1: `tf.log` is `tf.math.log`",
-        Location(1, 5, 1, 11),
+        "cell 2: `tf.log` is `tf.math.log`",
+        Location(2, 5, 2, 11),
         Applicability.SAFE,
     )
     result = run(FileResult("nb.ipynb", remaining=[finding], original_source=notebook))
     assert render_findings(result, "full", color=False) == (
-        "nb.ipynb:1:5: TFM401 [*] cell 1: `tf.log` is `tf.math.log`\n"
+        "nb.ipynb:cell 2:2:5: TFM401 [*] `tf.log` is `tf.math.log`\n"
+        "  |\n"
+        "2 | y = tf.log(x)\n"
+        "  |     ^^^^^^ TFM401\n"
+        "  |\n"
     )
+    assert render_findings(result, "concise", color=False) == (
+        "nb.ipynb:cell 2:2:5: TFM401 [*] `tf.log` is `tf.math.log`\n"
+    )
+    # Machine formats keep numeric positions and say the cell their own way.
+    assert json.loads(render_findings(result, "json", color=False))[0]["cell"] == 2
+    assert "cell 2: `tf.log`" in render_findings(result, "github", color=False)

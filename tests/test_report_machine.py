@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
+from urllib.parse import urlparse
+from urllib.request import url2pathname
 
 from tests.report_samples import PLACEHOLDER, RENAME
 from tf_migrate.model import Applicability, FileResult, Finding, Location, RunResult
 from tf_migrate.report import render_findings
+from tf_migrate.report.docs_links import docs_url
 
 UNSAFE = Finding(
     "TFM201", "minimize", "m", Location(7, 1, 9, 4), Applicability.UNSAFE, "Use a tape"
@@ -51,8 +55,11 @@ def test_json_object_shape() -> None:
         "location": {"row": 3, "column": 5},
         "end_location": {"row": 3, "column": 11},
         "fix": {"applicability": "safe", "message": "Rename to `tf.math.log`"},
-        "url": "docs/rules/TFM401.md",
+        "url": docs_url("TFM401"),
+        "cell": None,
     }
+    page = Path(url2pathname(urlparse(items[2]["url"]).path))
+    assert page.is_file() and page.read_text("utf-8").startswith("# TFM401 tf1-symbol-name")
     assert items[0]["fix"] is None
     assert items[3]["fix"] == {"applicability": "unsafe", "message": "Use a tape"}
     assert items[3]["end_location"] == {"row": 9, "column": 4}

@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
+from urllib.parse import urlparse
+from urllib.request import url2pathname
 
 import pytest
 
 import tf_migrate
 from tf_migrate.model import Applicability, FileResult, Finding, Location, RunResult
-from tf_migrate.report import render_findings
-from tf_migrate.rules.registry import all_rules
+from tf_migrate.report import explain_rule, render_findings
+from tf_migrate.rules.registry import all_rules, rule_by_code
 
 # From sarif-schema-2.1.0.json (definitions), restricted to the keys checked here.
 ALLOWED = {
@@ -283,8 +286,23 @@ def test_sarif_describes_every_rule_of_the_registry() -> None:
     assert rename["name"] == "tf1-symbol-name"
     assert rename["shortDescription"]["text"].startswith("Renames a TensorFlow 1.x symbol")
     assert "## Fix safety" in rename["help"]["markdown"]
-    assert rename["properties"]["fix"] == "safe"
-    assert by_id["TFM101"]["properties"]["fix"] == "manual"
+    assert rename["properties"]["fix"] == ["safe"]
+    assert by_id["TFM101"]["properties"]["fix"] == ["manual"]
+    assert by_id["TFM150"]["properties"]["fix"] == ["safe", "unsafe", "manual"]
+
+
+def test_sarif_rule_help_is_the_rule_page_and_its_uri_opens_it() -> None:
+    driver = json.loads(render_findings(RunResult(), "sarif", color=False))["runs"][0]["tool"][
+        "driver"
+    ]
+    for descriptor in driver["rules"]:
+        code = descriptor["id"]
+        help_text = descriptor["help"]["text"]
+        assert help_text.startswith(f"`tf-migrate explain {code}` prints this page.")
+        assert explain_rule(rule_by_code(code)) in help_text
+        page = Path(url2pathname(urlparse(descriptor["helpUri"]).path))
+        assert page.name == f"{code}.md" and page.is_file()
+        assert page.read_text("utf-8") == explain_rule(rule_by_code(code))
 
 
 def test_sarif_results_point_at_their_rule_and_location() -> None:

@@ -12,11 +12,22 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 import click
 
 from tf_migrate import __version__
+from tf_migrate.cli_common import (
+    EXIT_CLEAN,
+    EXIT_ERROR,
+    EXIT_FINDINGS,
+    common_options,
+    load,
+    report_file_errors,
+    split_codes,
+    stderr,
+    use_color,
+    write_review,
+)
 from tf_migrate.engine.run import Mode, run, run_stdin
 from tf_migrate.model import RunResult
 from tf_migrate.report import (
@@ -27,19 +38,16 @@ from tf_migrate.report import (
     render_rules_table,
     render_statistics,
 )
-from tf_migrate.rules.registry import UnknownRuleError, all_rules, check_selectors, rule_by_code
-from tf_migrate.settings import (
-    OUTPUT_FORMATS,
-    ConfigError,
-    Settings,
-    find_config,
-    load_settings,
+from tf_migrate.rules.registry import UnknownRuleError, all_rules, rule_by_code
+from tf_migrate.settings import OUTPUT_FORMATS, ConfigError, Settings
+
+# The formats people read: they mark fixable findings with [*] and [-].
+_HUMAN = ("full", "concise")
+_MARKERS_HELP = (
+    "In the findings, [*] marks what `tf-migrate fix` fixes and [-] what only "
+    "`tf-migrate fix --unsafe-fixes` fixes (the fix may change numbers); findings without a "
+    "marker are left for a person, with the TF2 form to use."
 )
-
-if TYPE_CHECKING:
-    from rich.console import Console
-
-EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 
 class RunFinished(SystemExit):
@@ -47,37 +55,33 @@ class RunFinished(SystemExit):
     (files are written, workers joined), so the command may skip it (see `entry_point`)."""
 
 
-class ConfigProblem(click.ClickException):
-    """A configuration error, reported like a usage error: exit code 2."""
-
-    exit_code = EXIT_ERROR
-
-
-def _stderr() -> Console:
-    # Imported when something needs it: most runs print only plain text, and a cached re-check
-    # would spend a tenth of its time importing rich.
-    from rich.console import Console
-
-    return Console(stderr=True, highlight=False)
-
-
-def _summarize(result: RunResult, settings: Settings, mode: str) -> None:
+def _summarize(
+    result: RunResult,
+    settings: Settings,
+    mode: str,
+    *,
+    table: bool = True,
+    legend: bool = False,
+) -> None:
     color = use_color(sys.stderr)
-    print_summary(result, sys.stderr, mode=mode, unsafe_fixes=settings.unsafe_fixes, color=color)
-
-
-def use_color(stream: Any) -> bool:
-    """NO_COLOR and FORCE_COLOR (https://no-color.org, https://force-color.org) win over the tty."""
-    if os.environ.get("NO_COLOR"):
-        return False
-    if os.environ.get("FORCE_COLOR"):
-        return True
-    return bool(getattr(stream, "isatty", lambda: False)())
+    print_summary(
+        result,
+        sys.stderr,
+        mode=mode,
+        unsafe_fixes=settings.unsafe_fixes,
+        color=color,
+        table=table,
+        legend=legend,
+    )
 
 
 # Commands whose module is imported only when they run (or when help lists them): the verify
 # subsystem's imports would otherwise be paid by every `check`.
-_LAZY_COMMANDS = {"verify": "tf_migrate.verify.cli", "runtime": "tf_migrate.verify.cli"}
+_LAZY_COMMANDS = {
+    "verify": "tf_migrate.verify.cli",
+    "runtime": "tf_migrate.verify.cli",
+    "report": "tf_migrate.cli_report",
+}
 
 
 class DefaultToFix(click.Group):
@@ -101,79 +105,6 @@ class DefaultToFix(click.Group):
         return super().parse_args(ctx, args)
 
 
-def _split_codes(values: Sequence[str]) -> tuple[str, ...] | None:
-    codes = tuple(code.strip() for value in values for code in value.split(",") if code.strip())
-    return codes or None
-
-
-def _report_file_errors(result: RunResult) -> None:
-    """Problems that are not findings (a read-only file, a refused notebook) go to stderr."""
-    for file_result in result.files:
-        if file_result.error and not any(f.code == "TFM000" for f in file_result.remaining):
-            _stderr().print(
-                f"[yellow]warning:[/yellow] {file_result.path}: {file_result.error}",
-                markup=True,
-                highlight=False,
-            )
-
-
-def _load(config: Path | None, paths: Sequence[str], **overrides: Any) -> Settings:
-    try:
-        if config is None:
-            first = next((p for p in paths if p != "-"), ".")
-            config = find_config(Path(first))
-        configured = load_settings(config)
-        check_selectors(configured)
-        settings = configured.with_overrides(**overrides)
-        check_selectors(settings)
-        return settings
-    except ConfigError as error:
-        raise ConfigProblem(str(error)) from error
-
-
-def common_options(function: Any) -> Any:
-    decorators = [
-        click.argument("paths", nargs=-1, type=str),
-        click.option(
-            "--select",
-            multiple=True,
-            help="Rule codes, prefixes or names to enable (comma-separated).",
-        ),
-        click.option(
-            "--ignore",
-            multiple=True,
-            help="Rule codes, prefixes or names to disable (comma-separated).",
-        ),
-        click.option(
-            "--config",
-            type=click.Path(exists=True, dir_okay=False, path_type=Path),
-            help="A pyproject.toml to read [tool.tf-migrate] from (default: the nearest one).",
-        ),
-        click.option(
-            "-j",
-            "--jobs",
-            type=click.IntRange(min=1),
-            default=None,
-            help="Processes that check files, this one included (default: all cores).",
-        ),
-        click.option("--no-cache", is_flag=True, help="Neither read nor write the result cache."),
-        click.option(
-            "--cache-dir",
-            type=click.Path(file_okay=False, path_type=Path),
-            help="Where to keep the result cache (default: .tf-migrate-cache).",
-        ),
-        click.option(
-            "--stdin-filename",
-            default=None,
-            help="The file name to report for `-` (standard input).",
-        ),
-        click.option("--no-progress", is_flag=True, help="No progress bar, even on a terminal."),
-    ]
-    for decorator in reversed(decorators):
-        function = decorator(function)
-    return function
-
-
 @click.group(cls=DefaultToFix, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="tf-migrate")
 def cli() -> None:
@@ -185,7 +116,7 @@ def cli() -> None:
     """
 
 
-@cli.command()
+@cli.command(epilog=_MARKERS_HELP)
 @common_options
 @click.option(
     "--unsafe-fixes/--no-unsafe-fixes",
@@ -210,6 +141,12 @@ def cli() -> None:
     help="Format of the findings that remain after fixing.",
 )
 @click.option("-q", "--quiet", is_flag=True, help="Print no remaining findings, only the summary.")
+@click.option(
+    "--report",
+    "report_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write the reviewer's HTML report of this run to this file.",
+)
 def fix(
     paths: tuple[str, ...],
     select: tuple[str, ...],
@@ -225,14 +162,15 @@ def fix(
     output_dir: Path | None,
     output_format: str | None,
     quiet: bool,
+    report_file: Path | None,
 ) -> None:
     """Apply fixes to PATHS (files or folders; default: the current folder) in place."""
     paths = paths or (".",)
-    settings = _load(
+    settings = load(
         config,
         paths,
-        select=_split_codes(select),
-        ignore=_split_codes(ignore),
+        select=split_codes(select),
+        ignore=split_codes(ignore),
         unsafe_fixes=unsafe_fixes,
     )
     mode = Mode.DIFF if diff else Mode.FIX
@@ -258,21 +196,24 @@ def fix(
             use_cache=not no_cache,
             show_progress=not no_progress,
         )
-    _report_file_errors(result)
+    report_file_errors(result)
+    if report_file is not None:
+        write_review(result, report_file, paths, written=not diff, settings=settings)
     color = use_color(sys.stdout)
     if diff:
         click.echo(render_diff(result, color=color), nl=False, color=color)
         _summarize(result, settings, "diff")
         raise RunFinished(EXIT_FINDINGS if result.changed_files else EXIT_CLEAN)
-    if not quiet and paths != ("-",):
+    shown = not quiet and paths != ("-",)
+    if shown:
         click.echo(
             render_findings(result, output_format or "concise", color=color), nl=False, color=color
         )
-    _summarize(result, settings, "fix")
+    _summarize(result, settings, "fix", legend=shown and output_format in (None, *_HUMAN))
     raise RunFinished(EXIT_FINDINGS if result.remaining else EXIT_CLEAN)
 
 
-@cli.command()
+@cli.command(epilog=_MARKERS_HELP)
 @common_options
 @click.option(
     "--output-format",
@@ -316,11 +257,11 @@ def check(
 ) -> None:
     """Report TF1 idioms in PATHS without changing anything (`-` reads standard input)."""
     paths = paths or (".",)
-    settings = _load(
+    settings = load(
         config,
         paths,
-        select=_split_codes(select),
-        ignore=_split_codes(ignore),
+        select=split_codes(select),
+        ignore=split_codes(ignore),
         output_format=output_format,
         unsafe_fixes=unsafe_fixes,
     )
@@ -339,11 +280,11 @@ def check(
             use_cache=not no_cache,
             show_progress=not no_progress,
         )
-    _report_file_errors(result)
+    report_file_errors(result)
     if add_noqa:
         added = sum(len(f.remaining) for f in result.changed_files)
         files = len(result.changed_files)
-        _stderr().print(f"Added suppression comments for {added} finding(s) in {files} file(s).")
+        stderr().print(f"Added suppression comments for {added} finding(s) in {files} file(s).")
         raise RunFinished(EXIT_CLEAN)
     stream_is_file = output_file is not None
     color = not stream_is_file and use_color(sys.stdout)
@@ -356,14 +297,16 @@ def check(
         output_file.write_text(text, "utf-8")
     else:
         click.echo(text, nl=False, color=color)
-    if settings.output_format in ("full", "concise") or stream_is_file:
-        _summarize(result, settings, "check")
+    human = statistics or settings.output_format in _HUMAN
+    if human or stream_is_file:
+        # --statistics printed a count per rule: the summary's own table would repeat it.
+        _summarize(result, settings, "check", table=not statistics, legend=human)
     raise RunFinished(EXIT_FINDINGS if result.remaining and not exit_zero else EXIT_CLEAN)
 
 
 @cli.command("rules")
 def rules_command() -> None:
-    """List every rule: code, name, fix applicability and message."""
+    """List every rule: code, name, every fix kind it gives, and its message on an example."""
     from rich.console import Console
 
     render_rules_table(all_rules(), Console())
@@ -388,11 +331,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     except SystemExit:
         raise
     except ConfigError as error:
-        _stderr().print(f"[red]error:[/red] {error}", markup=True)
+        stderr().print(f"[red]error:[/red] {error}", markup=True)
         sys.exit(EXIT_ERROR)
     except Exception as error:  # the last line of defence must report, not crash
-        _stderr().print_exception()
-        _stderr().print(f"[red]internal error:[/red] {error!r}; please report it")
+        stderr().print_exception()
+        stderr().print(f"[red]internal error:[/red] {error!r}; please report it")
         sys.exit(EXIT_ERROR)
 
 

@@ -15,7 +15,8 @@ outputs, metadata and the nbformat fields are never touched.
 
 Locations: a finding in a notebook is reported with the line and column inside its cell, and its
 message starts with `cell N: `, N counting every cell of the notebook from 1 (the position you see
-scrolling through it, markdown cells included).
+scrolling through it, markdown cells included). A `(line L)` a message refers to becomes
+`(cell N, line L)` the same way.
 
 Write-back keeps the JSON layout Jupyter uses (indent 1, non-ASCII kept, trailing newline); the
 indent, newline style and ASCII escaping of the original are detected and kept.
@@ -309,17 +310,33 @@ def cell_locator(joined: JoinedCells, text: str) -> list[tuple[int, int]]:
     ]
 
 
-def to_cell_finding(finding: Finding, starts: list[tuple[int, int]]) -> Finding:
-    """`finding` (located in the joined text) located in its cell, with `cell N: ` in front."""
+# How messages refer to other lines (the session-program refusals, for one).
+_LINE_REFERENCE = re.compile(r"\(line (\d+)\)")
+_CELL_PREFIX = re.compile(r"cell (\d+): ")
+
+
+def _cell_start(line: int, starts: list[tuple[int, int]]) -> tuple[int, int]:
+    """(cell index, first line of that cell's code) for `line` of the joined text."""
     first_line, cell = starts[0] if starts else (1, 0)
     for candidate_line, candidate_cell in starts:
-        if candidate_line <= finding.location.line:
+        if candidate_line <= line:
             first_line, cell = candidate_line, candidate_cell
-    location = finding.location
+    return cell, first_line
+
+
+def to_cell_finding(finding: Finding, starts: list[tuple[int, int]]) -> Finding:
+    """`finding` (located in the joined text) located in its cell, with `cell N: ` in front."""
+    cell, first_line = _cell_start(finding.location.line, starts)
     shift = first_line - 1
+
+    def refer(match: re.Match[str]) -> str:
+        other_cell, other_first = _cell_start(int(match.group(1)), starts)
+        return f"(cell {other_cell + 1}, line {max(int(match.group(1)) - other_first + 1, 1)})"
+
+    location = finding.location
     return replace(
         finding,
-        message=f"cell {cell + 1}: {finding.message}",
+        message=f"cell {cell + 1}: {_LINE_REFERENCE.sub(refer, finding.message)}",
         location=Location(
             max(location.line - shift, 1),
             location.column,
@@ -327,3 +344,21 @@ def to_cell_finding(finding: Finding, starts: list[tuple[int, int]]) -> Finding:
             location.end_column,
         ),
     )
+
+
+def split_cell_prefix(message: str) -> tuple[int | None, str]:
+    """The cell number a notebook finding's message starts with, and the rest of it."""
+    match = _CELL_PREFIX.match(message)
+    if match is None:
+        return None, message
+    return int(match.group(1)), message[match.end() :]
+
+
+def cell_sources(text: str) -> list[str]:
+    """The source of every cell of the notebook in `text`, in order (cell N is item N - 1);
+    empty when `text` is not a notebook."""
+    try:
+        notebook = parse_notebook(text)
+    except NotebookError:
+        return []
+    return [_cell_text(cell) for cell in notebook.data["cells"]]

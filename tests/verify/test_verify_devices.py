@@ -75,7 +75,10 @@ def test_placement_is_observed_not_taken_from_the_flag(batch: dict[str, Any]) ->
 
 
 def test_the_table_says_where_each_side_ran() -> None:
-    result = invoke(str(DATA / "constants"))
+    summary = invoke(str(DATA / "constants"))
+    assert summary.exit_code == 0
+    assert "(before on CPU " in summary.stdout and ", after on CPU " in summary.stdout
+    result = invoke(str(DATA / "constants"), "-v")
     assert result.exit_code == 0
     assert "before ran on CPU (step stats of 1 traced Session.run call(s): CPU:0 x" in result.stdout
     assert "after ran on CPU (devices of 0 variable(s) and 2 module-level tensor(s)" in (

@@ -148,11 +148,18 @@ def test_wrong_initializer_fails_alignment(batch: dict[str, Any]) -> None:
     assert verdicts["dense_1/kernel"] == "different"
 
 
-def test_passing_run_exits_zero_and_lists_aligned_variables() -> None:
-    result = invoke(str(DATA), "-k", "seeded_init", "-k", "constants")
+def test_passing_run_exits_zero_and_lists_aligned_variables_when_asked() -> None:
+    result = invoke(str(DATA), "-k", "seeded_init", "-k", "constants", "-v")
     assert result.exit_code == 0, result.stdout
     assert "aligned initial values" in result.stdout
     assert "genuine TF 1.x" in result.stdout
+    quiet = invoke(str(DATA), "-k", "seeded_init", "-k", "constants")
+    assert quiet.exit_code == 0, quiet.stdout
+    assert "aligned initial values" not in quiet.stdout
+    assert [line.split()[:2] for line in quiet.stdout.splitlines() if "outputs agree" in line] == [
+        ["pass", "constants"],
+        ["pass", "seeded_init"],
+    ]
 
 
 def test_absent_device_is_a_clear_error() -> None:

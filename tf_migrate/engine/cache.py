@@ -9,6 +9,10 @@ file depends on its content only, so copies share an entry.
 Entries are small JSON files written atomically; an entry that cannot be read or does not have
 the expected shape is ignored (and rewritten). The folder holds a `.gitignore` of `*` and a
 CACHEDIR.TAG, as ruff's does, so neither git nor backup tools pick it up.
+
+Where it lives (`default_directory`): beside the configuration file when there is one, as ruff's
+does; without one, in the user's cache folder under a name derived from the project root, so a
+run in any folder leaves no cache folder behind in it.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ import tf_migrate
 from tf_migrate.model import Applicability, Finding, Location
 
 DEFAULT_DIR_NAME = ".tf-migrate-cache"
+CACHE_DIR_ENV = "TF_MIGRATE_CACHE_DIR"
 _CACHEDIR_TAG = (
     "Signature: 8a477f597d28d172789f06886806bc55\n"
     "# This file is a cache directory tag created by tf-migrate.\n"
@@ -154,6 +159,26 @@ class ResultCache:
             os.replace(temporary, entry)
         except OSError:
             Path(temporary).unlink(missing_ok=True)
+
+
+def user_cache_root() -> Path:
+    """`$TF_MIGRATE_CACHE_DIR`, else `$XDG_CACHE_HOME/tf-migrate`, else `~/.cache/tf-migrate`."""
+    override = os.environ.get(CACHE_DIR_ENV)
+    if override:
+        return Path(override).expanduser()
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    return (Path(xdg).expanduser() if xdg else Path.home() / ".cache") / "tf-migrate"
+
+
+def default_directory(project_root: Path, config_file: Path | None) -> Path:
+    """`.tf-migrate-cache` beside the configuration file; without one, a folder of the user's
+    cache named after the project root (entries are keyed by content, the name only keeps
+    projects apart so that one can be deleted alone)."""
+    if config_file is not None:
+        return config_file.parent / DEFAULT_DIR_NAME
+    root = str(project_root.resolve())
+    digest = hashlib.sha256(root.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+    return user_cache_root() / "results" / f"{Path(root).name or 'root'}-{digest}"
 
 
 def prepare(directory: Path) -> ResultCache | None:

@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tf_migrate.engine.cache import DEFAULT_DIR_NAME, CachedResult, ResultCache, settings_key
+from tf_migrate.engine.cache import CachedResult, ResultCache, default_directory, settings_key
 from tf_migrate.engine.cache import prepare as prepare_cache
 from tf_migrate.files import (
     DecodedSource,
@@ -458,7 +458,9 @@ def run(
     """Process every Python file and notebook under `paths`; see the module docstring."""
     cache_directory = None
     if use_cache and mode is not Mode.ADD_NOQA:
-        cache = prepare_cache(cache_dir or settings.project_root / DEFAULT_DIR_NAME)
+        cache = prepare_cache(
+            cache_dir or default_directory(settings.project_root, settings.config_file)
+        )
         cache_directory = cache.directory if cache is not None else None
     writes = mode in (Mode.FIX, Mode.ADD_NOQA)
     tree = OutputTree(paths, output_dir) if output_dir is not None and writes else None

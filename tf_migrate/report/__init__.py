@@ -1,8 +1,9 @@
 """Everything tf-migrate prints: findings in every output format, statistics, diffs, the summary
 and the rule documentation. Pure functions of a RunResult; the CLI decides where the text goes.
 
-The rule documentation (rich tables) and SARIF (the rule registry) are imported when used: every
-run prints findings and a summary, few print those.
+The rule documentation (rich tables), SARIF (the rule registry) and the reviewer's report (HTML
+and Markdown, with the rule pages) are imported when used: every run prints findings and a
+summary, few print those.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from tf_migrate.report.summary import print_summary
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from tf_migrate.report.proof import Proof
     from tf_migrate.rules.support.rule import Rule
 
 OUTPUT_FORMATS = ("full", "concise", "json", "github", "sarif")
@@ -28,6 +30,8 @@ __all__ = [
     "print_summary",
     "render_diff",
     "render_findings",
+    "render_review_html",
+    "render_review_markdown",
     "render_rules_table",
     "render_statistics",
 ]
@@ -84,3 +88,33 @@ def render_rules_table(rules: Sequence[type[Rule]], console: Console) -> None:
     from tf_migrate.report import rules as documentation
 
     documentation.render_rules_table(rules, console)
+
+
+def render_review_html(
+    result: RunResult,
+    *,
+    paths: Sequence[str],
+    written: bool,
+    unsafe_fixes: bool,
+    proofs: Sequence[Proof] = (),
+) -> str:
+    """The reviewer's report as one self-contained HTML page."""
+    from tf_migrate.report.review_html import ReportContext, render_html
+
+    context = ReportContext(tuple(paths), written, unsafe_fixes)
+    return render_html(result, context, list(proofs))
+
+
+def render_review_markdown(
+    result: RunResult,
+    *,
+    unsafe_fixes: bool,
+    html_report: str | None,
+    proofs: Sequence[Proof] = (),
+) -> str:
+    """The reviewer's report as Markdown (a PR comment, a CI job summary), capped in length."""
+    from tf_migrate.report.review_markdown import render_markdown
+
+    return render_markdown(
+        result, list(proofs), unsafe_fixes=unsafe_fixes, html_report=html_report
+    )

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from functools import cache
 
 from tf_migrate.model import Applicability, Finding, RunResult
+from tf_migrate.notebooks import split_cell_prefix
 
 # Python counts a line break as \n, \r\n or \r; str.splitlines() also breaks on \f, \v and
 # others, which would shift every line number after them.
@@ -31,11 +32,23 @@ def paint(text: str, *styles: str, color: bool) -> str:
     return f"\x1b[{codes}m{text}\x1b[0m"
 
 
+def notebook_cell(path: str, finding: Finding) -> int | None:
+    """The cell a notebook finding is in (its lines count inside it); None outside notebooks."""
+    return split_cell_prefix(finding.message)[0] if path.endswith(".ipynb") else None
+
+
 def sorted_findings(result: RunResult) -> list[tuple[str, Finding]]:
-    """The remaining findings in a stable order (path, line, column, code) for every format."""
+    """The remaining findings in a stable order (path, cell, line, column, code) for every
+    format."""
     return sorted(
         result.remaining,
-        key=lambda item: (item[0], item[1].location.line, item[1].location.column, item[1].code),
+        key=lambda item: (
+            item[0],
+            notebook_cell(*item) or 0,
+            item[1].location.line,
+            item[1].location.column,
+            item[1].code,
+        ),
     )
 
 
@@ -46,6 +59,22 @@ def fix_marker(applicability: Applicability) -> str:
     if applicability is Applicability.UNSAFE:
         return "[-]"
     return ""
+
+
+# What the markers in front of messages mean; printed with the summary when some were shown.
+MARKER_LEGEND = (
+    "[*] `tf-migrate fix` fixes it; [-] only `tf-migrate fix --unsafe-fixes` does "
+    "(the fix may change numbers)"
+)
+
+
+def shows_markers(result: RunResult) -> bool:
+    """Whether a remaining finding carries a `[*]` or `[-]` marker."""
+    return any(
+        finding.applicability is not Applicability.MANUAL
+        for file in result.files
+        for finding in file.remaining
+    )
 
 
 @cache

@@ -4,6 +4,7 @@ fix title, in the layout ruff users read every day."""
 from __future__ import annotations
 
 from tf_migrate.model import Applicability, FileResult, Finding, RunResult
+from tf_migrate.notebooks import cell_sources, split_cell_prefix
 from tf_migrate.report.common import one_line, paint, sorted_findings, source_lines
 from tf_migrate.report.concise import header
 
@@ -61,19 +62,35 @@ def _help(finding: Finding, *, color: bool) -> str | None:
     return f"  = {paint('help', 'bold', 'cyan', color=color)}: {title}"
 
 
+def _lines_for(
+    file: FileResult | None, finding: Finding, cache: dict[object, list[str]]
+) -> list[str]:
+    """The lines `finding` counts in: its file's, or in a notebook its cell's (split once)."""
+    if file is None:
+        return []
+    # Remaining findings describe the file as the run left it.
+    source = file.new_source if file.changed else file.original_source
+    if source is None:
+        return []
+    if not file.path.endswith(".ipynb"):
+        if file.path not in cache:
+            cache[file.path] = source_lines(source)
+        return cache[file.path]
+    cell, _ = split_cell_prefix(finding.message)
+    if cell is None:
+        return []
+    if (file.path, cell) not in cache:
+        cells = cell_sources(source)
+        cache[(file.path, cell)] = source_lines(cells[cell - 1]) if cell <= len(cells) else []
+    return cache[(file.path, cell)]
+
+
 def render(result: RunResult, *, color: bool) -> str:
     by_path: dict[str, FileResult] = {file.path: file for file in result.files}
-    lines_of: dict[str, list[str]] = {}  # split once per file, not once per finding
+    lines_of: dict[object, list[str]] = {}  # split once per file or cell, not once per finding
     blocks = []
     for path, finding in sorted_findings(result):
-        if path not in lines_of:
-            source = by_path[path].original_source if path in by_path else None
-            # Notebook locations count lines inside a cell (the message names the cell), so
-            # the file's own lines would show the wrong code.
-            if path.endswith(".ipynb"):
-                source = None
-            lines_of[path] = source_lines(source) if source is not None else []
-        lines = lines_of[path]
+        lines = _lines_for(by_path.get(path), finding, lines_of)
         block = [header(path, finding, color=color), *_snippet(lines, finding, color=color)]
         hint = _help(finding, color=color)
         if hint is not None:

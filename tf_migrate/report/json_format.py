@@ -5,12 +5,8 @@ from __future__ import annotations
 import json
 
 from tf_migrate.model import Applicability, RunResult
-from tf_migrate.report.common import sorted_findings
-
-
-def docs_url(code: str) -> str:
-    """Where a rule's page lives, relative to the repository root (docs/ is generated)."""
-    return f"docs/rules/{code}.md"
+from tf_migrate.report.common import notebook_cell, sorted_findings
+from tf_migrate.report.docs_links import docs_url
 
 
 def findings_as_dicts(result: RunResult) -> list[dict[str, object]]:
@@ -30,6 +26,8 @@ def findings_as_dicts(result: RunResult) -> list[dict[str, object]]:
                 "end_location": {"row": loc.end_line, "column": loc.end_column},
                 "fix": fix,
                 "url": docs_url(finding.code),
+                # As ruff: in a notebook, rows count inside this cell (numbered from 1).
+                "cell": notebook_cell(path, finding),
             }
         )
     return items

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tf_migrate.report.rule_examples import example_message, fix_kinds_text
 from tf_migrate.rules.registry import all_rules
 from tf_migrate.rules.support.rule import Invalid, Rule, Valid
 
@@ -15,8 +16,8 @@ def source_file(rule: type[Rule]) -> str:
 
 def rule_page(rule: type[Rule]) -> str:
     lines = [f"# {rule.code} {rule.name}", ""]
-    fix = "fix: " + rule.applicability.value if rule.fix_title else "no automatic fix (manual)"
-    lines += [f"*Message:* {rule.message}", "", f"*Applicability:* {fix}", ""]
+    lines += [f"*Message (from the first example):* {example_message(rule)}", ""]
+    lines += [f"*Applicability:* {applicability_text(rule)}", ""]
     source = source_file(rule)
     lines += [f"*Source:* [`{source}`](../../{source}), class `{rule.__qualname__}`", ""]
     lines += [rule.documentation(), ""]
@@ -35,11 +36,26 @@ def rule_page(rule: type[Rule]) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
+def applicability_text(rule: type[Rule]) -> str:
+    kinds = fix_kinds_text(rule)
+    if "," in kinds or " or " in kinds:
+        return f"{kinds}, finding by finding (the examples show each)"
+    return kinds if kinds != "manual" else "manual (no automatic fix)"
+
+
 def index_page() -> str:
-    lines = ["# Rules", "", "| code | name | fix | message |", "|---|---|---|---|"]
+    lines = [
+        "# Rules",
+        "",
+        "Each message is the one the rule gives on its first example. `tf-migrate explain CODE`",
+        "prints a rule's page.",
+        "",
+        "| code | name | fix | message |",
+        "|---|---|---|---|",
+    ]
     for rule in all_rules():
-        fix = rule.applicability.value if rule.fix_title else "manual"
-        message = rule.message.replace("|", "\\|")
+        fix = fix_kinds_text(rule)
+        message = example_message(rule).replace("|", "\\|")
         lines.append(f"| [{rule.code}]({rule.code}.md) | {rule.name} | {fix} | {message} |")
     return "\n".join(lines) + "\n"
 

@@ -9,17 +9,12 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from tf_migrate.model import Applicability
+from tf_migrate.report.rule_examples import example_message, fix_kinds
 
 if TYPE_CHECKING:
     from tf_migrate.rules.support.rule import Rule
 
 _FIX_STYLE = {"safe": "green", "unsafe": "yellow", "manual": "dim"}
-
-
-def fix_kind(rule: type[Rule]) -> str:
-    """safe / unsafe / manual, as the rule pages and the index in docs/rules/ say it."""
-    return rule.applicability.value if rule.fix_title else Applicability.MANUAL.value
 
 
 def explain_rule(rule: type[Rule]) -> str:
@@ -41,15 +36,17 @@ def print_explanation(rule: type[Rule], console: Console) -> None:
 
 
 def render_rules_table(rules: Sequence[type[Rule]], console: Console) -> None:
-    table = Table(header_style="bold")
+    """One row per rule: code, name, every fix kind its findings take, and the message it gives
+    on its first example."""
+    table = Table(header_style="bold", caption="message: as given on the rule's first example")
     table.add_column("code", style="bold red", no_wrap=True)
     table.add_column("name", no_wrap=True)
     table.add_column("fix", no_wrap=True)
     table.add_column("message")
     for rule in rules:
-        kind = fix_kind(rule)
-        # Text, not markup: messages hold `[...]` and backticks that rich would interpret.
-        table.add_row(
-            Text(rule.code), Text(rule.name), Text(kind, _FIX_STYLE[kind]), Text(rule.message)
+        kinds = Text(", ").join(
+            Text(kind.value, _FIX_STYLE[kind.value]) for kind in fix_kinds(rule)
         )
+        # Text, not markup: messages hold `[...]` and backticks that rich would interpret.
+        table.add_row(Text(rule.code), Text(rule.name), kinds, Text(example_message(rule)))
     console.print(table)

@@ -13,8 +13,11 @@ from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 import tf_migrate
-from tf_migrate.model import Applicability, Finding, RunResult
+from tf_migrate.model import Finding, RunResult
 from tf_migrate.report.common import sorted_findings
+from tf_migrate.report.docs_links import docs_url, explain_command
+from tf_migrate.report.rule_examples import fix_kinds
+from tf_migrate.report.rule_pages import rule_page
 from tf_migrate.rules.registry import all_rules
 
 if TYPE_CHECKING:
@@ -44,17 +47,25 @@ def _descriptor(rule: type[Rule]) -> dict[str, object]:
     what = sections.get("What it does") or rule.message
     why = sections.get("Why is this bad?")
     full = f"{what}\n\n{why}" if why else what
-    documentation = inspect.cleandoc(rule.__doc__ or "") or rule.message
-    fix = rule.applicability.value if rule.fix_title else Applicability.MANUAL.value
-    return {
+    # The rule's whole page, examples included: viewers show it beside each result, and it is
+    # there whether or not the page's URL can be opened where the log is read.
+    page = f"`{explain_command(rule.code)}` prints this page.\n\n{rule_page(rule)}"
+    descriptor: dict[str, object] = {
         "id": rule.code,
         "name": rule.name,
         "shortDescription": {"text": what.split("\n\n", 1)[0].replace("\n", " ")},
         "fullDescription": {"text": full},
-        "help": {"text": documentation, "markdown": documentation},
+        "help": {"text": page, "markdown": page},
         "defaultConfiguration": {"level": "error"},
-        "properties": {"fix": fix, "tags": [rule.code[:4] + "xx"]},
+        "properties": {
+            "fix": [kind.value for kind in fix_kinds(rule)],
+            "tags": [rule.code[:4] + "xx"],
+        },
     }
+    url = docs_url(rule.code)
+    if url is not None:
+        descriptor["helpUri"] = url
+    return descriptor
 
 
 def artifact_uri(path: str) -> str:

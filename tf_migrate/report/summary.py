@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import TextIO
 
 from tf_migrate.model import Applicability, Finding, RunResult
-from tf_migrate.report.common import files_of, paint, plural
+from tf_migrate.report.common import MARKER_LEGEND, files_of, paint, plural, shows_markers
 
 MODES = ("check", "fix", "diff")
 # The sentence names the most frequent rules; the table lists them all.
@@ -163,12 +163,23 @@ def _summary_table(counts: Tally, mode: str, *, color: bool) -> list[str]:
 
 
 def print_summary(
-    result: RunResult, stream: TextIO, *, mode: str, unsafe_fixes: bool, color: bool
+    result: RunResult,
+    stream: TextIO,
+    *,
+    mode: str,
+    unsafe_fixes: bool,
+    color: bool,
+    table: bool = True,
+    legend: bool = False,
 ) -> None:
+    """The per-rule table (unless `table` is False: `--statistics` printed its own), the
+    legend of the fix markers (when `legend` and some finding shown had one), the sentence."""
     counts = tally(result, unsafe_fixes=unsafe_fixes)
     sentence = _summary_line(result, counts, mode)
     style = "yellow" if any(file.remaining for file in result.files) else "green"
-    table = _summary_table(counts, mode, color=color)
-    lines = [*table, paint(sentence, "bold", style, color=color)]
+    lines = _summary_table(counts, mode, color=color) if table else []
+    if legend and shows_markers(result):
+        lines.append(paint(MARKER_LEGEND, "dim", color=color))
+    lines.append(paint(sentence, "bold", style, color=color))
     stream.write("\n".join(lines) + "\n")
     stream.flush()

@@ -149,6 +149,45 @@ first = tf.nest.map_structure(lambda t: t.numpy(), compute_batch())
 """
 
 
+_RMSPROP_BEFORE = """\
+import tensorflow as tf
+
+x = tf.placeholder(tf.float32, [None])
+w = tf.Variable(1.0)
+loss = tf.reduce_mean(tf.square(w * x - 1.0))
+train = tf.train.RMSPropOptimizer(0.1).minimize(loss)
+with tf.Session() as sess:
+    sess.run(tf.global_variables_initializer())
+    for _ in range(3):
+        sess.run(train, {x: [1.0, 2.0]})
+"""
+
+_RMSPROP_AFTER = """\
+import tensorflow as tf
+
+w = tf.Variable(1.0)
+optimizer = tf.keras.optimizers.RMSprop(
+    learning_rate=0.1,
+    rho=0.9,
+    momentum=0.0,
+    epsilon=1e-10,
+    centered=False,
+)
+
+
+@tf.function(input_signature=[tf.TensorSpec([None], tf.float32)])
+def train_step(x):
+    with tf.GradientTape() as tape:
+        loss = tf.reduce_mean(tf.square(w * x - 1.0))
+    gradients = tape.gradient(loss, [w])
+    optimizer.apply_gradients(zip(gradients, [w]))
+
+
+for _ in range(3):
+    train_step([1.0, 2.0])
+"""
+
+
 class SessionProgram(Rule):
     """## What it does
     Rewrites a TF1 script that builds a graph and runs it in a session as TF2 code, as a whole:
@@ -321,6 +360,8 @@ class SessionProgram(Rule):
             "def evaluate(sess, value):\n    return sess.run(x * 2, {x: value})\n"
             "with tf.Session() as sess:\n    out = evaluate(sess, 3.0)\n"
         ),
+        # An unsafe rewrite: no Keras setting runs TF1's RMSProp.
+        Invalid(_RMSPROP_BEFORE, fixed=_RMSPROP_AFTER),
     )
 
     _tf1_evidence = False

@@ -92,6 +92,12 @@ def parse_size(text: str) -> int:
     is_flag=True,
     help="Start a fresh interpreter for every program instead of forking warm runtimes.",
 )
+@click.option(
+    "-v",
+    "--verbose",
+    is_flag=True,
+    help="Show every output and alignment, not only those of programs that did not pass.",
+)
 def verify(
     paths: tuple[Path, ...],
     migrate: bool,
@@ -106,6 +112,7 @@ def verify(
     selects: tuple[str, ...],
     jobs: int,
     cold: bool,
+    verbose: bool,
 ) -> None:
     """Run before and after programs and compare their outputs numerically.
 
@@ -161,7 +168,7 @@ def verify(
     if output_format == "json":
         click.echo(report.to_json(results, options, code, notes))
     else:
-        report.render(Console(soft_wrap=True), results, options, notes)
+        report.render(Console(soft_wrap=True), results, options, notes, verbose)
     sys.exit(code)
 
 

@@ -144,13 +144,16 @@ def install(
         if version is None or (recipe.pythons and version not in recipe.pythons):
             say(f"{recipe.name}: replacing the unusable venv at {venv}")
             shutil.rmtree(venv)
+    log = root / f"{recipe.name}-install.log"
+    root.mkdir(parents=True, exist_ok=True)
+    log.write_text("", encoding="utf-8")  # this install's log only
     if not python.exists():
         say(f"{recipe.name}: creating a venv with {base} at {venv}")
-        root.mkdir(parents=True, exist_ok=True)
-        _step([str(base), "-m", "venv", "--clear", str(venv)], "create the venv")
-    say(f"{recipe.name}: installing {' '.join(recipe.packages)} (pip's output follows)")
-    _step([str(python), "-m", "pip", "install", "--upgrade", "pip"], "upgrade pip")
-    _step([str(python), "-m", "pip", "install", *recipe.packages], "install the packages")
+        _step([str(base), "-m", "venv", "--clear", str(venv)], "create the venv", log)
+    say(f"{recipe.name}: upgrading pip (log: {log})")
+    _step([str(python), "-m", "pip", "install", "--upgrade", "pip"], "upgrade pip", log)
+    say(f"{recipe.name}: installing {' '.join(recipe.packages)}")
+    _step([str(python), "-m", "pip", "install", *recipe.packages], "install the packages", log)
     say(f"{recipe.name}: checking that TensorFlow imports")
     version = imported_tensorflow(python)
     if version != recipe.tensorflow:
@@ -163,11 +166,23 @@ def install(
     return python
 
 
-def _step(command: list[str], what: str) -> None:
-    # Output is not captured: pip's own progress is the progress shown to the user.
-    done = subprocess.run(command, check=False)
+# Lines of a failed step's log quoted in the error; the log file holds them all.
+_LOG_TAIL = 15
+
+
+def _step(command: list[str], what: str, log: Path) -> None:
+    """Run one step with its output appended to `log`: pip prints hundreds of lines, which
+    only matter when the step fails, and then the error quotes the end and names the file."""
+    with log.open("a", encoding="utf-8") as handle:
+        handle.write(f"$ {' '.join(command)}\n")
+        handle.flush()
+        done = subprocess.run(command, check=False, stdout=handle, stderr=subprocess.STDOUT)
     if done.returncode != 0:
-        raise InstallError(f"could not {what}: `{' '.join(command)}` exited {done.returncode}")
+        tail = log.read_text(encoding="utf-8", errors="replace").splitlines()[-_LOG_TAIL:]
+        raise InstallError(
+            f"could not {what}: `{' '.join(command)}` exited {done.returncode}; its output is "
+            f"in {log}, ending with:\n" + "\n".join(tail)
+        )
 
 
 def _write_marker(venv: Path, recipe: Recipe, python: Path) -> None:

@@ -12,6 +12,7 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
+from tf_migrate.verify.compare import OutputComparison
 from tf_migrate.verify.harness import ERROR, FAIL, PASS, SKIP, FixtureResult, Options
 from tf_migrate.verify.runner import PINNED_ENV
 
@@ -62,7 +63,11 @@ def render(
     results: list[FixtureResult],
     options: Options,
     warm: dict[str, str] | None = None,
+    verbose: bool = False,
 ) -> None:
+    """One summary line per program with its worst error; each output of the programs that did
+    not pass (of all with `verbose`): a table on a terminal, elsewhere (CI logs, `| tee`) one
+    line per output that no width cuts into pieces."""
     for side, runtime in (("before", options.before), ("after", options.after)):
         how = f"; {(warm or {}).get(side)}" if warm and side in warm else ""
         console.print(
@@ -74,38 +79,97 @@ def render(
         f"[dim]device asked: {options.device}; pinned: {pinned}; intra/inter-op threads 1/1; "
         "TF32 off[/]"
     )
-    table = Table(title="tf-migrate verify", show_lines=False)
+    for result in results:
+        console.print(_summary_line(result), soft_wrap=True)
+    detailed = [result for result in results if verbose or result.status != PASS]
+    if any(result.comparisons for result in detailed):
+        if console.is_terminal:
+            console.print(_output_table(detailed))
+        else:
+            for result in detailed:
+                for comparison in result.comparisons:
+                    console.print(_output_line(result, comparison), soft_wrap=True)
+    for result in results:
+        _details(console, result, verbose or result.status != PASS)
+    counts = {status: sum(r.status == status for r in results) for status in STATUS_STYLE}
+    console.print(", ".join(f"[{STATUS_STYLE[s]}]{n} {s}[/]" for s, n in counts.items() if n))
+
+
+def _worst(result: FixtureResult) -> tuple[float | None, float | None]:
+    abs_errors = [c.max_abs_err for c in result.comparisons if c.max_abs_err is not None]
+    rel_errors = [c.max_rel_err for c in result.comparisons if c.max_rel_err is not None]
+    return (max(abs_errors, default=None), max(rel_errors, default=None))
+
+
+def _summary_line(result: FixtureResult) -> Text:
+    line = Text()
+    line.append(f"{result.status:<5}", STATUS_STYLE[result.status])
+    line.append(f" {result.name}", "bold")
+    if result.comparisons:
+        worst_abs, worst_rel = _worst(result)
+        passed = sum(comparison.passed for comparison in result.comparisons)
+        line.append(
+            f"  {passed}/{len(result.comparisons)} outputs agree; worst abs err "
+            f"{_fmt(worst_abs)}, rel err {_fmt(worst_rel)}"
+        )
+    # Where each side really ran belongs on every program's line; -v tells how that is known.
+    times = ", ".join(
+        f"{run.side}{_ran_on(run.result.get('placement'))} {run.seconds:.1f} s"
+        for run in result.runs
+    )
+    if times:
+        line.append(f"  ({times})", "dim")
+    return line
+
+
+def _ran_on(placement: dict[str, Any] | None) -> str:
+    return f" on {placement['ran_on']}" if placement else ""
+
+
+def _output_line(result: FixtureResult, comparison: OutputComparison) -> Text:
+    verdict = PASS if comparison.passed else FAIL
+    line = Text(f"  {result.name} {comparison.name}: shape {_shape(comparison)}, ")
+    line.append(
+        f"{comparison.family}, max abs err {_fmt(comparison.max_abs_err)}, "
+        f"max rel err {_fmt(comparison.max_rel_err)}: "
+    )
+    line.append(verdict, STATUS_STYLE[verdict])
+    return line
+
+
+def _shape(comparison: OutputComparison) -> str:
+    shape = str(comparison.before_shape)
+    if comparison.after_shape != comparison.before_shape:
+        shape += f" / {comparison.after_shape}"
+    return shape
+
+
+def _output_table(results: list[FixtureResult]) -> Table:
+    table = Table(title="tf-migrate verify: outputs", show_lines=False)
     for column in ("fixture", "output", "shape", "dtype", "max abs err", "max rel err", "result"):
         table.add_column(column, overflow="fold")
     for result in results:
-        style = STATUS_STYLE[result.status]
-        if not result.comparisons:
-            table.add_row(result.name, "-", "-", "-", "-", "-", Text(result.status, style=style))
         for comparison in result.comparisons:
-            shape = str(comparison.before_shape)
-            if comparison.after_shape != comparison.before_shape:
-                shape += f" / {comparison.after_shape}"
             verdict = PASS if comparison.passed else FAIL
             table.add_row(
                 result.name,
                 comparison.name,
-                shape,
+                _shape(comparison),
                 comparison.family,
                 _fmt(comparison.max_abs_err),
                 _fmt(comparison.max_rel_err),
                 Text(verdict, style=STATUS_STYLE[verdict]),
             )
-    console.print(table)
-    for result in results:
-        _details(console, result)
-    counts = {status: sum(r.status == status for r in results) for status in STATUS_STYLE}
-    console.print(", ".join(f"[{STATUS_STYLE[s]}]{n} {s}[/]" for s, n in counts.items() if n))
+    return table
 
 
-def _details(console: Console, result: FixtureResult) -> None:
+def _details(console: Console, result: FixtureResult, full: bool) -> None:
+    """Why a program failed, where each side ran and what was aligned; for a program that
+    passed, only with -v (its summary line said the rest)."""
+    if not full:
+        return
     style = STATUS_STYLE[result.status]
-    times = ", ".join(f"{run.side} {run.seconds:.1f} s" for run in result.runs)
-    console.print(f"[{style}]{result.status}[/] [bold]{escape(result.name)}[/] [dim]({times})[/]")
+    console.print(f"[{style}]{result.status}[/] [bold]{escape(result.name)}[/]")
     if result.message:
         console.print(Text(result.message, style=style))
     for run in result.runs:

@@ -297,7 +297,11 @@ def analyze(module: cst.Module, ctx: Context, *, tf1_evidence: bool | None = Non
     program.compat_import = compat[0] if compat and not tf_alias(module) else None
     program.rewrites, program.in_place = state.rewrites, state.in_place
     if program.tf_alias is None and program.sites:
-        state.blockers.append((module, "no `import tensorflow` (as tf) to spell TF2 calls with"))
+        # Anchored where the program runs: the module would put it on line 1, in a notebook
+        # whichever cell comes first.
+        state.blockers.append(
+            (program.sites[0].call, "no `import tensorflow` (as tf) to spell TF2 calls with")
+        )
     if not state.blockers:
         for name, node in bindings(item.node for item in state.items if not _is_with(item)):
             program.bindings.setdefault(name, []).append(ctx.start(node))
