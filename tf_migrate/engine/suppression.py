@@ -25,9 +25,13 @@ class Suppressions:
         return False
 
 
-def parse_suppressions(source: str) -> Suppressions:
+def parse_suppressions(source: str, cell_header: str | None = None) -> Suppressions:
+    """The suppressions in `source`. In a notebook's joined cells (`cell_header` starts the line
+    that opens each cell), a finding of the whole program is located on the first cell's header
+    line, which is not the user's to comment: the cell's first line speaks for it."""
     found = Suppressions()
-    for number, text in enumerate(source.splitlines(), start=1):
+    lines = source.splitlines()
+    for number, text in enumerate(lines, start=1):
         if "tf-migrate" not in text:
             continue
         if _FILE.search(text):
@@ -39,4 +43,8 @@ def parse_suppressions(source: str) -> Suppressions:
             found.by_line[number] = (
                 {c.strip().upper() for c in codes.split(",") if c.strip()} if codes else set()
             )
+    if cell_header is not None:
+        for number, text in enumerate(lines, start=1):
+            if text.startswith(cell_header) and number + 1 in found.by_line:
+                found.by_line.setdefault(number, found.by_line[number + 1])
     return found
