@@ -34,6 +34,7 @@ from tf_migrate.settings import (
     Settings,
     find_config,
     load_settings,
+    parse_size,
 )
 
 if TYPE_CHECKING:
@@ -118,6 +119,10 @@ def _report_file_errors(result: RunResult) -> None:
 
 
 def _load(config: Path | None, paths: Sequence[str], **overrides: Any) -> Settings:
+    missing = [path for path in paths if path != "-" and not os.path.lexists(path)]
+    if missing:
+        # Before anything runs, and whatever --exit-zero says: a typo must not pass CI.
+        raise click.UsageError(f"no such file or folder: {', '.join(missing)}")
     try:
         if config is None:
             first = next((p for p in paths if p != "-"), ".")
@@ -129,6 +134,13 @@ def _load(config: Path | None, paths: Sequence[str], **overrides: Any) -> Settin
         return settings
     except ConfigError as error:
         raise ConfigProblem(str(error)) from error
+
+
+def _size_option(_: click.Context, __: click.Parameter, value: str | None) -> int | None:
+    try:
+        return None if value is None else parse_size(value, "--memory-limit")
+    except ConfigError as error:
+        raise click.BadParameter(str(error)) from error
 
 
 def common_options(function: Any) -> Any:
@@ -168,6 +180,18 @@ def common_options(function: Any) -> Any:
             help="The file name to report for `-` (standard input).",
         ),
         click.option("--no-progress", is_flag=True, help="No progress bar, even on a terminal."),
+        click.option(
+            "--force-exclude",
+            is_flag=True,
+            default=None,
+            help="Apply `exclude` to paths named on the command line too (for pre-commit).",
+        ),
+        click.option(
+            "--memory-limit",
+            callback=_size_option,
+            help="Memory a run may hold at once, e.g. 4GiB (default: 2GiB); bigger files are "
+            "reported, not parsed.",
+        ),
     ]
     for decorator in reversed(decorators):
         function = decorator(function)
@@ -220,6 +244,8 @@ def fix(
     cache_dir: Path | None,
     stdin_filename: str | None,
     no_progress: bool,
+    force_exclude: bool | None,
+    memory_limit: int | None,
     unsafe_fixes: bool | None,
     diff: bool,
     output_dir: Path | None,
@@ -234,6 +260,8 @@ def fix(
         select=_split_codes(select),
         ignore=_split_codes(ignore),
         unsafe_fixes=unsafe_fixes,
+        force_exclude=force_exclude,
+        memory_limit=memory_limit,
     )
     mode = Mode.DIFF if diff else Mode.FIX
     if paths == ("-",):
@@ -307,6 +335,8 @@ def check(
     cache_dir: Path | None,
     stdin_filename: str | None,
     no_progress: bool,
+    force_exclude: bool | None,
+    memory_limit: int | None,
     output_format: str | None,
     output_file: Path | None,
     statistics: bool,
@@ -323,6 +353,8 @@ def check(
         ignore=_split_codes(ignore),
         output_format=output_format,
         unsafe_fixes=unsafe_fixes,
+        force_exclude=force_exclude,
+        memory_limit=memory_limit,
     )
     mode = Mode.ADD_NOQA if add_noqa else Mode.CHECK
     if paths == ("-",):
