@@ -198,7 +198,8 @@ def test_notebook_with_invalid_json(tmp_path: Path) -> None:
 
 
 def test_notebook_with_wrong_structure(tmp_path: Path) -> None:
-    message = parse_error(migrate(tmp_path, {"nb.ipynb": b'{"worksheets": ["import tensorflow"]}'}), "nb.ipynb")
+    data = b'{"worksheets": ["import tensorflow"]}'
+    message = parse_error(migrate(tmp_path, {"nb.ipynb": data}), "nb.ipynb")
     assert message == "not a Jupyter notebook (nbformat 4): no `cells` list at the top level"
 
 

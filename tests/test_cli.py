@@ -183,7 +183,9 @@ def test_force_exclude_applies_exclude_to_files_named_on_the_command_line(projec
         "check", "-", "--stdin-filename", "generated/m.py", "--force-exclude", stdin=MANUAL
     )
     assert (piped.exit_code, piped.stdout) == (0, "")
-    fixed = invoke("fix", "-", "--stdin-filename", "generated/m.py", "--force-exclude", stdin=FIXABLE)
+    fixed = invoke(
+        "fix", "-", "--stdin-filename", "generated/m.py", "--force-exclude", stdin=FIXABLE
+    )
     assert fixed.stdout == FIXABLE, "an excluded file passes through unchanged"
 
 

@@ -162,11 +162,14 @@ def _walk(
         if is_dir:
             if is_skipped_dir(path) or _excluded(settings, path):
                 continue
-            outside = _leads_outside(path, entry.is_symlink(), roots)
-            if outside is not None:
-                yield outside
-            else:
-                yield from _walk(path, settings, seen_dirs, roots)
+            if entry.is_symlink():
+                # Inside the given paths, its files are found by their own names (or not at
+                # all, in a folder the walk skips); outside, they are not to be written.
+                outside = _leads_outside(path, True, roots)
+                if outside is not None:
+                    yield outside
+                continue
+            yield from _walk(path, settings, seen_dirs, roots)
         elif path.suffix in SOURCE_SUFFIXES and not _excluded(settings, path):
             if is_file:
                 yield _leads_outside(path, entry.is_symlink(), roots) or Discovered(

@@ -6,8 +6,8 @@ elsewhere a named temporary file), synced, given a name and moved over the targe
 before the naming leaves nothing, since the kernel frees a file without a name; only SIGKILL
 between the two system calls that name and move it (microseconds apart) can leave a
 `.NAME.*.tf-migrate.tmp` file (where unnamed files cannot be named, a named temporary file is
-written instead, and SIGKILL while it is written leaves it). SIGINT and SIGTERM that arrive meanwhile take effect once the file
-is in place.
+written instead, and SIGKILL while it is written leaves it). SIGINT and SIGTERM that arrive
+meanwhile take effect once the file is in place.
 
 A fix is written only over the bytes it was computed from: if the file changed on disk since it
 was read (an editor, another run), it is left as it is and `WriteConflict` says so.

@@ -154,7 +154,7 @@ def _fix(text: str, task: Task, cells: JoinedCells | None = None) -> _Fixed:
         rules_for_codes(task.codes),
         should_apply=should_apply(task.mode, task.unsafe_fixes),
         options=task.options,
-        cell_header=None if cells is None else cells.header,
+        reserved=None if cells is None else cells.is_reserved,
     )
     if task.mode is not Mode.ADD_NOQA:
         return _Fixed(outcome.source, outcome.remaining, outcome.fixed)
@@ -173,10 +173,9 @@ def _fix(text: str, task: Task, cells: JoinedCells | None = None) -> _Fixed:
 
 
 def compute_python(original: DecodedSource, task: Task) -> Computed:
-    import libcst as cst
-
     if TENSORFLOW not in original.text:
         return Computed(NOTHING, original)
+    import libcst as cst
     refused = _refused_nesting(original.text)
     if refused is not None:
         return error(refused, original)
@@ -221,8 +220,6 @@ def _with_indentation_expanded(original: DecodedSource, task: Task) -> Computed 
 
 
 def compute_notebook(original: DecodedSource, task: Task) -> Computed:
-    import libcst as cst
-
     from tf_migrate.notebooks import (  # only for notebooks: most trees have none
         NotebookError,
         cell_locator,
@@ -241,6 +238,7 @@ def compute_notebook(original: DecodedSource, task: Task) -> Computed:
     joined = join_cells(notebook, original.text)
     if TENSORFLOW not in joined.text:
         return Computed(NOTHING, original)
+    import libcst as cst
     before = cell_locator(joined, joined.text)
     try:
         refused = _refused_nesting(joined.text)

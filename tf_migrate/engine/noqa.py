@@ -9,8 +9,8 @@ on a line of its own just above (suppressions cover the line below them too); wh
 impossible the finding is skipped and reported back.
 
 In a notebook's joined cells, the lines the joining adds (cell headers, masked IPython lines) are
-never commented: a finding on a cell's header (one of the whole program) is suppressed from the
-cell's first line, where suppression.py looks for it.
+never commented: a finding on one of them (one of the whole program, on the first cell's header)
+is suppressed from the next line that is the user's, where suppression.py looks for it.
 """
 
 from __future__ import annotations
@@ -100,10 +100,11 @@ def add_noqa(
     for finding in findings:
         row = finding.location.line
         if is_reserved(row):
-            # A cell's header: the comment goes on a line of the cell, a new one when its first
-            # line is reserved too (masked, or the next cell's header of an empty cell).
-            row += 1
-            if row > len(lines) or is_reserved(row) or row in scanned.starts_in_string:
+            # Not the user's line (a cell's header): the comment goes on the next line that is,
+            # or on a line of its own after the reserved ones (suppression.py looks there).
+            while is_reserved(row):
+                row += 1
+            if row > len(lines):
                 above[row].add(finding.code)
                 outcome.added.append(finding)
                 continue

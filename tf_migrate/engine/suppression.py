@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 _LINE = re.compile(r"#\s*tf-migrate:\s*ignore(?!-file)(?:\[(?P<codes>[^\]]*)\])?")
@@ -25,10 +26,10 @@ class Suppressions:
         return False
 
 
-def parse_suppressions(source: str, cell_header: str | None = None) -> Suppressions:
-    """The suppressions in `source`. In a notebook's joined cells (`cell_header` starts the line
-    that opens each cell), a finding of the whole program is located on the first cell's header
-    line, which is not the user's to comment: the cell's first line speaks for it."""
+def parse_suppressions(source: str, reserved: Callable[[str], bool] | None = None) -> Suppressions:
+    """The suppressions in `source`. Lines for which `reserved` is true are not the user's (a
+    notebook's cell headers and masked IPython lines): a finding there, such as one of the whole
+    program on the first cell's header, is suppressed from the next line that is the user's."""
     found = Suppressions()
     lines = source.splitlines()
     for number, text in enumerate(lines, start=1):
@@ -43,8 +44,11 @@ def parse_suppressions(source: str, cell_header: str | None = None) -> Suppressi
             found.by_line[number] = (
                 {c.strip().upper() for c in codes.split(",") if c.strip()} if codes else set()
             )
-    if cell_header is not None:
-        for number, text in enumerate(lines, start=1):
-            if text.startswith(cell_header) and number + 1 in found.by_line:
-                found.by_line.setdefault(number, found.by_line[number + 1])
+    if reserved is not None:
+        users = None  # the suppression of the next line that is the user's, bottom-up
+        for number in range(len(lines), 0, -1):
+            if not reserved(lines[number - 1]):
+                users = found.by_line.get(number)
+            elif users is not None:
+                found.by_line.setdefault(number, users)
     return found
