@@ -29,8 +29,8 @@ _BASE_FRAMES = 30_000
 # An `and`/`or` chain (the one nesting CPython accepts at any depth) has a level per 5
 # characters at least (`x or `), at about 3 frames each: under one frame per character.
 _FRAMES_PER_CHARACTER = 1
-# C stack reserved per Python frame: the deepest cases CPython compiles measured 340 to 790 bytes
-# per frame (nested lambdas the most; bench/deep_expressions.py), and paths that were not
+# C stack reserved per Python frame: the deepest nestings CPython compiles, fixed on ever smaller
+# stacks, needed 340 to 790 bytes per frame (nested lambdas the most); paths that were not
 # measured may take more.
 _STACK_PER_FRAME = 4096
 _MAX_STACK = 2 << 30

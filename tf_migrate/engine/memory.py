@@ -2,7 +2,7 @@
 
 libcst's syntax tree, its metadata and the rules' facts take about a thousand bytes of memory
 per byte of source, and a fix, which re-parses and rebuilds the tree each round, half as much
-again (bench/file_size.py measures it: linear in the file's size). A file is computed only when
+again (bench/scale.py measures it: linear in the file's size). A file is computed only when
 its estimate fits beside the files being computed at the time, so two big files are never
 parsed at once; one that would not fit even alone is not parsed at all, and gets a TFM000 that
 says how to raise the limit.
@@ -15,7 +15,7 @@ from tf_migrate.engine.compute import Mode
 # What a process holds before its first file: the interpreter, libcst and the rules (measured
 # 90-110 MB of RSS; forked workers share part of it, which this does not count).
 PROCESS_BASE = 120 << 20
-# Peak bytes per byte of source above PROCESS_BASE, measured (bench/file_size.py) and rounded up.
+# Peak bytes per byte of source above PROCESS_BASE, measured (bench/scale.py) and rounded up.
 _PER_BYTE = {Mode.CHECK: 1300, Mode.ADD_NOQA: 1300, Mode.FIX: 2000, Mode.DIFF: 2000}
 
 
