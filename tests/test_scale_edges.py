@@ -8,14 +8,17 @@ import os
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
 
 from tf_migrate.engine import memory
-from tf_migrate.engine.compute import Mode
+from tf_migrate.engine.compute import Mode, Task
 from tf_migrate.engine.run import run, run_stdin
-from tf_migrate.settings import Settings
+from tf_migrate.engine.schedule import execute
+from tf_migrate.model import FileResult
+from tf_migrate.settings import RuleOptions, Settings
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXABLE = "import tensorflow as tf\ny = tf.log(x)\n"
@@ -226,3 +229,32 @@ def test_cells_no_fix_touches_stay_byte_identical(project: Path) -> None:
     before, after = (json.loads(t)["cells"] for t in (text, (project / "nb.ipynb").read_text()))
     assert after[1] == before[1], "the import cell is as it was"
     assert after[0] == before[0]
+
+
+def _record_interval(task: Task) -> FileResult:
+    """A stand-in for computing a file: notes when it ran, in which process."""
+    start = time.monotonic()
+    time.sleep(0.4)
+    with (task.path.parent / "intervals.txt").open("a") as log:
+        log.write(f"{task.display} {start} {time.monotonic()} {os.getpid()}\n")
+    return FileResult(task.display)
+
+
+def test_files_whose_needs_exceed_the_budget_together_are_never_computed_at_once(
+    tmp_path: Path,
+) -> None:
+    def task(name: str) -> Task:
+        options = RuleOptions()
+        return Task(tmp_path / name, name, Mode.CHECK, (), options, False, "", None, None)
+
+    budget = 8 * memory.PROCESS_BASE
+    room = memory.room_for_files(budget, 2)
+    big, small = room // 2 + 1, room // 8
+    tasks = [(task("big1"), big), (task("big2"), big)] + [(task(f"s{i}"), small) for i in range(4)]
+    results = execute(tasks, _record_interval, jobs=2, budget=budget, advance=lambda: None)
+    assert sorted(result.path for result in results) == sorted(t.display for t, _ in tasks)
+    rows = [line.split() for line in (tmp_path / "intervals.txt").read_text().splitlines()]
+    spans = {name: (float(start), float(end)) for name, start, end, _ in rows}
+    (start1, end1), (start2, end2) = spans["big1"], spans["big2"]
+    assert end1 <= start2 or end2 <= start1, "two big files were computed at once"
+    assert len({pid for *_, pid in rows}) == 2, "the small files shared two processes"
