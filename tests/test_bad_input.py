@@ -168,7 +168,7 @@ def test_tab_indentation_is_kept(tmp_path: Path) -> None:
 
 def test_binary_file_named_py(tmp_path: Path) -> None:
     message = parse_error(
-        migrate(tmp_path, {"blob.py": b"\x7fELF\x02\x01\x00\x00tf.log"}), "blob.py"
+        migrate(tmp_path, {"blob.py": b"\x7fELF\x02\x01\x00\x00tensorflow.log"}), "blob.py"
     )
     assert message.startswith("binary file")
 
@@ -191,14 +191,15 @@ def test_empty_notebook(tmp_path: Path, data: bytes) -> None:
 
 def test_notebook_with_invalid_json(tmp_path: Path) -> None:
     message = parse_error(
-        migrate(tmp_path, {"nb.ipynb": b'{"cells": [\n  {"cell_type": '}), "nb.ipynb"
+        migrate(tmp_path, {"nb.ipynb": b'{"cells": [\n  {"cell_type": "tensorflow'}), "nb.ipynb"
     )
     assert message.startswith("notebook is not valid JSON")
     assert "line 2" in message
 
 
 def test_notebook_with_wrong_structure(tmp_path: Path) -> None:
-    message = parse_error(migrate(tmp_path, {"nb.ipynb": b'{"worksheets": []}'}), "nb.ipynb")
+    data = b'{"worksheets": ["import tensorflow"]}'
+    message = parse_error(migrate(tmp_path, {"nb.ipynb": data}), "nb.ipynb")
     assert message == "not a Jupyter notebook (nbformat 4): no `cells` list at the top level"
 
 

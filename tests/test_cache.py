@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-import tf_migrate.engine.run as engine
+import tf_migrate.engine.compute as engine
 from tf_migrate.engine.cache import CACHE_DIR_ENV, CachedResult, ResultCache, default_directory
 from tf_migrate.engine.run import Mode, run
 from tf_migrate.files import DecodedSource
@@ -42,7 +42,7 @@ def forbid_computing(monkeypatch: pytest.MonkeyPatch) -> None:
     def fail(*args: object) -> None:
         raise AssertionError("computed although the cache had the result")
 
-    monkeypatch.setattr(engine, "_compute_python", fail)
+    monkeypatch.setattr(engine, "compute_python", fail)
 
 
 def check(root: Path, **kwargs: object) -> RunResult:
@@ -64,13 +64,13 @@ def test_second_run_is_served_from_the_cache(
 def test_changed_content_or_settings_miss(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     check(project)
     calls: list[str] = []
-    compute = engine._compute_python
+    compute = engine.compute_python
 
-    def counting(original: DecodedSource, task: engine._Task) -> engine._Computed:
+    def counting(original: DecodedSource, task: engine.Task) -> engine.Computed:
         calls.append(task.display)
         return compute(original, task)
 
-    monkeypatch.setattr(engine, "_compute_python", counting)
+    monkeypatch.setattr(engine, "compute_python", counting)
     (project / "a.py").write_text(SOURCE + "w = 1\n")
     check(project)
     run(["."], settings(project, select=("TFM401",)), mode=Mode.CHECK, jobs=1)

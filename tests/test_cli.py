@@ -184,12 +184,53 @@ def test_rules_and_explain(project: Path) -> None:
     assert "tf.math.log" in explained.stdout and "What it does" in explained.stdout
 
 
-def test_missing_path_is_reported_and_the_run_goes_on(project: Path) -> None:
+@pytest.mark.parametrize("command", ["check", "fix"])
+def test_a_missing_path_is_a_usage_error_even_with_exit_zero(project: Path, command: str) -> None:
     write(project / "m.py", MANUAL)
-    result = invoke("check", "missing.py", "m.py", "--no-cache", "--output-format", "concise")
-    assert result.exit_code == 1
-    assert "missing.py" in result.stdout and "TFM000" in result.stdout
-    assert "m.py:2:5: TFM101" in result.stdout
+    extra = ["--exit-zero"] if command == "check" else []
+    result = invoke(command, "missing/", "m.py", "--no-cache", *extra)
+    assert result.exit_code == 2
+    assert "no such file or folder: missing/" in result.stderr
+    assert result.stdout == ""
+    assert (project / "m.py").read_text("utf-8") == MANUAL
+
+
+def test_force_exclude_applies_exclude_to_files_named_on_the_command_line(project: Path) -> None:
+    write(project / "pyproject.toml", '[tool.tf-migrate]\nexclude = ["generated/"]\n')
+    (project / "generated").mkdir()
+    write(project / "generated" / "m.py", MANUAL)
+    named = invoke("check", "generated/m.py", "--no-cache", "--output-format", "concise")
+    assert named.exit_code == 1 and "generated/m.py:2:5: TFM101" in named.stdout
+    forced = invoke("check", "generated/m.py", "generated", "--no-cache", "--force-exclude")
+    assert (forced.exit_code, forced.stdout) == (0, "")
+    piped = invoke(
+        "check", "-", "--stdin-filename", "generated/m.py", "--force-exclude", stdin=MANUAL
+    )
+    assert (piped.exit_code, piped.stdout) == (0, "")
+    fixed = invoke(
+        "fix", "-", "--stdin-filename", "generated/m.py", "--force-exclude", stdin=FIXABLE
+    )
+    assert fixed.stdout == FIXABLE, "an excluded file passes through unchanged"
+
+
+def test_the_pre_commit_hooks_force_exclude() -> None:
+    hooks = (Path(__file__).resolve().parents[1] / ".pre-commit-hooks.yaml").read_text("utf-8")
+    entries = [line.split(":", 1)[1].split() for line in hooks.splitlines() if "entry:" in line]
+    assert len(entries) == 2 and all("--force-exclude" in entry for entry in entries)
+
+
+def test_memory_limit_flag_and_setting(project: Path) -> None:
+    write(project / "m.py", MANUAL)
+    small = invoke("check", "m.py", "--no-cache", "--memory-limit", "1KiB")
+    assert small.exit_code == 1
+    assert "more than the memory limit of 1 MiB" in small.stdout
+    assert "--memory-limit 1GiB" in small.stdout
+    assert invoke("check", "m.py", "--memory-limit", "lots").exit_code == 2
+    write(project / "pyproject.toml", '[tool.tf-migrate]\nmemory-limit = "2KB"\n')
+    configured = invoke("check", "m.py", "--no-cache")
+    assert "more than the memory limit" in configured.stdout
+    raised = invoke("check", "m.py", "--no-cache", "--memory-limit", "1GiB")
+    assert "memory limit" not in raised.stdout and "TFM101" in raised.stdout
 
 
 def _command(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from tf_migrate.engine.run import Mode, _should_apply, run, run_stdin
+from tf_migrate.engine.compute import should_apply as _should_apply
+from tf_migrate.engine.run import Mode, run, run_stdin
 from tf_migrate.model import Applicability
 from tf_migrate.settings import Settings
 
@@ -145,7 +146,7 @@ def test_stdin_returns_the_fixed_text(tmp_path: Path) -> None:
     assert (fixed.path, fixed.new_source) == ("-", FIXED)
     checked = run_stdin(FIXABLE, settings(tmp_path), mode=Mode.CHECK, filename="x.py")
     assert checked.new_source is None and len(checked.remaining) == 2
-    broken = run_stdin("def f(:\n", settings(tmp_path), mode=Mode.FIX)
+    broken = run_stdin("import tensorflow\ndef f(:\n", settings(tmp_path), mode=Mode.FIX)
     assert broken.error and [f.code for f in broken.remaining] == ["TFM000"]
     notebook = {"cells": [{"cell_type": "code", "source": "import tensorflow as tf\ntf.log(1)"}]}
     as_notebook = run_stdin(
@@ -155,7 +156,7 @@ def test_stdin_returns_the_fixed_text(tmp_path: Path) -> None:
 
 
 def test_parse_error_can_be_ignored_per_file(project: Path) -> None:
-    tree(project, {"pkg/broken.py": "def f(:\n"})
+    tree(project, {"pkg/broken.py": "import tensorflow\ndef f(:\n"})
     ignoring = settings(project, per_file_ignores=(("broken.py", ("TFM000",)),))
     [broken] = [
         f for f in run(["pkg"], ignoring, mode=Mode.CHECK, use_cache=False).files if f.error

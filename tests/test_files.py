@@ -11,14 +11,13 @@ import pytest
 from tf_migrate.files import (
     OutputTree,
     SourceError,
-    WriteError,
     decode_notebook,
     decode_python,
     discover,
     display_path,
-    write_atomic,
 )
 from tf_migrate.settings import Settings
+from tf_migrate.writing import WriteError, write_atomic
 
 
 def _touch(root: Path, *names: str) -> None:

@@ -14,7 +14,13 @@ PACKAGE = Path(__file__).resolve().parent.parent / "tf_migrate"
 
 # Bottom to top. A module belongs to the first entry its name equals or starts with + ".".
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("tf_migrate.model", "tf_migrate.settings", "tf_migrate.files", "tf_migrate.notebooks"),
+    (
+        "tf_migrate.model",
+        "tf_migrate.settings",
+        "tf_migrate.files",
+        "tf_migrate.notebooks",
+        "tf_migrate.writing",
+    ),
     ("tf_migrate.cst",),
     ("tf_migrate.analysis",),
     ("tf_migrate.programs",),

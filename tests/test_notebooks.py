@@ -200,7 +200,8 @@ def test_unchanged_and_non_python_notebooks_are_not_written(tmp_path: Path) -> N
 
 
 def test_syntax_error_is_located_in_its_cell(tmp_path: Path) -> None:
-    (tmp_path / "nb.ipynb").write_text(notebook_text(code("a = 1\n"), code("b = 1\nc = (\n")))
+    notebook = notebook_text(code("import tensorflow\n"), code("b = 1\nc = (\n"))
+    (tmp_path / "nb.ipynb").write_text(notebook)
     [finding] = _run(tmp_path, Mode.CHECK).remaining
     assert finding[1].code == "TFM000"
     assert finding[1].message.startswith("cell 2: cannot parse: syntax error")

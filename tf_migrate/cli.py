@@ -157,6 +157,8 @@ def fix(
     cache_dir: Path | None,
     stdin_filename: str | None,
     no_progress: bool,
+    force_exclude: bool | None,
+    memory_limit: int | None,
     unsafe_fixes: bool | None,
     diff: bool,
     output_dir: Path | None,
@@ -172,6 +174,8 @@ def fix(
         select=split_codes(select),
         ignore=split_codes(ignore),
         unsafe_fixes=unsafe_fixes,
+        force_exclude=force_exclude,
+        memory_limit=memory_limit,
     )
     mode = Mode.DIFF if diff else Mode.FIX
     if paths == ("-",):
@@ -248,6 +252,8 @@ def check(
     cache_dir: Path | None,
     stdin_filename: str | None,
     no_progress: bool,
+    force_exclude: bool | None,
+    memory_limit: int | None,
     output_format: str | None,
     output_file: Path | None,
     statistics: bool,
@@ -264,6 +270,8 @@ def check(
         ignore=split_codes(ignore),
         output_format=output_format,
         unsafe_fixes=unsafe_fixes,
+        force_exclude=force_exclude,
+        memory_limit=memory_limit,
     )
     mode = Mode.ADD_NOQA if add_noqa else Mode.CHECK
     if paths == ("-",):

@@ -12,7 +12,7 @@ import click
 
 from tf_migrate.model import RunResult
 from tf_migrate.rules.registry import check_selectors
-from tf_migrate.settings import ConfigError, Settings, find_config, load_settings
+from tf_migrate.settings import ConfigError, Settings, find_config, load_settings, parse_size
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -82,6 +82,10 @@ def write_review(
 
 
 def load(config: Path | None, paths: Sequence[str], **overrides: Any) -> Settings:
+    missing = [path for path in paths if path != "-" and not os.path.lexists(path)]
+    if missing:
+        # Before anything runs, and whatever --exit-zero says: a typo must not pass CI.
+        raise click.UsageError(f"no such file or folder: {', '.join(missing)}")
     try:
         if config is None:
             first = next((p for p in paths if p != "-"), ".")
@@ -93,6 +97,13 @@ def load(config: Path | None, paths: Sequence[str], **overrides: Any) -> Setting
         return settings
     except ConfigError as error:
         raise ConfigProblem(str(error)) from error
+
+
+def _size_option(_: click.Context, __: click.Parameter, value: str | None) -> int | None:
+    try:
+        return None if value is None else parse_size(value, "--memory-limit")
+    except ConfigError as error:
+        raise click.BadParameter(str(error)) from error
 
 
 def common_options(function: Any) -> Any:
@@ -133,6 +144,18 @@ def common_options(function: Any) -> Any:
             help="The file name to report for `-` (standard input).",
         ),
         click.option("--no-progress", is_flag=True, help="No progress bar, even on a terminal."),
+        click.option(
+            "--force-exclude",
+            is_flag=True,
+            default=None,
+            help="Apply `exclude` to paths named on the command line too (for pre-commit).",
+        ),
+        click.option(
+            "--memory-limit",
+            callback=_size_option,
+            help="Memory a run may hold at once, e.g. 4GiB (default: 2GiB); bigger files are "
+            "reported, not parsed.",
+        ),
     ]
     for decorator in reversed(decorators):
         function = decorator(function)

@@ -100,6 +100,8 @@ def report(
     cache_dir: Path | None,
     stdin_filename: str | None,
     no_progress: bool,
+    force_exclude: bool | None,
+    memory_limit: int | None,
     unsafe_fixes: bool | None,
     html_file: Path | None,
     markdown_file: Path | None,
@@ -123,6 +125,8 @@ def report(
         select=split_codes(select),
         ignore=split_codes(ignore),
         unsafe_fixes=unsafe_fixes,
+        force_exclude=force_exclude,
+        memory_limit=memory_limit,
     )
     try:
         proofs = [read_proof(path) for path in verify_json]

@@ -1,4 +1,4 @@
-"""Files on disk: discovery, decoding the way Python does, atomic write-back, output trees.
+"""Files on disk: discovery, decoding the way Python does, output trees (writing.py writes).
 
 Decoding follows Python itself (PEP 263): a UTF-8 BOM or a `# coding:` cookie picks the codec,
 otherwise UTF-8. Text is decoded without newline translation, so CRLF survives the round trip
@@ -12,8 +12,6 @@ import errno
 import io
 import os
 import shutil
-import stat
-import tempfile
 import tokenize
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -59,11 +57,13 @@ class SourceError(Exception):
 
 @dataclass(frozen=True)
 class Discovered:
-    """A file to process (`error` is None) or a path that could not be used (`error` says why)."""
+    """A file to process (`error` and `skipped` are None), a path that could not be used
+    (`error` says why) or one left alone on purpose (`skipped` says why)."""
 
     path: Path
     display: str
     error: str | None = None
+    skipped: str | None = None
 
 
 @dataclass(frozen=True)
@@ -110,13 +110,41 @@ def _excluded(settings: Settings, path: Path) -> bool:
         return False
 
 
-def _walk(root: Path, settings: Settings, seen_dirs: set[Path]) -> Iterator[Discovered]:
+class _Roots:
+    """The real places the given paths lead to: what a run may read and write."""
+
+    def __init__(self, paths: Sequence[Path]) -> None:
+        self.folders: list[Path] = []
+        self.files: set[Path] = set()
+        for path in paths:
+            real = _real(path)
+            if real is None:
+                continue
+            if real.is_dir():
+                self.folders.append(real)
+            else:
+                self.files.add(real)
+
+    def hold(self, real: Path) -> bool:
+        return real in self.files or any(real.is_relative_to(root) for root in self.folders)
+
+
+def _real(path: Path) -> Path | None:
     try:
-        resolved = root.resolve(strict=True)
+        return path.resolve(strict=True)
     except (OSError, RuntimeError):
-        return
+        return None
+
+
+_OUTSIDE = "symbolic link to {target}, outside the paths given; skipped"
+
+
+def _walk(
+    root: Path, settings: Settings, seen_dirs: set[Path], roots: _Roots
+) -> Iterator[Discovered]:
+    resolved = _real(root)
     # A symlinked folder that leads back into the tree is visited once, not forever.
-    if resolved in seen_dirs:
+    if resolved is None or resolved in seen_dirs:
         return
     seen_dirs.add(resolved)
     try:
@@ -132,49 +160,82 @@ def _walk(root: Path, settings: Settings, seen_dirs: set[Path]) -> Iterator[Disc
         except OSError:
             is_dir = is_file = False
         if is_dir:
-            if not is_skipped_dir(path) and not _excluded(settings, path):
-                yield from _walk(path, settings, seen_dirs)
+            if is_skipped_dir(path) or _excluded(settings, path):
+                continue
+            if entry.is_symlink():
+                # Inside the given paths, its files are found by their own names (or not at
+                # all, in a folder the walk skips); outside, they are not to be written.
+                outside = _leads_outside(path, True, roots)
+                if outside is not None:
+                    yield outside
+                continue
+            yield from _walk(path, settings, seen_dirs, roots)
         elif path.suffix in SOURCE_SUFFIXES and not _excluded(settings, path):
             if is_file:
-                yield Discovered(path, display_path(path))
+                yield _leads_outside(path, entry.is_symlink(), roots) or Discovered(
+                    path, display_path(path)
+                )
             elif entry.is_symlink():
                 reason = _loop_error(path)
                 if reason is not None:
                     yield Discovered(path, display_path(path), reason)
 
 
-def discover(paths: Sequence[str], settings: Settings) -> list[Discovered]:
-    """Python files and notebooks under `paths`, sorted and without duplicates.
+def _leads_outside(path: Path, is_symlink: bool, roots: _Roots) -> Discovered | None:
+    """A note for a symlink found in a folder that leads outside the given paths (a fix would
+    write there), as black skips them; None for anything else."""
+    if not is_symlink:
+        return None
+    real = _real(path)
+    if real is None or roots.hold(real):
+        return None
+    return Discovered(path, display_path(path), skipped=_OUTSIDE.format(target=real))
 
-    Excludes apply to what is found inside folders; a file named on the command line is always
-    processed (as ruff does without --force-exclude). Paths that cannot be used are returned with
-    an error so the run reports them and goes on.
+
+def discover(paths: Sequence[str], settings: Settings) -> list[Discovered]:
+    """Python files and notebooks under `paths`, sorted, each file once.
+
+    Excludes apply to what is found inside folders, and to the paths given when
+    `settings.force_exclude` (as ruff does). A file reached by several paths (symlinks, hard
+    links, `a/../a`) is processed once, by its own name where it is found by it. Symlinks found
+    in a folder that lead outside the given paths are skipped with a note. Paths that cannot be
+    used are returned with an error so the run reports them and goes on.
     """
-    found: dict[str, Discovered] = {}
+    found: dict[object, Discovered] = {}
     seen_dirs: set[Path] = set()
-    for raw in paths:
-        path = Path(raw)
+    given = [Path(raw) for raw in paths]
+    if settings.force_exclude:
+        given = [path for path in given if not _excluded(settings, path)]
+    roots = _Roots(given)
+
+    def add(item: Discovered) -> None:
+        key = _identity(item.path) if item.error is None and item.skipped is None else item.display
+        kept = found.get(key)
+        # The file's own name wins over a link to it.
+        if kept is None or (kept.path.is_symlink() and not item.path.is_symlink()):
+            found[key] = item
+
+    for path in given:
         reason = _loop_error(path)
         if reason is not None:
-            found.setdefault(display_path(path), Discovered(path, display_path(path), reason))
+            add(Discovered(path, display_path(path), reason))
         elif path.is_dir():
-            for item in _walk(path, settings, seen_dirs):
-                found.setdefault(_identity(item.path), item)
+            for item in _walk(path, settings, seen_dirs, roots):
+                add(item)
         elif path.is_file():
-            found.setdefault(_identity(path), Discovered(path, display_path(path)))
+            add(Discovered(path, display_path(path)))
         else:
-            found.setdefault(
-                display_path(path), Discovered(path, display_path(path), "no such file or folder")
-            )
+            add(Discovered(path, display_path(path), "no such file or folder"))
     return sorted(found.values(), key=lambda item: item.display)
 
 
-def _identity(path: Path) -> str:
-    # The same file reached as `a.py` and `./src/../a.py` is one file.
+def _identity(path: Path) -> object:
+    # The same file reached as `a.py`, `./src/../a.py`, a symlink or a hard link is one file.
     try:
-        return str(path.resolve(strict=True))
-    except (OSError, RuntimeError):
+        status = path.stat()
+    except OSError:
         return str(path.absolute())
+    return (status.st_dev, status.st_ino)
 
 
 def read_bytes(path: Path) -> bytes:
@@ -231,46 +292,6 @@ def decode_notebook(data: bytes) -> DecodedSource:
         line, column = _position(data, error.start)
         message = f"bad encoding: notebook is not valid UTF-8 (line {line})"
         raise SourceError(message, line, column) from error
-
-
-class WriteError(Exception):
-    """The fixed file could not be written; the original is untouched."""
-
-
-def write_atomic(path: Path, data: bytes, *, mode: int | None = None) -> None:
-    """Replace `path` with `data` so that readers see the old or the new file, never a part.
-
-    The data goes to a temporary file in the same folder (same file system, so os.replace is
-    atomic) which then takes the original's place, with the original's permission bits (or
-    `mode`, for a new file). A file
-    without write permission is left alone: replacing it would succeed on POSIX (only the folder's
-    permission matters), but the user marked it as not to be changed.
-    """
-    try:
-        existing = stat.S_IMODE(path.stat().st_mode) if path.exists() else None
-    except OSError as error:
-        raise WriteError(f"cannot write: {error.strerror}") from error
-    if existing is not None:
-        if not existing & stat.S_IWUSR or not os.access(path, os.W_OK):
-            raise WriteError("cannot write: the file is read-only; fixes not applied")
-        mode = existing
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        descriptor, temporary = tempfile.mkstemp(
-            dir=path.parent, prefix=f".{path.name}.", suffix=".tf-migrate.tmp"
-        )
-    except OSError as error:
-        raise WriteError(f"cannot write: {error.strerror} (folder {path.parent})") from error
-    try:
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temporary, mode if mode is not None else 0o644)
-        os.replace(temporary, path)
-    except OSError as error:
-        Path(temporary).unlink(missing_ok=True)
-        raise WriteError(f"cannot write: {error.strerror or error}") from error
 
 
 def _absolute(path: Path) -> Path:

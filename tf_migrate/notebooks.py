@@ -140,8 +140,18 @@ class JoinedCells:
     magics: dict[str, str]  # placeholder token -> the original line (without its line ending)
     trailing_newline: dict[int, bool]  # whether the cell's source ended with a newline
 
+    @property
+    def header(self) -> str:
+        """How the line that opens each cell in `text` starts."""
+        return f"# tf-migrate-cell {self.nonce} "
+
     def marker(self, cell: int) -> str:
-        return f"# tf-migrate-cell {self.nonce} {cell}"
+        return f"{self.header}{cell}"
+
+    def is_reserved(self, line: str) -> bool:
+        """Whether `line` of `text` is the joining's own (a cell's header, a masked IPython
+        line), not the user's code: nothing may be added to it."""
+        return self.nonce in line
 
 
 def join_cells(notebook: Notebook, original_text: str) -> JoinedCells:
@@ -281,6 +291,15 @@ def _unmask(source: str, joined: JoinedCells) -> str:
     return "".join(lines)
 
 
+def _without_blank_edges(source: str) -> list[str]:
+    lines = source.splitlines()
+    while lines and not lines[0].strip():
+        lines.pop(0)
+    while lines and not lines[-1].strip():
+        lines.pop()
+    return lines
+
+
 def with_sources(notebook: Notebook, sources: dict[int, str]) -> Notebook | None:
     """A copy of `notebook` with new cell sources (kept in their string or list form), or None
     when no cell changed."""
@@ -288,7 +307,9 @@ def with_sources(notebook: Notebook, sources: dict[int, str]) -> Notebook | None
     changed = False
     for index, source in sources.items():
         cell = cells[index]
-        if source == _cell_text(cell):
+        if _without_blank_edges(source) == _without_blank_edges(_cell_text(cell)):
+            # Blank lines a fix put between statements fall at a cell's edges when they are
+            # split back, where they mean nothing: a cell whose code is the same is left as is.
             continue
         changed = True
         kept_form: str | list[str] = (

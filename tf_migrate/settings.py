@@ -8,6 +8,7 @@ cache keys on it). Rule selectors are checked against the code table by the rule
 from __future__ import annotations
 
 import fnmatch
+import re
 import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -16,6 +17,10 @@ from typing import Any
 
 OUTPUT_FORMATS = ("full", "concise", "json", "github", "sarif")
 KERAS_NAMESPACES = ("tf.keras", "keras")
+# A run's memory budget unless configured: half of what a small CI machine has (GitHub's and
+# GitLab's smallest Linux runners have 7-8 GB), leaving the rest to the job around it.
+DEFAULT_MEMORY_LIMIT = 2 << 30
+_SIZE = re.compile(r"\s*(\d+(?:\.\d+)?)\s*([kmgt]?)(i?b?)\s*", re.IGNORECASE)
 
 # Key in pyproject.toml -> Settings field. The `verify` table belongs to the verify subsystem.
 _KEYS = {
@@ -27,6 +32,8 @@ _KEYS = {
     "unsafe-fixes": "unsafe_fixes",
     "output-format": "output_format",
     "keras-namespace": "keras_namespace",
+    "force-exclude": "force_exclude",
+    "memory-limit": "memory_limit",
 }
 _SUBTABLES = {"verify"}
 
@@ -45,6 +52,9 @@ class Settings:
     unsafe_fixes: bool = False
     output_format: str = "full"
     keras_namespace: str = "tf.keras"
+    # Excludes apply to paths named on the command line too (as ruff's --force-exclude).
+    force_exclude: bool = False
+    memory_limit: int = DEFAULT_MEMORY_LIMIT  # bytes a run may hold at once, all processes
     # Where the configuration came from; per-file-ignores and excludes are relative to it.
     project_root: Path = field(default_factory=Path.cwd)
     config_file: Path | None = None
@@ -151,10 +161,12 @@ def settings_from_table(table: Mapping[str, Any], config_file: Path) -> Settings
                 (pattern, _string_list(f"per-file-ignores.{pattern}", codes))
                 for pattern, codes in value.items()
             )
-        elif key == "unsafe-fixes":
+        elif key in ("unsafe-fixes", "force-exclude"):
             if not isinstance(value, bool):
-                raise ConfigError(f"`unsafe-fixes` must be true or false, got {value!r}")
+                raise ConfigError(f"`{key}` must be true or false, got {value!r}")
             values[name] = value
+        elif key == "memory-limit":
+            values[name] = parse_size(value, key)
         elif key in ("output-format", "keras-namespace"):
             if not isinstance(value, str):
                 raise ConfigError(f"`{key}` must be a string, got {value!r}")
@@ -164,6 +176,22 @@ def settings_from_table(table: Mapping[str, Any], config_file: Path) -> Settings
     settings = Settings(**values)
     _validate(settings)
     return settings
+
+
+def parse_size(value: object, what: str = "memory-limit") -> int:
+    """Bytes from `2GiB`, `1.5G`, `512MB`, `800M` (K, M, G, T: powers of 1024, with or without
+    `iB`; KB, MB, GB, TB: powers of 1000) or a number of bytes."""
+    match = _SIZE.fullmatch(value) if isinstance(value, str) else None
+    if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+        return value
+    if match is None or (match.group(3).lower() == "ib" and not match.group(2)):
+        raise ConfigError(f"`{what}` must be a size such as \"2GiB\" or \"512MB\", got {value!r}")
+    number, unit, suffix = float(match.group(1)), match.group(2).lower(), match.group(3).lower()
+    base = 1000 if suffix == "b" and unit else 1024
+    size = int(number * base ** " kmgt".index(unit or " "))
+    if size <= 0:
+        raise ConfigError(f"`{what}` must be more than nothing, got {value!r}")
+    return size
 
 
 def _validate(settings: Settings) -> None:

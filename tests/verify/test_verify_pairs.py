@@ -67,7 +67,7 @@ def test_migrate_proves_tf_migrates_output_against_the_original(tmp_path: Path) 
 
 def test_migrate_reports_a_script_it_cannot_parse(tmp_path: Path) -> None:
     script = tmp_path / "broken.py"
-    script.write_text("print 'python 2'\n")
+    script.write_text("import tensorflow as tf\nprint 'python 2'\n")
     result = invoke("--migrate", str(script))
     assert result.exit_code == 2
     assert "could not migrate" in result.stderr

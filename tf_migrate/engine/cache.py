@@ -6,9 +6,10 @@ development never serves a stale result), the rule codes in force for that file,
 the rules read, the mode and the kind of file. The path is not part of the key: the result of a
 file depends on its content only, so copies share an entry.
 
-Entries are small JSON files written atomically; an entry that cannot be read or does not have
-the expected shape is ignored (and rewritten). The folder holds a `.gitignore` of `*` and a
-CACHEDIR.TAG, as ruff's does, so neither git nor backup tools pick it up.
+Entries are small JSON files written atomically (two runs may share a cache); an entry that
+cannot be read or does not have the expected shape is ignored (and rewritten). The folder holds
+a `.gitignore` of `*` and a CACHEDIR.TAG, as ruff's does, so neither git nor backup tools pick
+it up.
 
 Where it lives (`default_directory`): beside the configuration file when there is one, as ruff's
 does; without one, in the user's cache folder under a name derived from the project root, so a
@@ -20,7 +21,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
@@ -28,9 +28,11 @@ from pathlib import Path
 
 import tf_migrate
 from tf_migrate.model import Applicability, Finding, Location
+from tf_migrate.writing import replace_atomically
 
 DEFAULT_DIR_NAME = ".tf-migrate-cache"
 CACHE_DIR_ENV = "TF_MIGRATE_CACHE_DIR"
+_GITIGNORE = "# Automatically created by tf-migrate.\n*\n"
 _CACHEDIR_TAG = (
     "Signature: 8a477f597d28d172789f06886806bc55\n"
     "# This file is a cache directory tag created by tf-migrate.\n"
@@ -150,15 +152,9 @@ class ResultCache:
         entry = self._entry(key)
         try:
             entry.parent.mkdir(parents=True, exist_ok=True)
-            descriptor, temporary = tempfile.mkstemp(dir=entry.parent, suffix=".tmp")
+            replace_atomically(entry, result.to_json().encode("utf-8"), 0o644)
         except OSError:
             return
-        try:
-            with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-                handle.write(result.to_json())
-            os.replace(temporary, entry)
-        except OSError:
-            Path(temporary).unlink(missing_ok=True)
 
 
 def user_cache_root() -> Path:
@@ -185,12 +181,10 @@ def prepare(directory: Path) -> ResultCache | None:
     """The cache in `directory`, created with its marker files; None if it cannot be created."""
     try:
         directory.mkdir(parents=True, exist_ok=True)
-        gitignore = directory / ".gitignore"
-        if not gitignore.exists():
-            gitignore.write_text("# Automatically created by tf-migrate.\n*\n", "utf-8")
-        tag = directory / "CACHEDIR.TAG"
-        if not tag.exists():
-            tag.write_text(_CACHEDIR_TAG, "utf-8")
+        for name, text in ((".gitignore", _GITIGNORE), ("CACHEDIR.TAG", _CACHEDIR_TAG)):
+            if not (directory / name).exists():
+                # Atomically: another run may be creating the same cache at the same moment.
+                replace_atomically(directory / name, text.encode("utf-8"), 0o644)
     except OSError:
         return None
     return ResultCache(directory)

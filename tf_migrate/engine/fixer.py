@@ -140,8 +140,10 @@ def fix_module(
     *,
     should_apply: Callable[[Applicability], bool],
     options: RuleOptions | None = None,
+    reserved: Callable[[str], bool] | None = None,
 ) -> FixOutcome:
-    """Detect and fix `source`. `should_apply` says which applicabilities to apply (none: check)."""
+    """Detect and fix `source`. `should_apply` says which applicabilities to apply (none: check).
+    `reserved` tells the lines a notebook's joining adds (see `parse_suppressions`)."""
     options = options or RuleOptions()
     code = source
     module = cst.parse_module(code)
@@ -150,7 +152,7 @@ def fix_module(
         outcome.rounds = round_number
         wrapper, pairs = collect(module, code, rules, options)
         # Re-read each round: fixes that add imports move the comments' line numbers.
-        suppressions = parse_suppressions(code)
+        suppressions = parse_suppressions(code, reserved)
         live = [
             (report, finding)
             for report, finding in pairs
@@ -185,7 +187,7 @@ def fix_module(
         module = cst.parse_module(code)
     else:
         _, pairs = collect(module, code, rules, options)
-        suppressions = parse_suppressions(code)
+        suppressions = parse_suppressions(code, reserved)
         outcome.remaining = [
             finding
             for _, finding in pairs

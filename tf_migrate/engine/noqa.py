@@ -7,6 +7,10 @@ into a `tf-migrate: ignore[...]` comment already there, or after any other comme
 or with a backslash continuation, a comment there would change the program, so the comment goes
 on a line of its own just above (suppressions cover the line below them too); when even that is
 impossible the finding is skipped and reported back.
+
+In a notebook's joined cells, the lines the joining adds (cell headers, masked IPython lines) are
+never commented: a finding on one of them (one of the whole program, on the first cell's header)
+is suppressed from the next line that is the user's, where suppression.py looks for it.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ import io
 import re
 import tokenize
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from tf_migrate.model import Finding
@@ -68,8 +72,11 @@ def _merge(comment: str, codes: set[str]) -> str | None:
     return comment[: match.start()] + _comment(existing | codes) + comment[match.end() :]
 
 
-def add_noqa(source: str, findings: Sequence[Finding]) -> NoqaOutcome:
-    """`source` with a suppression comment for each of `findings` (located in `source`)."""
+def add_noqa(
+    source: str, findings: Sequence[Finding], reserved: Callable[[str], bool] | None = None
+) -> NoqaOutcome:
+    """`source` with a suppression comment for each of `findings` (located in `source`); lines
+    for which `reserved` is true get none."""
     outcome = NoqaOutcome(source)
     if not findings:
         return outcome
@@ -85,10 +92,22 @@ def add_noqa(source: str, findings: Sequence[Finding]) -> NoqaOutcome:
             return False
         return _split_ending(lines[row - 1])[0].endswith("\\") and row not in scanned.ends_in_string
 
+    def is_reserved(row: int) -> bool:
+        return reserved is not None and 1 <= row <= len(lines) and reserved(lines[row - 1])
+
     at_end: dict[int, set[str]] = defaultdict(set)
     above: dict[int, set[str]] = defaultdict(set)
     for finding in findings:
         row = finding.location.line
+        if is_reserved(row):
+            # Not the user's line (a cell's header): the comment goes on the next line that is,
+            # or on a line of its own after the reserved ones (suppression.py looks there).
+            while is_reserved(row):
+                row += 1
+            if row > len(lines):
+                above[row].add(finding.code)
+                outcome.added.append(finding)
+                continue
         if row in scanned.ends_in_string or ends_with_backslash(row):
             if row in scanned.starts_in_string or ends_with_backslash(row - 1):
                 outcome.skipped.append(
@@ -114,11 +133,12 @@ def add_noqa(source: str, findings: Sequence[Finding]) -> NoqaOutcome:
     for row in sorted(above, reverse=True):
         codes = above[row]
         previous = _split_ending(lines[row - 2])[0] if row >= 2 else ""
-        merged = _merge(previous, codes) if previous.lstrip().startswith("#") else None
+        mergeable = previous.lstrip().startswith("#") and not is_reserved(row - 1)
+        merged = _merge(previous, codes) if mergeable else None
         if merged is not None:
             lines[row - 2] = merged + _split_ending(lines[row - 2])[1]
             continue
-        body = _split_ending(lines[row - 1])[0]
+        body = _split_ending(lines[row - 1])[0] if row <= len(lines) else ""
         indent = body[: len(body) - len(body.lstrip(" \t"))]
         lines.insert(row - 1, indent + _comment(codes) + newline)
     outcome.source = "".join(lines)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 _LINE = re.compile(r"#\s*tf-migrate:\s*ignore(?!-file)(?:\[(?P<codes>[^\]]*)\])?")
@@ -25,9 +26,13 @@ class Suppressions:
         return False
 
 
-def parse_suppressions(source: str) -> Suppressions:
+def parse_suppressions(source: str, reserved: Callable[[str], bool] | None = None) -> Suppressions:
+    """The suppressions in `source`. Lines for which `reserved` is true are not the user's (a
+    notebook's cell headers and masked IPython lines): a finding there, such as one of the whole
+    program on the first cell's header, is suppressed from the next line that is the user's."""
     found = Suppressions()
-    for number, text in enumerate(source.splitlines(), start=1):
+    lines = source.splitlines()
+    for number, text in enumerate(lines, start=1):
         if "tf-migrate" not in text:
             continue
         if _FILE.search(text):
@@ -39,4 +44,11 @@ def parse_suppressions(source: str) -> Suppressions:
             found.by_line[number] = (
                 {c.strip().upper() for c in codes.split(",") if c.strip()} if codes else set()
             )
+    if reserved is not None:
+        users = None  # the suppression of the next line that is the user's, bottom-up
+        for number in range(len(lines), 0, -1):
+            if not reserved(lines[number - 1]):
+                users = found.by_line.get(number)
+            elif users is not None:
+                found.by_line.setdefault(number, users)
     return found
