@@ -70,7 +70,7 @@ def model(features, labels, mode):
 estimator = tf.estimator.Estimator(model_fn=model)
 """
 
-BROKEN = 'print "this is Python 2"\n'
+BROKEN = 'import tensorflow as tf\nprint "this is Python 2"\n'
 CLEAN = "import tensorflow as tf\n\nx = tf.math.log(2.0)\n"
 
 NOTEBOOK_CELLS = [
