@@ -162,7 +162,8 @@ def test_the_page_shows_what_the_run_produced(browser: Any, site: Any) -> None:
     assert targets and missing == []
     label = page.locator(".hunk-head a.rule-label", has_text="TFM401").first
     label.click()
-    assert page.evaluate("document.getElementById('rule-TFM401').open")
+    # The page opens the rule on `hashchange`, which fires after the click returns.
+    page.wait_for_function("document.getElementById('rule-TFM401').open", timeout=5000)
     assert "tf1-symbol-name" in page.inner_text("#rule-TFM401 summary")
     assert errors == []
 
