@@ -17,6 +17,8 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from tf_migrate.analysis.private_names import PRIVATE_ROOT, public_name
+
 TF_ROOT = "tensorflow"
 
 
@@ -209,7 +211,12 @@ def _is_compat_v1(qualified: str) -> bool:
 
 def as_tf_name(qualified: str) -> str | None:
     """"tensorflow.compat.v1.train.Saver" and "tensorflow.train.Saver" -> "tf.train.Saver"; the
-    two spell the same TF1 symbol. None for a name outside TensorFlow."""
+    two spell the same TF1 symbol, and so does a private path where TF 1.15 defines it
+    ("tensorflow.python.training.saver.Saver"). None for a name outside TensorFlow."""
+    if qualified.startswith(PRIVATE_ROOT):
+        public = public_name(qualified)
+        if public is not None:
+            return public
     for prefix in ("tensorflow.compat.v1", TF_ROOT):
         if qualified == prefix or qualified.startswith(prefix + "."):
             return "tf" + qualified[len(prefix) :]
