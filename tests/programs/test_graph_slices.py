@@ -60,15 +60,15 @@ def test_update_reading_its_own_input_is_safe() -> None:
     assert program.blockers == [] and program.unsafe == []
 
 
-def test_random_ops_and_initial_values_are_unsafe() -> None:
+def test_random_ops_and_initial_values_are_random_draws_not_unsafe() -> None:
     program, _ = analyze_source(
         "import tensorflow as tf\nw = tf.Variable(tf.random_normal([2]))\n"
         "noise = tf.random_uniform([2])\n"
         "with tf.Session() as sess:\n    sess.run(tf.global_variables_initializer())\n"
         "    n = sess.run(noise)\n"
     )
-    assert program.blockers == []
-    assert len(program.unsafe) == 2
+    assert program.blockers == [] and program.unsafe == []
+    assert program.random_draws == ["`w`", "the run at line 6"]
 
 
 def test_two_updates_of_one_variable_in_a_run_are_refused() -> None:

@@ -202,6 +202,8 @@ class GraphProgram:
     # `import tensorflow.compat.v1 as tf`: the rewritten program imports TF2 instead.
     compat_import: cst.Import | None = None
     notes: list[str] = field(default_factory=list)  # what the rewrite dropped, for the message
+    # What draws random numbers: TF2 draws from the same distributions, other numbers.
+    random_draws: list[str] = field(default_factory=list)
     # The function (or `if __name__ == "__main__":` block) whose body is the program, if any.
     scope: cst.FunctionDef | cst.If | None = None
     session_functions: list[cst.FunctionDef | cst.If] = field(default_factory=list)

@@ -106,11 +106,21 @@ def session_program(module: cst.Module, context: Context, names: NameResolver, *
     return Rewrite(
         build=lambda: rewrite_module(source, program, context),
         written_out=written,
-        notes=tuple(program.notes),
+        notes=(*program.notes, *_random_note(program.random_draws)),
         unsafe=tuple(dict.fromkeys(program.unsafe)),
         uses_keras=_uses_keras(program),
         tensorflow_imports=_tensorflow_from_imports(module),
     )
+
+
+def _random_note(draws: list[str]) -> tuple[str, ...]:
+    """Random ops are rewritten to ops that draw from the same distributions, which TF2 samples
+    differently: the same computation, other numbers (DESIGN's fix safety)."""
+    if not draws:
+        return ()
+    listed = ", ".join(dict.fromkeys(draws))
+    return (f"random draws ({listed}): TF2 draws other numbers from the same distributions; "
+            "`tf-migrate verify` aligns model variables to prove the rest",)
 
 
 def _program(module: cst.Module, context: Context, keras: str) -> GraphProgram:

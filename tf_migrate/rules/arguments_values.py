@@ -3,11 +3,8 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import libcst as cst
 
-from tf_migrate.analysis.tf_symbols import is_random
 from tf_migrate.cst.arguments import NO_SPACE, bind_args
 from tf_migrate.cst.dotted import dotted, last_name, root_name
 from tf_migrate.model import Applicability
@@ -294,16 +291,6 @@ def _arguments(
     return out
 
 
-# Families whose objects draw random numbers by default (initializers, dropout, shuffling).
-_SEEDED_FAMILIES = ("tf.layers.", "tf.keras.", "tf.contrib.", "tf.nn.rnn_cell.", "tf.estimator.",
-                    "tf.data.", "tf.compat.")
-_SEEDED = frozenset({"tf.get_variable", "tf.get_local_variable", "tf.make_template"})
-# Keras parts that draw nothing (what the session rewrite writes for training).
-_UNSEEDED_KERAS = ("tf.keras.optimizers", "tf.keras.metrics", "tf.keras.losses")
-_SEED_SETTERS = frozenset({"tf.set_random_seed", "tf.random.set_random_seed", "tf.random",
-                           "tf.random.set_seed"})
-
-
 class SetRandomSeed(TfCallRule):
     """## What it does
     Rewrites `tf.set_random_seed(seed)` (and `tf.random.set_random_seed`) to
@@ -323,12 +310,12 @@ class SetRandomSeed(TfCallRule):
     ```
 
     ## Fix safety
-    Unsafe where the file draws random numbers with TensorFlow: the same global seed gives the
-    same numbers only for ops that also have an explicit op seed (`tf.random.normal(shape,
-    seed=1)`); ops without one draw from different streams in TF1 graph mode and TF2 eager mode.
-    The program stays deterministic, but its random numbers change. Safe in a file that uses no
-    TensorFlow random op, random initializer, layer, Keras, contrib, estimator, tf.data or
-    `shuffle`: there the seed affects nothing that differs. Under
+    Safe. The program stays seeded and deterministic, and its random ops draw from the same
+    distributions; but the same global seed gives the same numbers only for ops that also have
+    an explicit op seed (`tf.random.normal(shape, seed=1)`): ops without one draw other numbers
+    in TF2 eager mode than in TF1 graph mode. Random draws from the same distributions are the
+    same computation (`tf-migrate verify` aligns model variables to prove the rest); leaving the
+    TF1 name would only make the program fail on TF2 with an AttributeError. Under
     `import tensorflow.compat.v1 as tf` the finding is manual: that module has no
     `random.set_seed`.
     """
@@ -339,7 +326,7 @@ class SetRandomSeed(TfCallRule):
         "`{name}` is `tf.random.set_seed` in TF2 (random numbers of ops without a seed change)"
     )
     fix_title = "Replace with `tf.random.set_seed`"
-    applicability = Applicability.UNSAFE
+    applicability = Applicability.SAFE
     examples = (
         Valid(H + "tf.random.set_seed(1)\n"),
         Invalid(H + "tf.set_random_seed(1)\n", fixed=H + "tf.random.set_seed(1)\n"),
@@ -353,29 +340,6 @@ class SetRandomSeed(TfCallRule):
             fixed=H + "tf.random.set_seed(1)\nw = tf.Variable(tf.zeros([2]))\n",
         ),
     )
-
-    _shuffles = False
-
-    def visit_Attribute(self, node: cst.Attribute) -> None:
-        self._shuffles = self._shuffles or node.attr.value == "shuffle"
-
-    def _draws_random_numbers(self) -> bool:
-        """Whether the file uses something a TF global seed changes."""
-        return self._shuffles or any(
-            (is_random(name) and name not in _SEED_SETTERS) or name in _SEEDED
-            or (name.startswith(_SEEDED_FAMILIES) and not name.startswith(_UNSEEDED_KERAS))
-            for name in self._names.table.tf_names
-        )
-
-    def leave_Module(self, original_node: cst.Module) -> None:
-        if self._draws_random_numbers():
-            return
-        # Nothing here draws TF random numbers: the new seed changes nothing.
-        self.reports = [
-            replace(report, applicability=Applicability.SAFE)
-            if report.applicability is Applicability.UNSAFE else report
-            for report in self.reports
-        ]
 
     def visit_Call(self, node: cst.Call) -> None:
         if last_name(node.func) not in ("set_random_seed",):

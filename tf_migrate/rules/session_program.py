@@ -320,14 +320,15 @@ class SessionProgram(Rule):
     Safe when the analysis proves the same computation: every run computes the same ops on the
     same values in the same order (float32 results may differ in rounding, since graph and eager
     kernels may fuse or order operations differently). Feeds are converted to the placeholder's
-    dtype by the input signature, as `feed_dict` did. Unsafe when the numbers depend on something
-    unchecked: random ops in a run or in a variable's initial value (TF1 and TF2 draw different
-    numbers even with the same seed), or a run that updates a variable and reads it elsewhere
-    (TF1 leaves that order open; the function follows program order). Dataset pipelines are
-    unsafe when they shuffle without a seed, draw random numbers in `map`/`filter` functions, or
-    `repeat` right after a reshuffling `shuffle` (TF 1.15 fuses the two into one op that orders
-    the elements differently); a seeded `shuffle` followed by `batch`/`map` and `repeat` gives
-    TF1's order.
+    dtype by the input signature, as `feed_dict` did. Random ops (in a run, in a variable's
+    initial value, an unseeded `shuffle`, random ops in `map`/`filter` functions) stay the ops
+    that draw from the same distributions, with their op seeds: the same computation, and a safe
+    fix whose finding says that TF2 draws other numbers than TF1 (even with the same seed) and
+    that `tf-migrate verify` aligns model variables to prove the rest. Unsafe when the arithmetic
+    can differ: a run that updates a variable and reads it elsewhere (TF1 leaves that order open;
+    the function follows program order), or a dataset that `repeat`s right after a reshuffling
+    `shuffle` (TF 1.15 fuses the two into one op that orders the elements differently); a seeded
+    `shuffle` followed by `batch`/`map` and `repeat` gives TF1's order.
 
     Optimizers (each mapping measured on TF 1.15 and TF 2.21 by
     `scripts/check_optimizer_table.py`): GradientDescent → SGD, Momentum → SGD(momentum,

@@ -12,8 +12,9 @@ Initializations and what run functions may do with iterators: analyze/iterator_r
 Measured on TF 1.15 (graph) and TF 2.21 (scripts/check_control_flow_data.py measures it again):
 - `shuffle(n, seed=s)` gives the same order in both, also over epochs of `.batch(...).repeat()`
   and with `.map(...)` between; `shuffle(...)` directly followed by `repeat(...)` does not (TF 1.15
-  fuses them into one op with another order): unsafe, as are unseeded shuffles and random ops in
-  `map`/`filter` functions.
+  fuses them into one op with another order): unsafe. Unseeded shuffles and random ops in
+  `map`/`filter` functions draw from the same distributions in both: random draws, said in the
+  finding (as random initial values are).
 - Re-initializing a TF1 iterator restarts a seeded reshuffling `shuffle` from its first order. A
   new `iter(dataset)` over the same Dataset object draws the next order, a Dataset built anew the
   first one again: a re-initialization over such a pipeline builds the dataset expression anew.
@@ -271,8 +272,7 @@ def _pipeline(reader: _Reader, parsed: _Parsed, random: bool, called: set[str]) 
             if not (isinstance(reshuffles, cst.Name) and reshuffles.value == "False"):
                 data.reshuffles = True
             if bound.get("seed") is None:
-                state.unsafe.append(f"the dataset at line {reader.line} shuffles without a seed: "
-                                    "TF1 and TF2 shuffle differently")
+                state.random_draws.append(f"the unseeded shuffle at line {reader.line}")
         if method == "repeat" and previous == "shuffle" and data.reshuffles:
             state.unsafe.append(f"the dataset at line {reader.line} repeats right after "
                                 "`shuffle`: TF 1.15 fuses the two into one op that orders the "
@@ -294,8 +294,7 @@ def _pipeline(reader: _Reader, parsed: _Parsed, random: bool, called: set[str]) 
                 reader.block(statement.line, f"`{name}` reads `{read}`, which is computed per "
                                              "run")
     if random:
-        state.unsafe.append(f"the dataset at line {reader.line} draws random numbers: TF1 and "
-                            "TF2 draw different ones")
+        state.random_draws.append(f"the dataset at line {reader.line}")
 
 
 def _get_next(reader: _Reader, parsed: _Parsed, data: DataFacts) -> None:

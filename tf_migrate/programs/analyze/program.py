@@ -291,6 +291,7 @@ def analyze(module: cst.Module, ctx: Context, *, tf1_evidence: bool | None = Non
         scope=scope,
         session_functions=analyzer.session_functions,
         notes=list(dict.fromkeys(analyzer.notes)),
+        random_draws=state.random_draws,
     )
     if scope is not None:
         program.outer_names = {name for name, _ in bindings(module.body)}

@@ -110,8 +110,7 @@ class _Slicer:
         self._check_stable(site, deferred, placeholders, until)
         random = facts.random or any(s.random for s in deferred)
         if random:
-            program.unsafe.append(f"the run at line {site.position[0]} draws random numbers: "
-                                  "TF1 and TF2 draw different ones")
+            program.random_draws.append(f"the run at line {site.position[0]}")
         if deferred or placeholders:
             for node, message in foreign_calls(self.ctx, site.fetch, program.helpers,
                                                program.modules):

@@ -29,6 +29,9 @@ class ProgramState:
     helpers: dict[str, cst.FunctionDef] = field(default_factory=dict)  # the script's functions
     sites: list[RunSite] = field(default_factory=list)
     unsafe: list[str] = field(default_factory=list)
+    # What draws random numbers (`w`'s initial value, ...): the same distributions in TF2, but
+    # other numbers; said in the finding, and `tf-migrate verify` aligns them.
+    random_draws: list[str] = field(default_factory=list)
     blockers: list[tuple[cst.CSTNode, str]] = field(default_factory=list)
     # TF2 forms of control flow and tf.data nodes (GraphProgram.rewrites, in_place).
     rewrites: dict[int, ExpressionPlan] = field(default_factory=dict)

@@ -273,10 +273,7 @@ class GraphStatements:
                         f"reads `{dep}` through `{name}`",
                     )
         if random:
-            self.state.unsafe.append(
-                f"`{statement.targets[0]}` starts from random values: TF1 and "
-                "TF2 draw different numbers"
-            )
+            self.state.random_draws.append(f"`{statement.targets[0]}`")
         statement.deps = [self.state.graph_names[d] for d in sorted(facts.graph_reads)]
         statement.reads = read_names(call)
 
