@@ -161,3 +161,76 @@ def test_graph_only_module_with_unhandled_ops_gets_no_refusal() -> None:
     # Without a session there is no program to rewrite; TFM303 already reports the layer.
     code = "import tensorflow as tf\nx = tf.placeholder(tf.float32)\nh = tf.layers.dense(x, 3)\n"
     assert migrate(code) == (code, [])
+
+
+def test_a_variable_factory_may_compute_its_initial_value_first() -> None:
+    # TF's own tutorials: the initial value in a local, then `return tf.Variable(initial)`; or
+    # the variable bound to a local and returned.
+    source, findings = migrate(
+        """\
+        import tensorflow as tf
+
+        def weight_variable(shape):
+            initial = tf.truncated_normal(shape, stddev=0.1)
+            return tf.Variable(initial)
+
+        def bias_variable(shape):
+            bias = tf.Variable(tf.constant(0.1, shape=shape))
+            return bias
+
+        x = tf.placeholder(tf.float32, [None, 2])
+        w = weight_variable([2, 1])
+        b = bias_variable([1])
+        y = tf.matmul(x, w) + b
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            out = sess.run(y, {x: [[1.0, 2.0]]})
+        """
+    )
+    ((message, applicability),) = findings
+    assert applicability is Applicability.SAFE
+    assert "random draws (`w`)" in message
+    assert "w = weight_variable([2, 1])\nb = bias_variable([1])\n" in source
+    assert "    y = tf.matmul(x, w) + b\n    return y\n" in source
+
+
+def test_a_factory_that_does_more_than_compute_its_initial_value_is_not_one() -> None:
+    _, findings = migrate(
+        """\
+        import tensorflow as tf
+        counter = tf.Variable(0)
+
+        def weight_variable(shape):
+            step = tf.assign_add(counter, 1)
+            return tf.Variable(tf.zeros(shape))
+
+        w = weight_variable([2])
+        v = weight_variable([2])
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            out = sess.run([w, v])
+        """
+    )
+    ((message, _),) = findings
+    assert message.startswith("The session program is not rewritten: `weight_variable` creates")
+
+
+def test_static_shapes_of_graph_values_are_read_at_trace_time() -> None:
+    source, findings = migrate(
+        """\
+        import tensorflow as tf
+
+        def flatten(t):
+            size = t.get_shape().as_list()[1] * t.get_shape().as_list()[2]
+            return tf.reshape(t, [-1, size])
+
+        x = tf.placeholder(tf.float32, [None, 2, 3])
+        flat = flatten(x)
+        dims = tf.zeros([x.shape[1]], dtype=x.dtype)
+        with tf.Session() as sess:
+            out, d = sess.run([flat, dims], {x: [[[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]]})
+        """
+    )
+    ((message, applicability),) = findings
+    assert applicability is Applicability.SAFE, message
+    assert "    flat = flatten(x)\n" in source and "dims = tf.zeros([x.shape[1]]" in source

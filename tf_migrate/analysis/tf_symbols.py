@@ -20,6 +20,12 @@ GROUPS = frozenset({"tf.group", "tf.no_op"})  # ops that only order others: they
 ASSIGN_FUNCTIONS = {"tf.assign": "assign", "tf.assign_add": "assign_add",
                     "tf.assign_sub": "assign_sub"}
 ASSIGN_METHODS = frozenset(ASSIGN_FUNCTIONS.values())
+
+# A graph value's static facts, fixed when TF1 built the graph and when a tf.function traces it
+# (its input signature gives the placeholders' shapes): the same value at every call.
+STATIC_ATTRIBUTES = frozenset({"shape", "get_shape", "dtype"})
+# Methods of a static shape (`x.get_shape().as_list()`): pure, at trace time.
+STATIC_SHAPE_METHODS = frozenset({"get_shape", "as_list", "num_elements", "is_fully_defined"})
 ASSIGN_KEYWORDS = frozenset({"use_locking", "name"})
 
 # Statements kept as they are: they act at Python level, not on the graph.

@@ -59,7 +59,8 @@ class _Foreign(cst.CSTVisitor):
         if isinstance(func, cst.Name) and (func.value in self.allowed
                                            or func.value in PURE_BUILTINS):
             return
-        if isinstance(func, cst.Attribute) and func.attr.value in sym.ASSIGN_METHODS:
+        if isinstance(func, cst.Attribute) and func.attr.value in (
+                sym.ASSIGN_METHODS | sym.STATIC_SHAPE_METHODS):
             return
         root = func
         while isinstance(root, cst.Attribute):

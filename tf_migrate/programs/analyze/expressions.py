@@ -108,7 +108,7 @@ class _Examiner(cst.CSTVisitor):
     def visit_Attribute(self, node: cst.Attribute) -> None:
         value = node.value
         graph = isinstance(value, cst.Name) and value.value in self.graph_names
-        if graph and node.attr.value not in sym.ASSIGN_METHODS:
+        if graph and node.attr.value not in sym.ASSIGN_METHODS | sym.STATIC_ATTRIBUTES:
             assert isinstance(value, cst.Name)
             self.facts.problems.append(
                 (node, f"`{value.value}.{node.attr.value}` reads a graph object's attribute")

@@ -75,7 +75,7 @@ class GraphStatements:
             item.drop = False
         elif (made := self._factory(value)) is not None:
             # `w = init_weights([784, 10])`: the script's variable factory, called where it is.
-            self._variable(statement, made)
+            self._variable(statement, made[0], draws=made[1])
             self._factory_arguments(statement, value)
             item.drop = False
         elif (members := self._collection(names, value)) is not None:
@@ -175,26 +175,55 @@ class GraphStatements:
                 "number, bool or list of them",
             )
 
-    def _factory(self, value: cst.BaseExpression) -> cst.Call | None:
-        """The `tf.Variable(...)` a helper of the script returns, when the helper is only that:
-        `def init_weights(shape): return tf.Variable(tf.random_normal(shape, stddev=0.01))`."""
+    def _factory(self, value: cst.BaseExpression) -> tuple[cst.Call, bool] | None:
+        """The `tf.Variable(...)` a helper of the script returns, when the helper computes only
+        its initial value first: `def init_weights(shape): return tf.Variable(tf.random_normal(
+        shape, stddev=0.01))`, or `initial = tf.truncated_normal(shape, stddev=0.1)` then
+        `return tf.Variable(initial)`. Called where it is, it creates one variable per call.
+        With the call: whether the statements before it draw random numbers."""
         if not (isinstance(value, cst.Call) and isinstance(value.func, cst.Name)):
             return None
         helper = self.state.helpers.get(value.func.value)
         if helper is None or helper.decorators or not isinstance(helper.body, cst.IndentedBlock):
             return None
         body = [s for s in helper.body.body if not is_docstring(s)]
-        if len(body) != 1 or not isinstance(body[0], cst.SimpleStatementLine):
+        if not body:
             return None
-        [small] = body[0].body if len(body[0].body) == 1 else [None]
-        if not isinstance(small, cst.Return) or not isinstance(small.value, cst.Call):
+        *before, last = body
+        if not isinstance(last, cst.SimpleStatementLine) or len(last.body) != 1:
+            return None
+        [small] = last.body
+        if not isinstance(small, cst.Return):
             return None
         made = small.value
-        if call_name(self.ctx, made) != sym.VARIABLE:
+        if isinstance(made, cst.Name):
+            # `weight = tf.Variable(...)` then `return weight`.
+            made, before = _bound_call(made.value, before)
+        if not isinstance(made, cst.Call) or call_name(self.ctx, made) != sym.VARIABLE:
             return None
         if function_globals(helper) & set(self.state.graph_names):
             return None
-        return made
+        draws = self._local_values(before) if before else False
+        return None if draws is None else (made, draws)
+
+    def _local_values(self, body: list[cst.BaseStatement]) -> bool | None:
+        """Whether statements that only bind local names to values of TF ops and Python draw
+        random numbers; None when they do anything else (create or update variables, use what
+        the rewrite cannot carry over)."""
+        smalls = []
+        for line in body:
+            if not isinstance(line, cst.SimpleStatementLine):
+                return None
+            for small in line.body:
+                if not isinstance(small, cst.Assign) or not all(
+                        isinstance(t.target, cst.Name) for t in small.targets):
+                    return None
+                smalls.append(small.value)
+        facts = [examine(self.ctx, value, set(), self.state.helpers) for value in smalls]
+        if any(f.creates or f.updates or f.unsupported or f.problems or f.called_helpers
+               for f in facts):
+            return None
+        return any(f.random for f in facts)
 
     def _factory_arguments(self, statement: GraphStatement, call: cst.BaseExpression) -> None:
         facts = examine(self.ctx, call, set(self.state.graph_names), self.state.helpers)
@@ -227,7 +256,10 @@ class GraphStatements:
             found.append((f"{targets[0]}[{key}]", call))
         return found or None
 
-    def _variable(self, statement: GraphStatement, call: cst.Call) -> None:
+    def _variable(self, statement: GraphStatement, call: cst.Call, *, draws: bool = False
+                  ) -> None:
+        """`call` creates the statement's variable; `draws`: its initial value was drawn at
+        random before the call (in a variable factory)."""
         statement.kind = Kind.VARIABLE
         keywords = {arg.keyword.value for arg in call.args if arg.keyword is not None}
         positional = [arg for arg in call.args if arg.keyword is None]
@@ -272,7 +304,7 @@ class GraphStatements:
                         f"the initial value of `{statement.targets[0]}` "
                         f"reads `{dep}` through `{name}`",
                     )
-        if random:
+        if random or draws:
             self.state.random_draws.append(f"`{statement.targets[0]}`")
         statement.deps = [self.state.graph_names[d] for d in sorted(facts.graph_reads)]
         statement.reads = read_names(call)
@@ -354,3 +386,24 @@ class GraphStatements:
                 statement.kind = Kind.DEFERRED
             statement.deps.append(self.state.graph_names[dep])
 
+
+def _bound_call(name: str, body: list[cst.BaseStatement]
+                ) -> tuple[cst.BaseExpression | None, list[cst.BaseStatement]]:
+    """The value of the one statement of `body` that binds `name` alone (`name = value`), and
+    the other statements; None when `name` is bound otherwise or more than once."""
+    found: cst.BaseExpression | None = None
+    rest: list[cst.BaseStatement] = []
+    for line in body:
+        small = line.body[0] if isinstance(line, cst.SimpleStatementLine) and len(
+            line.body) == 1 else None
+        if (isinstance(small, cst.Assign) and len(small.targets) == 1
+                and isinstance(small.targets[0].target, cst.Name)
+                and small.targets[0].target.value == name):
+            if found is not None:
+                return None, body
+            found = small.value
+            continue
+        if name in {n for n, _ in bindings([line])}:
+            return None, body
+        rest.append(line)
+    return found, rest
