@@ -234,3 +234,44 @@ def test_static_shapes_of_graph_values_are_read_at_trace_time() -> None:
     ((message, applicability),) = findings
     assert applicability is Applicability.SAFE, message
     assert "    flat = flatten(x)\n" in source and "dims = tf.zeros([x.shape[1]]" in source
+
+
+def test_each_graph_after_a_reset_is_a_program_of_its_own() -> None:
+    source, findings = migrate(
+        """\
+        import tensorflow as tf
+        x = tf.placeholder(tf.float32)
+        y = x * 2.0
+        with tf.Session() as sess:
+            first = sess.run(y, {x: 1.0})
+        tf.reset_default_graph()
+        x = tf.placeholder(tf.float32)
+        y = x + 1.0
+        with tf.Session() as sess:
+            second = sess.run(y, {x: 1.0})
+        """
+    )
+    ((message, applicability),) = findings
+    assert applicability is Applicability.SAFE, message
+    assert source.count("def compute_y(x):") == 2
+    assert "first = compute_y(1.0).numpy()" in source
+    assert "second = compute_y(1.0).numpy()" in source
+    assert "reset_default_graph" not in source and "placeholder" not in source
+
+
+def test_a_graph_after_a_reset_that_is_never_run_refuses_the_rewrite() -> None:
+    source, findings = migrate(
+        """\
+        import tensorflow as tf
+        x = tf.placeholder(tf.float32)
+        with tf.Session() as sess:
+            first = sess.run(x * 2.0, {x: 1.0})
+        tf.reset_default_graph()
+        z = tf.placeholder(tf.float32)
+        w = z + 1.0
+        """
+    )
+    ((message, _),) = findings
+    assert message == ("The session program is not rewritten: the graph built from line 6 is "
+                       "never run")
+    assert "tf.placeholder" in source

@@ -211,9 +211,13 @@ class _Bindings(cst.CSTVisitor):
         return False
 
 
-def bindings(nodes: Iterable[cst.CSTNode]) -> list[tuple[str, cst.CSTNode]]:
-    """(name, node) for every binding or in-place mutation of a global name in `nodes`."""
+def bindings(nodes: Iterable[cst.CSTNode], modules: Iterable[str] = ()
+             ) -> list[tuple[str, cst.CSTNode]]:
+    """(name, node) for every binding or in-place mutation of a global name in `nodes`.
+    `modules`: names bound to modules by imports outside `nodes` (`tf.add(...)` calls a
+    module's function, it does not change a set)."""
     visitor = _Bindings()
+    visitor.modules.update(modules)
     for node in nodes:
         _walk_visit(node, visitor)
     return visitor.found

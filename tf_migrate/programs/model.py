@@ -208,6 +208,9 @@ class GraphProgram:
     scope: cst.FunctionDef | cst.If | None = None
     session_functions: list[cst.FunctionDef | cst.If] = field(default_factory=list)
     outer_names: set[str] = field(default_factory=set)  # the module's names, seen from `scope`
+    # The range of the module's top-level statements that hold the program, when the module
+    # holds several, one after another (each after a `reset_default_graph()`).
+    segment: tuple[int, int] | None = None
     # Control flow and tf.data (analyze/control_flow.py, iterators.py): node id -> the plan of
     # its TF2 form, wherever the node is written; `in_place` only where the statement stays in
     # the module.

@@ -13,11 +13,12 @@ from tf_migrate.analysis.qualified_names import NameResolver
 from tf_migrate.cst.code import code
 from tf_migrate.cst.positions import PositionIndex
 from tf_migrate.programs.analyze.builders import written_out
-from tf_migrate.programs.analyze.program import analyze
+from tf_migrate.programs.analyze.program import MAX_BLOCKERS, analyze
 from tf_migrate.programs.analyze.syntax import compat_v1_import, tf_alias
 from tf_migrate.programs.emit.inline import write_out
 from tf_migrate.programs.emit.module import rewrite_module
 from tf_migrate.programs.model import Context, GraphProgram, Kind, Position
+from tf_migrate.programs.segments import RESET_AFTER_OPS, analyze_segments, rewrite_segments
 
 
 @dataclass(frozen=True)
@@ -87,6 +88,9 @@ def session_program(module: cst.Module, context: Context, names: NameResolver, *
         # No session here (a graph built for use elsewhere): there is no program to rewrite,
         # and each idiom already has its own finding.
         return None
+    if program.scope is None and any(message.startswith(RESET_AFTER_OPS)
+                                     for _, message in program.blockers):
+        return _segmented(module, context, keras)
     source = module
     written: tuple[str, ...] = ()
     if program.blockers and not names.uses_scope_analysis:
@@ -109,6 +113,29 @@ def session_program(module: cst.Module, context: Context, names: NameResolver, *
         notes=(*program.notes, *_random_note(program.random_draws)),
         unsafe=tuple(dict.fromkeys(program.unsafe)),
         uses_keras=_uses_keras(program),
+        tensorflow_imports=_tensorflow_from_imports(module),
+    )
+
+
+def _segmented(module: cst.Module, context: Context, keras: str) -> Refusal | Rewrite:
+    """A module that builds and runs one graph after another: each part rewritten alone."""
+    programs = analyze_segments(module, context, keras)
+    blockers = [blocker for program in programs for blocker in program.blockers]
+    for program in programs:
+        if program.statements and not any(not site.initializer for site in program.sites):
+            start = program.statements[0].line
+            blockers.append((start, f"the graph built from line {context.start(start)[0]} is "
+                                    "never run"))
+    if blockers:
+        return Refusal(tuple(blockers[:MAX_BLOCKERS]))
+    return Rewrite(
+        build=lambda: rewrite_segments(module, programs, context),
+        written_out=(),
+        notes=tuple(dict.fromkeys(
+            note for program in programs
+            for note in (*program.notes, *_random_note(program.random_draws)))),
+        unsafe=tuple(dict.fromkeys(reason for program in programs for reason in program.unsafe)),
+        uses_keras=any(_uses_keras(program) for program in programs),
         tensorflow_imports=_tensorflow_from_imports(module),
     )
 

@@ -28,7 +28,12 @@ from tf_migrate.programs.analyze.run_sites import SiteFinder
 from tf_migrate.programs.analyze.slicing import compute_slices
 from tf_migrate.programs.analyze.state import ProgramState
 from tf_migrate.programs.analyze.statements import GraphStatements
-from tf_migrate.programs.analyze.syntax import call_name, compat_v1_import, tf_alias
+from tf_migrate.programs.analyze.syntax import (
+    call_name,
+    compat_v1_import,
+    imported_names,
+    tf_alias,
+)
 from tf_migrate.programs.model import Context, GraphProgram, Item
 
 
@@ -53,12 +58,14 @@ MAX_BLOCKERS = 3
 
 
 class _Analyzer:
-    def __init__(self, state: ProgramState, scope: cst.FunctionDef | cst.If | None) -> None:
+    def __init__(self, state: ProgramState, scope: cst.FunctionDef | cst.If | None,
+                 segment: tuple[int, int] | None = None) -> None:
         self.state = state
         self.ctx = state.ctx
         # A function, or the `if __name__ == "__main__":` block, whose body is the program;
-        # None: the module.
+        # None: the module, or the part of its top level between two `reset_default_graph()`.
         self.scope = scope
+        self.segment = segment
         self.session_functions: list[cst.FunctionDef | cst.If] = []
         self.notes: list[str] = []
         self.graph_blocks = 0
@@ -167,6 +174,13 @@ class _Analyzer:
                     self.state.helpers[top.name.value] = top
             assert isinstance(self.scope.body, cst.IndentedBlock)
             self.flatten(self.scope.body.body)
+        elif self.segment is not None:
+            start, end = self.segment
+            # The functions defined before the segment are helpers it may call.
+            for top in self.state.module.body[:start]:
+                if isinstance(top, cst.FunctionDef):
+                    self.state.helpers[top.name.value] = top
+            self.flatten(self.state.module.body[start:end])
         else:
             self.flatten(self.state.module.body)
         for index, item in enumerate(self.state.items):
@@ -259,18 +273,19 @@ class _Analyzer:
 
 
 def analyze(module: cst.Module, ctx: Context, *, tf1_evidence: bool | None = None,
-            keras: str = "tf.keras", scope: cst.FunctionDef | cst.If | None = None
-            ) -> GraphProgram:
+            keras: str = "tf.keras", scope: cst.FunctionDef | cst.If | None = None,
+            segment: tuple[int, int] | None = None) -> GraphProgram:
     """`tf1_evidence`: whether the caller already saw a TF1 session or placeholder in `module`
     (None: look for one here, at the cost of a traversal). `keras`: how to spell Keras.
-    `scope`: analyse this function's body as the program instead of the module's."""
+    `scope`: analyse this function's body as the program instead of the module's. `segment`:
+    analyse only the module's top-level statements in this range (start, end)."""
     if tf1_evidence is None:
         tf1_evidence = mentions_tf1_graph(module, ctx)
     if not tf1_evidence:
         return GraphProgram([], [], [], [], {}, {}, None, [], [], {}, tf1_program=False)
     compat = compat_v1_import(module)
     state = ProgramState(ctx, module, keras)
-    analyzer = _Analyzer(state, scope)
+    analyzer = _Analyzer(state, scope, segment)
     analyzer.run()
     metrics.finish(state)
     iterator_runs.finish(state)
@@ -293,8 +308,9 @@ def analyze(module: cst.Module, ctx: Context, *, tf1_evidence: bool | None = Non
         notes=list(dict.fromkeys(analyzer.notes)),
         random_draws=state.random_draws,
     )
-    if scope is not None:
+    if scope is not None or segment is not None:
         program.outer_names = {name for name, _ in bindings(module.body)}
+    program.segment = segment
     program.compat_import = compat[0] if compat and not tf_alias(module) else None
     program.rewrites, program.in_place = state.rewrites, state.in_place
     if program.tf_alias is None and program.sites:
@@ -304,7 +320,9 @@ def analyze(module: cst.Module, ctx: Context, *, tf1_evidence: bool | None = Non
             (program.sites[0].call, "no `import tensorflow` (as tf) to spell TF2 calls with")
         )
     if not state.blockers:
-        for name, node in bindings(item.node for item in state.items if not _is_with(item)):
+        imported = imported_names(module) if segment is not None else set()
+        for name, node in bindings((item.node for item in state.items if not _is_with(item)),
+                                   imported):
             program.bindings.setdefault(name, []).append(ctx.start(node))
         compute_slices(program, ctx)
         iterator_runs.check(program, ctx)

@@ -23,7 +23,12 @@ from tf_migrate.programs.analyze.callables import foreign_calls, imported_module
 from tf_migrate.programs.analyze.expressions import block_on, examine
 from tf_migrate.programs.analyze.run_sites import SiteFinder
 from tf_migrate.programs.analyze.state import ProgramState
-from tf_migrate.programs.analyze.syntax import call_name, is_docstring, literal_dtype
+from tf_migrate.programs.analyze.syntax import (
+    call_name,
+    imported_names,
+    is_docstring,
+    literal_dtype,
+)
 from tf_migrate.programs.model import Context, GraphStatement, Item, Kind
 
 
@@ -45,10 +50,7 @@ class GraphStatements:
         self.ctx = state.ctx
         self.sessions = sessions
         self.modules = imported_modules(state.module)  # imported modules safe to call per run
-        self.imported = {
-            name for stmt in state.module.body if isinstance(stmt, cst.SimpleStatementLine)
-            for small in stmt.body if isinstance(small, cst.Import | cst.ImportFrom)
-            for name, _ in bindings([small])}
+        self.imported = imported_names(state.module)
 
     def add(
         self,

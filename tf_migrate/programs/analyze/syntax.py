@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import libcst as cst
 
+from tf_migrate.analysis.names import bindings
 from tf_migrate.cst.code import code
 from tf_migrate.programs.model import Context
 
@@ -78,3 +79,10 @@ def is_docstring(statement: cst.BaseStatement) -> bool:
     return (isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1
             and isinstance(statement.body[0], cst.Expr)
             and isinstance(statement.body[0].value, cst.SimpleString | cst.ConcatenatedString))
+
+
+def imported_names(module: cst.Module) -> set[str]:
+    """Names the module's top-level imports bind."""
+    return {name for statement in module.body if isinstance(statement, cst.SimpleStatementLine)
+            for small in statement.body if isinstance(small, cst.Import | cst.ImportFrom)
+            for name, _ in bindings([small])}

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
+from tf_migrate.analysis.names import bindings, reads
 from tf_migrate.cst.arguments import NO_SPACE, keyword_arg
 from tf_migrate.cst.dotted import dotted
 from tf_migrate.programs.analyze import iterator_runs
@@ -59,6 +60,16 @@ def _fetch_names(fetch: cst.BaseExpression) -> list[str]:
     return ["value"]
 
 
+def _kept_names(program: GraphProgram) -> set[str]:
+    """Names the rewritten code still binds or reads. Those of graph statements that move into
+    functions or go (`train_step = opt.minimize(loss)`), and the names fetched and fed at run
+    sites (which become calls), are free for the new functions."""
+    kept = [item.node for item in program.items if not item.drop]
+    in_sites = {id(name) for site in program.sites for name in reads(site.call)}
+    read = {name.value for node in kept for name in reads(node) if id(name) not in in_sites}
+    return {name for name, _ in bindings(kept)} | read
+
+
 def _newline(indent: str) -> cst.ParenthesizedWhitespace:
     return cst.ParenthesizedWhitespace(
         first_line=cst.TrailingWhitespace(), indent=True, last_line=cst.SimpleWhitespace(indent)
@@ -86,7 +97,7 @@ class Emitter:
         self.tf = program.tf_alias or "tf"
         self.functions: list[_Function] = []
         self.by_site: dict[int, _Function] = {}
-        self.taken = set(program.bindings) | program.outer_names | {"t"}
+        self.taken = _kept_names(program) | program.outer_names | {"t"}
         # Functions written inside a function are set off by one blank line, not two.
         self.blank_lines = 1 if program.scope is not None else 2
         # Statements that construct their optimizer inline -> the name it gets.

@@ -53,6 +53,21 @@ def _string_keys(node: cst.Dict) -> cst.Dict:
 
 
 def rewrite_module(module: cst.Module, program: GraphProgram, ctx: Context) -> cst.Module:
+    body = rewrite_body(module, program, ctx)
+    scope = program.scope
+    if scope is not None:
+        assert isinstance(scope.body, cst.IndentedBlock)
+        new_scope = scope.with_changes(body=scope.body.with_changes(body=body))
+        replaced = module.deep_replace(scope, new_scope)
+        assert isinstance(replaced, cst.Module)
+        return replaced
+    return module.with_changes(body=body)
+
+
+def rewrite_body(module: cst.Module, program: GraphProgram, ctx: Context
+                 ) -> list[cst.BaseStatement]:
+    """The statements that take the place of the program's: its function's body, its part of
+    the module (a segment), or the whole module's body."""
     emitter = Emitter(module, program, ctx)
     emitter.plan()
     replacements: dict[int, cst.CSTNode] = {
@@ -106,18 +121,13 @@ def rewrite_module(module: cst.Module, program: GraphProgram, ctx: Context) -> c
         if after_definitions:
             leading = [*[cst.EmptyLine(indent=False)] * emitter.blank_lines, *_comments(leading)]
         elif not body:
-            leading = _comments(leading)
+            # The module's first statement has no blank lines before it; a later part of the
+            # module (a segment) keeps those that set it off.
+            leading = _comments(leading) if program.segment is None else leading
         elif isinstance(body[-1], cst.FunctionDef | cst.ClassDef) and (
                 _blanks(leading) < emitter.blank_lines):
             # A kept function keeps its blank lines after it, whatever was removed around it.
             leading = [*[cst.EmptyLine(indent=False)] * emitter.blank_lines, *_comments(leading)]
         body.append(node.with_changes(leading_lines=leading))
         carried, carried_blanks, after_definitions = [], 0, False
-    scope = program.scope
-    if scope is not None:
-        assert isinstance(scope.body, cst.IndentedBlock)
-        new_scope = scope.with_changes(body=scope.body.with_changes(body=body))
-        replaced = module.deep_replace(scope, new_scope)
-        assert isinstance(replaced, cst.Module)
-        return replaced
-    return module.with_changes(body=body)
+    return body
