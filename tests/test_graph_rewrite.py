@@ -136,6 +136,7 @@ def test_refusal_says_why_and_changes_nothing() -> None:
         x = tf.placeholder(tf.float32)
         y = x * 2
         def run(session, value):
+            print(session.graph)
             return session.run(y, {x: value})
         with tf.Session() as sess:
             out = run(sess, 1.0)
@@ -144,7 +145,7 @@ def test_refusal_says_why_and_changes_nothing() -> None:
     assert source == textwrap.dedent(code)
     ((message, applicability),) = findings
     assert applicability is Applicability.MANUAL
-    assert "the session `sess` is used as a value (line 7)" in message
+    assert "the session `sess` is used as a value (line 8)" in message
 
 
 def test_tf2_code_is_left_alone() -> None:
@@ -275,3 +276,44 @@ def test_a_graph_after_a_reset_that_is_never_run_refuses_the_rewrite() -> None:
     assert message == ("The session program is not rewritten: the graph built from line 6 is "
                        "never run")
     assert "tf.placeholder" in source
+
+
+def test_a_session_passed_by_keyword_goes_from_the_definition_and_the_calls() -> None:
+    source, findings = migrate(
+        """\
+        import tensorflow as tf
+        x = tf.placeholder(tf.float32)
+        y = x * 3.0
+
+        def scaled(value, session):
+            return session.run(y, {x: value})
+
+        with tf.Session() as sess:
+            first = scaled(1.0, session=sess)
+            second = scaled(value=2.0, session=sess)
+        """
+    )
+    ((message, applicability),) = findings
+    assert applicability is Applicability.SAFE, message
+    assert "def scaled(value):\n    return compute_y(value).numpy()\n" in source
+    assert "first = scaled(1.0)\nsecond = scaled(value=2.0)\n" in source
+    assert "session" not in source
+
+
+def test_a_session_given_in_different_places_stays_a_refusal() -> None:
+    _, findings = migrate(
+        """\
+        import tensorflow as tf
+        x = tf.placeholder(tf.float32)
+
+        def run(a, b):
+            return a.run(x, {x: 1.0})
+
+        with tf.Session() as sess:
+            first = run(sess, 1)
+            second = run(2, sess)
+        """
+    )
+    ((message, _),) = findings
+    assert message.startswith("The session program is not rewritten: the session `sess` is used "
+                              "as a value")

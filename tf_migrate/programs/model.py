@@ -309,8 +309,18 @@ class Constructor:
 Argument = cst.BaseExpression | SourceText | Constructor
 """A constructor's argument: the user's expression as written, source text, or a constructor."""
 
-ExpressionPlan = ArgumentReshape | IteratorFromDataset | IteratorName | NoArguments
-StatementPlan = IteratorStatement | Reinitialization
+@dataclass(frozen=True)
+class WithoutSession:
+    """A function the script gives its TF1 session (analyze/session_helpers.py): the parameter
+    `name`, positional parameter `index`, goes from the definition, and its argument from every
+    call."""
+
+    name: str
+    index: int
+
+
+ExpressionPlan = ArgumentReshape | IteratorFromDataset | IteratorName | NoArguments | WithoutSession
+StatementPlan = IteratorStatement | Reinitialization | WithoutSession
 
 
 @dataclass(eq=False)

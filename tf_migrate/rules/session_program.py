@@ -356,10 +356,21 @@ class SessionProgram(Rule):
         Invalid(_FROM_BEFORE, fixed=_FROM_AFTER),
         Invalid(_WHILE_BEFORE, fixed=_WHILE_AFTER),
         Invalid(_ITERATOR_BEFORE, fixed=_ITERATOR_AFTER),
+        # A function given the session runs the program's functions instead.
+        Invalid(
+            "import tensorflow as tf\n\nx = tf.placeholder(tf.float32)\n\n\n"
+            "def evaluate(sess, value):\n    return sess.run(x * 2, {x: value})\n\n\n"
+            "with tf.Session() as sess:\n    out = evaluate(sess, 3.0)\n",
+            fixed="import tensorflow as tf\n\n\ndef evaluate(value):\n"
+            "    return compute_value(value).numpy()\n\n\n"
+            "@tf.function(input_signature=[tf.TensorSpec(None, tf.float32)])\n"
+            "def compute_value(x):\n    return x * 2\n\n\nout = evaluate(3.0)\n",
+        ),
+        # Refused, with the reason: the session is kept as a value.
         Invalid(
             "import tensorflow as tf\n\nx = tf.placeholder(tf.float32)\n"
-            "def evaluate(sess, value):\n    return sess.run(x * 2, {x: value})\n"
-            "with tf.Session() as sess:\n    out = evaluate(sess, 3.0)\n"
+            "with tf.Session() as sess:\n    sessions = [sess]\n"
+            "    out = sess.run(x * 2, {x: 3.0})\n"
         ),
         # An unsafe rewrite: no Keras setting runs TF1's RMSProp.
         Invalid(_RMSPROP_BEFORE, fixed=_RMSPROP_AFTER),

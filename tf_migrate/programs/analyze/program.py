@@ -21,7 +21,13 @@ from tf_migrate.analysis import tf_symbols as sym
 from tf_migrate.analysis.names import bindings, read_names
 from tf_migrate.cst.code import code
 from tf_migrate.cst.targets import flat_targets, target_names
-from tf_migrate.programs.analyze import control_flow, iterator_runs, metrics, optimizer_statements
+from tf_migrate.programs.analyze import (
+    control_flow,
+    iterator_runs,
+    metrics,
+    optimizer_statements,
+    session_helpers,
+)
 from tf_migrate.programs.analyze.evidence import mentions_tf1_graph
 from tf_migrate.programs.analyze.expressions import examine
 from tf_migrate.programs.analyze.run_sites import SiteFinder
@@ -183,6 +189,9 @@ class _Analyzer:
             self.flatten(self.state.module.body[start:end])
         else:
             self.flatten(self.state.module.body)
+        items = self.state.items
+        self.sessions.session_helpers = session_helpers.find(
+            self.ctx, items, session_helpers.session_names(self.ctx, items) | self.sessions.names)
         for index, item in enumerate(self.state.items):
             if len(self.state.blockers) >= MAX_BLOCKERS:
                 return
@@ -191,7 +200,10 @@ class _Analyzer:
             stmt = item.node
             if isinstance(stmt, cst.FunctionDef):
                 self.state.helpers[stmt.name.value] = stmt
-                if self.sessions.opens_session(stmt):
+                helper = self.sessions.session_helpers.get(stmt.name.value)
+                if helper is not None:
+                    self.sessions.helper_sites(helper)
+                elif self.sessions.opens_session(stmt):
                     self.session_functions.append(stmt)
                     self.state.block(
                         stmt,

@@ -9,6 +9,7 @@ import libcst as cst
 
 from tf_migrate.analysis import tf_symbols as sym
 from tf_migrate.analysis.names import bindings, read_names
+from tf_migrate.cst.arguments import bind_args
 from tf_migrate.cst.walk import visit as _walk_visit
 from tf_migrate.programs.model import Context, RunSite
 
@@ -24,6 +25,8 @@ class RunSiteProbe(cst.CSTVisitor):
 
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func
+        if isinstance(func, cst.Name) and func.value in self.finder.session_helpers:
+            self.found = True  # a function that runs the graph
         if isinstance(func, cst.Attribute) and func.attr.value in ("run", "eval"):
             receiver = func.value
             if (isinstance(receiver, cst.Name) and receiver.value in self.finder.names) or (
@@ -135,6 +138,16 @@ class PythonCode(cst.CSTVisitor):
         elif name is not None and not sym.python_level(name):
             finder.state.block(node, f"`{name}` is built outside the graph-building statements")
         func = node.func
+        helper = finder.session_helpers.get(func.value) if isinstance(func, cst.Name) else None
+        if helper is not None:
+            # The session goes from the call; what the helper runs is its own run sites'.
+            session = helper.plan.name if helper.plan is not None else None
+            names = tuple(p.name.value for p in helper.function.params.params)
+            bound = bind_args(node, names) or {}
+            for key, value in bound.items():
+                if key != session:
+                    _walk_visit(value, self)
+            return False
         if isinstance(func, cst.Name) and func.value in finder.state.helpers:
             probe = TfProbe(finder.ctx)
             _walk_visit(finder.state.helpers[func.value], probe)

@@ -9,6 +9,7 @@ from tf_migrate.analysis import tf_symbols as sym
 from tf_migrate.analysis.names import read_names
 from tf_migrate.cst.walk import visit as _walk_visit
 from tf_migrate.programs.analyze.python_code import PythonCode, RunSiteProbe, TfProbe
+from tf_migrate.programs.analyze.session_helpers import SessionHelper
 from tf_migrate.programs.analyze.state import ProgramState
 from tf_migrate.programs.model import (
     FeedBinding,
@@ -27,6 +28,8 @@ class SiteFinder:
         self.state = state
         self.names: set[str] = set()
         self.graph_aliases: set[str] = set()  # names of the one `tf.Graph()`
+        # Functions that run the graph with a session (analyze/session_helpers.py), by name.
+        self.session_helpers: dict[str, SessionHelper] = {}
         self.opened: list[cst.CSTNode] = []
         self.defaults: list[tuple[Position, Position]] = []  # where `.eval()` has a session
         self._interactive: dict[str, Position] = {}
@@ -226,6 +229,25 @@ class SiteFinder:
 
     def check_python(self, stmt: cst.CSTNode, index: int) -> None:
         _walk_visit(stmt, PythonCode(self, index, stmt))
+
+    def helper_sites(self, helper: SessionHelper) -> None:
+        """The run sites in a session helper: found as the program's own are, then moved to
+        where the program first calls the helper (their fetches are the graph's values then),
+        and taken to repeat (the helper may be called again)."""
+        index, call = helper.first_call
+        found = len(self.state.sites)
+        added = helper.session not in self.names
+        self.names.add(helper.session)
+        _walk_visit(helper.function.body, PythonCode(self, index, helper.function.body))
+        if added:
+            self.names.discard(helper.session)
+        for site in self.state.sites[found:]:
+            site.position = self.ctx.start(call)
+            site.repeated = True
+        if helper.plan is not None:
+            self.state.rewrites[id(helper.function)] = helper.plan
+            for _, each in helper.calls:
+                self.state.rewrites[id(each)] = helper.plan
     def finish(self) -> None:
         for site in self._needs_default:
             if not any(start <= site.position <= end for start, end in self.defaults):
@@ -238,7 +260,7 @@ class SiteFinder:
                                             "or in a loop (TF1 would reset them)")
         for name, helper in self.state.helpers.items():
             used = read_names(helper.body) & self.names
-            if used:
+            if used and name not in self.session_helpers:
                 self.state.block(helper, f"the session is used inside function `{name}`")
         variables = any(s.kind is Kind.VARIABLE for s in self.state.graph_names.values())
         if len(self.opened) > 1 and variables:

@@ -20,6 +20,7 @@ from tf_migrate.programs.model import (
     IteratorStatement,
     NoArguments,
     StatementPlan,
+    WithoutSession,
 )
 
 
@@ -38,7 +39,27 @@ def rewritten(node: cst.CSTNode, plan: ExpressionPlan | StatementPlan) -> cst.CS
     if isinstance(plan, IteratorStatement):
         assert isinstance(node, cst.SimpleStatementLine)
         return iterator_statement(node, plan)
+    if isinstance(plan, WithoutSession):
+        return without_session(node, plan)
     return reinitialization(plan)
+
+
+def without_session(node: cst.CSTNode, plan: WithoutSession) -> cst.CSTNode:
+    """The function's definition without its session parameter, or a call without the
+    session it passed."""
+    if isinstance(node, cst.FunctionDef):
+        params = [p for p in node.params.params if p.name.value != plan.name]
+        if params:
+            params[-1] = params[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+        return node.with_changes(params=node.params.with_changes(params=params))
+    assert isinstance(node, cst.Call)
+    positional = [arg for arg in node.args if arg.keyword is None and not arg.star]
+    dropped = positional[plan.index] if plan.index < len(positional) else next(
+        arg for arg in node.args if arg.keyword is not None and arg.keyword.value == plan.name)
+    args = [arg for arg in node.args if arg is not dropped]
+    if args:
+        args[-1] = args[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+    return node.with_changes(args=args)
 
 
 class AssignToMethod(cst.CSTTransformer):
