@@ -317,3 +317,24 @@ def test_a_session_given_in_different_places_stays_a_refusal() -> None:
     ((message, _),) = findings
     assert message.startswith("The session program is not rewritten: the session `sess` is used "
                               "as a value")
+
+
+def test_an_operation_run_for_its_effects_is_a_run_site() -> None:
+    source, findings = migrate(
+        """\
+        import tensorflow as tf
+        x = tf.placeholder(tf.float32, [None])
+        w = tf.Variable(1.0)
+        loss = tf.reduce_mean(tf.square(w * x - 2.0))
+        train_step = tf.train.GradientDescentOptimizer(0.1).minimize(loss)
+        sess = tf.InteractiveSession()
+        tf.global_variables_initializer().run()
+        for _ in range(3):
+            train_step.run(feed_dict={x: [1.0, 2.0]})
+        final = w.eval()
+        """
+    )
+    ((message, applicability),) = findings
+    assert applicability is Applicability.SAFE, message
+    assert "def train_step(x):" in source  # the name the op had is free again
+    assert "    train_step([1.0, 2.0])\nfinal = w.numpy()\n" in source

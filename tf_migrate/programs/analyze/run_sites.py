@@ -152,10 +152,13 @@ class SiteFinder:
             fetch_in_receiver = False
         elif (func.attr.value == "eval" and self._graph_expression(receiver)) or (
             func.attr.value == "run" and self.is_initializer(receiver, self.state.graph_names)
-        ):
+        ) or (func.attr.value == "run" and discarded and isinstance(receiver, cst.Name)
+              and receiver.value in self.state.graph_names):
+            # `op.run(feed_dict)` (`train_step.run(...)`) runs an operation for its effects:
+            # `sess.run(op, feed_dict)` whose None nobody reads.
             params, fetch_in_receiver = ("feed_dict", "session"), True
         elif func.attr.value == "run" and self._graph_expression(receiver):
-            self.state.block(call, "`.run()` of a graph operation")
+            self.state.block(call, "`.run()` of a graph operation whose value is used")
             return None
         else:
             return None

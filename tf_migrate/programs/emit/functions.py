@@ -64,7 +64,12 @@ def _kept_names(program: GraphProgram) -> set[str]:
     """Names the rewritten code still binds or reads. Those of graph statements that move into
     functions or go (`train_step = opt.minimize(loss)`), and the names fetched and fed at run
     sites (which become calls), are free for the new functions."""
-    kept = [item.node for item in program.items if not item.drop]
+    # A training statement that constructed its optimizer inline stays only as the optimizer's
+    # construction, under a fresh name.
+    constructing = {id(s.line) for s in program.statements
+                    if s.train is not None and s.train.constructor is not None}
+    kept = [item.node for item in program.items
+            if not item.drop and id(item.node) not in constructing]
     in_sites = {id(name) for site in program.sites for name in reads(site.call)}
     read = {name.value for node in kept for name in reads(node) if id(name) not in in_sites}
     return {name for name, _ in bindings(kept)} | read
