@@ -48,6 +48,8 @@ CODES: dict[str, tuple[str, str]] = {
     "TFM502": ("tf-flags", "contrib_flags.TF1Flags"),
     "TFM503": ("tf-app", "contrib_flags.TF1App"),
     "TFM504": ("tf-logging", "contrib_flags.TF1Logging"),
+    "TFM505": ("contrib-eager", "contrib_eager.ContribEager"),
+    "TFM506": ("contrib-eager-gradients", "eager_gradients.EagerGradientFunctions"),
     "TFM601": ("estimator", "estimator.Estimator"),
     "TFM602": ("session-run-hook", "estimator.SessionRunHook"),
     "TFM603": ("feature-column", "estimator.FeatureColumn"),

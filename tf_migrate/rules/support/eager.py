@@ -1,0 +1,77 @@
+"""What the rules of TF1 eager programs share: whether a file is one, how it spells the
+tensorflow module, and the `tf.contrib.eager` imports a rewrite may leave unused."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from tf_migrate.analysis.file_facts import FileFacts
+from tf_migrate.cst.dotted import dotted_name
+from tf_migrate.rules.support.rule import NeededImport, UnusedImport
+
+EAGER_NAMESPACE = "tf.contrib.eager"
+_ENABLES_EAGER = frozenset(
+    {"tf.enable_eager_execution", f"{EAGER_NAMESPACE}.enable_eager_execution"}
+)
+_TF_MODULES = frozenset({"tensorflow", "tensorflow.compat.v1"})
+
+
+def is_eager_program(facts: FileFacts) -> bool:
+    """Whether the file is a TF1 eager program: it enables eager execution or uses
+    `tf.contrib.eager`, whose gradient functions, iterators and savers only run eagerly. Its
+    optimizers apply gradients at once, with no session to run a training op."""
+    return any(
+        name in _ENABLES_EAGER or name == EAGER_NAMESPACE or name.startswith(EAGER_NAMESPACE + ".")
+        for name in facts.names.table.tf_names
+    )
+
+
+def tf_prefix(facts: FileFacts) -> tuple[str, tuple[NeededImport, ...]]:
+    """The name the file reaches the tensorflow module through (`tf`, `tensorflow`), and the
+    import generated code needs when it has none."""
+    aliases = facts.names.table.aliases
+    if aliases.get("tf", frozenset()) & _TF_MODULES:
+        return "tf", ()
+    plain = sorted(name for name, targets in aliases.items() if "tensorflow" in targets)
+    if plain:
+        return plain[0], ()
+    return "tf", (NeededImport("tensorflow", asname="tf"),)
+
+
+def eager_imports(module: cst.Module) -> tuple[UnusedImport, ...]:
+    """The module's imports of `tensorflow.contrib.eager` and of names from it: once every use
+    is rewritten they are unused, and TF2 cannot import them."""
+    found: list[UnusedImport] = []
+    for statement in module.body:
+        if not isinstance(statement, cst.SimpleStatementLine):
+            continue
+        for small in statement.body:
+            if isinstance(small, cst.Import):
+                found += [
+                    UnusedImport("tensorflow.contrib.eager", None, _asname(alias))
+                    for alias in small.names
+                    if dotted_name(alias.name) == "tensorflow.contrib.eager"
+                ]
+            elif isinstance(small, cst.ImportFrom) and small.module is not None:
+                found += _from_imports(small)
+    return tuple(found)
+
+
+def _from_imports(statement: cst.ImportFrom) -> list[UnusedImport]:
+    module = dotted_name(statement.module) if statement.module is not None else None
+    if isinstance(statement.names, cst.ImportStar) or module is None:
+        return []
+    found = []
+    for alias in statement.names:
+        name = dotted_name(alias.name)
+        if module == "tensorflow.contrib" and name == "eager":
+            found.append(UnusedImport(module, "eager", _asname(alias)))
+        elif module == "tensorflow.contrib.eager" and name is not None:
+            found.append(UnusedImport(module, name, _asname(alias)))
+    return found
+
+
+def _asname(alias: cst.ImportAlias) -> str | None:
+    if alias.asname is None:
+        return None
+    return dotted_name(alias.asname.name) if isinstance(alias.asname.name, cst.Name) else None
