@@ -5,7 +5,11 @@ from __future__ import annotations
 import libcst as cst
 
 from tf_migrate.analysis.tensor_names import ValueKind
-from tf_migrate.rules.support.rule import Invalid, Valid
+from tf_migrate.model import Applicability
+from tf_migrate.rules.support.ancestry import Ancestry
+from tf_migrate.rules.support.eager import is_eager_program, tf_prefix
+from tf_migrate.rules.support.eager_optimizers import KerasOptimizer, keras_replacement
+from tf_migrate.rules.support.rule import Invalid, NeededImport, RuleOptions, Valid
 from tf_migrate.rules.support.symbol_findings import SymbolFinding
 from tf_migrate.rules.support.tracking import TracksBindings
 
@@ -18,6 +22,7 @@ _TF1_MINIMIZE_KEYWORDS = frozenset(
         "grad_loss",
     }
 )
+_EAGER = "import tensorflow as tf\ntf.enable_eager_execution()\n"
 _TAPE = (
     "in TF2 compute the gradients with `tf.GradientTape` and apply them with a Keras optimizer: "
     "`optimizer.apply_gradients(zip(grads, variables))` (or `optimizer.minimize(loss_fn, "
@@ -33,6 +38,8 @@ class OptimizerMinimize(TracksBindings):
     TF1-only keyword (`global_step`, `gate_gradients`, `aggregation_method`,
     `colocate_gradients_with_ops`, `grad_loss`), and `.compute_gradients(...)` in a module that
     imports TensorFlow, are reported too: they are TF1 optimizer calls whatever the receiver.
+    In a TF1 eager program `apply_gradients` without those keywords is not reported: it applies
+    the gradients at once, as a Keras optimizer's does (TFM202 rewrites the optimizer).
 
     ## Why is this bad?
     In TF1 `opt.minimize(loss)` adds a training op to the graph, run later by a session. TF2
@@ -79,9 +86,12 @@ class OptimizerMinimize(TracksBindings):
         if method not in ("minimize", "compute_gradients", "apply_gradients"):
             return
         keywords = {arg.keyword.value for arg in node.args if arg.keyword is not None}
+        tf1_keywords = keywords & _TF1_MINIMIZE_KEYWORDS
+        if method == "apply_gradients" and not tf1_keywords and is_eager_program(self.facts):
+            return  # applied at once in an eager program, as by a Keras optimizer (TFM202)
         if (
             self.bindings.kind_of(func.value) is ValueKind.OPTIMIZER
-            or (method != "compute_gradients" and keywords & _TF1_MINIMIZE_KEYWORDS)
+            or (method != "compute_gradients" and tf1_keywords)
             or (method == "compute_gradients" and self.imports_tensorflow)
         ):
             self.report(node, self.message.format(call=self.code_of(func), advice=_TAPE))
@@ -109,7 +119,13 @@ class TF1Optimizer(SymbolFinding):
     ```
 
     ## Fix safety
-    Manual until the training-loop rewrite: the optimizer changes together with `minimize`.
+    In a TF1 eager program (one that enables eager execution or uses `tf.contrib.eager`), an
+    optimizer assigned to a name or attribute and used only as `opt.apply_gradients(pairs)`
+    becomes the Keras optimizer that runs the same algorithm, every TF1 default made explicit:
+    safe where the algorithm is the same (within the stated float32 rounding), unsafe where Keras
+    runs another (RMSProp; Momentum when its learning rate is not a number literal). Manual
+    elsewhere: in a graph program the optimizer changes together with `minimize` (TFM150), and
+    `minimize`, `global_step=`, slots and a decayed learning rate have other Keras forms.
     """
 
     code = "TFM202"
@@ -145,7 +161,51 @@ class TF1Optimizer(SymbolFinding):
         Invalid("import tensorflow as tf\nopt = tf.train.AdamOptimizer(1e-3)\n"),
         Invalid("from tensorflow.train import AdamOptimizer\nopt = AdamOptimizer(1e-3)\n"),
         Invalid("import tensorflow.compat.v1 as tf\nopt = tf.train.RMSPropOptimizer(1e-3)\n"),
+        Invalid(
+            _EAGER + "opt = tf.train.AdamOptimizer(0.01)\nopt.apply_gradients(pairs)\n",
+            fixed=_EAGER + "opt = tf.keras.optimizers.Adam(learning_rate=0.01, beta_1=0.9, "
+            "beta_2=0.999, epsilon=1e-08)\nopt.apply_gradients(pairs)\n",
+        ),
+        Invalid(_EAGER + "opt = tf.train.AdamOptimizer(0.01)\nopt.minimize(loss)\n"),
     )
+
+    def __init__(self, options: RuleOptions | None = None) -> None:
+        super().__init__(options)
+        self._uses: list[tuple[cst.Attribute | cst.Name, str, str]] = []
+
+    def report_use(self, node: cst.Attribute | cst.Name, name: str, key: str) -> None:
+        if is_eager_program(self.facts):
+            self._uses.append((node, name, key))
+        else:
+            super().report_use(node, name, key)
+
+    def leave_Module(self, original_node: cst.Module) -> None:
+        if not self._uses:
+            return
+        ancestry = Ancestry(original_node)
+        prefix, imports = tf_prefix(self.facts)
+        keras = self.options.keras_namespace
+        if keras.startswith("tf."):
+            keras = prefix + keras.removeprefix("tf")
+        else:
+            imports = (NeededImport(keras.partition(".")[0]),)
+        for node, name, key in self._uses:
+            message = self.message.format(name=name, advice=self.symbols[key])
+            found = keras_replacement(ancestry, node, name, keras)
+            if not isinstance(found, KerasOptimizer):
+                reason = "" if found is None else f" (not rewritten in this eager program: {found})"
+                self.report(node, message + reason)
+                continue
+            mapped = found.mapped
+            said = mapped.tolerance or mapped.reason
+            self.report(
+                found.call,
+                message + (f"; {said}" if said else ""),
+                replacement=found.replacement,
+                applicability=Applicability.SAFE if mapped.safe else Applicability.UNSAFE,
+                fix_title="Use the Keras optimizer",
+                add_imports=imports,
+            )
 
 
 def _schedule(keras: str) -> str:

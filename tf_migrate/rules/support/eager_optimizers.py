@@ -1,0 +1,97 @@
+"""TF1 optimizers in TF1 eager programs: where the Keras optimizer of the same algorithm can
+take the TF1 one's place.
+
+In an eager program `optimizer.apply_gradients(pairs)` updates the variables at once, as a Keras
+optimizer's does; no session runs a training op. So the constructor alone changes, provided the
+optimizer is used only that way (no `global_step=`, `minimize`, slots or variables, whose
+Keras forms differ) and its arguments are plain values (a decay computes its rate from a global
+step). The Keras class and its arguments come from the training rewrite's optimizer table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import libcst as cst
+
+from tf_migrate.cst.code import code
+from tf_migrate.cst.dotted import dotted_name
+from tf_migrate.programs.analyze.optimizers import Mapped, keras_optimizer
+from tf_migrate.programs.emit.constructs import constructed
+from tf_migrate.rules.support.ancestry import Ancestry
+
+
+@dataclass(frozen=True)
+class KerasOptimizer:
+    call: cst.Call  # the TF1 constructor call, which the Keras one replaces
+    replacement: cst.Call
+    mapped: Mapped
+
+
+def keras_replacement(
+    ancestry: Ancestry, func: cst.CSTNode, tf_name: str, keras: str
+) -> KerasOptimizer | str | None:
+    """The Keras optimizer for the TF1 optimizer that `func` constructs, or why it cannot take
+    its place; None when `func` is not a constructor call assigned to a name or attribute."""
+    call = ancestry.call_of(func)
+    assign = ancestry.parent(call) if call is not None else None
+    if (
+        call is None
+        or not isinstance(assign, cst.Assign)
+        or assign.value is not call
+        or len(assign.targets) != 1
+    ):
+        return None
+    target = dotted_name(assign.targets[0].target)
+    if target is None:
+        return None
+    computed = [arg.value for arg in call.args if _computed(arg.value)]
+    if computed:
+        return (f"its argument `{code(computed[0])}` is computed (a decayed rate counts a "
+                "global step; Keras schedules count the optimizer's steps)")
+    misuse = _other_use(ancestry, target, assign.targets[0].target)
+    if misuse is not None:
+        return (f"`{target}` is used as `{misuse}`, where only `apply_gradients(pairs)` works "
+                "the same with a Keras optimizer")
+    learning_rate = call.args[0].value if call.args else None
+    mapped = keras_optimizer(
+        tf_name, call, keras, scheduled=not isinstance(learning_rate, cst.Float | cst.Integer)
+    )
+    if isinstance(mapped, str):
+        return mapped
+    return KerasOptimizer(call, constructed(mapped.constructor), mapped)
+
+
+def _computed(value: cst.BaseExpression) -> bool:
+    """Whether an argument is computed by a call (a decay, a tensor) rather than a value."""
+    if isinstance(value, cst.Call):
+        return True
+    if isinstance(value, cst.UnaryOperation):
+        return _computed(value.expression)
+    if isinstance(value, cst.BinaryOperation):
+        return _computed(value.left) or _computed(value.right)
+    return False
+
+
+def _other_use(ancestry: Ancestry, target: str, bound: cst.BaseExpression) -> str | None:
+    """The first use of the optimizer named `target` other than `.apply_gradients(pairs)`."""
+    for name in ancestry.names(target.rpartition(".")[2]):
+        parent = ancestry.parent(name)
+        use: cst.Name | cst.Attribute = name
+        if isinstance(parent, cst.Attribute) and parent.attr is name:
+            use = parent
+        if use is bound or dotted_name(use) != target or _applies_gradients(ancestry, use):
+            continue
+        return code(ancestry.parent(use) or use)
+    return None
+
+
+def _applies_gradients(ancestry: Ancestry, use: cst.CSTNode) -> bool:
+    method = ancestry.parent(use)
+    if not isinstance(method, cst.Attribute) or method.attr.value != "apply_gradients":
+        return False
+    call = ancestry.call_of(method)
+    if call is None or len(call.args) != 1:
+        return False
+    arg = call.args[0]
+    return not arg.star and (arg.keyword is None or arg.keyword.value == "grads_and_vars")
