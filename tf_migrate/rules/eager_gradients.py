@@ -4,6 +4,7 @@ functions."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import libcst as cst
 
@@ -131,25 +132,31 @@ class EagerGradientFunctions(SymbolFinding):
         if not self._uses:
             return
         ancestry = Ancestry(original_node)
-        for node, name, key in self._uses:
-            outcome = self._rewrite(ancestry, node, key.rpartition(".")[2])
+        outcomes = [
+            (node, name, key, self._rewrite(ancestry, node, key.rpartition(".")[2]))
+            for node, name, key in self._uses
+        ]
+        rewritten = {id(outcome.line) for *_, outcome in outcomes if isinstance(outcome, _Rewrite)}
+        _, imports = tf_prefix(self.facts)
+        for node, name, key, outcome in outcomes:
             if isinstance(outcome, str):
                 advice = f"{outcome}; {self.symbols[key]}"
                 self.report(node, self.message.format(name=name, advice=advice))
                 continue
-            line, replacement = outcome
-            _, imports = tf_prefix(self.facts)
+            following = ancestry.following(outcome.line)
             self.report(
-                line,
+                outcome.line,
                 self.message.format(name=name, advice=self.symbols[key]),
-                replacement=replacement,
+                replacement=outcome.replacement(
+                    ancestry, then_rewritten=following is not None and id(following) in rewritten
+                ),
                 add_imports=imports,
                 remove_imports=eager_imports(original_node),
             )
 
     def _rewrite(
         self, ancestry: Ancestry, node: cst.Attribute | cst.Name, kind: str
-    ) -> tuple[cst.SimpleStatementLine, cst.FlattenSentinel[cst.BaseStatement]] | str:
+    ) -> _Rewrite | str:
         """The statement `target = tfe.<kind>(f, ...)` and the function that replaces it, or
         why it is not rewritten."""
         call = ancestry.call_of(node)
@@ -189,15 +196,45 @@ class EagerGradientFunctions(SymbolFinding):
         ):
             return f"`{target.value}` is called with keywords (TF1's `dy=`)"
         definition = gradient_function(name, kind, function, sources, tf_prefix(self.facts)[0])
-        assigned = not isinstance(target, cst.Name)
-        statements: list[cst.BaseStatement] = [
-            _placed(definition, line, ancestry, then_assigned=assigned)
-        ]
-        if assigned:
-            statements.append(line.with_changes(
-                body=[assign.with_changes(value=cst.Name(name))], leading_lines=()
-            ))
-        return line, cst.FlattenSentinel(statements)
+        kept = None if isinstance(target, cst.Name) else assign.with_changes(value=cst.Name(name))
+        return _Rewrite(line, definition, kept)
+
+
+@dataclass(frozen=True)
+class _Rewrite:
+    """A line `target = tfe.<kind>(...)` and the function that takes its place; an attribute
+    target is then assigned the function (`kept`)."""
+
+    line: cst.SimpleStatementLine
+    definition: cst.FunctionDef
+    kept: cst.Assign | None
+
+    def replacement(
+        self, ancestry: Ancestry, *, then_rewritten: bool
+    ) -> cst.FlattenSentinel[cst.BaseStatement]:
+        """The definition with the line's comments and the blank lines PEP 8 asks around it:
+        two before and after at module level (unless the next line is rewritten too, and
+        brings its own), one before inside a function."""
+        line = self.line
+        at_module_level = isinstance(ancestry.scope(line), cst.Module)
+        wanted = 2 if at_module_level else 1
+        leading = list(line.leading_lines)
+        if getattr(ancestry.parent(line), "body", (line,))[0] is not line:
+            leading = [_BLANK] * max(0, wanted - _blank_lines(leading)) + leading
+        following = ancestry.following(line)
+        footer: list[cst.EmptyLine] = []
+        if at_module_level and (self.kept is not None or following is not None):
+            after = () if self.kept is not None else getattr(following, "leading_lines", ())
+            if self.kept is not None or not then_rewritten:
+                footer = [_BLANK] * max(0, wanted - _blank_lines(after))
+        body = self.definition.body
+        assert isinstance(body, cst.IndentedBlock)
+        statements: list[cst.BaseStatement] = [self.definition.with_changes(
+            leading_lines=leading, body=body.with_changes(footer=footer)
+        )]
+        if self.kept is not None:
+            statements.append(line.with_changes(body=[self.kept], leading_lines=()))
+        return cst.FlattenSentinel(statements)
 
 
 def _function_name(target: cst.BaseExpression, ancestry: Ancestry) -> str | None:
@@ -227,29 +264,6 @@ def _passes_keywords(ancestry: Ancestry, name: str) -> bool:
         if call is not None and any(arg.keyword is not None for arg in call.args):
             return True
     return False
-
-
-def _placed(
-    definition: cst.FunctionDef, line: cst.SimpleStatementLine, ancestry: Ancestry, *,
-    then_assigned: bool,
-) -> cst.FunctionDef:
-    """The definition with the line's comments and the blank lines PEP 8 asks around it: two
-    before and after at module level (the line after is `then_assigned` or the next statement),
-    one before inside a function."""
-    at_module_level = isinstance(ancestry.scope(line), cst.Module)
-    wanted = 2 if at_module_level else 1
-    leading = list(line.leading_lines)
-    block = ancestry.parent(line)
-    if getattr(block, "body", (line,))[0] is not line:
-        leading = [_BLANK] * max(0, wanted - _blank_lines(leading)) + leading
-    following = ancestry.following(line)
-    footer: list[cst.EmptyLine] = []
-    if at_module_level and (then_assigned or following is not None):
-        after = () if then_assigned else getattr(following, "leading_lines", ())
-        footer = [_BLANK] * max(0, wanted - _blank_lines(after))
-    body = definition.body
-    assert isinstance(body, cst.IndentedBlock)
-    return definition.with_changes(leading_lines=leading, body=body.with_changes(footer=footer))
 
 
 def _blank_lines(lines: Sequence[cst.EmptyLine]) -> int:

@@ -14,6 +14,8 @@ _ENABLES_EAGER = frozenset(
     {"tf.enable_eager_execution", f"{EAGER_NAMESPACE}.enable_eager_execution"}
 )
 _TF_MODULES = frozenset({"tensorflow", "tensorflow.compat.v1"})
+# The modules `tf.contrib.eager` is imported as (its package, and the module behind it).
+_EAGER_MODULES = frozenset({"tensorflow.contrib.eager", "tensorflow.contrib.eager.python.tfe"})
 
 
 def is_eager_program(facts: FileFacts) -> bool:
@@ -39,8 +41,8 @@ def tf_prefix(facts: FileFacts) -> tuple[str, tuple[NeededImport, ...]]:
 
 
 def eager_imports(module: cst.Module) -> tuple[UnusedImport, ...]:
-    """The module's imports of `tensorflow.contrib.eager` and of names from it: once every use
-    is rewritten they are unused, and TF2 cannot import them."""
+    """The module's imports of `tensorflow.contrib.eager` (or the module behind it) and of names
+    from it: once every use is rewritten they are unused, and TF2 cannot import them."""
     found: list[UnusedImport] = []
     for statement in module.body:
         if not isinstance(statement, cst.SimpleStatementLine):
@@ -48,9 +50,9 @@ def eager_imports(module: cst.Module) -> tuple[UnusedImport, ...]:
         for small in statement.body:
             if isinstance(small, cst.Import):
                 found += [
-                    UnusedImport("tensorflow.contrib.eager", None, _asname(alias))
+                    UnusedImport(imported, None, _asname(alias))
                     for alias in small.names
-                    if dotted_name(alias.name) == "tensorflow.contrib.eager"
+                    if (imported := dotted_name(alias.name) or "") in _EAGER_MODULES
                 ]
             elif isinstance(small, cst.ImportFrom) and small.module is not None:
                 found += _from_imports(small)
@@ -64,9 +66,7 @@ def _from_imports(statement: cst.ImportFrom) -> list[UnusedImport]:
     found = []
     for alias in statement.names:
         name = dotted_name(alias.name)
-        if module == "tensorflow.contrib" and name == "eager":
-            found.append(UnusedImport(module, "eager", _asname(alias)))
-        elif module == "tensorflow.contrib.eager" and name is not None:
+        if name is not None and (f"{module}.{name}" in _EAGER_MODULES or module in _EAGER_MODULES):
             found.append(UnusedImport(module, name, _asname(alias)))
     return found
 
