@@ -154,8 +154,9 @@ _ENABLING = frozenset({
 class ExecutionModeSwitch(SymbolFinding):
     """## What it does
     Reports switches between TF1 and TF2 behaviour: `tf.enable_eager_execution` (also as
-    `tf.contrib.eager.enable_eager_execution`), `tf.disable_eager_execution`, `tf.enable_v2_behavior`, `tf.disable_v2_behavior`, and the
-    narrower `enable_*`/`disable_*` switches (resource variables, control flow v2, tensor shapes).
+    `tf.contrib.eager.enable_eager_execution`), `tf.disable_eager_execution`,
+    `tf.enable_v2_behavior`, `tf.disable_v2_behavior`, and the narrower `enable_*`/`disable_*`
+    switches (resource variables, control flow v2, tensor shapes).
 
     ## Why is this bad?
     In TF2 the TF2 behaviour is the default, so the enabling calls are no-ops; the disabling calls
