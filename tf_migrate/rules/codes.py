@@ -50,6 +50,7 @@ CODES: dict[str, tuple[str, str]] = {
     "TFM504": ("tf-logging", "contrib_flags.TF1Logging"),
     "TFM505": ("contrib-eager", "contrib_eager.ContribEager"),
     "TFM506": ("contrib-eager-gradients", "eager_gradients.EagerGradientFunctions"),
+    "TFM507": ("contrib-eager-saver", "eager_saver.EagerSaver"),
     "TFM601": ("estimator", "estimator.Estimator"),
     "TFM602": ("session-run-hook", "estimator.SessionRunHook"),
     "TFM603": ("feature-column", "estimator.FeatureColumn"),

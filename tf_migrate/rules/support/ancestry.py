@@ -11,6 +11,7 @@ from collections.abc import Iterator
 
 import libcst as cst
 
+from tf_migrate.cst.dotted import dotted_name
 from tf_migrate.cst.fields import CODE_FIELDS
 from tf_migrate.cst.walk import table_matches_libcst
 
@@ -68,6 +69,19 @@ class Ancestry:
 
     def spelled(self, value: str) -> bool:
         return value in self._names
+
+    def uses_of(self, target: str, bound: cst.CSTNode) -> list[cst.Name | cst.Attribute]:
+        """Where the name or attribute chain `target` ("opt", "self.opt") is spelled, except
+        at `bound` (its assignment target); a name in any scope, as a conservative answer."""
+        found: list[cst.Name | cst.Attribute] = []
+        for name in self.names(target.rpartition(".")[2]):
+            parent = self.parent(name)
+            use: cst.Name | cst.Attribute = name
+            if isinstance(parent, cst.Attribute) and parent.attr is name:
+                use = parent
+            if use is not bound and dotted_name(use) == target:
+                found.append(use)
+        return found
 
     def following(self, statement: cst.CSTNode) -> cst.CSTNode | None:
         """The statement after `statement` in its block, if any."""

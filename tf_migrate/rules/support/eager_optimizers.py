@@ -75,14 +75,9 @@ def _computed(value: cst.BaseExpression) -> bool:
 
 def _other_use(ancestry: Ancestry, target: str, bound: cst.BaseExpression) -> str | None:
     """The first use of the optimizer named `target` other than `.apply_gradients(pairs)`."""
-    for name in ancestry.names(target.rpartition(".")[2]):
-        parent = ancestry.parent(name)
-        use: cst.Name | cst.Attribute = name
-        if isinstance(parent, cst.Attribute) and parent.attr is name:
-            use = parent
-        if use is bound or dotted_name(use) != target or _applies_gradients(ancestry, use):
-            continue
-        return code(ancestry.parent(use) or use)
+    for use in ancestry.uses_of(target, bound):
+        if not _applies_gradients(ancestry, use):
+            return code(ancestry.parent(use) or use)
     return None
 
 
