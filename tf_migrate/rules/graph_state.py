@@ -6,9 +6,10 @@ import libcst as cst
 
 from tf_migrate.model import Applicability
 from tf_migrate.rules.support.ancestry import Ancestry
-from tf_migrate.rules.support.eager import EAGER_NAMESPACE
+from tf_migrate.rules.support.eager import EAGER_NAMESPACE, eager_imports
 from tf_migrate.rules.support.rule import Invalid, RuleOptions, Valid
 from tf_migrate.rules.support.symbol_findings import SymbolFinding
+from tf_migrate.rules.support.tf_names import imported_names
 
 _NO_GRAPH = (
     "TF2 has no default graph to build into: run operations eagerly, or trace a Python function "
@@ -231,8 +232,9 @@ class ExecutionModeSwitch(SymbolFinding):
             elif line is None:
                 self.report(node, message)
             else:
+                removals = eager_imports(original_node) + imported_names(self, node)
                 self.report(line, message, replacement=cst.RemoveFromParent(),
-                            applicability=Applicability.SAFE)
+                            applicability=Applicability.SAFE, remove_imports=removals)
 
 
 class PyFunc(SymbolFinding):
