@@ -166,6 +166,11 @@ class TF1Optimizer(SymbolFinding):
             fixed=_EAGER + "opt = tf.keras.optimizers.Adam(learning_rate=0.01, beta_1=0.9, "
             "beta_2=0.999, epsilon=1e-08)\nopt.apply_gradients(pairs)\n",
         ),
+        Invalid(
+            _EAGER + "opt = tf.train.RMSPropOptimizer(0.01)\nopt.apply_gradients(pairs)\n",
+            fixed=_EAGER + "opt = tf.keras.optimizers.RMSprop(learning_rate=0.01, rho=0.9, "
+            "momentum=0.0, epsilon=1e-10, centered=False)\nopt.apply_gradients(pairs)\n",
+        ),
         Invalid(_EAGER + "opt = tf.train.AdamOptimizer(0.01)\nopt.minimize(loss)\n"),
     )
 
