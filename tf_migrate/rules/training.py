@@ -7,7 +7,7 @@ import libcst as cst
 from tf_migrate.analysis.tensor_names import ValueKind
 from tf_migrate.model import Applicability
 from tf_migrate.rules.support.ancestry import Ancestry
-from tf_migrate.rules.support.eager import is_eager_program, tf_prefix
+from tf_migrate.rules.support.eager import applies_gradients_eagerly, tf_prefix
 from tf_migrate.rules.support.eager_optimizers import KerasOptimizer, keras_replacement
 from tf_migrate.rules.support.rule import Invalid, NeededImport, RuleOptions, Valid
 from tf_migrate.rules.support.symbol_findings import SymbolFinding
@@ -22,7 +22,8 @@ _TF1_MINIMIZE_KEYWORDS = frozenset(
         "grad_loss",
     }
 )
-_EAGER = "import tensorflow as tf\ntf.enable_eager_execution()\n"
+H = "import tensorflow as tf\n"
+_EAGER = H + "tf.enable_eager_execution()\n"
 _TAPE = (
     "in TF2 compute the gradients with `tf.GradientTape` and apply them with a Keras optimizer: "
     "`optimizer.apply_gradients(zip(grads, variables))` (or `optimizer.minimize(loss_fn, "
@@ -38,8 +39,9 @@ class OptimizerMinimize(TracksBindings):
     TF1-only keyword (`global_step`, `gate_gradients`, `aggregation_method`,
     `colocate_gradients_with_ops`, `grad_loss`), and `.compute_gradients(...)` in a module that
     imports TensorFlow, are reported too: they are TF1 optimizer calls whatever the receiver.
-    In a TF1 eager program `apply_gradients` without those keywords is not reported: it applies
-    the gradients at once, as a Keras optimizer's does (TFM202 rewrites the optimizer).
+    `opt.apply_gradients(pairs)` as a statement of its own, without those keywords, is not
+    reported: eager code applies the gradients at once, as a Keras optimizer does (TFM202
+    rewrites the optimizer), and a graph program would build an op nobody runs.
 
     ## Why is this bad?
     In TF1 `opt.minimize(loss)` adds a training op to the graph, run later by a session. TF2
@@ -76,7 +78,16 @@ class OptimizerMinimize(TracksBindings):
         Invalid("import tensorflow as tf\nop = tf.train.MomentumOptimizer(1, 0.9).minimize(l)\n"),
         Invalid("op = optimizer.minimize(loss, global_step=step)\n"),
         Invalid("import tensorflow as tf\ngrads = self.opt.compute_gradients(loss)\n"),
+        Valid(H + "opt = tf.train.AdamOptimizer(1)\nopt.apply_gradients(g)\n"),
+        Invalid(H + "opt = tf.train.AdamOptimizer(1)\nop = opt.apply_gradients(g)\n"),
     )
+
+    def __init__(self, options: RuleOptions | None = None) -> None:
+        super().__init__(options)
+        self._statement: cst.BaseExpression | None = None  # the current expression statement's
+
+    def visit_Expr(self, node: cst.Expr) -> None:
+        self._statement = node.value
 
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func
@@ -87,8 +98,10 @@ class OptimizerMinimize(TracksBindings):
             return
         keywords = {arg.keyword.value for arg in node.args if arg.keyword is not None}
         tf1_keywords = keywords & _TF1_MINIMIZE_KEYWORDS
-        if method == "apply_gradients" and not tf1_keywords and is_eager_program(self.facts):
-            return  # applied at once in an eager program, as by a Keras optimizer (TFM202)
+        if method == "apply_gradients" and not tf1_keywords and node is self._statement:
+            # A statement: applied at once in eager code, as by a Keras optimizer (TFM202); in a
+            # graph program an op nobody runs.
+            return
         if (
             self.bindings.kind_of(func.value) is ValueKind.OPTIMIZER
             or (method != "compute_gradients" and tf1_keywords)
@@ -119,8 +132,9 @@ class TF1Optimizer(SymbolFinding):
     ```
 
     ## Fix safety
-    In a TF1 eager program (one that enables eager execution or uses `tf.contrib.eager`), an
-    optimizer assigned to a name or attribute and used only as `opt.apply_gradients(pairs)`
+    In eager code (a TF1 eager program, one that enables eager execution or uses
+    `tf.contrib.eager`, or code that records gradients on a `tf.GradientTape`), an optimizer
+    assigned to a name or attribute and used only in statements `opt.apply_gradients(pairs)`
     becomes the Keras optimizer that runs the same algorithm, every TF1 default made explicit:
     safe where the algorithm is the same (within the stated float32 rounding), unsafe where Keras
     runs another (RMSProp; Momentum when its learning rate is not a number literal). Manual
@@ -179,7 +193,7 @@ class TF1Optimizer(SymbolFinding):
         self._uses: list[tuple[cst.Attribute | cst.Name, str, str]] = []
 
     def report_use(self, node: cst.Attribute | cst.Name, name: str, key: str) -> None:
-        if is_eager_program(self.facts):
+        if applies_gradients_eagerly(self.facts):
             self._uses.append((node, name, key))
         else:
             super().report_use(node, name, key)

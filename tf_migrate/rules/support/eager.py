@@ -10,20 +10,20 @@ from tf_migrate.cst.dotted import dotted_name
 from tf_migrate.rules.support.rule import NeededImport, UnusedImport
 
 EAGER_NAMESPACE = "tf.contrib.eager"
-_ENABLES_EAGER = frozenset(
-    {"tf.enable_eager_execution", f"{EAGER_NAMESPACE}.enable_eager_execution"}
-)
+_EAGER_MARKERS = frozenset({"tf.enable_eager_execution", "tf.GradientTape"})
 _TF_MODULES = frozenset({"tensorflow", "tensorflow.compat.v1"})
 # The modules `tf.contrib.eager` is imported as (its package, and the module behind it).
 _EAGER_MODULES = frozenset({"tensorflow.contrib.eager", "tensorflow.contrib.eager.python.tfe"})
 
 
-def is_eager_program(facts: FileFacts) -> bool:
-    """Whether the file is a TF1 eager program: it enables eager execution or uses
-    `tf.contrib.eager`, whose gradient functions, iterators and savers only run eagerly. Its
-    optimizers apply gradients at once, with no session to run a training op."""
+def applies_gradients_eagerly(facts: FileFacts) -> bool:
+    """Whether the file may apply gradients at once, as eager code does: a TF1 eager program
+    (it enables eager execution or uses `tf.contrib.eager`, whose gradient functions, iterators
+    and savers only run eagerly), or code that records gradients on a `tf.GradientTape` (what
+    the gradient functions become, and what TF2-era code writes with `tf.compat.v1`
+    optimizers). A cheap test on the names the file spells, so that other files pay nothing."""
     return any(
-        name in _ENABLES_EAGER or name == EAGER_NAMESPACE or name.startswith(EAGER_NAMESPACE + ".")
+        name in _EAGER_MARKERS or name == EAGER_NAMESPACE or name.startswith(EAGER_NAMESPACE + ".")
         for name in facts.names.table.tf_names
     )
 

@@ -1,11 +1,11 @@
 """TF1 optimizers in TF1 eager programs: where the Keras optimizer of the same algorithm can
 take the TF1 one's place.
 
-In an eager program `optimizer.apply_gradients(pairs)` updates the variables at once, as a Keras
-optimizer's does; no session runs a training op. So the constructor alone changes, provided the
-optimizer is used only that way (no `global_step=`, `minimize`, slots or variables, whose
-Keras forms differ) and its arguments are plain values (a decay computes its rate from a global
-step). The Keras class and its arguments come from the training rewrite's optimizer table.
+In eager code `optimizer.apply_gradients(pairs)` as a statement updates the variables at once, as
+a Keras optimizer's does; no session runs a training op. So the constructor alone changes,
+provided the optimizer is used only that way (no `global_step=`, `minimize`, slots or variables,
+whose Keras forms differ) and its arguments are plain values (a decay computes its rate from a
+global step). The Keras class and its arguments come from the training rewrite's optimizer table.
 """
 
 from __future__ import annotations
@@ -82,11 +82,13 @@ def _other_use(ancestry: Ancestry, target: str, bound: cst.BaseExpression) -> st
 
 
 def _applies_gradients(ancestry: Ancestry, use: cst.CSTNode) -> bool:
+    """`use.apply_gradients(pairs)` as a statement of its own: gradients applied at once (in a
+    graph program the op would be kept to be run)."""
     method = ancestry.parent(use)
     if not isinstance(method, cst.Attribute) or method.attr.value != "apply_gradients":
         return False
     call = ancestry.call_of(method)
-    if call is None or len(call.args) != 1:
+    if call is None or len(call.args) != 1 or not isinstance(ancestry.parent(call), cst.Expr):
         return False
     arg = call.args[0]
     return not arg.star and (arg.keyword is None or arg.keyword.value == "grads_and_vars")
