@@ -90,6 +90,9 @@ def test_rewrites(source: str, expected: str) -> None:
          "would become a method"),
         (H + "def f(x):\n    return x\n\n\nd = tfe.gradients_function(f)\nd(1.0, dy=2.0)\n",
          "TFM506", "TF1's `dy=`"),
+        (H + "def f(x):\n    return x\n\n\nclass M:\n    def __init__(self):\n"
+         "        self.d = tfe.gradients_function(f)\n\n    def g(self):\n"
+         "        return self.d(1.0, dy=2.0)\n", "TFM506", "`self.d` is called with keywords"),
         (H + "def f(x):\n    return x\n\n\nd = tfe.gradients_function(f, params=[2])\n", "TFM506",
          "not a parameter"),
         (H + "d = tfe.gradients_function(model.loss)\n", "TFM506", "not known"),
@@ -103,7 +106,8 @@ def test_rewrites(source: str, expected: str) -> None:
         (T + "tf.disable_v2_behavior()\ntf.enable_eager_execution()\n", "TFM108",
          "delete the call"),
     ],
-    ids=["rebound_function", "class_body", "dy_keyword", "params_out_of_range",
+    ids=["rebound_function", "class_body", "dy_keyword", "dy_keyword_on_attribute",
+         "params_out_of_range",
          "unknown_parameters", "named_after_its_function", "minimize", "decayed_rate",
          "tf1_only_keyword", "namespace_passed_on", "next_to_a_disabling_switch"],
 )

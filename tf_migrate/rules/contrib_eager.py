@@ -9,7 +9,13 @@ from tf_migrate.cst.dotted import dotted, root_name
 from tf_migrate.model import Applicability
 from tf_migrate.rules.support.ancestry import Ancestry
 from tf_migrate.rules.support.eager import EAGER_NAMESPACE, eager_imports, tf_prefix
-from tf_migrate.rules.support.rule import Invalid, Replacement, RuleOptions, Valid
+from tf_migrate.rules.support.rule import (
+    Invalid,
+    Replacement,
+    RuleOptions,
+    UnusedImport,
+    Valid,
+)
 from tf_migrate.rules.support.symbol_findings import SymbolFinding
 
 _E = EAGER_NAMESPACE
@@ -158,10 +164,7 @@ class ContribEager(SymbolFinding):
     def __init__(self, options: RuleOptions | None = None) -> None:
         super().__init__(options)
         self._uses: list[tuple[cst.Attribute | cst.Name, str, str]] = []
-        self._module: cst.Module | None = None
-
-    def visit_Module(self, node: cst.Module) -> None:
-        self._module = node
+        self._unused_imports: tuple[UnusedImport, ...] = ()
 
     def report_use(self, node: cst.Attribute | cst.Name, name: str, key: str) -> None:
         self._uses.append((node, name, key))
@@ -170,6 +173,7 @@ class ContribEager(SymbolFinding):
         if not self._uses:
             return
         ancestry = Ancestry(original_node)
+        self._unused_imports = eager_imports(original_node)
         for node, name, key in self._uses:
             self._rewrite(ancestry, node, name, key)
 
@@ -178,9 +182,10 @@ class ContribEager(SymbolFinding):
     ) -> None:
         member = key.removeprefix(_E + ".")
         call = ancestry.call_of(node)
+        differs = _arguments_differ(member, call) if call is not None else None
         if key == _E:
             self._namespace(ancestry, node, name)
-        elif member in _RENAMED and (call is None or _takes_arguments(member, call)):
+        elif member in _RENAMED and differs is None:
             spelled = self._spelled(node, _RENAMED[member])
             if call is not None and _has_keyword(call, _DEFUN_PARAMS[-1]):
                 self._fix(call, name, key, _relaxed(call, spelled))
@@ -195,7 +200,8 @@ class ContribEager(SymbolFinding):
             replacement = dataset if in_loop else cst.Call(cst.Name("iter"), [cst.Arg(dataset)])
             self._fix(call, name, key, replacement)
         else:
-            self.report(node, self.message.format(name=name, advice=self.symbols[key]))
+            message = self.message.format(name=name, advice=self.symbols[key])
+            self.report(node, message if differs is None else f"{message} ({differs})")
 
     def _namespace(self, ancestry: Ancestry, node: cst.Attribute | cst.Name, name: str) -> None:
         """`tfe = tf.contrib.eager` goes once nothing reads `tfe`; while `tfe.x` uses remain,
@@ -225,7 +231,7 @@ class ContribEager(SymbolFinding):
             self.message.format(name=name, advice=self.symbols[key]),
             replacement=replacement,
             add_imports=imports,
-            remove_imports=eager_imports(self._module) if self._module is not None else (),
+            remove_imports=self._unused_imports,
         )
 
     def _spelled(self, node: cst.Attribute | cst.Name, target: str) -> cst.Attribute | cst.Name:
@@ -251,19 +257,22 @@ def _is_attribute_root(ancestry: Ancestry, name: cst.Name) -> bool:
     return isinstance(parent, cst.Attribute) and parent.value is name
 
 
-def _takes_arguments(member: str, call: cst.Call) -> bool:
-    """Whether TF2's symbol takes `call`'s arguments as TF1's did."""
+def _arguments_differ(member: str, call: cst.Call) -> str | None:
+    """Why TF2's symbol would not take `call`'s arguments as TF1's did; None when it would."""
+    if member not in _RENAMED:
+        return None
     if any(arg.star for arg in call.args):
-        return False
+        return "`*args`/`**kwargs` hide which arguments it receives"
     keywords = {arg.keyword.value for arg in call.args if arg.keyword is not None}
     positional = sum(1 for arg in call.args if arg.keyword is None)
-    if member == "Variable":
-        return positional <= 2 and keywords <= _VARIABLE_KEYWORDS
-    if member == "defun":
-        return bind_args(call, _DEFUN_PARAMS) is not None and positional <= 3
-    if member == "Checkpoint":
-        return "root" not in keywords and not positional
-    return True
+    if member == "Variable" and (positional > 2 or not keywords <= _VARIABLE_KEYWORDS):
+        return ("TF2's parameters after `trainable` are in another order, and it has no "
+                "`collections`: pass its arguments by keyword, without `collections`")
+    if member == "defun" and (bind_args(call, _DEFUN_PARAMS) is None or positional > 3):
+        return "tf.function's parameters after `autograph` differ: pass them by keyword"
+    if member == "Checkpoint" and ("root" in keywords or positional):
+        return "`root` is a parameter of TF2's Checkpoint, not a name to checkpoint"
+    return None
 
 
 def _has_keyword(call: cst.Call, keyword: str) -> bool:

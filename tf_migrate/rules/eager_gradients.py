@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import libcst as cst
 
 from tf_migrate.cst.arguments import bind_args
+from tf_migrate.cst.dotted import dotted_name
 from tf_migrate.model import Applicability
 from tf_migrate.rules.support.ancestry import Ancestry
 from tf_migrate.rules.support.eager import EAGER_NAMESPACE, eager_imports, tf_prefix
@@ -191,10 +192,11 @@ class EagerGradientFunctions(SymbolFinding):
             return "its result is not assigned to a name or an attribute"
         if name in function.reads:
             return f"the function would be named `{name}`, which it calls"
-        if kind not in IMPLICIT and isinstance(target, cst.Name) and _passes_keywords(
-            ancestry, target.value
+        spelled = dotted_name(target)
+        if kind not in IMPLICIT and spelled is not None and _passes_keywords(
+            ancestry, spelled, target
         ):
-            return f"`{target.value}` is called with keywords (TF1's `dy=`)"
+            return f"`{spelled}` is called with keywords (TF1's `dy=`)"
         definition = gradient_function(name, kind, function, sources, tf_prefix(self.facts)[0])
         kept = None if isinstance(target, cst.Name) else assign.with_changes(value=cst.Name(name))
         return _Rewrite(line, definition, kept)
@@ -258,9 +260,9 @@ def _only_as_attribute(name: str, ancestry: Ancestry) -> bool:
     return True
 
 
-def _passes_keywords(ancestry: Ancestry, name: str) -> bool:
-    for found in ancestry.names(name):
-        call = ancestry.call_of(found)
+def _passes_keywords(ancestry: Ancestry, spelled: str, target: cst.BaseExpression) -> bool:
+    for use in ancestry.uses_of(spelled, target):
+        call = ancestry.call_of(use)
         if call is not None and any(arg.keyword is not None for arg in call.args):
             return True
     return False
