@@ -3,8 +3,9 @@ functions."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 
 import libcst as cst
 
@@ -19,7 +20,7 @@ from tf_migrate.rules.support.gradient_functions import (
     differentiated_parameters,
     gradient_function,
 )
-from tf_migrate.rules.support.rule import Invalid, RuleOptions, Valid
+from tf_migrate.rules.support.rule import DeferredReplacement, Invalid, RuleOptions, Valid
 from tf_migrate.rules.support.symbol_findings import SymbolFinding
 
 _TAPE = "compute the value under a `tf.GradientTape`"
@@ -145,11 +146,12 @@ class EagerGradientFunctions(SymbolFinding):
                 self.report(node, self.message.format(name=name, advice=advice))
                 continue
             following = ancestry.following(outcome.line)
+            then_rewritten = following is not None and id(following) in rewritten
             self.report(
                 outcome.line,
                 self.message.format(name=name, advice=self.symbols[key]),
-                replacement=outcome.replacement(
-                    ancestry, then_rewritten=following is not None and id(following) in rewritten
+                replacement=DeferredReplacement(
+                    partial(outcome.replacement, ancestry, then_rewritten=then_rewritten)
                 ),
                 add_imports=imports,
                 remove_imports=eager_imports(original_node),
@@ -197,9 +199,10 @@ class EagerGradientFunctions(SymbolFinding):
             ancestry, spelled, target
         ):
             return f"`{spelled}` is called with keywords (TF1's `dy=`)"
-        definition = gradient_function(name, kind, function, sources, tf_prefix(self.facts)[0])
         kept = None if isinstance(target, cst.Name) else assign.with_changes(value=cst.Name(name))
-        return _Rewrite(line, definition, kept)
+        return _Rewrite(line, partial(
+            gradient_function, name, kind, function, sources, tf_prefix(self.facts)[0]
+        ), kept)
 
 
 @dataclass(frozen=True)
@@ -208,7 +211,7 @@ class _Rewrite:
     target is then assigned the function (`kept`)."""
 
     line: cst.SimpleStatementLine
-    definition: cst.FunctionDef
+    definition: Callable[[], cst.FunctionDef]  # built when the fix is applied (never in `check`)
     kept: cst.Assign | None
 
     def replacement(
@@ -229,9 +232,10 @@ class _Rewrite:
             after = () if self.kept is not None else getattr(following, "leading_lines", ())
             if self.kept is not None or not then_rewritten:
                 footer = [_BLANK] * max(0, wanted - _blank_lines(after))
-        body = self.definition.body
+        definition = self.definition()
+        body = definition.body
         assert isinstance(body, cst.IndentedBlock)
-        statements: list[cst.BaseStatement] = [self.definition.with_changes(
+        statements: list[cst.BaseStatement] = [definition.with_changes(
             leading_lines=leading, body=body.with_changes(footer=footer)
         )]
         if self.kept is not None:
