@@ -69,13 +69,18 @@ def _left(source: str, code: str) -> str:
             T + "opt = tf.keras.optimizers.SGD(learning_rate=0.5)\nopt.apply_gradients(pairs)\n",
         ),
         (
+            H + "opt = tf.train.GradientDescentOptimizer(0.5)\n"
+            "opt.apply_gradients(pairs, tf.train.get_or_create_global_step())\n",
+            T + "opt = tf.keras.optimizers.SGD(learning_rate=0.5)\nopt.apply_gradients(pairs)\n",
+        ),
+        (
             "import tensorflow\nimport tensorflow.contrib.eager as tfe\n"
             "tfe.enable_eager_execution()\nn = tfe.num_gpus()\n",
             'import tensorflow\nn = len(tensorflow.config.list_logical_devices("GPU"))\n',
         ),
     ],
     ids=["fresh_local_names", "nested_in_a_function", "relaxed_shapes", "eager_optimizer",
-         "tensorflow_spelling"],
+         "global_step_nothing_reads", "tensorflow_spelling"],
 )
 def test_rewrites(source: str, expected: str) -> None:
     assert _fixed(source) == expected
@@ -101,6 +106,9 @@ def test_rewrites(source: str, expected: str) -> None:
          "used as `opt.minimize`"),
         (H + "opt = tf.train.AdamOptimizer(tf.train.exponential_decay(0.1, s, 9, 0.5))\n",
          "TFM202", "is computed"),
+        (H + "step = tf.train.get_or_create_global_step()\n"
+         "opt.apply_gradients(g, global_step=tf.train.get_or_create_global_step())\n", "TFM201",
+         "builds a TF1 training op"),
         (H + "v = tfe.Variable(1.0, collections=['c'])\n", "TFM505", "`tf.Variable`"),
         (H + "helpers.setup(tfe)\n", "TFM505", "eager execution is the default in TF2"),
         (T + "tf.disable_v2_behavior()\ntf.enable_eager_execution()\n", "TFM108",
@@ -109,6 +117,7 @@ def test_rewrites(source: str, expected: str) -> None:
     ids=["rebound_function", "class_body", "dy_keyword", "dy_keyword_on_attribute",
          "params_out_of_range",
          "unknown_parameters", "named_after_its_function", "minimize", "decayed_rate",
+         "global_step_read_elsewhere",
          "tf1_only_keyword", "namespace_passed_on", "next_to_a_disabling_switch"],
 )
 def test_left_with_a_reason(source: str, code: str, reason: str) -> None:

@@ -8,7 +8,12 @@ from tf_migrate.analysis.tensor_names import ValueKind
 from tf_migrate.model import Applicability
 from tf_migrate.rules.support.ancestry import Ancestry
 from tf_migrate.rules.support.eager import applies_gradients_eagerly, tf_prefix
-from tf_migrate.rules.support.eager_optimizers import KerasOptimizer, keras_replacement
+from tf_migrate.rules.support.eager_optimizers import (
+    KerasOptimizer,
+    dropped_global_step,
+    dropped_in_place,
+    keras_replacement,
+)
 from tf_migrate.rules.support.rule import Invalid, NeededImport, RuleOptions, Valid
 from tf_migrate.rules.support.symbol_findings import SymbolFinding
 from tf_migrate.rules.support.tracking import TracksBindings
@@ -65,7 +70,11 @@ class OptimizerMinimize(TracksBindings):
     ```
 
     ## Fix safety
-    Manual: the loss must become a function of the batch (a backward slice of the graph).
+    Manual: the loss must become a function of the batch (a backward slice of the graph). In
+    eager code (see TFM202), a statement `opt.apply_gradients(pairs, global_step=step)` where
+    `step` is `tf.train.get_or_create_global_step()` loses its global step when the file
+    mentions no global step elsewhere (safe: nothing reads the count, and a Keras optimizer
+    counts its steps in `optimizer.iterations`).
     """
 
     code = "TFM201"
@@ -80,14 +89,42 @@ class OptimizerMinimize(TracksBindings):
         Invalid("import tensorflow as tf\ngrads = self.opt.compute_gradients(loss)\n"),
         Valid(H + "opt = tf.train.AdamOptimizer(1)\nopt.apply_gradients(g)\n"),
         Invalid(H + "opt = tf.train.AdamOptimizer(1)\nop = opt.apply_gradients(g)\n"),
+        Invalid(
+            _EAGER + "opt.apply_gradients(g, global_step=tf.train.get_or_create_global_step())\n",
+            fixed=_EAGER + "opt.apply_gradients(g)\n",
+        ),
     )
 
     def __init__(self, options: RuleOptions | None = None) -> None:
         super().__init__(options)
         self._statement: cst.BaseExpression | None = None  # the current expression statement's
+        # Eager `apply_gradients(pairs, global_step)` statements, and whether they are reported
+        # when the step cannot go.
+        self._stepped: list[tuple[cst.Call, bool]] = []
 
     def visit_Expr(self, node: cst.Expr) -> None:
         self._statement = node.value
+
+    def leave_Module(self, original_node: cst.Module) -> None:
+        ancestry = Ancestry(original_node) if self._stepped else None
+        for call, tf1_call in self._stepped:
+            assert ancestry is not None
+            message = self.message.format(call=self.code_of(call.func), advice=_TAPE)
+            step = dropped_global_step(ancestry, call, self.tf_name)
+            if step is None:
+                if tf1_call:
+                    self.report(call, message)
+                continue
+            pairs = call.args[0].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+            self.report(
+                call,
+                f"`{self.code_of(call.func)}(...)` passes the TF1 global step, which nothing else "
+                "reads and TF2 optimizers do not take: it goes (a Keras optimizer counts its "
+                "steps in `optimizer.iterations`)",
+                replacement=call.with_changes(args=[pairs]),
+                applicability=Applicability.SAFE,
+                fix_title="Drop the global step (the optimizer counts its own steps)",
+            )
 
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func
@@ -98,15 +135,20 @@ class OptimizerMinimize(TracksBindings):
             return
         keywords = {arg.keyword.value for arg in node.args if arg.keyword is not None}
         tf1_keywords = keywords & _TF1_MINIMIZE_KEYWORDS
-        if method == "apply_gradients" and not tf1_keywords and node is self._statement:
-            # A statement: applied at once in eager code, as by a Keras optimizer (TFM202); in a
-            # graph program an op nobody runs.
-            return
-        if (
+        tf1_call = bool(
             self.bindings.kind_of(func.value) is ValueKind.OPTIMIZER
             or (method != "compute_gradients" and tf1_keywords)
             or (method == "compute_gradients" and self.imports_tensorflow)
-        ):
+        )
+        if method == "apply_gradients" and node is self._statement:
+            # A statement: applied at once in eager code, as by a Keras optimizer (TFM202); in a
+            # graph program an op nobody runs.
+            if len(node.args) == 2 and applies_gradients_eagerly(self.facts):
+                self._stepped.append((node, tf1_call))
+                return
+            if not tf1_keywords:
+                return
+        if tf1_call:
             self.report(node, self.message.format(call=self.code_of(func), advice=_TAPE))
 
 
@@ -210,7 +252,7 @@ class TF1Optimizer(SymbolFinding):
             imports = (NeededImport(keras.partition(".")[0]),)
         for node, name, key in self._uses:
             message = self.message.format(name=name, advice=self.symbols[key])
-            found = keras_replacement(ancestry, node, name, keras)
+            found = keras_replacement(ancestry, node, name, keras, self.tf_name)
             if not isinstance(found, KerasOptimizer):
                 reason = "" if found is None else f" (not rewritten in this eager program: {found})"
                 self.report(node, message + reason)
@@ -323,3 +365,22 @@ class GlobalStep(SymbolFinding):
         Valid("import tensorflow as tf\nstep = optimizer.iterations\n"),
         Invalid("import tensorflow as tf\nstep = tf.train.get_or_create_global_step()\n"),
     )
+
+    def __init__(self, options: RuleOptions | None = None) -> None:
+        super().__init__(options)
+        self._eager_uses: list[tuple[cst.Attribute | cst.Name, str, str]] = []
+
+    def report_use(self, node: cst.Attribute | cst.Name, name: str, key: str) -> None:
+        if applies_gradients_eagerly(self.facts):
+            self._eager_uses.append((node, name, key))
+        else:
+            super().report_use(node, name, key)
+
+    def leave_Module(self, original_node: cst.Module) -> None:
+        """A global step made in an eager `apply_gradients` statement that TFM201 drops is
+        left to TFM201's finding."""
+        ancestry = Ancestry(original_node) if self._eager_uses else None
+        for node, name, key in self._eager_uses:
+            assert ancestry is not None
+            if not dropped_in_place(ancestry, node, self.tf_name):
+                super().report_use(node, name, key)
