@@ -254,7 +254,7 @@ class TF1Optimizer(SymbolFinding):
             message = self.message.format(name=name, advice=self.symbols[key])
             found = keras_replacement(ancestry, node, name, keras, self.tf_name)
             if not isinstance(found, KerasOptimizer):
-                reason = "" if found is None else f" (not rewritten in this eager program: {found})"
+                reason = "" if found is None else f" (not rewritten as eager code: {found})"
                 self.report(node, message + reason)
                 continue
             mapped = found.mapped
