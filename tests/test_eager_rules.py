@@ -100,7 +100,7 @@ def test_rewrites(source: str, expected: str) -> None:
          "        return self.d(1.0, dy=2.0)\n", "TFM506", "`self.d` is called with keywords"),
         (H + "def f(x):\n    return x\n\n\nd = tfe.gradients_function(f, params=[2])\n", "TFM506",
          "not a parameter"),
-        (H + "d = tfe.gradients_function(model.loss)\n", "TFM506", "not known"),
+        (H + "d = tfe.gradients_function(model.loss)\n", "TFM506", "positional parameters only"),
         (H + "loss = tfe.implicit_value_and_gradients(loss)\n", "TFM506", "which it calls"),
         (H + "opt = tf.train.AdamOptimizer(0.1)\nopt.minimize(loss)\n", "TFM202",
          "used as `opt.minimize`"),

@@ -68,7 +68,8 @@ def differentiated_parameters(
     """The parameters `params=` selects (by position or name) among the function's, or why
     they cannot be told."""
     if function.params is None:
-        return "the parameters of the differentiated function are not known: pass a `def`"
+        return ("the rewrite watches the parameters of a `def` or lambda with positional "
+                "parameters only, without defaults, and this function is not one")
     if params_arg is None or (isinstance(params_arg, cst.Name) and params_arg.value == "None"):
         return function.params
     if not isinstance(params_arg, cst.List | cst.Tuple):
