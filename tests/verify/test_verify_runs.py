@@ -130,6 +130,16 @@ def test_seeded_initializer_passes_with_alignment(batch: dict[str, Any]) -> None
     assert not any("step" in name or "iteration" in name for name in before_names)
 
 
+def test_eager_variables_are_aligned(batch: dict[str, Any]) -> None:
+    # tf.contrib.eager.Variable builds its variable without a variable creator: it is recorded
+    # all the same, in creation order.
+    fixture = batch["by_name"]["eager_random_init"]
+    assert fixture["status"] == "pass", fixture["message"]
+    aligned = fixture["aligned_variables"]
+    assert [pair["before_name"] for pair in aligned] == ["w", "v"]
+    assert all(pair["verdict"] == "same" and pair["injected"] for pair in aligned)
+
+
 def test_seeded_initializer_fails_without_alignment() -> None:
     result = invoke(str(DATA), "-k", "seeded_init", "--align", "none", "--output-format", "json")
     report = json.loads(result.stdout)

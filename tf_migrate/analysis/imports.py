@@ -209,6 +209,12 @@ def _is_compat_v1(qualified: str) -> bool:
     return qualified == "tensorflow.compat.v1" or qualified.startswith("tensorflow.compat.v1.")
 
 
+# The module behind a public contrib namespace, which code imports where the namespace's own
+# package is empty: in TF 1.15 `import tensorflow.contrib.eager as tfe` gives an empty module,
+# `from tensorflow.contrib.eager.python import tfe` the API that `tf.contrib.eager` is.
+_CONTRIB_MODULES = {"tensorflow.contrib.eager.python.tfe": "tf.contrib.eager"}
+
+
 def as_tf_name(qualified: str) -> str | None:
     """"tensorflow.compat.v1.train.Saver" and "tensorflow.train.Saver" -> "tf.train.Saver"; the
     two spell the same TF1 symbol, and so does a private path where TF 1.15 defines it
@@ -217,6 +223,9 @@ def as_tf_name(qualified: str) -> str | None:
         public = public_name(qualified)
         if public is not None:
             return public
+    for module, public in _CONTRIB_MODULES.items():
+        if qualified == module or qualified.startswith(module + "."):
+            return public + qualified[len(module) :]
     for prefix in ("tensorflow.compat.v1", TF_ROOT):
         if qualified == prefix or qualified.startswith(prefix + "."):
             return "tf" + qualified[len(prefix) :]

@@ -1,4 +1,5 @@
-"""TFM501-TFM504: `tf.contrib` (outside its layers), `tf.flags`, `tf.app` and `tf.logging`."""
+"""TFM501-TFM504: `tf.contrib` (outside its layers and eager), `tf.flags`, `tf.app` and
+`tf.logging`."""
 
 from __future__ import annotations
 
@@ -44,9 +45,6 @@ _CONTRIB: dict[str, str] = {
     "tf.contrib.framework.argsort": "use `tf.argsort`",
     "tf.contrib.summary": "use `tf.summary` (the TF2 summary API is this one, moved)",
     "tf.contrib.checkpoint": "use `tf.train.Checkpoint` and `tf.train.CheckpointManager`",
-    "tf.contrib.eager": "eager execution is the default in TF2: use core TF (`tf.function` for "
-    "defun, `tf.Variable`, `tf.GradientTape`)",
-    "tf.contrib.eager.defun": "use `tf.function`",
     "tf.contrib.keras": "use `tf.keras`",
     "tf.contrib.lite": "use `tf.lite`",
     "tf.contrib.quantize": "use TensorFlow Model Optimization (`tfmot.quantization.keras`)",
@@ -76,10 +74,11 @@ _CONTRIB: dict[str, str] = {
 
 class Contrib(SymbolFinding):
     """## What it does
-    Reports every use of `tf.contrib` outside `tf.contrib.layers`/`slim` (TFM305), with the
-    package that took over each part where one exists: `contrib.rnn` to Keras recurrent layers,
-    `contrib.opt` to Keras optimizers or TensorFlow Addons, `contrib.distributions` to TensorFlow
-    Probability, `contrib.seq2seq` to TensorFlow Addons, `contrib.summary` to `tf.summary`, ...
+    Reports every use of `tf.contrib` outside `tf.contrib.layers`/`slim` (TFM305) and
+    `tf.contrib.eager` (TFM505-TFM507), with the package that took over each part where one
+    exists: `contrib.rnn` to Keras recurrent layers, `contrib.opt` to Keras optimizers or
+    TensorFlow Addons, `contrib.distributions` to TensorFlow Probability, `contrib.seq2seq` to
+    TensorFlow Addons, `contrib.summary` to `tf.summary`, ...
 
     ## Why is this bad?
     TF2 has no `tf.contrib`; `import tensorflow.contrib` fails.

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
-from tf_migrate.rules.support.rule import Invalid, Valid
+import libcst as cst
+
+from tf_migrate.model import Applicability
+from tf_migrate.rules.support.ancestry import Ancestry
+from tf_migrate.rules.support.eager import EAGER_NAMESPACE, eager_imports
+from tf_migrate.rules.support.rule import Invalid, RuleOptions, Valid
 from tf_migrate.rules.support.symbol_findings import SymbolFinding
+from tf_migrate.rules.support.tf_names import imported_names
 
 _NO_GRAPH = (
     "TF2 has no default graph to build into: run operations eagerly, or trace a Python function "
@@ -18,6 +24,11 @@ _ASSIGN = (
     "at once in eager code"
 )
 _DEFAULT_IN_TF2 = "TF2 executes eagerly by default: delete the call"
+_CONFIGURED = (
+    "TF2 settings: threads with `tf.config.threading`, GPU memory with "
+    "`tf.config.experimental.set_memory_growth`, placement with "
+    "`tf.config.set_soft_device_placement`"
+)
 _RUNS_AS_GRAPH = (
     "the program runs in TF1 graph mode; migrate it to eager TF2 code and delete the call"
 )
@@ -129,11 +140,24 @@ class GraphCollection(SymbolFinding):
     )
 
 
+# The switches to what TF2 does anyway: no-ops in TF2.
+_ENABLING = frozenset({
+    "tf.enable_eager_execution",
+    "tf.enable_v2_behavior",
+    "tf.enable_resource_variables",
+    "tf.enable_control_flow_v2",
+    "tf.enable_v2_tensorshape",
+    "tf.enable_tensor_equality",
+    f"{EAGER_NAMESPACE}.enable_eager_execution",
+})
+
+
 class ExecutionModeSwitch(SymbolFinding):
     """## What it does
-    Reports switches between TF1 and TF2 behaviour: `tf.enable_eager_execution`,
-    `tf.disable_eager_execution`, `tf.enable_v2_behavior`, `tf.disable_v2_behavior`, and the
-    narrower `enable_*`/`disable_*` switches (resource variables, control flow v2, tensor shapes).
+    Reports switches between TF1 and TF2 behaviour: `tf.enable_eager_execution` (also as
+    `tf.contrib.eager.enable_eager_execution`), `tf.disable_eager_execution`,
+    `tf.enable_v2_behavior`, `tf.disable_v2_behavior`, and the narrower `enable_*`/`disable_*`
+    switches (resource variables, control flow v2, tensor shapes).
 
     ## Why is this bad?
     In TF2 the TF2 behaviour is the default, so the enabling calls are no-ops; the disabling calls
@@ -148,19 +172,17 @@ class ExecutionModeSwitch(SymbolFinding):
     Delete the call once the program is TF2 code.
 
     ## Fix safety
-    Manual: deleting a disabling switch is correct only after the rest of the migration.
+    An enabling switch called alone on its line without arguments is deleted (safe: TF2 behaves
+    so already), unless the file also disables a behaviour. Manual otherwise: deleting a disabling
+    switch is correct only after the rest of the migration, and the arguments of
+    `enable_eager_execution(config=..., device_policy=...)` become `tf.config` settings.
     """
 
     code = "TFM108"
     name = "execution-mode-switch"
     message = "`{name}` switches TF1/TF2 behaviour: {advice}"
     symbols = {
-        "tf.enable_eager_execution": _DEFAULT_IN_TF2,
-        "tf.enable_v2_behavior": _DEFAULT_IN_TF2,
-        "tf.enable_resource_variables": _DEFAULT_IN_TF2,
-        "tf.enable_control_flow_v2": _DEFAULT_IN_TF2,
-        "tf.enable_v2_tensorshape": _DEFAULT_IN_TF2,
-        "tf.enable_tensor_equality": _DEFAULT_IN_TF2,
+        **dict.fromkeys(_ENABLING, _DEFAULT_IN_TF2),
         "tf.disable_eager_execution": _RUNS_AS_GRAPH,
         "tf.disable_v2_behavior": _RUNS_AS_GRAPH,
         "tf.disable_resource_variables": _RUNS_AS_GRAPH,
@@ -171,8 +193,48 @@ class ExecutionModeSwitch(SymbolFinding):
     examples = (
         Valid("import tensorflow as tf\nprint(tf.executing_eagerly())\n"),
         Invalid("import tensorflow.compat.v1 as tf\ntf.disable_v2_behavior()\n"),
-        Invalid("import tensorflow as tf\ntf.enable_eager_execution()\n"),
+        Invalid("import tensorflow as tf\ntf.enable_eager_execution()\nx = 1\n", fixed=(
+            "import tensorflow as tf\nx = 1\n"
+        )),
+        Invalid(
+            "import tensorflow as tf\nif not tf.executing_eagerly():\n"
+            "    tf.compat.v1.enable_eager_execution()\n",
+            fixed="import tensorflow as tf\nif not tf.executing_eagerly():\n    pass\n",
+        ),
+        Invalid("import tensorflow as tf\ntf.enable_eager_execution(config=tf.ConfigProto())\n"),
+        Invalid("import tensorflow.compat.v1 as tf\ntf.disable_v2_behavior()\n"
+                "tf.enable_resource_variables()\n"),
     )
+    fix_title = "Delete the call"
+
+    def __init__(self, options: RuleOptions | None = None) -> None:
+        super().__init__(options)
+        self._enabling: list[tuple[cst.Attribute | cst.Name, str, str]] = []
+        self._disables = False
+
+    def report_use(self, node: cst.Attribute | cst.Name, name: str, key: str) -> None:
+        if key in _ENABLING:
+            self._enabling.append((node, name, key))
+            return
+        self._disables = True
+        super().report_use(node, name, key)
+
+    def leave_Module(self, original_node: cst.Module) -> None:
+        if not self._enabling:
+            return
+        ancestry = Ancestry(original_node)
+        for node, name, key in self._enabling:
+            message = self.message.format(name=name, advice=self.symbols[key])
+            line = None if self._disables else _called_alone(ancestry, node)
+            call = ancestry.call_of(node)
+            if call is not None and call.args:
+                self.report(node, f"{message}, once its arguments are {_CONFIGURED}")
+            elif line is None:
+                self.report(node, message)
+            else:
+                removals = eager_imports(original_node) + imported_names(self, node)
+                self.report(line, message, replacement=cst.RemoveFromParent(),
+                            applicability=Applicability.SAFE, remove_imports=removals)
 
 
 class PyFunc(SymbolFinding):
@@ -211,3 +273,19 @@ class PyFunc(SymbolFinding):
         Invalid("import tensorflow as tf\ny = tf.py_func(f, [x], tf.float32)\n"),
         Invalid("from tensorflow import py_func\ny = py_func(f, [x], 'float32')\n"),
     )
+
+
+def _called_alone(ancestry: Ancestry, func: cst.CSTNode) -> cst.SimpleStatementLine | None:
+    """The line of `func()` when the call, without arguments, is the line's only statement."""
+    call = ancestry.call_of(func)
+    statement = ancestry.parent(call) if call is not None else None
+    line = ancestry.parent(statement) if statement is not None else None
+    if (
+        call is None
+        or call.args
+        or not isinstance(statement, cst.Expr)
+        or not isinstance(line, cst.SimpleStatementLine)
+        or len(line.body) != 1
+    ):
+        return None
+    return line

@@ -5,7 +5,16 @@ from __future__ import annotations
 import libcst as cst
 
 from tf_migrate.analysis.tensor_names import ValueKind
-from tf_migrate.rules.support.rule import Invalid, Valid
+from tf_migrate.model import Applicability
+from tf_migrate.rules.support.ancestry import Ancestry
+from tf_migrate.rules.support.eager import applies_gradients_eagerly, tf_prefix
+from tf_migrate.rules.support.eager_optimizers import (
+    KerasOptimizer,
+    dropped_global_step,
+    dropped_in_place,
+    keras_replacement,
+)
+from tf_migrate.rules.support.rule import Invalid, NeededImport, RuleOptions, Valid
 from tf_migrate.rules.support.symbol_findings import SymbolFinding
 from tf_migrate.rules.support.tracking import TracksBindings
 
@@ -18,6 +27,8 @@ _TF1_MINIMIZE_KEYWORDS = frozenset(
         "grad_loss",
     }
 )
+H = "import tensorflow as tf\n"
+_EAGER = H + "tf.enable_eager_execution()\n"
 _TAPE = (
     "in TF2 compute the gradients with `tf.GradientTape` and apply them with a Keras optimizer: "
     "`optimizer.apply_gradients(zip(grads, variables))` (or `optimizer.minimize(loss_fn, "
@@ -33,6 +44,9 @@ class OptimizerMinimize(TracksBindings):
     TF1-only keyword (`global_step`, `gate_gradients`, `aggregation_method`,
     `colocate_gradients_with_ops`, `grad_loss`), and `.compute_gradients(...)` in a module that
     imports TensorFlow, are reported too: they are TF1 optimizer calls whatever the receiver.
+    `opt.apply_gradients(pairs)` as a statement of its own, without those keywords, is not
+    reported: eager code applies the gradients at once, as a Keras optimizer does (TFM202
+    rewrites the optimizer), and a graph program would build an op nobody runs.
 
     ## Why is this bad?
     In TF1 `opt.minimize(loss)` adds a training op to the graph, run later by a session. TF2
@@ -56,7 +70,11 @@ class OptimizerMinimize(TracksBindings):
     ```
 
     ## Fix safety
-    Manual: the loss must become a function of the batch (a backward slice of the graph).
+    Manual: the loss must become a function of the batch (a backward slice of the graph). In
+    eager code (see TFM202), a statement `opt.apply_gradients(pairs, global_step=step)` where
+    `step` is `tf.train.get_or_create_global_step()` loses its global step when the file
+    mentions no global step elsewhere (safe: nothing reads the count, and a Keras optimizer
+    counts its steps in `optimizer.iterations`).
     """
 
     code = "TFM201"
@@ -69,7 +87,44 @@ class OptimizerMinimize(TracksBindings):
         Invalid("import tensorflow as tf\nop = tf.train.MomentumOptimizer(1, 0.9).minimize(l)\n"),
         Invalid("op = optimizer.minimize(loss, global_step=step)\n"),
         Invalid("import tensorflow as tf\ngrads = self.opt.compute_gradients(loss)\n"),
+        Valid(H + "opt = tf.train.AdamOptimizer(1)\nopt.apply_gradients(g)\n"),
+        Invalid(H + "opt = tf.train.AdamOptimizer(1)\nop = opt.apply_gradients(g)\n"),
+        Invalid(
+            _EAGER + "opt.apply_gradients(g, global_step=tf.train.get_or_create_global_step())\n",
+            fixed=_EAGER + "opt.apply_gradients(g)\n",
+        ),
     )
+
+    def __init__(self, options: RuleOptions | None = None) -> None:
+        super().__init__(options)
+        self._statement: cst.BaseExpression | None = None  # the current expression statement's
+        # Eager `apply_gradients(pairs, global_step)` statements, and whether they are reported
+        # when the step cannot go.
+        self._stepped: list[tuple[cst.Call, bool]] = []
+
+    def visit_Expr(self, node: cst.Expr) -> None:
+        self._statement = node.value
+
+    def leave_Module(self, original_node: cst.Module) -> None:
+        ancestry = Ancestry(original_node) if self._stepped else None
+        for call, tf1_call in self._stepped:
+            assert ancestry is not None
+            message = self.message.format(call=self.code_of(call.func), advice=_TAPE)
+            step = dropped_global_step(ancestry, call, self.tf_name)
+            if step is None:
+                if tf1_call:
+                    self.report(call, message)
+                continue
+            pairs = call.args[0].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+            self.report(
+                call,
+                f"`{self.code_of(call.func)}(...)` passes the TF1 global step, which nothing else "
+                "reads and TF2 optimizers do not take: it goes (a Keras optimizer counts its "
+                "steps in `optimizer.iterations`)",
+                replacement=call.with_changes(args=[pairs]),
+                applicability=Applicability.SAFE,
+                fix_title="Drop the global step (the optimizer counts its own steps)",
+            )
 
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func
@@ -79,11 +134,21 @@ class OptimizerMinimize(TracksBindings):
         if method not in ("minimize", "compute_gradients", "apply_gradients"):
             return
         keywords = {arg.keyword.value for arg in node.args if arg.keyword is not None}
-        if (
+        tf1_keywords = keywords & _TF1_MINIMIZE_KEYWORDS
+        tf1_call = bool(
             self.bindings.kind_of(func.value) is ValueKind.OPTIMIZER
-            or (method != "compute_gradients" and keywords & _TF1_MINIMIZE_KEYWORDS)
+            or (method != "compute_gradients" and tf1_keywords)
             or (method == "compute_gradients" and self.imports_tensorflow)
-        ):
+        )
+        if method == "apply_gradients" and node is self._statement:
+            # A statement: applied at once in eager code, as by a Keras optimizer (TFM202); in a
+            # graph program an op nobody runs.
+            if len(node.args) == 2 and applies_gradients_eagerly(self.facts):
+                self._stepped.append((node, tf1_call))
+                return
+            if not tf1_keywords:
+                return
+        if tf1_call:
             self.report(node, self.message.format(call=self.code_of(func), advice=_TAPE))
 
 
@@ -109,7 +174,14 @@ class TF1Optimizer(SymbolFinding):
     ```
 
     ## Fix safety
-    Manual until the training-loop rewrite: the optimizer changes together with `minimize`.
+    In eager code (a TF1 eager program, one that enables eager execution or uses
+    `tf.contrib.eager`, or code that records gradients on a `tf.GradientTape`), an optimizer
+    assigned to a name or attribute and used only in statements `opt.apply_gradients(pairs)`
+    becomes the Keras optimizer that runs the same algorithm, every TF1 default made explicit:
+    safe where the algorithm is the same (within the stated float32 rounding), unsafe where Keras
+    runs another (RMSProp; Momentum when its learning rate is not a number literal). Manual
+    elsewhere: in a graph program the optimizer changes together with `minimize` (TFM150), and
+    `minimize`, `global_step=`, slots and a decayed learning rate have other Keras forms.
     """
 
     code = "TFM202"
@@ -145,7 +217,56 @@ class TF1Optimizer(SymbolFinding):
         Invalid("import tensorflow as tf\nopt = tf.train.AdamOptimizer(1e-3)\n"),
         Invalid("from tensorflow.train import AdamOptimizer\nopt = AdamOptimizer(1e-3)\n"),
         Invalid("import tensorflow.compat.v1 as tf\nopt = tf.train.RMSPropOptimizer(1e-3)\n"),
+        Invalid(
+            _EAGER + "opt = tf.train.AdamOptimizer(0.01)\nopt.apply_gradients(pairs)\n",
+            fixed=_EAGER + "opt = tf.keras.optimizers.Adam(learning_rate=0.01, beta_1=0.9, "
+            "beta_2=0.999, epsilon=1e-08)\nopt.apply_gradients(pairs)\n",
+        ),
+        Invalid(
+            _EAGER + "opt = tf.train.RMSPropOptimizer(0.01)\nopt.apply_gradients(pairs)\n",
+            fixed=_EAGER + "opt = tf.keras.optimizers.RMSprop(learning_rate=0.01, rho=0.9, "
+            "momentum=0.0, epsilon=1e-10, centered=False)\nopt.apply_gradients(pairs)\n",
+        ),
+        Invalid(_EAGER + "opt = tf.train.AdamOptimizer(0.01)\nopt.minimize(loss)\n"),
     )
+
+    def __init__(self, options: RuleOptions | None = None) -> None:
+        super().__init__(options)
+        self._uses: list[tuple[cst.Attribute | cst.Name, str, str]] = []
+
+    def report_use(self, node: cst.Attribute | cst.Name, name: str, key: str) -> None:
+        if applies_gradients_eagerly(self.facts):
+            self._uses.append((node, name, key))
+        else:
+            super().report_use(node, name, key)
+
+    def leave_Module(self, original_node: cst.Module) -> None:
+        if not self._uses:
+            return
+        ancestry = Ancestry(original_node)
+        prefix, imports = tf_prefix(self.facts)
+        keras = self.options.keras_namespace
+        if keras.startswith("tf."):
+            keras = prefix + keras.removeprefix("tf")
+        else:
+            imports = (NeededImport(keras.partition(".")[0]),)
+        for node, name, key in self._uses:
+            message = self.message.format(name=name, advice=self.symbols[key])
+            found = keras_replacement(ancestry, node, name, keras, self.tf_name)
+            if not isinstance(found, KerasOptimizer):
+                reason = "" if found is None else f" (not rewritten as eager code: {found})"
+                self.report(node, message + reason)
+                continue
+            mapped = found.mapped
+            said = mapped.tolerance or mapped.reason
+            self.report(
+                found.call,
+                message + (f"; {said}" if said else ""),
+                replacement=found.replacement,
+                applicability=Applicability.SAFE if mapped.safe else Applicability.UNSAFE,
+                fix_title="Use the Keras optimizer",
+                add_imports=imports,
+            )
 
 
 def _schedule(keras: str) -> str:
@@ -244,3 +365,22 @@ class GlobalStep(SymbolFinding):
         Valid("import tensorflow as tf\nstep = optimizer.iterations\n"),
         Invalid("import tensorflow as tf\nstep = tf.train.get_or_create_global_step()\n"),
     )
+
+    def __init__(self, options: RuleOptions | None = None) -> None:
+        super().__init__(options)
+        self._eager_uses: list[tuple[cst.Attribute | cst.Name, str, str]] = []
+
+    def report_use(self, node: cst.Attribute | cst.Name, name: str, key: str) -> None:
+        if applies_gradients_eagerly(self.facts):
+            self._eager_uses.append((node, name, key))
+        else:
+            super().report_use(node, name, key)
+
+    def leave_Module(self, original_node: cst.Module) -> None:
+        """A global step made in an eager `apply_gradients` statement that TFM201 drops is
+        left to TFM201's finding."""
+        ancestry = Ancestry(original_node) if self._eager_uses else None
+        for node, name, key in self._eager_uses:
+            assert ancestry is not None
+            if not dropped_in_place(ancestry, node, self.tf_name):
+                super().report_use(node, name, key)

@@ -261,6 +261,7 @@ class Recorder:
         self.pending = []
         self.graph = None
         self.failed_reads = 0
+        self.in_creator = 0  # inside the default variable creator, which records what it makes
 
     def install(self):
         from tensorflow.python.client import session as session_lib
@@ -270,12 +271,17 @@ class Recorder:
         recorder = self
 
         def creator(next_creator=None, **kwargs):
-            var = original_creator(next_creator, **kwargs)
+            recorder.in_creator += 1
+            try:
+                var = original_creator(next_creator, **kwargs)
+            finally:
+                recorder.in_creator -= 1
             if kwargs.get("variable_def") is None:
                 recorder.created(var, kwargs.get("trainable"))
             return var
 
         module.default_variable_creator = creator
+        self._record_direct_construction()
         original_run = session_lib.BaseSession.run
 
         def run(session, *args, **kwargs):
@@ -285,6 +291,24 @@ class Recorder:
             return out
 
         session_lib.BaseSession.run = run
+
+    def _record_direct_construction(self):
+        """`tf.contrib.eager.Variable(...)` constructs a ResourceVariable directly, which no
+        variable creator sees; record those too (the creator records the others)."""
+        try:
+            from tensorflow.python.ops import resource_variable_ops
+        except ImportError:
+            return
+        variable_class = resource_variable_ops.ResourceVariable
+        original_init = variable_class.__init__
+        recorder = self
+
+        def init(var, *args, **kwargs):
+            original_init(var, *args, **kwargs)
+            if not recorder.in_creator and kwargs.get("variable_def") is None:
+                recorder.created(var, var.trainable)
+
+        variable_class.__init__ = init
 
     @staticmethod
     def _creator_module():

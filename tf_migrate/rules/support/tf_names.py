@@ -33,10 +33,17 @@ def tf_target(
     root = root_name(func)
     root_is_tf = root is not None and rule.tf_name(root) == "tf"
     expression, imports = tf_expression(func, target, root_is_tf=root_is_tf)
-    removals: tuple[UnusedImport, ...] = ()
-    if root is not None and not root_is_tf:
-        for qualified in rule.qualified_names(root):
-            module, _, obj = qualified.name.rpartition(".")
-            if module.startswith("tensorflow") and obj == root.value:
-                removals = (UnusedImport(module, obj),)
-    return expression, imports, removals
+    return expression, imports, () if root_is_tf else imported_names(rule, func)
+
+
+def imported_names(rule: Rule, func: cst.BaseExpression) -> tuple[UnusedImport, ...]:
+    """The `from tensorflow… import name` that `func` (`name` or `name.x`) reaches TF through,
+    which replacing `func` may leave unused."""
+    root = root_name(func)
+    if root is None:
+        return ()
+    for qualified in rule.qualified_names(root):
+        module, _, obj = qualified.name.rpartition(".")
+        if module.startswith("tensorflow") and obj == root.value:
+            return (UnusedImport(module, obj),)
+    return ()
