@@ -139,9 +139,10 @@ def test_bad_notebooks_are_reported(text: str, message: str) -> None:
         parse_notebook(text)
 
 
-def _run(tmp_path: Path, mode: Mode) -> Any:
-    # The two rules these tests rely on, so that rules being added elsewhere do not interfere.
-    settings = Settings(project_root=tmp_path, select=("TFM000", "TFM101", "TFM401"))
+def _run(tmp_path: Path, mode: Mode, select: tuple[str, ...] = ("TFM000", "TFM101", "TFM401")
+         ) -> Any:
+    # The rules these tests rely on, so that rules being added elsewhere do not interfere.
+    settings = Settings(project_root=tmp_path, select=select)
     return run([str(tmp_path)], settings, mode=mode, jobs=1, use_cache=False)
 
 
@@ -276,3 +277,23 @@ def test_diff_shows_a_notebook_cell_by_cell_as_source(
         "+y = tf.math.log(a)\n"
         "\\ No newline at end of file\n"
     )
+
+
+def test_a_session_program_spread_over_cells_is_rewritten_cell_by_cell(tmp_path: Path) -> None:
+    # Graph statements move into functions defined where they are first run: the cell
+    # headers stay in place, so each cell keeps what is left of it.
+    path = tmp_path / "nb.ipynb"
+    path.write_text(notebook_text(
+        code("from __future__ import print_function\nimport tensorflow as tf\n"),
+        code("x = tf.placeholder(tf.float32)\ny = x * 2.0\n"),
+        markdown("Run it"),
+        code("sess = tf.Session()\nprint(sess.run(y, {x: 3.0}))\n"),
+    ))
+    result = _run(tmp_path, Mode.FIX, ("TFM150",)).files[0]
+    assert result.error is None
+    cells = [cell["source"] for cell in json.loads(path.read_text())["cells"]]
+    assert cells[0] == "from __future__ import print_function\nimport tensorflow as tf\n"
+    assert cells[1] == ""
+    assert cells[2] == "Run it"
+    assert "def compute_y(x):" in cells[3] and "print(compute_y(3.0).numpy())" in cells[3]
+    assert not _run(tmp_path, Mode.FIX, ("TFM150",)).changed_files

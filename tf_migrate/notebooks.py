@@ -1,9 +1,12 @@
 """Jupyter notebooks as one Python text, and back.
 
 The code cells are joined into a single module so that an import in cell 1 resolves a use in
-cell 5, exactly as the kernel would see them. Each cell starts with a marker comment line carrying
-a per-notebook nonce; after fixing, the text is split at the markers again. If a fix lost,
-duplicated or reordered a marker, the notebook is refused (NotebookError) rather than guessed.
+cell 5, exactly as the kernel would see them. Each cell starts with a marker line carrying a
+per-notebook nonce; after fixing, the text is split at the markers again. A marker is a statement
+of its own, a string literal (which also lets the first cell's `from __future__` imports follow
+it, as they follow a docstring), so that a fix that moves or removes the code around it leaves
+it in place. If a fix lost, duplicated or reordered a marker, the notebook is refused
+(NotebookError) rather than guessed.
 
 IPython syntax (`%magic`, `!shell`, `x?`, `?x`, `y = !cmd`) is not Python: each such line is
 replaced by a placeholder expression statement (same indentation, same number of lines) before
@@ -139,14 +142,17 @@ class JoinedCells:
     cells: list[int]  # notebook cell indexes, in the order they appear in `text`
     magics: dict[str, str]  # placeholder token -> the original line (without its line ending)
     trailing_newline: dict[int, bool]  # whether the cell's source ended with a newline
+    # Whether the cell's source started with a blank line (a fix that removes a cell's first
+    # statements must not leave the blank lines that followed them at its top).
+    leading_blank: dict[int, bool] = field(default_factory=dict)
 
     @property
     def header(self) -> str:
         """How the line that opens each cell in `text` starts."""
-        return f"# tf-migrate-cell {self.nonce} "
+        return f'"tf-migrate-cell {self.nonce} '
 
     def marker(self, cell: int) -> str:
-        return f"{self.header}{cell}"
+        return f'{self.header}{cell}"'
 
     def is_reserved(self, line: str) -> bool:
         """Whether `line` of `text` is the joining's own (a cell's header, a masked IPython
@@ -171,6 +177,7 @@ def join_cells(notebook: Notebook, original_text: str) -> JoinedCells:
             continue
         joined.cells.append(index)
         joined.trailing_newline[index] = source.endswith("\n") or not source
+        joined.leading_blank[index] = source.split("\n", 1)[0].strip() == "" and bool(source)
         parts.append(joined.marker(index) + "\n")
         parts.append(_mask(source, joined))
         if source and not source.endswith("\n"):
@@ -270,6 +277,8 @@ def split_cells(joined: JoinedCells, text: str) -> dict[int, str]:
     bounds = [number for number, _ in starts[1:]] + [len(lines)]
     for (start, cell), end in zip(starts, bounds, strict=True):
         source = _unmask("".join(lines[start + 1 : end]), joined)
+        if not joined.leading_blank.get(cell, True):
+            source = _without_leading_blank_lines(source)
         if not joined.trailing_newline[cell] and source.endswith("\n"):
             source = source[:-1]
         sources[cell] = source
@@ -383,3 +392,10 @@ def cell_sources(text: str) -> list[str]:
     except NotebookError:
         return []
     return [_cell_text(cell) for cell in notebook.data["cells"]]
+
+
+def _without_leading_blank_lines(source: str) -> str:
+    lines = source.splitlines(keepends=True)
+    while lines and not lines[0].strip():
+        lines.pop(0)
+    return "".join(lines)
