@@ -130,6 +130,45 @@ REWRITES = {
             l, n = tf.nest.map_structure(lambda t: t.numpy(), train_step([1.0, 2.0]))
         """,
     ),
+    # `return sess.run([loss, train_op])` (a model's `train` method): TF1's list, None in the
+    # op's place, the values spliced in where there are several.
+    "op-fetched-first-or-last-kept-whole": (
+        """\
+        import tensorflow as tf
+        w = tf.Variable(3.0)
+        loss = tf.square(w - 1.0)
+        train = tf.train.GradientDescentOptimizer(0.1).minimize(loss)
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            first = sess.run([loss, train])
+            second = sess.run((train, loss, loss * 2.0))
+        """,
+        """\
+        import tensorflow as tf
+        w = tf.Variable(3.0)
+        optimizer = tf.keras.optimizers.SGD(learning_rate=0.1)
+
+
+        def train_step():
+            with tf.GradientTape() as tape:
+                loss = tf.square(w - 1.0)
+            gradients = tape.gradient(loss, [w])
+            optimizer.apply_gradients(zip(gradients, [w]))
+            return loss
+
+
+        def train_step_2():
+            with tf.GradientTape() as tape:
+                loss = tf.square(w - 1.0)
+            gradients = tape.gradient(loss, [w])
+            optimizer.apply_gradients(zip(gradients, [w]))
+            return (loss, loss * 2.0)
+
+
+        first = [train_step().numpy(), None]
+        second = (None, *tf.nest.map_structure(lambda t: t.numpy(), train_step_2()))
+        """,
+    ),
 }
 
 
@@ -172,10 +211,10 @@ def test_optimizers_keras_cannot_match_are_unsafe(optimizer: str, reason: str) -
 
 
 REFUSALS = {
-    "op-value-kept": (
+    "op-value-kept-between-fetches": (
         "train = tf.train.GradientDescentOptimizer(0.1).minimize(loss)\n"
-        "with tf.Session() as sess:\n    outs = sess.run([train, loss])\n",
-        "kept whole",
+        "with tf.Session() as sess:\n    outs = sess.run([loss, train, loss])\n",
+        "kept whole, and the ops are not the first or the last",
     ),
     "op-value-in-a-name": (
         "train = tf.train.GradientDescentOptimizer(0.1).minimize(loss)\n"

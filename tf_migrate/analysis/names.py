@@ -265,3 +265,12 @@ class _Declared(cst.CSTVisitor):
 
     def visit_Nonlocal(self, node: cst.Nonlocal) -> None:
         self.names |= {item.name.value for item in node.names}
+
+
+def fresh_name(stem: str, taken: set[str]) -> str:
+    """`stem`, or `stem_2`, `stem_3`, ...: the first not in `taken` (which it joins)."""
+    candidate, number = stem, 2
+    while candidate in taken:
+        candidate, number = f"{stem}_{number}", number + 1
+    taken.add(candidate)
+    return candidate

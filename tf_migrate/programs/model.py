@@ -168,6 +168,9 @@ class Slice:
     operations: frozenset[str] = frozenset()
     returns: bool = True
     schedules: dict[str, str] = field(default_factory=dict)  # fetched decayed rate -> its step
+    # The result of a list or tuple fetch with training ops first or last is kept whole: the
+    # call's values go between None in the ops' places.
+    kept_whole: bool = False
 
 
 @dataclass(eq=False)

@@ -94,7 +94,7 @@ class _Slicer:
                 schedules[name] = root.counter
             elif root.kind in (Kind.OPTIMIZER, Kind.SCHEDULE):
                 self.block(site.call, f"fetches `{name}`, a {root.kind.value} object in TF2")
-        self._check_operations(site)
+        kept_whole = self._check_operations(site)
         statements = _closure(roots)
         deferred = [s for s in statements if s.kind is Kind.DEFERRED]
         placeholders = [s for s in statements if s.kind is Kind.PLACEHOLDER]
@@ -123,14 +123,16 @@ class _Slicer:
         result = remaining(site.fetch, operations)
         structure = self._structure(result, site.position) if result is not None else None
         return Slice(site, deferred, placeholders, variables, random, structure, roots,
-                     operations, result is not None, schedules)
+                     operations, result is not None, schedules, kept_whole)
 
-    def _check_operations(self, site: RunSite) -> None:
+    def _check_operations(self, site: RunSite) -> bool:
         """Training ops give None in TF1: the rewritten call returns only the other fetches,
-        so a result that holds an op must be unpacked into `_` names (which are then dropped)."""
+        so a result that holds an op must be unpacked into `_` names (which are then dropped),
+        or be kept whole with the ops first or last, where the call writes None in their
+        places. Returns whether it is kept whole so."""
         fetch = site.fetch
         if isinstance(fetch, cst.Name) and self._operation(fetch, site):
-            return
+            return False
         if isinstance(fetch, cst.Dict):
             # The call returns the other entries; the ops' keys are put back with None.
             top = [e.value for e in fetch.elements if isinstance(e, cst.DictElement)]
@@ -139,22 +141,26 @@ class _Slicer:
                      and self._operation(leaf, site)]
             if len(inner) > len(ops_at_top):
                 self.block(site.call, "a training op is fetched inside a nested structure")
-            return
-        leaves = fetch.elements if isinstance(fetch, cst.List | cst.Tuple) else []
+            return False
+        leaves = list(fetch.elements) if isinstance(fetch, cst.List | cst.Tuple) else []
         ops = [e for e in leaves if isinstance(e.value, cst.Name)
                and self._operation(e.value, site)]
         nested = [leaf for leaf in fetch_leaves(fetch) if isinstance(leaf, cst.Name)
                   and self._operation(leaf, site)]
         if len(nested) > len(ops):
             self.block(site.call, "a training op is fetched inside a nested structure")
-            return
+            return False
         if not ops or site.discarded:
-            return
+            return False
         target = site.target
         if not isinstance(target, cst.Tuple | cst.List) or len(target.elements) != len(leaves):
-            self.block(site.call, "the result of a run that fetches a training op is kept "
-                                  "whole (only unpacking into names is rewritten)")
-            return
+            # Kept whole (`return sess.run([loss, train_op], ...)`).
+            count = len(ops)
+            if count == len(leaves) or (leaves[:count] != ops and leaves[-count:] != ops):
+                self.block(site.call, "the result of a run that fetches a training op is kept "
+                                      "whole, and the ops are not the first or the last "
+                                      "fetches (unpack it into names instead)")
+            return True
         for element, leaf in zip(target.elements, leaves, strict=True):
             name = element.value
             if any(leaf is op for op in ops) and not (
@@ -162,7 +168,8 @@ class _Slicer:
             ):
                 self.block(site.call, "the value of a training op (None in TF1) is kept in a "
                                       "name")
-                return
+                return False
+        return False
 
     def _operation(self, name: cst.Name, site: RunSite) -> bool:
         statement = reaching(self.program, name.value, site.position)

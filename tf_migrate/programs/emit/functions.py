@@ -8,15 +8,16 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
-from tf_migrate.analysis.names import bindings, reads
+from tf_migrate.analysis.names import bindings, fresh_name, reads
 from tf_migrate.cst.arguments import NO_SPACE, keyword_arg
 from tf_migrate.cst.dotted import dotted
 from tf_migrate.programs.analyze import iterator_runs
+from tf_migrate.programs.analyze.slicing import is_operation
 from tf_migrate.programs.emit import metrics
 from tf_migrate.programs.emit.constructs import constructed
 from tf_migrate.programs.emit.fetches import leaves_replaced, without_operations
 from tf_migrate.programs.emit.rewrites import AssignToMethod
-from tf_migrate.programs.emit.train import TrainWriter, fresh_name, step_counter
+from tf_migrate.programs.emit.train import TrainWriter, step_counter
 from tf_migrate.programs.model import (
     Context,
     GraphProgram,
@@ -371,6 +372,9 @@ class Emitter:
             value = self._each_numpy(value)
         else:
             value = self._map_numpy(value)
+        if slice_.kept_whole:
+            assert isinstance(site.fetch, cst.List | cst.Tuple)
+            return _with_operations(site.fetch, slice_.operations, value)
         if isinstance(site.fetch, cst.Dict) and slice_.operations:
             # Ops' entries hold None, as TF1 returned for them.
             ops = [cst.DictElement(e.key, cst.Name("None")) for e in site.fetch.elements
@@ -378,3 +382,17 @@ class Emitter:
                    and e.value.value in slice_.operations]
             return cst.Dict([*ops, cst.StarredDictElement(value)])
         return value
+
+
+def _with_operations(fetch: cst.List | cst.Tuple, operations: frozenset[str],
+                     values: cst.BaseExpression) -> cst.List | cst.Tuple:
+    """`[loss_value, None]`: the fetched list or tuple as TF1 returned it, None in the places of
+    its training ops (first or last, analyze/slicing.py checked), `values` in the others (one
+    value, or a structure spliced in)."""
+    places = [is_operation(element, operations) for element in fetch.elements]
+    count = sum(places)
+    kept: list[cst.BaseElement] = (
+        [cst.Element(values)] if len(places) - count == 1 else [cst.StarredElement(values)])
+    nones: list[cst.BaseElement] = [cst.Element(cst.Name("None")) for _ in range(count)]
+    elements = [*nones, *kept] if places[0] else [*kept, *nones]
+    return cst.List(elements) if isinstance(fetch, cst.List) else cst.Tuple(elements)

@@ -7,20 +7,12 @@ from collections.abc import Callable, Collection
 
 import libcst as cst
 
+from tf_migrate.analysis.names import fresh_name
 from tf_migrate.cst.arguments import keyword_arg
 from tf_migrate.cst.dotted import dotted
 from tf_migrate.programs.model import GraphStatement, TrainStep
 
 LineWriter = Callable[[GraphStatement], list[cst.SimpleStatementLine]]
-
-
-def fresh_name(stem: str, taken: set[str]) -> str:
-    """`stem`, or `stem_2`, `stem_3`, ...: the first not in `taken` (which it joins)."""
-    candidate, number = stem, 2
-    while candidate in taken:
-        candidate, number = f"{stem}_{number}", number + 1
-    taken.add(candidate)
-    return candidate
 
 
 def _line(expression: cst.BaseExpression, target: str | None = None) -> cst.SimpleStatementLine:
