@@ -77,6 +77,10 @@ class _Uses(cst.CSTVisitor):
                         and isinstance(arg.value, cst.Name) and arg.value.value == self.name):
                     self.allowed.add(id(arg.value))
 
+    def visit_Arg(self, node: cst.Arg) -> bool:
+        _walk_visit(node.value, self)  # a keyword named like the session is no use of it
+        return False
+
     def visit_Name(self, node: cst.Name) -> None:
         if node.value == self.name and id(node) not in self.allowed:
             self.other += 1
