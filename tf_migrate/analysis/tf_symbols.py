@@ -89,6 +89,23 @@ def unsupported(name: str) -> bool:
 def python_level(name: str) -> bool:
     return name.startswith(PYTHON_LEVEL_PREFIXES) or name in KEPT_CALLS
 
+# What `tf.Module` defines itself (TF 2.21): a model class rewritten as one must not replace it
+# with an attribute or a method of its own (`self.name = name` fails: `name` is read-only).
+TF_MODULE_MEMBERS = frozenset(
+    {"name", "name_scope", "non_trainable_variables", "submodules", "trainable_variables",
+     "variables", "with_name_scope", "_TF_MODULE_IGNORED_PROPERTIES", "_add_trackable_child",
+     "_add_variable_with_custom_getter", "_checkpoint_adapter", "_checkpoint_dependencies",
+     "_copy_trackable_to_cpu", "_deferred_dependencies", "_delete_tracking",
+     "_deserialization_dependencies", "_deserialize_from_proto", "_export_to_saved_model_graph",
+     "_flatten", "_gather_saveables_for_checkpoint", "_handle_deferred_dependencies",
+     "_lookup_dependency", "_maybe_initialize_trackable", "_name", "_name_based_attribute_restore",
+     "_name_based_restores", "_name_scope", "_no_dependency", "_object_identifier",
+     "_preload_simple_restoration", "_restore_from_tensors", "_serialize_to_proto",
+     "_serialize_to_tensors", "_setattr_tracking", "_tf_api_names", "_tf_api_names_v1",
+     "_track_trackable", "_trackable_children", "_unconditional_checkpoint_dependencies",
+     "_unconditional_dependency_names", "_update_uid"}
+)
+
 # Functions that return a list or tuple of tensors rather than one tensor.
 STRUCTURE_FUNCTIONS = frozenset(
     {"tf.split", "tf.unstack", "tf.unpack", "tf.meshgrid", "tf.nn.moments", "tf.nn.top_k",

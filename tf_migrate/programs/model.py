@@ -211,6 +211,9 @@ class GraphProgram:
     scope: cst.FunctionDef | cst.If | None = None
     session_functions: list[cst.FunctionDef | cst.If] = field(default_factory=list)
     outer_names: set[str] = field(default_factory=set)  # the module's names, seen from `scope`
+    # Names as the user wrote them where the program renamed them (a model class's `loss_2`
+    # is its `self.loss`): run functions are named after them.
+    shown_names: dict[str, str] = field(default_factory=dict)
     # The range of the module's top-level statements that hold the program, when the module
     # holds several, one after another (each after a `reset_default_graph()`).
     segment: tuple[int, int] | None = None
@@ -345,3 +348,56 @@ class WrittenOut:
     results: list[tuple[cst.Name | str, cst.BaseExpression]] = field(default_factory=list)
     # Reads elsewhere (`model["loss"]`, `model.loss`) -> the name they become, by node id.
     uses: dict[int, str] = field(default_factory=dict)
+
+
+@dataclass(eq=False)
+class ClassBuilder:
+    """A method that `__init__` calls as a statement to build the graph (`self._build_net()`):
+    written out at its call in the class's program, its parameters bound to the arguments."""
+
+    method: cst.FunctionDef
+    call_line: cst.SimpleStatementLine
+    arguments: list[tuple[str, cst.BaseExpression]]  # each parameter and what the call passes
+    caller: cst.FunctionDef
+    # Parameters passed the caller's name of the same spelling, which the builder reads then.
+    shared: tuple[str, ...] = ()
+
+
+@dataclass(eq=False)
+class ModelClass:
+    """A TF1 model class (analyze/model_classes.py) and its *program* (emit/class_program.py):
+    a function named after the class, with the constructor's parameters, whose body is the
+    graph-building code of `__init__` with its builders written out, then the methods code
+    outside calls (`entries`) as nested functions; the methods the graph-building code calls
+    (`helpers`) are functions of the module. `self.x` becomes a name of the program, the
+    session attribute the program's own session. The rewrite folds the program back into a
+    `tf.Module` (emit/tf_module.py)."""
+
+    definition: cst.ClassDef
+    init: cst.FunctionDef
+    session: str  # the attribute that holds the session (`sess` for `self.sess`)
+    session_name: str  # the session's name in the program
+    given: WithoutSession | None  # the constructor parameter that gives the session: it goes
+    attributes: dict[str, str]  # each attribute -> its name in the program
+    # `__init__` and each builder, by id: its parameters and locals -> their names in the
+    # program (the names that would meet another name of the class are renamed).
+    renames: dict[int, dict[str, str]]
+    builders: dict[int, ClassBuilder]  # by id of the line that calls it
+    helpers: list[cst.FunctionDef]
+    entries: list[cst.FunctionDef]
+    # Lines that go: `super().__init__()` (tf.Module's comes first), `self.sess.close()`.
+    dropped: set[int]
+    # `__init__` runs an initializer in the session it is given: every other instance's
+    # variables are reset then, so the class may be instantiated only once.
+    initializes: cst.CSTNode | None = None
+
+
+@dataclass(eq=False)
+class ClassUses:
+    """Code outside a model class (analyze/class_instances.py): the statement lines that go
+    (sessions, their initializer runs, graph resets), the `with tf.Session() as s:` blocks
+    whose bodies take their place, and the instantiations, which lose the session argument."""
+
+    dropped: set[int] = field(default_factory=set)
+    dedented: set[int] = field(default_factory=set)
+    instantiations: list[cst.Call] = field(default_factory=list)

@@ -11,13 +11,14 @@ import libcst as cst
 
 from tf_migrate.analysis.qualified_names import NameResolver
 from tf_migrate.cst.code import code
-from tf_migrate.cst.positions import PositionIndex
 from tf_migrate.programs.analyze.builders import written_out
 from tf_migrate.programs.analyze.program import MAX_BLOCKERS, analyze
 from tf_migrate.programs.analyze.syntax import compat_v1_import, tf_alias
 from tf_migrate.programs.emit.inline import write_out
 from tf_migrate.programs.emit.module import rewrite_module
-from tf_migrate.programs.model import Context, GraphProgram, Kind, Position
+from tf_migrate.programs.fresh_context import FreshContext
+from tf_migrate.programs.model import Context, GraphProgram, Kind
+from tf_migrate.programs.model_class import ClassAnalysis, analyze_class
 from tf_migrate.programs.segments import RESET_AFTER_OPS, analyze_segments, rewrite_segments
 
 
@@ -51,26 +52,7 @@ class Rewrite:
     # Module-level `from tensorflow… import` names: the rewrite may leave them unused, and the
     # TF1-only ones (`placeholder`, `Session`) fail to import on TF2.
     tensorflow_imports: tuple[ImportedName, ...]
-
-
-class _FreshContext:
-    """Names and positions of a module the rewrite built (a builder written out at its call):
-    TF names resolve as in the file (same imports), positions are the new module's."""
-
-    def __init__(self, module: cst.Module, names: NameResolver) -> None:
-        self._positions = PositionIndex(module)
-        self._names = names
-
-    def tf_name(self, node: cst.CSTNode) -> str | None:
-        return self._names.tf_name(node)
-
-    def start(self, node: cst.CSTNode) -> Position:
-        start = self._positions.range(node).start
-        return (start.line, start.column)
-
-    def end(self, node: cst.CSTNode) -> Position:
-        end = self._positions.range(node).end
-        return (end.line, end.column)
+    model_class: str | None = None  # the model class rewritten as a tf.Module
 
 
 def session_program(module: cst.Module, context: Context, names: NameResolver, *,
@@ -91,6 +73,13 @@ def session_program(module: cst.Module, context: Context, names: NameResolver, *
     if program.scope is None and any(message.startswith(RESET_AFTER_OPS)
                                      for _, message in program.blockers):
         return _segmented(module, context, keras)
+    if program.blockers and not names.uses_scope_analysis:
+        # A model class: rewritten as a tf.Module, or refused for what stops that.
+        found = analyze_class(module, context, names, keras)
+        if isinstance(found, list):
+            return Refusal(tuple(found))
+        if found is not None:
+            return _class_rewrite(module, found)
     source = module
     written: tuple[str, ...] = ()
     if program.blockers and not names.uses_scope_analysis:
@@ -98,7 +87,7 @@ def session_program(module: cst.Module, context: Context, names: NameResolver, *
         plans = written_out(module, program.scope, context.tf_name)
         if plans:
             candidate = write_out(module, plans)
-            fresh = _FreshContext(candidate, names)
+            fresh = FreshContext(candidate, names)
             attempt = _program(candidate, fresh, keras)
             if not attempt.blockers and attempt.sites:
                 source, program, context = candidate, attempt, fresh
@@ -137,6 +126,20 @@ def _segmented(module: cst.Module, context: Context, keras: str) -> Refusal | Re
         unsafe=tuple(dict.fromkeys(reason for program in programs for reason in program.unsafe)),
         uses_keras=any(_uses_keras(program) for program in programs),
         tensorflow_imports=_tensorflow_from_imports(module),
+    )
+
+
+def _class_rewrite(module: cst.Module, found: ClassAnalysis) -> Rewrite:
+    program, told = found.program, found.told
+    notes = (*program.notes, *_random_note(program.random_draws))
+    return Rewrite(
+        build=lambda: found.rewrite(module),
+        written_out=(),
+        notes=tuple(told.text(note) for note in notes),
+        unsafe=tuple(dict.fromkeys(told.text(reason) for reason in program.unsafe)),
+        uses_keras=_uses_keras(program),
+        tensorflow_imports=_tensorflow_from_imports(module),
+        model_class=found.plan.definition.name.value,
     )
 
 

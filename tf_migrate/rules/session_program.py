@@ -220,6 +220,25 @@ class SessionProgram(Rule):
     names could meet another name of the script: the class is then reported as building graph
     ops.
 
+    Model classes: a class whose `__init__` builds the graph (directly, or through methods it
+    calls as statements, `self._build_net()`, written out in it) into `self.x` attributes and
+    locals, keeps a session given to the constructor (`self.sess = sess`) or created there
+    (`self.sess = tf.Session()`), and whose other methods run the graph with
+    `self.sess.run(...)` (or `t.eval(session=self.sess)`) becomes a `tf.Module`, with separate
+    variables per instance: `__init__` creates the variables and Keras optimizers as
+    attributes (a local the run methods read becomes one too), each run becomes a method (a
+    `tf.function`, made in `__init__` when its input signature reads the constructor's
+    values), the methods call them, `self.sess.close()` goes, and methods the graph-building
+    code calls stay. Outside the class, the session goes from every instantiation, and the
+    script's sessions, their initializer runs and `close()` go (`with tf.Session() as s:` is
+    dedented). Refused, with the line: a class that is not plain (bases, decorators,
+    class-level statements), `self.sess` used other than to run the graph, an attribute set
+    outside `__init__` or named like a `tf.Module` member (`self.name`), `self` used as a value,
+    a method that builds ops outside what it runs or reads a graph value without running it,
+    graph attributes read outside the class (`model.cost`), the session used otherwise, an
+    initializer run twice or in a loop, and an initializer run in `__init__` in a session
+    given to a class instantiated more than once (TF1 resets the other instances then).
+
     Supported: `with tf.Session() as s:`, `s = tf.Session()` ... `s.close()`,
     `tf.InteractiveSession()`, `tf.Graph().as_default()` (one graph, optionally named and passed
     as `Session(graph=g)`); `s.run` with one fetch, a list, tuple, dict or nested structure;
@@ -234,7 +253,8 @@ class SessionProgram(Rule):
     `var_list`, or the trainable variables the loss depends on. `compute_gradients` becomes
     `list(zip(tape.gradient(...), variables))` (every trainable variable so far, as TF1 pairs
     them), so clipping code before `apply_gradients` carries over. A fetched train op is dropped
-    from the results when it is unpacked into a `_` name, or kept as None in a fetched dict.
+    from the results when it is unpacked into a `_` name, or kept as None in a fetched dict, or
+    in a list or tuple kept whole whose first or last fetches are ops (`[loss_value, None]`).
     Optimizers become the Keras optimizer that runs the same algorithm, with TF1's defaults made
     explicit (Adam's epsilon 1e-8). `tf.train.*_decay(...)` becomes the Keras schedule with the
     same value per step (staircase kept) when its global step starts at 0 and only that
@@ -417,6 +437,8 @@ class SessionProgram(Rule):
         if outcome.written_out:
             names = ", ".join(f"`{name}`" for name in outcome.written_out)
             message = f"{message}, with the graph builder {names} written out at its call"
+        if outcome.model_class is not None:
+            message = f"{message}, with the model class `{outcome.model_class}` as a `tf.Module`"
         if outcome.notes:
             message = f"{message} ({'; '.join(outcome.notes)})"
         # Built only if the fix is applied: the rewrite costs as much as the analysis.

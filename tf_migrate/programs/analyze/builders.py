@@ -54,13 +54,15 @@ class _BuilderFinder(cst.CSTVisitor):
             self.builds = True
 
 
-def _builds_graph(function: cst.FunctionDef, tf_name: TfName) -> bool:
+def builds_graph(definition: cst.FunctionDef | cst.ClassDef, tf_name: TfName) -> bool:
+    """Whether a function or class creates graph state (variables, placeholders, training
+    ops) that TF2 must create once."""
     finder = _BuilderFinder(tf_name)
-    _walk_visit(function.body, finder)
+    _walk_visit(definition.body, finder)
     return finder.builds
 
 
-def _plain(function: cst.FunctionDef) -> bool:
+def plain_function(function: cst.FunctionDef) -> bool:
     """No decorators, not async, only positional-or-keyword parameters."""
     params = function.params
     return not (function.decorators or function.asynchronous is not None
@@ -86,7 +88,7 @@ def _simple_body(function: cst.FunctionDef
                  ) -> tuple[list[cst.SimpleStatementLine], cst.BaseExpression] | None:
     """The statements before the final `return value`, and the value, when the body is
     straight-line code."""
-    if not _plain(function) or not isinstance(function.body, cst.IndentedBlock):
+    if not plain_function(function) or not isinstance(function.body, cst.IndentedBlock):
         return None
     if not function.body.body:
         return None
@@ -179,7 +181,7 @@ def _function(function: cst.FunctionDef, module: cst.Module,
               scope: cst.FunctionDef | cst.If | None, body: Sequence[cst.BaseStatement],
               tf_name: TfName) -> WrittenOut | None:
     name = function.name.value
-    if not _builds_graph(function, tf_name):
+    if not builds_graph(function, tf_name):
         return None
     calls = _calls(body, name)
     everywhere = sum(1 for statement in module.body if statement is not function
@@ -273,9 +275,9 @@ def _class(cls: cst.ClassDef, module: cst.Module, scope: cst.FunctionDef | cst.I
         return None
     init = statements_of_class[0]
     params = init.params.params
-    if init.name.value != "__init__" or not params or not _builds_graph(init, tf_name):
+    if init.name.value != "__init__" or not params or not builds_graph(init, tf_name):
         return None
-    if not _plain(init) or not isinstance(init.body, cst.IndentedBlock):
+    if not plain_function(init) or not isinstance(init.body, cst.IndentedBlock):
         return None
     straight = _straight_line(init.body.body)
     if straight is None:

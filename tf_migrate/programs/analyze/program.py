@@ -65,13 +65,15 @@ MAX_BLOCKERS = 3
 
 class _Analyzer:
     def __init__(self, state: ProgramState, scope: cst.FunctionDef | cst.If | None,
-                 segment: tuple[int, int] | None = None) -> None:
+                 segment: tuple[int, int] | None = None, entries: frozenset[str] = frozenset()
+                 ) -> None:
         self.state = state
         self.ctx = state.ctx
         # A function, or the `if __name__ == "__main__":` block, whose body is the program;
         # None: the module, or the part of its top level between two `reset_default_graph()`.
         self.scope = scope
         self.segment = segment
+        self.entries = entries  # functions of the program called from outside it
         self.session_functions: list[cst.FunctionDef | cst.If] = []
         self.notes: list[str] = []
         self.graph_blocks = 0
@@ -191,7 +193,8 @@ class _Analyzer:
             self.flatten(self.state.module.body)
         items = self.state.items
         self.sessions.session_helpers = session_helpers.find(
-            self.ctx, items, session_helpers.session_names(self.ctx, items) | self.sessions.names)
+            self.ctx, items, session_helpers.session_names(self.ctx, items) | self.sessions.names,
+            self.entries)
         for index, item in enumerate(self.state.items):
             if len(self.state.blockers) >= MAX_BLOCKERS:
                 return
@@ -227,7 +230,8 @@ class _Analyzer:
         facts = examine(self.ctx, stmt, set(self.state.graph_names), self.state.helpers)
         if facts.tf_calls or read_names(stmt) & set(self.state.graph_names):
             self.state.block(
-                stmt, f"class `{stmt.name.value}` builds graph ops (a class is rewritten only "
+                stmt, f"class `{stmt.name.value}` builds graph ops (a class is rewritten when "
+                "its methods run its graph with a session it keeps, `self.sess.run(...)`, or "
                 "when its one method, `__init__`, builds the graph into attributes, it is "
                 "instantiated once and the instance is read only through them)")
 
@@ -286,18 +290,21 @@ class _Analyzer:
 
 def analyze(module: cst.Module, ctx: Context, *, tf1_evidence: bool | None = None,
             keras: str = "tf.keras", scope: cst.FunctionDef | cst.If | None = None,
-            segment: tuple[int, int] | None = None) -> GraphProgram:
+            segment: tuple[int, int] | None = None, entries: frozenset[str] = frozenset()
+            ) -> GraphProgram:
     """`tf1_evidence`: whether the caller already saw a TF1 session or placeholder in `module`
     (None: look for one here, at the cost of a traversal). `keras`: how to spell Keras.
     `scope`: analyse this function's body as the program instead of the module's. `segment`:
-    analyse only the module's top-level statements in this range (start, end)."""
+    analyse only the module's top-level statements in this range (start, end). `entries`: the
+    names of the program's functions that code outside it calls (a model class's methods,
+    programs/model_class.py)."""
     if tf1_evidence is None:
         tf1_evidence = mentions_tf1_graph(module, ctx)
     if not tf1_evidence:
         return GraphProgram([], [], [], [], {}, {}, None, [], [], {}, tf1_program=False)
     compat = compat_v1_import(module)
     state = ProgramState(ctx, module, keras)
-    analyzer = _Analyzer(state, scope, segment)
+    analyzer = _Analyzer(state, scope, segment, entries)
     analyzer.run()
     metrics.finish(state)
     iterator_runs.finish(state)

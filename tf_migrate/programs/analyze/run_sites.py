@@ -237,7 +237,7 @@ class SiteFinder:
         """The run sites in a session helper: found as the program's own are, then moved to
         where the program first calls the helper (their fetches are the graph's values then),
         and taken to repeat (the helper may be called again)."""
-        index, call = helper.first_call
+        index, call = helper.first_run
         found = len(self.state.sites)
         added = helper.session not in self.names
         self.names.add(helper.session)

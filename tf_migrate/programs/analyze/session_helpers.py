@@ -8,11 +8,15 @@ call (the function then takes what it computes with, not the session). Followed 
 of the session in the function is the receiver of `.run(...)` or the `session=` of `.eval()` or
 `.run()`, the function builds no graph ops, and the program calls it (by name, after building
 the graph) with one of its sessions in the same place each time.
+
+A model class's methods are *entries*: functions of the class's program (programs/model_class.py)
+that code outside it calls, after the graph is built. Their run sites are taken to run where
+they are defined, at the end of the program, as often as they are called.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 
 import libcst as cst
@@ -31,10 +35,15 @@ class SessionHelper:
     session: str  # the name the function runs the graph with: its parameter, or the global
     plan: WithoutSession | None  # None: the session is the script's global, nothing goes
     calls: list[tuple[int, cst.Call]] = field(default_factory=list)  # (item index, call)
+    definition: int = 0  # the index of its definition among the program's items
 
     @property
-    def first_call(self) -> tuple[int, cst.Call]:
-        return self.calls[0]
+    def first_run(self) -> tuple[int, cst.CSTNode]:
+        """The item and the node where its run sites are taken to run first: its first call, or
+        its definition for an entry the program itself does not call."""
+        if self.calls:
+            return self.calls[0]
+        return self.definition, self.function
 
 
 def session_names(ctx: Context, items: Sequence[Item]) -> set[str]:
@@ -103,11 +112,15 @@ class _Calls(cst.CSTVisitor):
             self.found.append(node)
 
 
-def find(ctx: Context, items: Sequence[Item], sessions: set[str]) -> dict[str, SessionHelper]:
+def find(ctx: Context, items: Sequence[Item], sessions: set[str],
+         entries: Collection[str] = ()) -> dict[str, SessionHelper]:
     """The program's session helpers by name: functions among `items` that run the graph with
-    one of `sessions`, as the module docstring says."""
+    one of `sessions`, as the module docstring says; `entries`: the names of functions called
+    from outside the program."""
     functions = {item.node.name.value: item.node for item in items
                  if isinstance(item.node, cst.FunctionDef)}
+    definitions = {item.node.name.value: index for index, item in enumerate(items)
+                   if isinstance(item.node, cst.FunctionDef)}
     calls: dict[str, list[tuple[int, cst.Call]]] = {name: [] for name in functions}
     for index, item in enumerate(items):
         if isinstance(item.node, cst.FunctionDef | cst.ClassDef):
@@ -119,24 +132,26 @@ def find(ctx: Context, items: Sequence[Item], sessions: set[str]) -> dict[str, S
             calls[call.func.value].append((index, call))
     found: dict[str, SessionHelper] = {}
     for name, function in functions.items():
-        helper = _helper(function, calls[name], sessions)
+        helper = _helper(function, calls[name], sessions, entry=name in entries)
         if helper is not None:
+            helper.definition = definitions[name]
             found[name] = helper
     return found
 
 
-def _helper(function: cst.FunctionDef, calls: list[tuple[int, cst.Call]], sessions: set[str]
-            ) -> SessionHelper | None:
-    if not calls or function.decorators or not function.params.params:
-        return None
+def _helper(function: cst.FunctionDef, calls: list[tuple[int, cst.Call]], sessions: set[str],
+            *, entry: bool) -> SessionHelper | None:
     params = function.params
+    if not (calls or entry) or function.decorators or not (params.params or entry):
+        return None
     if params.star_arg is not cst.MaybeSentinel.DEFAULT or params.star_kwarg is not None:
         return None
     names = tuple(param.name.value for param in params.params)
     given = [bind_args(call, names) or {} for _, call in calls]
     for index, parameter in enumerate(names):
         passed = [bound.get(parameter) for bound in given]
-        if all(isinstance(value, cst.Name) and value.value in sessions for value in passed):
+        if passed and all(isinstance(value, cst.Name) and value.value in sessions
+                          for value in passed):
             if not _only_runs(function, parameter) or params.params[index].default is not None:
                 return None
             return SessionHelper(function, parameter, WithoutSession(parameter, index), calls)

@@ -148,7 +148,9 @@ class Emitter:
         if any(s.train is not None for s in slice_.statements):
             return self._fresh("train_step")
         updates = any(s.updates for s in slice_.statements)
-        stem = "_".join(_identifier(n) for n in _fetch_names(slice_.site.fetch)[:3])
+        shown = self.program.shown_names
+        stem = "_".join(_identifier(shown.get(n, n))
+                        for n in _fetch_names(slice_.site.fetch)[:3])
         return self._fresh(f"{'run' if updates else 'compute'}_{stem}")
 
     def plan(self) -> None:
