@@ -76,7 +76,8 @@ def kept_session(ctx: Context, cls: cst.ClassDef, methods: dict[str, cst.Functio
 def run_receivers(cls: cst.ClassDef) -> set[str]:
     """Attributes whose `.run(...)` a method calls (`self.sess.run(...)`)."""
     found: set[str] = set()
-    assert isinstance(cls.body, cst.IndentedBlock)
+    if not isinstance(cls.body, cst.IndentedBlock):
+        return found  # `class A: x = 1` holds no method
     for method in cls.body.body:
         if not isinstance(method, cst.FunctionDef):
             continue
