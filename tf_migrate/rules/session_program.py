@@ -229,7 +229,8 @@ class SessionProgram(Rule):
     return tf.Variable(initial)`), called where they are; graph helpers of the script that create
     no variables; a graph value's shape and dtype (`x.get_shape().as_list()`), read at trace time
     as TF1 read them while building the graph. TensorFlow's private modules name the public TF1
-    symbols they define (`from tensorflow.python.framework import ops`, `ops.reset_default_graph()`).
+    symbols they define (`from tensorflow.python.framework import ops`,
+    `ops.reset_default_graph()`).
 
     Functions given the session (`def evaluate(sess, data): return sess.run(accuracy, {x:
     data})`, called as `evaluate(sess, test_x)`), or using the script's own, run the program's
