@@ -97,14 +97,16 @@ class FixtureItem(pytest.Item):
 
 
 def _table(result: FixtureResult, options: Options) -> str:
+    """The reason first (pytest's short summary shows the first line), then the report."""
     from rich.console import Console
 
     from tf_migrate.verify import report
+    from tf_migrate.verify.summary import headline
 
     buffer = io.StringIO()
     console = Console(file=buffer, width=120, color_system=None, soft_wrap=True)
     report.render(console, [result], options)
-    return buffer.getvalue()
+    return f"{headline(result)}\n{buffer.getvalue()}"
 
 
 class _Session:
