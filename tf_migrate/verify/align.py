@@ -66,6 +66,7 @@ class AlignedVariable:
     why: str
     injected: bool  # the before program's value replaced the after program's own
     equal: bool = False  # the after program's own value equals the recorded one
+    drawn: bool = False  # the after program drew its own value at random
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -78,6 +79,7 @@ class AlignedVariable:
             "why": self.why,
             "injected": self.injected,
             "equal": self.equal,
+            "drawn": self.drawn,
         }
 
 
@@ -175,6 +177,7 @@ def check(child_before: dict[str, Any], child_after: dict[str, Any]) -> list[Ali
                 why=why,
                 injected=bool(entry.get("injected")),
                 equal=bool(entry.get("equal")),
+                drawn=bool(entry.get("random")),
             )
         )
     return pairs

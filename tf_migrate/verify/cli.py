@@ -175,9 +175,11 @@ def verify(paths: tuple[Path, ...], **given: Any) -> None:
                 )
 
         try:
-            with batch.warm_options(options, warm=not given["cold"]) as options:
+            # No fork server is started when nothing runs (every script not fully migrated).
+            warm = not given["cold"] and bool(fixtures)
+            with batch.warm_options(options, warm=warm) as options:
                 results = settled + batch.verify_all(fixtures, options, given["jobs"], progress)
-                notes = batch.warm_notes(options)
+                notes = batch.warm_notes(options) if fixtures else {}
         except KeyboardInterrupt:
             err.print("interrupted; the running programs were stopped")
             sys.exit(130)

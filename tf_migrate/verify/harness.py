@@ -102,14 +102,6 @@ def verify_fixture(fixture: Fixture, options: Options) -> FixtureResult:
         result.message = f"needs genuine TF 1.15; the before runtime is {options.before.label}"
         return result
     device_plan = options.plan
-    if device_plan.needs_stated_tolerance and not fixture.tolerance_stated:
-        result.status = ERROR
-        result.message = (
-            f"--device {device_plan.asked}: {device_plan.describe()}. Kernels there differ from "
-            "the CPU's: state the tolerance the comparison may use (rtol/atol and a reason in "
-            "fixture.toml, or --rtol/--atol)"
-        )
-        return result
     limits = Limits(
         timeout_s=options.timeout_s or fixture.timeout_s,
         **({"memory_bytes": options.memory_bytes} if options.memory_bytes else {}),
@@ -160,6 +152,11 @@ def _run_both(
     result.runs.append(after)
     if not _judge_run(result, after):
         return
+    # Asked only now: where the device is absent, that is what the user must hear first.
+    unstated = tolerance_unstated(fixture, options.plan)
+    if unstated:
+        result.status, result.message = ERROR, unstated
+        return
     failures: list[str] = []
     if inject:
         failures += _judge_alignment(result, recorded, after.result.get("alignment", {}))
@@ -184,6 +181,17 @@ def _run_both(
     result.comparisons, result.only_before, result.only_after = comparisons, only_before, only_after
     result.not_compared = _not_compared(before, after)
     _judge_outputs(result, failures)
+
+
+def tolerance_unstated(fixture: Fixture, device_plan: DevicePlan) -> str:
+    """Why the comparison needs a stated tolerance and has none, or ''."""
+    if not device_plan.needs_stated_tolerance or fixture.tolerance_stated:
+        return ""
+    return (
+        f"--device {device_plan.asked}: {device_plan.describe()}. Kernels there differ from the "
+        "CPU's: state the tolerance the comparison may use (rtol/atol and a reason in "
+        "fixture.toml, or --rtol/--atol)"
+    )
 
 
 def _judge_outputs(result: FixtureResult, failures: list[str]) -> None:

@@ -152,7 +152,7 @@ def _migrate(
         fixture = migration.fixture
         if migration.not_fully_migrated:
             # Running it would run TF1 code on TF 2: the first AttributeError says nothing.
-            message = migration.not_fully_migrated + ":\n" + "\n".join(migration.remaining)
+            message = migration.not_fully_migrated + "\n" + "\n".join(migration.remaining)
             settled.append(
                 harness.FixtureResult(
                     fixture.name,
