@@ -188,3 +188,25 @@ def test_synthetic_datasets_have_the_real_shapes_and_dtypes() -> None:
         np.int64,
     )
     assert all(text[0] == 1 for text in x_train[:10])
+
+
+def test_a_program_error_is_headlined_by_its_exception_and_a_missing_package_hinted() -> None:
+    from tf_migrate.verify.harness import _judge_run
+    from tf_migrate.verify.runner import ChildRun
+    from tf_migrate.verify.runtimes import Runtime
+    from tf_migrate.verify.summary import headline
+
+    runtime = Runtime("before", Path("/rt/tf1/bin/python"), "test", "3.7.16", "1.15.0", "tf1")
+    traceback = (
+        'Traceback (most recent call last):\n  File "plot.py", line 3, in <module>\n'
+        "    import matplotlib.pyplot as plt\nModuleNotFoundError: No module named 'matplotlib'\n"
+    )
+    run = ChildRun("before", "program_error", 0.1, 0, "", "", None, {"traceback": traceback})
+    result = FixtureResult("plot.py -> plot2.py", Path("."), "pass", labels=("plot.py", "x.py"))
+    assert not _judge_run(result, run, runtime)
+    assert result.status == FAIL
+    assert result.message.endswith(
+        "(the before runtime has no matplotlib: `/rt/tf1/bin/python -m pip install matplotlib` "
+        "adds it, or --before-python names a runtime that has it)"
+    )
+    assert headline(result) == ("plot.py raised: ModuleNotFoundError: No module named 'matplotlib'")

@@ -26,6 +26,7 @@ PASS, FAIL, SKIP, ERROR, INCOMPARABLE = "pass", "fail", "skip", "error", "incomp
 FAILING_OUTCOMES = {"program_error", "timeout", "memory", "crashed"}
 MAX_COMPARED_STDOUT = 8 * 1024**2
 UNSAFE_PATH_CHARACTERS = re.compile(r"[^A-Za-z0-9_.-]+")
+MISSING_MODULE = re.compile(r"^ModuleNotFoundError: No module named '([\w.]+)'")
 
 
 @dataclass(frozen=True)
@@ -143,14 +144,14 @@ def _run_both(
     aligning = options.align and fixture.align
     before = run(options.before, fixture.before, "record" if aligning else "off")
     result.runs.append(before)
-    if not _judge_run(result, before):
+    if not _judge_run(result, before, options.before):
         return
     recorded = before.result.get("alignment", {})
     inject = aligning and bool(recorded.get("recorded"))
     after_mode = "inject" if inject else "draws" if aligning else "off"
     after = run(options.after, fixture.after, after_mode)
     result.runs.append(after)
-    if not _judge_run(result, after):
+    if not _judge_run(result, after, options.after):
         return
     # Asked only now: where the device is absent, that is what the user must hear first.
     unstated = tolerance_unstated(fixture, options.plan)
@@ -229,7 +230,7 @@ def _not_compared(before: ChildRun, after: ChildRun) -> dict[str, str]:
     return dict(sorted(reasons.items()))
 
 
-def _judge_run(result: FixtureResult, run: ChildRun) -> bool:
+def _judge_run(result: FixtureResult, run: ChildRun, runtime: Runtime) -> bool:
     """Record a run that went wrong on the fixture; True when the run went well."""
     if run.outcome == "ok":
         return True
@@ -237,7 +238,7 @@ def _judge_run(result: FixtureResult, run: ChildRun) -> bool:
     if run.outcome in FAILING_OUTCOMES:
         result.status = FAIL
         if run.outcome == "program_error":
-            result.message = f"{where} raised:\n{run.traceback}"
+            result.message = f"{where} raised:\n{run.traceback}" + _missing(run, runtime)
         else:
             result.message = f"{where}: {run.message}"
     elif run.outcome == "fixture_error":
@@ -247,6 +248,18 @@ def _judge_run(result: FixtureResult, run: ChildRun) -> bool:
         result.status = ERROR
         result.message = f"{where}: the runtime could not run it: {run.message}"
     return False
+
+
+def _missing(run: ChildRun, runtime: Runtime) -> str:
+    """A hint when the program imports a package its runtime lacks (matplotlib, often)."""
+    found = MISSING_MODULE.search(run.traceback.strip().splitlines()[-1] if run.traceback else "")
+    if found is None or found.group(1).split(".")[0] in ("tensorflow", "keras"):
+        return ""
+    package = found.group(1).split(".")[0]
+    return (
+        f"\n(the {run.side} runtime has no {package}: `{runtime.python} -m pip install "
+        f"{package}` adds it, or --{run.side}-python names a runtime that has it)"
+    )
 
 
 def _judge_alignment(

@@ -28,13 +28,13 @@ BLANKS = re.compile(r"\s+")
 
 @dataclass(frozen=True)
 class Line:
-    text: str  # the line with each number replaced by a marker, blanks collapsed
+    text: str  # the line with each number replaced by a marker, without blanks
     numbers: tuple[str, ...]
 
 
 def split(line: str) -> Line:
     numbers = tuple(match.group(0) for match in NUMBER.finditer(line))
-    text = BLANKS.sub(" ", NUMBER.sub("#", line)).strip()
+    text = BLANKS.sub("", NUMBER.sub("#", line))
     return Line(text, numbers)
 
 

@@ -58,7 +58,9 @@ def headline(result: FixtureResult, limit: int = 160) -> str:
         return ""
     line = lines[0]
     if line.endswith(" raised:") and len(lines) > 1:
-        line = f"{line} {lines[-1]}"
+        # The exception is the traceback's last line; a hint in parentheses may follow it.
+        raised = [text for text in lines[1:] if not text.startswith("(")]
+        line = f"{line} {raised[-1] if raised else lines[-1]}"
     return line if len(line) <= limit else line[: limit - 1] + "\N{HORIZONTAL ELLIPSIS}"
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import types
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -70,7 +71,7 @@ def _eager_value(name: str, value: Any) -> Any:
 
 def is_candidate(name: str, value: Any) -> bool:
     """Names the default comparison considers: not private, no functions, classes or modules."""
-    return not (name.startswith("_") or callable(value) or type(value).__name__ == "module")
+    return not (name.startswith("_") or callable(value) or isinstance(value, types.ModuleType))
 
 
 def collect_outputs(
