@@ -103,3 +103,11 @@ def test_printed_numbers_are_compared_line_by_line(batch: dict[str, Any]) -> Non
     assert changed["message"] == "output(s) differ: stdout"
     (stdout,) = changed["outputs"]
     assert stdout["detail"].split("; first: ")[1].startswith("line 2: ")
+
+
+def test_unseeded_dataset_shuffles_are_given_the_same_seed(batch: dict[str, Any]) -> None:
+    fixture = batch["by_name"]["dataset_shuffle_unseeded"]
+    assert fixture["status"] == "pass", fixture["message"]
+    # Reshuffled for the second epoch as well: the order of every batch agrees.
+    assert outputs_of(fixture)["seen"]["before_shape"] == [8, 5]
+    assert fixture["aligned_draws"]["seeded_shuffles"] == [1, 1]

@@ -76,6 +76,7 @@ class DrawAlignment:
     parameters_differ: list[str] = field(default_factory=list)
     not_aligned: list[str] = field(default_factory=list)  # random ops left to TensorFlow
     skipped_dropouts: tuple[int, int] = (0, 0)
+    seeded_shuffles: tuple[int, int] = (0, 0)  # Dataset.shuffle calls given a seed
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -87,6 +88,7 @@ class DrawAlignment:
             "parameters_differ": self.parameters_differ,
             "not_aligned": self.not_aligned,
             "skipped_dropouts": list(self.skipped_dropouts),
+            "seeded_shuffles": list(self.seeded_shuffles),
         }
 
 
@@ -108,6 +110,10 @@ def compare(before: dict[str, Any], after: dict[str, Any]) -> DrawAlignment:
         skipped_dropouts=(
             int(before.get("skipped_dropouts", 0)),
             int(after.get("skipped_dropouts", 0)),
+        ),
+        seeded_shuffles=(
+            int(before.get("seeded_shuffles", 0)),
+            int(after.get("seeded_shuffles", 0)),
         ),
     )
     counts: dict[tuple[int, int], int] = {}

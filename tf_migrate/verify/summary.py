@@ -94,6 +94,12 @@ def notes(result: FixtureResult) -> list[str]:
                 f"{reseeds} seed() call(s) without a value got seed {seeded.get('numpy', 0)}"
             )
     draws = result.draws
+    if draws is not None and any(draws.seeded_shuffles):
+        before, after = draws.seeded_shuffles
+        lines.append(
+            f"Dataset.shuffle calls without a seed given the same seed: before {before}, "
+            f"after {after}"
+        )
     if draws is not None and (draws.before_draws or draws.after_draws or draws.not_aligned):
         lines.append(
             f"random draws: {draws.aligned_draws} aligned (before drew {draws.before_draws}, "

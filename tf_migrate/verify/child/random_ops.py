@@ -30,6 +30,8 @@ from .origin import describe_draw
 from .sites import site
 from .stream import Stream, draw
 
+DATASET_SHUFFLE_SEED = 1715  # given to Dataset.shuffle calls that name no seed
+
 
 class OpRecord:
     """A graph-mode random op made by the patch: what it draws, and from where."""
@@ -68,12 +70,33 @@ class RandomOps:
                 setattr(
                     module, function, self._replacement(original, kind, inputs, memo, dtype_from)
                 )
+        self._pin_dataset_shuffles()
         for module_name, functions in NOT_ALIGNED:
             module = _module(module_name)
             for function in functions:
                 original = getattr(module, function, None) if module is not None else None
                 if original is not None:
                     setattr(module, function, self._noting(original, function))
+
+    def _pin_dataset_shuffles(self) -> None:
+        """`Dataset.shuffle` is no random op: its order comes from its seeds. Without an op seed
+        TF1 derives one from the graph's op count and TF 2 from its eager context, so one is
+        given; with the same global seed (or none) both sides then shuffle alike."""
+        try:
+            dataset_ops = importlib.import_module("tensorflow.python.data.ops.dataset_ops")
+        except ImportError:
+            return
+        original = dataset_ops.DatasetV2.shuffle
+        stream = self.stream
+
+        def shuffle(dataset: Any, buffer_size: Any, seed: Any = None, *args: Any, **kw: Any) -> Any:
+            if seed is None:
+                seed = DATASET_SHUFFLE_SEED
+                with stream.lock:
+                    stream.seeded_shuffles += 1
+            return original(dataset, buffer_size, seed, *args, **kw)
+
+        dataset_ops.DatasetV2.shuffle = shuffle
 
     def _noting(self, original: Callable[..., Any], function: str) -> Callable[..., Any]:
         stream = self.stream

@@ -90,6 +90,7 @@ class Stream:
         self._memo: dict[tuple[Any, ...], int] = {}
         self._block: dict[int, int] = {}  # op record id -> reserved position
         self.skipped_dropouts = 0
+        self.seeded_shuffles = 0  # Dataset.shuffle calls given a seed (random_ops.py)
         self.unaligned: list[str] = []
 
     def begin_block(self, record_ids: list[int]) -> None:
@@ -145,6 +146,7 @@ class Stream:
                 "draws": self.next_free,
                 "truncated": self.next_free > MAX_RECORDED_DRAWS,
                 "skipped_dropouts": self.skipped_dropouts,
+                "seeded_shuffles": self.seeded_shuffles,
                 "unaligned": list(self.unaligned),
             }
             with open(path, "w") as handle:
