@@ -13,6 +13,7 @@ to a placeholder.
 from __future__ import annotations
 
 import importlib
+import weakref
 from collections import deque
 from types import ModuleType
 from typing import Any
@@ -40,7 +41,9 @@ class Reading:
 class GraphValues:
     def __init__(self, module: ModuleType) -> None:
         self.module = module
-        self.sessions: list[tuple[Any, str]] = []  # open sessions and where each was created
+        # Open sessions (weakly: a session the program drops still closes when collected) and
+        # where each was created.
+        self.sessions: list[tuple[weakref.ref[Any], str]] = []
         self.readings: dict[str, Reading] = {}
         self.reasons: dict[str, tuple[int, str]] = {}  # why a name could not be read
         self.original_run: Any = None
@@ -55,7 +58,7 @@ class GraphValues:
 
         def init(session: Any, *args: Any, **kwargs: Any) -> None:
             original_init(session, *args, **kwargs)
-            tracker.sessions.append((session, site()))
+            tracker.sessions.append((weakref.ref(session), site()))
 
         def close(session: Any) -> None:
             created = tracker.forget(session)
@@ -69,15 +72,16 @@ class GraphValues:
 
     def forget(self, session: Any) -> str | None:
         for index, (known, created) in enumerate(self.sessions):
-            if known is session:
+            if known() is session:
                 del self.sessions[index]
                 return created
         return None
 
     def read_open_sessions(self) -> None:
         """At the end of the program: sessions never closed hold the last values."""
-        for session, created in list(self.sessions):
-            if not getattr(session, "_closed", False):
+        for known, created in list(self.sessions):
+            session = known()
+            if session is not None and not getattr(session, "_closed", False):
                 self.read(session, f"at exit from the {_kind(session)} created at {created}")
 
     @staticmethod

@@ -59,10 +59,8 @@ class RandomOps:
     def __init__(self, stream: Stream) -> None:
         self.stream = stream
         self.records: dict[tuple[int, str], OpRecord] = {}  # (id(graph), op name) -> record
-        self.tf: ModuleType | None = None
 
     def install(self) -> None:
-        self.tf = importlib.import_module("tensorflow")
         for module_name, function, kind, inputs, memo, dtype_from in PATCHES:
             module = _module(module_name)
             original = getattr(module, function, None) if module is not None else None
@@ -147,7 +145,7 @@ class RandomOps:
             dtype = framework["dtypes"].as_dtype(arguments[dtype_from])
         if framework["context"].executing_eagerly():
             numbers = [_numpy(value) for value in values]
-            drawn = self._draw(kind, dtype.as_numpy_dtype, roles, len(memo), numbers, None, origin)
+            drawn = self._draw(kind, dtype.as_numpy_dtype, len(memo), numbers, None, origin)
             return convert(drawn, dtype=dtype)
         tensors = [convert(value) for value in values]
         has_rate = rate is not None
@@ -183,7 +181,6 @@ class RandomOps:
         return self._draw(
             record.kind,
             record.dtype,
-            record.roles[:count],
             record.memo,
             list(numbers[:count]),
             record.index,
@@ -194,7 +191,6 @@ class RandomOps:
         self,
         kind: str,
         dtype: Any,
-        roles: tuple[str, ...],
         memo: int,
         numbers: list[Any],
         record_id: int | None,
