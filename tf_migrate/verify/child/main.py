@@ -94,7 +94,7 @@ class Harness:
         self.mode = spec["mode"]
         self.module = main_module(spec["program"])
         self.placement = Placement()
-        self.graph: GraphValues | None = None
+        self.graph = GraphValues(self.module)
         self.stream: Stream | None = None
         self.recorder: Recorder | None = None
         self.injector: Injector | None = None
@@ -103,9 +103,8 @@ class Harness:
 
     def install(self, real_tf: Any) -> None:
         graph_mode = self.mode != "tf2"
-        if graph_mode:
-            self.graph = GraphValues(self.module)
-            self.graph.install()
+        # Sessions are watched on both sides: a TF 2 program may keep tf.compat.v1 sessions.
+        self.graph.install()
         self.data.replacements.install()
         self.data.install()
         if not graph_mode:
@@ -114,8 +113,7 @@ class Harness:
             self.stream = Stream()
             random_ops = RandomOps(self.stream)
             random_ops.install()
-            if graph_mode:
-                SessionPlanner(random_ops, self.stream).install()
+            SessionPlanner(random_ops, self.stream).install()
             if self.spec["variables"] == "record":
                 self.recorder = Recorder(random_ops)
                 self.recorder.install()
@@ -131,7 +129,7 @@ class Harness:
     def finish(self, completed: bool) -> None:
         """What the run leaves for the parent besides the outputs, even when the program failed."""
         result, spec = self.result, self.spec
-        if completed and self.graph is not None:
+        if completed:
             self.graph.read_open_sessions()
         result["placement"] = self.placement.report(self.mode)
         result["ran_on"] = result["placement"]["ran_on"]
@@ -184,8 +182,7 @@ def run(spec: dict[str, Any], result: dict[str, Any]) -> None:
         harness.graph,
         os.path.basename(program),
     )
-    if harness.graph is not None:
-        result["graph_values"] = harness.graph.where(sorted(arrays))
+    result["graph_values"] = harness.graph.where(sorted(arrays))
     # Prefixed keys: a program may well have an output called `file`, np.savez's own argument.
     np.savez(spec["npz"], **dict(("out_" + name, value) for name, value in arrays.items()))
     result["saved"] = sorted(arrays)

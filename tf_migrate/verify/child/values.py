@@ -27,7 +27,7 @@ def is_tensorflow_object(value: Any) -> bool:
     return module.split(".")[0] in ("tensorflow", "tensorflow_core", "keras", "tf_keras")
 
 
-def to_array(name: str, value: Any, graph: GraphValues | None) -> Any:
+def to_array(name: str, value: Any, graph: GraphValues) -> Any:
     """One module-level value as a numpy array, or NotAValue saying why not."""
     if isinstance(value, np.ndarray):
         array = value
@@ -35,7 +35,7 @@ def to_array(name: str, value: Any, graph: GraphValues | None) -> Any:
         array = np.asarray(value)
     elif isinstance(value, (list, tuple)):
         array = np.asarray([to_array(name, item, graph) for item in value])
-    elif graph is not None and graph.holds(value):
+    elif graph.holds(value):
         array = graph.value_of(name, value)
     elif is_tensorflow_object(value):
         array = _eager_value(name, value)
@@ -78,7 +78,7 @@ def collect_outputs(
     module_globals: dict[str, Any],
     outputs: list[str] | None,
     loop_counters: list[str],
-    graph: GraphValues | None,
+    graph: GraphValues,
     program: str,
 ) -> tuple[dict[str, Any], dict[str, str]]:
     """The arrays to save, and the names left out with the reason for each.
@@ -110,7 +110,7 @@ def collect_outputs(
 
 
 def _unknown_output(
-    name: str, module_globals: dict[str, Any], graph: GraphValues | None, program: str
+    name: str, module_globals: dict[str, Any], graph: GraphValues, program: str
 ) -> str:
     comparable = []
     for other, value in sorted(module_globals.items()):
