@@ -355,3 +355,16 @@ def test_a_refusal_says_what_to_change_by_hand() -> None:
     assert ("`tf.layers.dense` is not handled by the session rewrite: create the program's "
             "variables and layers with `tf.Variable` or Keras layers first (the finding at this "
             "line says how) (line 3)") in message
+
+
+def test_a_fetched_call_that_returns_several_tensors_stays_a_structure() -> None:
+    source, _ = migrate(
+        """\
+        import tensorflow as tf
+        d = tf.constant([[2.0, 1.0], [1.0, 2.0]])
+        with tf.Session() as sess:
+            values = sess.run(tf.self_adjoint_eig(d))
+        """
+    )
+    # (The rename to tf.linalg.eigh is another rule's.)
+    assert "values = tf.nest.map_structure(lambda t: t.numpy(), tf.self_adjoint_eig(d))" in source
