@@ -338,3 +338,33 @@ def test_an_operation_run_for_its_effects_is_a_run_site() -> None:
     assert applicability is Applicability.SAFE, message
     assert "def train_step(x):" in source  # the name the op had is free again
     assert "    train_step([1.0, 2.0])\nfinal = w.numpy()\n" in source
+
+
+def test_a_refusal_says_what_to_change_by_hand() -> None:
+    _, findings = migrate(
+        """\
+        import tensorflow as tf
+        x = tf.placeholder(tf.float32, [None, 3])
+        h = tf.layers.dense(x, 2)
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            out = sess.run(h, {x: [[1.0, 2.0, 3.0]]})
+        """
+    )
+    ((message, _),) = findings
+    assert ("`tf.layers.dense` is not handled by the session rewrite: create the program's "
+            "variables and layers with `tf.Variable` or Keras layers first (the finding at this "
+            "line says how) (line 3)") in message
+
+
+def test_a_fetched_call_that_returns_several_tensors_stays_a_structure() -> None:
+    source, _ = migrate(
+        """\
+        import tensorflow as tf
+        d = tf.constant([[2.0, 1.0], [1.0, 2.0]])
+        with tf.Session() as sess:
+            values = sess.run(tf.self_adjoint_eig(d))
+        """
+    )
+    # (The rename to tf.linalg.eigh is another rule's.)
+    assert "values = tf.nest.map_structure(lambda t: t.numpy(), tf.self_adjoint_eig(d))" in source

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -162,8 +163,13 @@ def test_the_page_shows_what_the_run_produced(browser: Any, site: Any) -> None:
     assert targets and missing == []
     label = page.locator(".hunk-head a.rule-label", has_text="TFM401").first
     label.click()
-    # The page opens the rule on `hashchange`, which fires after the click returns.
-    page.wait_for_function("document.getElementById('rule-TFM401').open", timeout=5000)
+    # The page opens the rule on `hashchange`, which fires after the click returns. The poll is
+    # plain `evaluate`: `wait_for_function` compiles its predicate with eval, which the page's
+    # content security policy forbids in newer browsers.
+    deadline = time.monotonic() + 5
+    while not page.evaluate("() => document.getElementById('rule-TFM401').open"):
+        assert time.monotonic() < deadline, "the rule's page did not open"
+        page.wait_for_timeout(50)
     assert "tf1-symbol-name" in page.inner_text("#rule-TFM401 summary")
     assert errors == []
 

@@ -44,26 +44,40 @@ PASSING = result(LONG, {"weights_after_training_step": ([1.0, 2.0], [1.0, 2.0])}
 FAILING = result("wrong_product", {"product_of_the_two_matrices": ([2.0, 4.0], [2.0, 5.0])})
 
 
-def test_by_default_one_line_per_program_with_its_worst_error() -> None:
+def test_by_default_one_line_per_program_says_what_was_compared() -> None:
     text = printed([PASSING], terminal=False)
     lines = [line for line in text.splitlines() if LONG in line]
     assert lines == [
-        f"pass  {LONG}  1/1 outputs agree; worst abs err 0, rel err 0  "
+        f"pass  {LONG}  1/1 agree: weights_after_training_step; worst abs err 0, rel err 0  "
         "(before 1.5 s, after 1.5 s)"
     ]
-    assert "weights_after_training_step" not in text
     assert text.splitlines()[-1] == "1 pass"
+
+
+def test_the_line_names_the_worst_errors_one_sided_names_and_why_others_were_not_compared() -> None:
+    failing = result("fit", {"w": ([2.0, 4.0], [2.0, 5.0]), "b": ([1.0], [1.0])})
+    failing.only_after = ["y_pred"]
+    failing.not_compared = {
+        "sess": "before: not a value (Session)",
+        "step": "loop counter",
+        "x": "loop counter",
+    }
+    (line,) = [line for line in printed([failing], terminal=False).splitlines() if "agree" in line]
+    assert line.startswith(
+        "fail  fit  1/2 agree: w, b; worst abs err 1 (w), rel err 0.25 (w); only after: y_pred; "
+        "not compared: sess (before: not a value (Session)); step, x (loop counter)"
+    )
 
 
 def test_outside_a_terminal_each_output_of_a_failure_is_one_unbroken_line() -> None:
     text = printed([PASSING, FAILING], terminal=False)
     product = [line for line in text.splitlines() if "product_of_the_two_matrices" in line]
-    assert product[0] == (
+    assert product[1] == (
         "  wrong_product product_of_the_two_matrices: shape (2,), float, max abs err 1, "
         "max rel err 0.25: fail"
     )
-    assert len(product) == 2  # and the detail line that says how many elements differ
-    assert "weights_after_training_step" not in text  # the passing program keeps to its line
+    assert len(product) == 3  # the summary line, the output's line and its detail line
+    assert f"{LONG} weights_after_training_step: shape" not in text  # a pass keeps to its line
     assert not any(character in text for character in "┃│━")
 
 

@@ -40,9 +40,10 @@ def _fixtures(root: Path, *names: str) -> Path:
 
 
 def test_each_fixture_is_an_item_and_a_failure_shows_the_table(
-    pytester: pytest.Pytester, runtime_args: list[str]
+    pytester: pytest.Pytester, runtime_args: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _fixtures(pytester.path / "fixtures", "constants", "wrong_constant")
+    monkeypatch.setenv("COLUMNS", "200")  # short summary lines are cut to the terminal's width
     result = pytester.runpytest_subprocess("fixtures", *runtime_args, *_plugin_args())
     result.assert_outcomes(passed=1, failed=1)
     output = result.stdout.str()
@@ -50,7 +51,11 @@ def test_each_fixture_is_an_item_and_a_failure_shows_the_table(
     assert "max abs err" in output
     assert "product: 2 of 2 elements differ" in output
     assert "before ran on CPU" in output
-    assert "FAILED fixtures/wrong_constant/fixture.toml::wrong_constant" in output
+    # The short summary gives the reason, not the report's first line.
+    assert (
+        "FAILED fixtures/wrong_constant/fixture.toml::wrong_constant - output(s) differ: product"
+        in output.splitlines()
+    )
 
 
 def test_items_spread_over_xdist_workers(

@@ -23,7 +23,7 @@ def test_report_verifies_the_fixtures_it_finds(
     )
     assert result.exit_code == 0, result.output
     markdown = (tmp_path / "r.md").read_text("utf-8")
-    assert "| constants | pass | 2/2 |" in markdown
+    assert "| constants | pass | 4/4 |" in markdown
     assert "(tf-migrate verify (run by --verify)): before TensorFlow " in markdown
     page = (tmp_path / "r.html").read_text("utf-8")
-    assert '<td rowspan="2">constants</td>' in page and "before on CPU" in page
+    assert '<td rowspan="4">constants</td>' in page and "before on CPU" in page

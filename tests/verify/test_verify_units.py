@@ -176,14 +176,6 @@ def test_fixture_needing_tf115_is_skipped_under_the_compat_runtime(tmp_path: Pat
     assert result.runs == []
 
 
-def test_alignment_report_says_why_a_value_was_kept() -> None:
-    from tf_migrate.verify.report import _own_value
-
-    assert _own_value((3, 2)) == "own (constant)"
-    assert "cannot be told" in _own_value((1,))
-    assert "cannot be told" in _own_value(())
-
-
 @pytest.mark.parametrize("value", ["1", "true", "True", "TRUE", "yes", "Yes", "on", "ON", " true "])
 def test_ci_is_set_by_true_like_values(value: str) -> None:
     assert under_ci({"CI": value})

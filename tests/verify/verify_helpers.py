@@ -12,6 +12,15 @@ from click.testing import CliRunner, Result
 from tf_migrate.verify.cli import verify
 
 DATA = Path(__file__).parent / "data"
+SCRIPTS = Path(__file__).parent / "scripts"
+# Shipped fixtures whose details the tests read from the batch report too.
+SHIPPED = [
+    Path(__file__).parents[2] / "fixtures" / name
+    for name in (
+        "dropout_mlp_aligned",
+        "mnist_tutorial_offline",
+    )
+]
 BATCH_MEMORY_LIMIT = "2GiB"
 CI_TRUE_VALUES = frozenset({"1", "true", "yes", "on"})
 

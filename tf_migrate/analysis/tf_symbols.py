@@ -112,3 +112,43 @@ STRUCTURE_FUNCTIONS = frozenset(
      "tf.unique", "tf.shape_n", "tf.nn.weighted_moments", "tf.svd", "tf.linalg.svd", "tf.qr",
      "tf.linalg.eigh", "tf.self_adjoint_eig", "tf.unique_with_counts", "tf.setdiff1d"}
 )
+
+
+# What to do by hand about a TF1 symbol the session rewrite does not carry over, by the longest
+# matching prefix (a family another rule reports at the same line points to that finding).
+_BY_HAND = (
+    (("tf.get_default_graph", "tf.Graph", "tf.GraphDef", "tf.import_graph_def",
+      "tf.train.import_meta_graph", "tf.train.write_graph", "tf.graph_util"),
+     "graph introspection and imported graphs have no TF2 form in a rewritten program: load a "
+     "SavedModel with `tf.saved_model.load`, or inspect a traced function's "
+     "`get_concrete_function().graph`"),
+    (("tf.train.start_queue_runners", "tf.train.Coordinator", "tf.train.string_input_producer",
+      "tf.train.input_producer", "tf.train.slice_input_producer", "tf.train.batch",
+      "tf.train.shuffle_batch", "tf.WholeFileReader", "tf.TextLineReader",
+      "tf.TFRecordReader", "tf.FIFOQueue", "tf.RandomShuffleQueue", "tf.train.QueueRunner"),
+     "queue-based input: build the same input as a `tf.data` pipeline first"),
+    (("tf.get_variable", "tf.variable_scope", "tf.get_variable_scope", "tf.layers.",
+      "tf.contrib.layers.", "tf.contrib.slim.", "tf.contrib.rnn.", "tf.nn.rnn_cell.",
+      "tf.nn.dynamic_rnn", "tf.nn.static_rnn", "tf.nn.bidirectional_dynamic_rnn"),
+     "create the program's variables and layers with `tf.Variable` or Keras layers first (the "
+     "finding at this line says how)"),
+    (("tf.summary.", "tf.train.SummaryWriter"),
+     "write summaries with `tf.summary.create_file_writer` (the finding at this line says how)"),
+    (("tf.train.Saver",), "save with `tf.train.Checkpoint` (the finding at this line says how)"),
+    (("tf.ConfigProto", "tf.GPUOptions"),
+     "set the session's options with `tf.config` calls (`tf.config.experimental."
+     "set_memory_growth`, `tf.config.set_soft_device_placement`) and drop the config"),
+    (("tf.sparse_placeholder", "tf.SparseTensor", "tf.SparseTensorValue"),
+     "sparse feeds are not rewritten: feed the dense values, or build a `tf.sparse.SparseTensor` "
+     "in a TF2 function by hand"),
+)
+
+
+def by_hand(name: str) -> str | None:
+    """What to change by hand so that the session rewrite can follow `name`, if known."""
+    for prefixes, advice in _BY_HAND:
+        # "tf.layers." covers what is under it; "tf.Graph" itself and what is under it.
+        if any(name.startswith(p) if p.endswith(".") else name == p or name.startswith(p + ".")
+               for p in prefixes):
+            return advice
+    return None

@@ -30,7 +30,7 @@ class OutputProof:
 @dataclass
 class ProgramProof:
     name: str
-    status: str  # pass, fail, skip, error
+    status: str  # pass, fail, incomparable, skip, error
     message: str
     rtol: float | None
     atol: float | None
@@ -81,7 +81,11 @@ def _program(data: dict[str, Any]) -> ProgramProof:
         ],
         ran_on={str(run["side"]): str(run.get("ran_on", "unknown")) for run in runs},
         seconds={str(run["side"]): float(run.get("seconds", 0.0)) for run in runs},
-        aligned=sum(bool(pair.get("injected")) for pair in data.get("aligned_variables", [])),
+        # From the before run: injected, or drawn equal from verify's shared random stream.
+        aligned=sum(
+            bool(pair.get("injected") or (pair.get("equal") and pair.get("drawn")))
+            for pair in data.get("aligned_variables", [])
+        ),
         alignment_notes=[str(note) for note in data.get("alignment_notes", [])],
     )
 

@@ -45,7 +45,8 @@ def summary_html(summary: Summary, proofs: list[Proof]) -> str:
         )
     for proof in proofs:
         verdict = ", ".join(
-            f"{proof.count(status)} {status}" for status in ("pass", "fail", "error", "skip")
+            f"{proof.count(status)} {status}"
+            for status in ("pass", "fail", "incomparable", "error", "skip")
             if proof.count(status)
         )
         cards.append(_card("programs verified", verdict or "none", "count-verified"))

@@ -242,9 +242,27 @@ class SessionProgram(Rule):
     Supported: `with tf.Session() as s:`, `s = tf.Session()` ... `s.close()`,
     `tf.InteractiveSession()`, `tf.Graph().as_default()` (one graph, optionally named and passed
     as `Session(graph=g)`); `s.run` with one fetch, a list, tuple, dict or nested structure;
-    `t.eval(feed_dict=..., session=s)`; `init.run()`; feed_dict as a dict literal or a name bound
-    to one; `tf.Variable`, `tf.assign*` and `v.assign*`; graph helpers of the script that create
-    no variables.
+    `t.eval(feed_dict=..., session=s)`; `init.run()` and `op.run(feed_dict)`; feed_dict as a dict
+    literal or a name bound to one; `tf.Variable`, `tf.assign*` and `v.assign*`; variable
+    factories (`def weight_variable(shape): initial = tf.truncated_normal(shape, stddev=0.1);
+    return tf.Variable(initial)`), called where they are; graph helpers of the script that create
+    no variables; a graph value's shape and dtype (`x.get_shape().as_list()`), read at trace time
+    as TF1 read them while building the graph. TensorFlow's private modules name the public TF1
+    symbols they define (`from tensorflow.python.framework import ops`,
+    `ops.reset_default_graph()`).
+
+    Functions given the session (`def evaluate(sess, data): return sess.run(accuracy, {x:
+    data})`, called as `evaluate(sess, test_x)`), or using the script's own, run the program's
+    functions instead: their run sites become calls, and the session parameter goes from the
+    definition and from every call. Followed when every use of the session there is a `.run(...)`
+    receiver (or `session=`), the function builds no graph ops and the program calls it with a
+    session in the same place each time.
+
+    A script that builds and runs one graph after another, each after `tf.reset_default_graph()`
+    (as tutorials show several examples in one file), is rewritten part by part: each part is a
+    program of its own, and the rewritten parts follow one another as the TF1 ones did. In a
+    notebook the cells keep what is left of them; the functions are defined in the cell that
+    first runs them.
 
     Training: `opt.minimize(loss[, var_list, global_step])` becomes a `train_step` function that
     computes the loss under a `tf.GradientTape`, then `tape.gradient(loss, variables)`, the Keras
@@ -293,9 +311,10 @@ class SessionProgram(Rule):
     initialization).
 
     Refused, with the reason and its line in the finding (nothing is rewritten): the session
-    passed to or used in a function (or sessions in several functions, or a graph built at the
-    top level and run in a function); graph values used as Python values (`print(t)`,
-    `t.shape`); ops built in loops, blocks, classes or functions that run sessions; fetches given
+    used as a value other than above (stored, passed on, a session opened in a function while
+    the graph is built at the top level, sessions in several functions); graph values used as
+    Python values (`print(t)`); ops built in loops, blocks, classes or functions that run
+    sessions; fetches given
     as strings or names that cannot be resolved; feeds of tensors that are not placeholders; two
     graphs; a second session after variables; initializers run after use; `==`/`!=` on tensors;
     Python values the graph read being rebound later; non-TensorFlow calls (Keras layer objects,

@@ -1,6 +1,8 @@
-"""Check that each aligned variable pair was drawn from the same initial distribution.
+"""Check each pair of model variables' initial values: equal, or drawn from the same distribution.
 
-Alignment replaces the after program's initial values with the before program's; before trusting
+With random ops drawing from the shared stream (draws.py), a faithful migration starts from the
+very values the TF1 program had, and the pair is "same" by equality. Where the values differ (the
+TF2 program draws in another order), the before program's value is injected; before trusting
 that, the harness checks that the after program's *own* initial values look like draws from the
 same distribution, so a wrong initializer mapping (stddev 0.05 for 1.0, uniform for normal, zeros
 for ones) fails instead of being hidden by the injection.
@@ -62,7 +64,9 @@ class AlignedVariable:
     after: Stats
     verdict: str  # "same", "different" or "untestable"
     why: str
-    injected: bool  # False for constants, which keep the after program's own value
+    injected: bool  # the before program's value replaced the after program's own
+    equal: bool = False  # the after program's own value equals the recorded one
+    drawn: bool = False  # the after program drew its own value at random
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -74,6 +78,8 @@ class AlignedVariable:
             "verdict": self.verdict,
             "why": self.why,
             "injected": self.injected,
+            "equal": self.equal,
+            "drawn": self.drawn,
         }
 
 
@@ -159,7 +165,7 @@ def check(child_before: dict[str, Any], child_after: dict[str, Any]) -> list[Ali
         source = recorded[int(entry["index"])]
         before = Stats.from_dict(source["stats"])
         after = Stats.from_dict(entry["after_stats"])
-        verdict, why = same_distribution(before, after)
+        verdict, why = _verdict(source, entry, before, after)
         pairs.append(
             AlignedVariable(
                 before_name=str(source["name"]),
@@ -169,7 +175,23 @@ def check(child_before: dict[str, Any], child_after: dict[str, Any]) -> list[Ali
                 after=after,
                 verdict=verdict,
                 why=why,
-                injected=bool(entry.get("injected", True)),
+                injected=bool(entry.get("injected")),
+                equal=bool(entry.get("equal")),
+                drawn=bool(entry.get("random")),
             )
         )
     return pairs
+
+
+def _verdict(
+    source: dict[str, Any], entry: dict[str, Any], before: Stats, after: Stats
+) -> tuple[str, str]:
+    drawn_before, drawn_after = bool(source.get("random")), bool(entry.get("random"))
+    if entry.get("equal"):
+        return "same", "equal values: the same draws" if drawn_after else "equal values"
+    if drawn_before != drawn_after:
+        before_kind, after_kind = (
+            "drawn at random" if drawn else "not drawn" for drawn in (drawn_before, drawn_after)
+        )
+        return "different", f"{before_kind} before, {after_kind} after"
+    return same_distribution(before, after)

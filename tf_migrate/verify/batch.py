@@ -25,8 +25,12 @@ def warm_options(options: Options, warm: bool = True) -> Iterator[Options]:
         yield options
         return
     with tempfile.TemporaryDirectory(prefix="tf-migrate-servers-") as logs:
+        plan = options.plan
         runtimes = WarmRuntimes(
-            [options.before, options.after], pinned_environment(options.device), Path(logs)
+            [options.before, options.after],
+            pinned_environment(options.device),
+            Path(logs),
+            {side: pinned_environment(plan.side(side).device) for side in ("before", "after")},
         )
         try:
             yield dataclasses.replace(options, warm=runtimes)

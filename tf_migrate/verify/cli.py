@@ -12,15 +12,16 @@ import re
 import sys
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 from rich.console import Console
 from rich.markup import escape
 
+from tf_migrate.verify.request import Request, UsageProblem, gather
+
 if TYPE_CHECKING:
-    from tf_migrate.verify.fixture import Fixture
-    from tf_migrate.verify.harness import FixtureResult
+    from tf_migrate.verify.harness import Options
 
 SIZE_UNITS = {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3, "t": 1024**4}
 
@@ -38,12 +39,29 @@ def parse_size(text: str) -> int:
 @click.option(
     "--migrate",
     is_flag=True,
-    help="PATHS are TF1 scripts: migrate each with tf-migrate and prove the result.",
+    help="PATHS are TF1 scripts: migrate each (with the modules beside it) with tf-migrate and "
+    "prove the result.",
 )
 @click.option(
     "--outputs",
     help="Comma-separated names to compare, for a script pair or --migrate "
-    "(default: the names present on both sides).",
+    "(default: the names holding values on both sides, loop counters excepted).",
+)
+@click.option(
+    "--stdout",
+    "compare_stdout",
+    is_flag=True,
+    help="Also compare the numbers both programs print, line by line, within the tolerances.",
+)
+@click.option(
+    "--rtol",
+    type=click.FloatRange(min=0),
+    help="Relative tolerance, for a script pair or --migrate (default 1e-5).",
+)
+@click.option(
+    "--atol",
+    type=click.FloatRange(min=0),
+    help="Absolute tolerance, for a script pair or --migrate (default 1e-6).",
 )
 @click.option(
     "--before-python", help="Interpreter for before.py (TF 1.15, or TF 2.x as compat.v1)."
@@ -57,7 +75,8 @@ def parse_size(text: str) -> int:
     type=click.Choice(["auto", "none"]),
     default="auto",
     show_default=True,
-    help="Inject the before run's initial model-variable values into the after run.",
+    help="Random ops draw from one stream on both sides, and model variables' initial values "
+    "are checked against the before run's.",
 )
 @click.option(
     "--timeout",
@@ -70,14 +89,35 @@ def parse_size(text: str) -> int:
     type=click.Choice(["cpu", "gpu", "tpu"]),
     default="cpu",
     show_default=True,
-    help="Where both sides compute; the report says where they actually ran.",
+    help="Where to compute (gpu: TF 2 on the GPU, TF 1.15 too where CUDA 10.0 supports it); "
+    "the report says where each side actually ran.",
 )
 @click.option(
     "-k",
-    "--select",
-    "selects",
+    "--fixture",
+    "fixture_names",
     multiple=True,
     help="Only fixtures whose name contains this text (repeatable).",
+)
+@click.option(
+    "--select",
+    multiple=True,
+    help="With --migrate: rule codes, prefixes or names to enable (comma-separated).",
+)
+@click.option(
+    "--ignore",
+    multiple=True,
+    help="With --migrate: rule codes, prefixes or names to disable (comma-separated).",
+)
+@click.option(
+    "--unsafe-fixes/--no-unsafe-fixes",
+    default=None,
+    help="With --migrate: also apply fixes that may change numbers (default: as configured).",
+)
+@click.option(
+    "--config",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="With --migrate: a pyproject.toml to read [tool.tf-migrate] from.",
 )
 @click.option(
     "-j",
@@ -98,55 +138,35 @@ def parse_size(text: str) -> int:
     is_flag=True,
     help="Show every output and alignment, not only those of programs that did not pass.",
 )
-def verify(
-    paths: tuple[Path, ...],
-    migrate: bool,
-    outputs: str | None,
-    before_python: str | None,
-    after_python: str | None,
-    output_format: str,
-    align: str,
-    timeout: float | None,
-    memory_limit: str,
-    device: str,
-    selects: tuple[str, ...],
-    jobs: int,
-    cold: bool,
-    verbose: bool,
-) -> None:
+def verify(paths: tuple[Path, ...], **given: Any) -> None:
     """Run before and after programs and compare their outputs numerically.
 
     PATHS are fixture folders (before.py, after.py, fixture.toml) or folders holding them; or
     OLD.py NEW.py, a TF1 script and its TF2 version; or, with --migrate, TF1 scripts that
     tf-migrate migrates into a temporary folder and proves against the original.
-    Exit 0 when everything passes, 1 when an output differs or a program fails, times out or
-    exceeds the memory limit, 2 on a usage, fixture or runtime problem.
+    Exit 0 when everything passes, 1 when an output differs, cannot be compared or a program
+    fails, times out or exceeds the memory limit, 2 on a usage, fixture or runtime problem.
     """
-    memory_bytes = parse_size(memory_limit)
     err = Console(stderr=True, soft_wrap=True)
+    try:
+        request = Request.from_options(paths, given)
+    except UsageProblem as exc:
+        _fail(err, str(exc))
+    memory_bytes = parse_size(given["memory_limit"])
     if importlib.util.find_spec("numpy") is None:
         _fail(
             err,
             "verify compares outputs with numpy: install it next to tf-migrate (pip install numpy)",
         )
     from tf_migrate.verify import batch, harness, report
-    from tf_migrate.verify.runtimes import RuntimeUnavailable, select
 
     with tempfile.TemporaryDirectory(prefix="tf-migrate-verify-") as workspace:
-        fixtures, broken = _gather(
-            err, paths, migrate, _names(err, outputs), selects, timeout, Path(workspace)
-        )
         try:
-            options = harness.Options(
-                before=select("before", before_python, paths[0]),
-                after=select("after", after_python, paths[0]),
-                align=align == "auto",
-                timeout_s=timeout,
-                memory_bytes=memory_bytes,
-                device=device,
-            )
-        except RuntimeUnavailable as exc:
+            fixtures, settled = gather(err, request, Path(workspace))
+            options = _options(paths[0], given, memory_bytes)
+        except UsageProblem as exc:
             _fail(err, str(exc))
+        output_format = given["output_format"]
 
         def progress(number: int, result: harness.FixtureResult) -> None:
             if output_format == "table":
@@ -155,89 +175,48 @@ def verify(
                 )
 
         try:
-            with batch.warm_options(options, warm=not cold) as options:
-                results = broken + batch.verify_all(fixtures, options, jobs, progress)
-                notes = batch.warm_notes(options)
+            # No fork server is started when nothing runs (every script not fully migrated).
+            warm = not given["cold"] and bool(fixtures)
+            with batch.warm_options(options, warm=warm) as options:
+                results = settled + batch.verify_all(fixtures, options, given["jobs"], progress)
+                notes = batch.warm_notes(options) if fixtures else {}
         except KeyboardInterrupt:
             err.print("interrupted; the running programs were stopped")
             sys.exit(130)
     for side, note in notes.items():
-        if note.startswith("cold") and not cold:
+        if note.startswith("cold") and not given["cold"]:
             err.print(f"[yellow]warning:[/] {side} runtime ran {escape(note)}", highlight=False)
     code = harness.exit_code(results)
     if output_format == "json":
         click.echo(report.to_json(results, options, code, notes))
     else:
-        report.render(Console(soft_wrap=True), results, options, notes, verbose)
+        report.render(Console(soft_wrap=True), results, options, notes, given["verbose"])
     sys.exit(code)
 
 
-def _names(err: Console, outputs: str | None) -> tuple[str, ...] | None:
-    if outputs is None:
-        return None
-    names = tuple(name.strip() for name in outputs.split(",") if name.strip())
-    if not names or not all(name.isidentifier() for name in names):
-        _fail(err, f"--outputs {outputs!r}: give comma-separated Python names, e.g. loss,weights")
-    return names
+def _options(start: Path, given: dict[str, Any], memory_bytes: int) -> Options:
+    """The runtimes and the device plan; UsageProblem when a runtime or the device is missing."""
+    from tf_migrate.verify import harness
+    from tf_migrate.verify.devices import DeviceAbsent, find_gpus, plan
+    from tf_migrate.verify.runtimes import RuntimeUnavailable, select
 
-
-def _gather(
-    err: Console,
-    paths: tuple[Path, ...],
-    migrate: bool,
-    outputs: tuple[str, ...] | None,
-    selects: tuple[str, ...],
-    timeout: float | None,
-    workspace: Path,
-) -> tuple[list[Fixture], list[FixtureResult]]:
-    """The fixtures PATHS name, and the fixture folders that are broken (as error results)."""
-    from tf_migrate.verify import fixture as fixture_mod
-    from tf_migrate.verify import harness, pairs
-
-    scripts = [path for path in paths if path.suffix == ".py"]
-    if migrate or scripts:
-        if not migrate and (len(paths) != 2 or len(scripts) != 2):
-            _fail(
-                err, "give two scripts (OLD.py NEW.py), fixture folders, or --migrate SCRIPT.py..."
-            )
-        try:
-            if not migrate:
-                return [pairs.pair_fixture(paths[0], paths[1], outputs, workspace, timeout)], []
-            migrated = []
-            for number, script in enumerate(paths):
-                migration = pairs.migrate_fixture(script, outputs, workspace / str(number), timeout)
-                err.print(
-                    f"[dim]migrated {escape(str(script))}: {migration.fixed} fix(es) applied, "
-                    f"{len(migration.remaining)} finding(s) left[/]",
-                    highlight=False,
-                )
-                for finding in migration.remaining:
-                    err.print(f"[dim]  {escape(finding)}[/]", highlight=False)
-                migrated.append(migration.fixture)
-            return migrated, []
-        except pairs.PairError as exc:
-            _fail(err, str(exc))
-    if outputs is not None:
-        _fail(
-            err, "--outputs is for a script pair or --migrate; fixtures name theirs in fixture.toml"
-        )
+    device = given["device"]
     try:
-        folders = fixture_mod.discover(paths)
-    except fixture_mod.FixtureError as exc:
-        _fail(err, str(exc))
-    folders = [f for f in folders if not selects or any(s in f.name for s in selects)]
-    if not folders:
-        _fail(err, f"no fixture matches {', '.join(selects)}")
-    fixtures: list[Fixture] = []
-    broken: list[FixtureResult] = []
-    for folder in folders:
-        try:
-            fixtures.append(fixture_mod.load(folder))
-        except fixture_mod.FixtureError as exc:
-            broken.append(harness.FixtureResult(folder.name, folder, harness.ERROR, str(exc)))
-    if not fixtures:
-        _fail(err, "\n".join(result.message for result in broken))
-    return fixtures, broken
+        before = select("before", given["before_python"], start)
+        after = select("after", given["after_python"], start)
+        device_plan = plan(device, before, find_gpus() if device == "gpu" else None)
+    except (RuntimeUnavailable, DeviceAbsent) as exc:
+        raise UsageProblem(str(exc)) from exc
+    return harness.Options(
+        before=before,
+        after=after,
+        align=given["align"] == "auto",
+        timeout_s=given["timeout"],
+        memory_bytes=memory_bytes,
+        device=device,
+        stdout=given["compare_stdout"],
+        device_plan=device_plan,
+    )
 
 
 def _fail(err: Console, message: str) -> NoReturn:

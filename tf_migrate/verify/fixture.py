@@ -10,8 +10,9 @@ A fixture is a folder holding before.py, after.py and fixture.toml. Keys of fixt
 - ``needs``: runtime features the fixture depends on; ``"tf1.15"`` means genuine TF 1.15
   (tf.contrib), so the fixture is skipped under the TF 2.x compat before-runtime.
 - ``timeout_s``: wall-time bound of each run (default 300).
-- ``align``: ``"auto"`` (default: align model variables' initial values when the before run
-  created any) or ``"none"``; ``true``/``false`` are accepted as synonyms.
+- ``align``: ``"auto"`` (default: random ops draw from one stream on both sides, and model
+  variables' initial values are checked) or ``"none"``; ``true``/``false`` are synonyms.
+- ``stdout``: ``true`` to compare the numbers both programs print as well, line by line.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ DEFAULT_ATOL = 1e-6
 DEFAULT_TIMEOUT_S = 300.0
 KNOWN_NEEDS = frozenset({"tf1.15"})
 KNOWN_KEYS = frozenset(
-    {"outputs", "rtol", "atol", "reason", "after", "needs", "timeout_s", "align"}
+    {"outputs", "rtol", "atol", "reason", "after", "needs", "timeout_s", "align", "stdout"}
 )
 PROGRAMS = ("before.py", "after.py")
 
@@ -48,12 +49,15 @@ class Fixture:
     needs: tuple[str, ...]
     timeout_s: float
     align: bool
+    stdout: bool = False  # compare the printed numbers too
+    tolerance_stated: bool = False  # rtol or atol given, not left to the defaults
     # A pair of scripts (`verify OLD.py NEW.py`, `--migrate`) instead of before.py and after.py,
     # and the folders their working dirs are made from (default: the script's own folder).
     before_program: Path | None = None
     after_program: Path | None = None
     before_stage: Path | None = None
     after_stage: Path | None = None
+    after_label: str | None = None  # how messages name the after program, if not its file name
 
     @property
     def before(self) -> Path:
@@ -65,6 +69,12 @@ class Fixture:
 
     def stage_for(self, program: Path) -> Path | None:
         return self.before_stage if program == self.before else self.after_stage
+
+    def label(self, side: str) -> str:
+        """The program's name in messages: before.py, the script's own name, or the label."""
+        if side == "after":
+            return self.after_label or self.after.name
+        return self.before.name
 
 
 def is_fixture_dir(path: Path) -> bool:
@@ -151,6 +161,9 @@ def _parse(path: Path, data: dict[str, Any]) -> Fixture:
     timeout_s = _number(where, data, "timeout_s", DEFAULT_TIMEOUT_S)
     if timeout_s <= 0:
         raise FixtureError(f"{where}: `timeout_s` must be positive")
+    stdout = data.get("stdout", False)
+    if not isinstance(stdout, bool):
+        raise FixtureError(f"{where}: `stdout` must be true or false")
     return Fixture(
         name=path.name,
         path=path,
@@ -162,6 +175,8 @@ def _parse(path: Path, data: dict[str, Any]) -> Fixture:
         needs=tuple(needs),
         timeout_s=timeout_s,
         align=_align(where, data.get("align", "auto")),
+        stdout=stdout,
+        tolerance_stated="rtol" in data or "atol" in data,
     )
 
 

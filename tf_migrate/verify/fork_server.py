@@ -2,8 +2,8 @@
 
 Like child_runner.py, this file runs under the runtime's own interpreter (Python 3.7 through
 3.12): the standard library and numpy only, and syntax Python 3.7 accepts. It loads
-child_runner.py from its own folder; each forked child runs one SPEC.json exactly as
-`python child_runner.py SPEC.json` would, in a process of its own.
+child_runner.py from its own folder (and the runtime-side package it loads); each forked child
+runs one SPEC.json exactly as `python child_runner.py SPEC.json` would, in a process of its own.
 
 Usage: python fork_server.py   (started by tf-migrate with the pinned environment already set,
 so TF_ENABLE_ONEDNN_OPTS, thread counts and PYTHONHASHSEED take effect before the import)
@@ -23,10 +23,10 @@ creates its eager context and thread pools lazily, on first use. The server neve
 TensorFlow after importing it, and it refuses to serve ("failed") when the process has more than
 one thread, since a forked child would inherit locks held by threads that no longer exist.
 Each child starts its own session (so a kill reaches its subprocesses), points fds 0/1/2 at
-/dev/null and its own capture files, changes to its fresh working dir and draws a new numpy
-global seed, as a fresh interpreter would; the program's imports, graphs and sessions stay in
-the child. The imported objects are frozen out of the garbage collector (gc.freeze) before the
-first fork, so that children do not copy their pages by walking them.
+/dev/null and its own capture files and changes to its fresh working dir; the runtime side then
+pins Python's and NumPy's generators as in a fresh interpreter. The program's imports, graphs
+and sessions stay in the child. The imported objects are frozen out of the garbage collector
+(gc.freeze) before the first fork, so that children do not copy their pages by walking them.
 """
 
 from __future__ import annotations
@@ -67,13 +67,14 @@ def load_child_runner() -> ModuleType:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     module.forget_own_folder()
+    module.load_package()  # loaded once here, not in every child
     return module
 
 
 def warm_up() -> dict[str, Any]:
     """Import what every program imports; return the ready message."""
     started = time.time()
-    importlib.import_module("numpy.random")  # each child reseeds it
+    importlib.import_module("numpy.random")  # each child pins it before its program
     tensorflow = importlib.import_module("tensorflow")
 
     version = tensorflow.__version__
@@ -116,9 +117,6 @@ def run_child(request: dict[str, Any], runner: ModuleType, private_fds: tuple[in
         redirect(request["stdout"], 1, os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
         redirect(request["stderr"], 2, os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
         os.chdir(request["cwd"])
-        import numpy
-
-        numpy.random.seed()
         runner.run_spec_file(request["spec"])
         code = 0
     except BaseException:

@@ -97,14 +97,16 @@ class FixtureItem(pytest.Item):
 
 
 def _table(result: FixtureResult, options: Options) -> str:
+    """The reason first (pytest's short summary shows the first line), then the report."""
     from rich.console import Console
 
     from tf_migrate.verify import report
+    from tf_migrate.verify.summary import headline
 
     buffer = io.StringIO()
     console = Console(file=buffer, width=120, color_system=None, soft_wrap=True)
     report.render(console, [result], options)
-    return buffer.getvalue()
+    return f"{headline(result)}\n{buffer.getvalue()}"
 
 
 class _Session:
@@ -126,20 +128,24 @@ class _Session:
     def _start(self) -> Options:
         from tf_migrate.verify import batch, harness
         from tf_migrate.verify.cli import parse_size
+        from tf_migrate.verify.devices import DeviceAbsent, find_gpus, plan
         from tf_migrate.verify.runtimes import RuntimeUnavailable, select
 
         get = self.config.getoption
         start = Path(self.config.rootpath)
+        device = get("tf_device")
         try:
+            before = select("before", get("tf_before_python"), start)
             options = harness.Options(
-                before=select("before", get("tf_before_python"), start),
+                before=before,
                 after=select("after", get("tf_after_python"), start),
                 align=get("tf_align") == "auto",
                 timeout_s=get("tf_timeout"),
                 memory_bytes=parse_size(get("tf_memory_limit")),
-                device=get("tf_device"),
+                device=device,
+                device_plan=plan(device, before, find_gpus() if device == "gpu" else None),
             )
-        except RuntimeUnavailable as exc:
+        except (RuntimeUnavailable, DeviceAbsent) as exc:
             self._error = str(exc)
             raise pytest.fail.Exception(self._error, pytrace=False) from None
         return self._stack.enter_context(batch.warm_options(options, warm=not get("tf_cold")))

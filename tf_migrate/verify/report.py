@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import math
-from collections.abc import Sequence
 from typing import Any
 
 from rich.console import Console
@@ -13,10 +11,29 @@ from rich.table import Table
 from rich.text import Text
 
 from tf_migrate.verify.compare import OutputComparison
-from tf_migrate.verify.harness import ERROR, FAIL, PASS, SKIP, FixtureResult, Options
+from tf_migrate.verify.harness import (
+    ERROR,
+    FAIL,
+    INCOMPARABLE,
+    PASS,
+    SKIP,
+    FixtureResult,
+    Options,
+)
 from tf_migrate.verify.runner import PINNED_ENV
+from tf_migrate.verify.summary import compared, fmt, headline, notes
 
-STATUS_STYLE = {PASS: "green", FAIL: "red", SKIP: "yellow", ERROR: "magenta"}
+STATUS_STYLE = {
+    PASS: "green",
+    FAIL: "red",
+    INCOMPARABLE: "yellow",
+    SKIP: "yellow",
+    ERROR: "magenta",
+}
+HOST_RANDOMNESS = (
+    "random and numpy.random seeded 0; RandomState() and default_rng() without a seed get "
+    "seeds 1, 2, ... in creation order; seed() without a value gets 0; PYTHONHASHSEED=0"
+)
 
 
 def environment(options: Options, warm: dict[str, str] | None = None) -> dict[str, Any]:
@@ -25,7 +42,10 @@ def environment(options: Options, warm: dict[str, str] | None = None) -> dict[st
         "before_runtime": options.before.to_dict() | {"label": options.before.label},
         "after_runtime": options.after.to_dict() | {"label": options.after.label},
         "device": options.device,
+        "device_plan": options.plan.to_dict(),
         "align": options.align,
+        "stdout": options.stdout,
+        "host_randomness": HOST_RANDOMNESS,
         "pinned": {
             "env": dict(PINNED_ENV),
             "threads": "intra-op 1, inter-op 1 (TF2: tf.config.threading; TF1: every "
@@ -41,7 +61,7 @@ def to_json(
     exit_code: int,
     warm: dict[str, str] | None = None,
 ) -> str:
-    counts = {status: 0 for status in (PASS, FAIL, SKIP, ERROR)}
+    counts = {status: 0 for status in STATUS_STYLE}
     for result in results:
         counts[result.status] += 1
     return json.dumps(
@@ -52,10 +72,6 @@ def to_json(
         },
         indent=2,
     )
-
-
-def _fmt(value: float | None) -> str:
-    return "-" if value is None else f"{value:.3g}"
 
 
 def render(
@@ -76,8 +92,8 @@ def render(
         )
     pinned = ", ".join(f"{k}={v}" for k, v in PINNED_ENV.items() if not k.startswith("PYTHONU"))
     console.print(
-        f"[dim]device asked: {options.device}; pinned: {pinned}; intra/inter-op threads 1/1; "
-        "TF32 off[/]"
+        f"[dim]device asked: {options.device} ({escape(options.plan.describe())}); pinned: "
+        f"{pinned}; intra/inter-op threads 1/1; TF32 off; host randomness: {HOST_RANDOMNESS}[/]"
     )
     for result in results:
         console.print(_summary_line(result), soft_wrap=True)
@@ -95,23 +111,15 @@ def render(
     console.print(", ".join(f"[{STATUS_STYLE[s]}]{n} {s}[/]" for s, n in counts.items() if n))
 
 
-def _worst(result: FixtureResult) -> tuple[float | None, float | None]:
-    abs_errors = [c.max_abs_err for c in result.comparisons if c.max_abs_err is not None]
-    rel_errors = [c.max_rel_err for c in result.comparisons if c.max_rel_err is not None]
-    return (max(abs_errors, default=None), max(rel_errors, default=None))
-
-
 def _summary_line(result: FixtureResult) -> Text:
     line = Text()
     line.append(f"{result.status:<5}", STATUS_STYLE[result.status])
     line.append(f" {result.name}", "bold")
-    if result.comparisons:
-        worst_abs, worst_rel = _worst(result)
-        passed = sum(comparison.passed for comparison in result.comparisons)
-        line.append(
-            f"  {passed}/{len(result.comparisons)} outputs agree; worst abs err "
-            f"{_fmt(worst_abs)}, rel err {_fmt(worst_rel)}"
-        )
+    what = compared(result)
+    if what:
+        line.append(f"  {what}")
+    elif result.message:
+        line.append(f"  {headline(result)}")
     # Where each side really ran belongs on every program's line; -v tells how that is known.
     times = ", ".join(
         f"{run.side}{_ran_on(run.result.get('placement'))} {run.seconds:.1f} s"
@@ -130,8 +138,8 @@ def _output_line(result: FixtureResult, comparison: OutputComparison) -> Text:
     verdict = PASS if comparison.passed else FAIL
     line = Text(f"  {result.name} {comparison.name}: shape {_shape(comparison)}, ")
     line.append(
-        f"{comparison.family}, max abs err {_fmt(comparison.max_abs_err)}, "
-        f"max rel err {_fmt(comparison.max_rel_err)}: "
+        f"{comparison.family}, max abs err {fmt(comparison.max_abs_err)}, "
+        f"max rel err {fmt(comparison.max_rel_err)}: "
     )
     line.append(verdict, STATUS_STYLE[verdict])
     return line
@@ -156,8 +164,8 @@ def _output_table(results: list[FixtureResult]) -> Table:
                 comparison.name,
                 _shape(comparison),
                 comparison.family,
-                _fmt(comparison.max_abs_err),
-                _fmt(comparison.max_rel_err),
+                fmt(comparison.max_abs_err),
+                fmt(comparison.max_rel_err),
                 Text(verdict, style=STATUS_STYLE[verdict]),
             )
     return table
@@ -186,12 +194,6 @@ def _details(console: Console, result: FixtureResult, full: bool) -> None:
     for comparison in result.comparisons:
         if comparison.detail:
             console.print(f"  {comparison.name}: {comparison.detail}", markup=False)
-    if result.only_before or result.only_after:
-        only_before = ", ".join(result.only_before) or "-"
-        only_after = ", ".join(result.only_after) or "-"
-        console.print(
-            Text(f"  not compared: only before {only_before}; only after {only_after}", "dim")
-        )
     if result.aligned:
         title = Text(f"{result.name}: aligned initial values")
         table = Table(title=title, title_justify="left")
@@ -208,10 +210,10 @@ def _details(console: Console, result: FixtureResult, full: bool) -> None:
                 _stats(pair.before.mean, pair.before.std, pair.before.min, pair.before.max),
                 _stats(pair.after.mean, pair.after.std, pair.after.min, pair.after.max),
                 Text(pair.verdict, style="red" if pair.verdict == "different" else "green"),
-                "before's" if pair.injected else _own_value(pair.shape),
+                _value_used(pair.injected, pair.equal),
             )
         console.print(table)
-    for note in result.alignment_notes:
+    for note in notes(result):
         console.print(Text(f"  {note}", style="dim"))
 
 
@@ -219,9 +221,7 @@ def _stats(*values: float) -> str:
     return " / ".join(f"{value:.3g}" for value in values)
 
 
-def _own_value(shape: Sequence[int]) -> str:
-    """Why the after program kept its own initial value."""
-    if math.prod(shape) == 1:
-        # One value cannot show whether it was drawn at random: it is never replaced.
-        return "own (one value: random or not cannot be told)"
-    return "own (constant)"
+def _value_used(injected: bool, equal: bool) -> str:
+    if injected:
+        return "before's"
+    return "own (= before's)" if equal else "own"

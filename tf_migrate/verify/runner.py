@@ -65,6 +65,7 @@ class ChildRun:
     stderr: str
     npz: Path | None
     result: dict[str, Any] = field(default_factory=dict)
+    draws: Path | None = None  # the record of random draws, when they were aligned
     message: str = ""
     warm: bool = False
 
@@ -76,6 +77,7 @@ class ChildRun:
         keys = (
             *("tensorflow", "python", "devices", "ran_on", "placement", "pinned"),
             *("tensorflow_preloaded", "import_seconds", "program_seconds", "saved", "skipped"),
+            *("seeded", "data", "graph_values", "draws"),
         )
         return {
             "side": self.side,
@@ -96,6 +98,8 @@ def pinned_environment(device: str) -> dict[str, str]:
     if device == "cpu":
         # Hide GPUs so that both sides really compute on the CPU.
         env["CUDA_VISIBLE_DEVICES"] = ""
+    elif device == "gpu":
+        env["TF_DETERMINISTIC_OPS"] = "1"  # TF 1.15's deterministic GPU kernels
     return env
 
 
@@ -147,10 +151,16 @@ def run_program(
     limits: Limits,
     warm: WarmRuntimes | None = None,
     stage: Path | None = None,
+    loop_counters: tuple[str, ...] = (),
+    determinism: bool = False,
+    stdout_chars: int = OUTPUT_TAIL_CHARS,
 ) -> ChildRun:
     """Run ``program`` (with its folder copied to a fresh working dir) and collect the outputs.
 
-    ``stage`` replaces the copy of the program's folder: the working dir is made from it.
+    ``align``: "off", "draws" (random ops draw from the shared stream), "record" (and the
+    initial values of model variables are saved to ``align_file``) or "inject" (and checked
+    against, or replaced by, those). ``stage`` replaces the copy of the program's folder: the
+    working dir is made from it. ``stdout_chars``: how much of the end of stdout to keep.
     """
     side = runtime.side
     workdir = scratch / side / "work"
@@ -163,9 +173,13 @@ def run_program(
         "npz": str(iodir / "outputs.npz"),
         "result": str(iodir / "result.json"),
         "mode": runtime.mode,
-        "align": align,
+        "align": align != "off",
+        "variables": align if align in ("record", "inject") else "off",
         "align_file": str(align_file),
+        "draws_file": str(iodir / "draws.json"),
+        "loop_counters": list(loop_counters),
         "device": device,
+        "determinism": determinism,
     }
     spec_path = iodir / "spec.json"
     spec_path.write_text(json.dumps(spec), encoding="utf-8")
@@ -183,8 +197,8 @@ def run_program(
         outcome=outcome,
         seconds=seconds,
         peak_rss=peak,
-        stdout=_tail(stdout_path),
-        stderr=_tail(stderr_path),
+        stdout=_tail(stdout_path, stdout_chars),
+        stderr=_tail(stderr_path, OUTPUT_TAIL_CHARS),
         npz=None,
         warm=is_warm,
     )
@@ -238,6 +252,8 @@ def _finish(run: ChildRun, returncode: int | None, iodir: Path, limits: Limits) 
     run.message = str(run.result.get("message", ""))
     if run.outcome == "ok":
         run.npz = iodir / "outputs.npz"
+    if (iodir / "draws.json").exists():
+        run.draws = iodir / "draws.json"
     return run
 
 
@@ -318,9 +334,9 @@ def _children(pid: int) -> list[int]:
     return children
 
 
-def _tail(path: Path) -> str:
+def _tail(path: Path, chars: int) -> str:
     with path.open("rb") as handle:
         handle.seek(0, os.SEEK_END)
         size = handle.tell()
-        handle.seek(max(0, size - OUTPUT_TAIL_CHARS))
+        handle.seek(max(0, size - chars))
         return handle.read().decode("utf-8", errors="replace")

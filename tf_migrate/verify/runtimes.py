@@ -33,7 +33,8 @@ WHAT = {
 # Runs under the runtime's interpreter, which may be Python 3.7: no newer syntax.
 PROBE = r"""
 import glob, importlib.util, json, os, sys
-found = {"python": "%d.%d.%d" % tuple(sys.version_info[:3]), "tensorflow": None, "numpy": None}
+found = {"python": "%d.%d.%d" % tuple(sys.version_info[:3]), "tensorflow": None, "numpy": None,
+         "tensorflow_dist": None}
 names = {"tensorflow": ("tensorflow", "tensorflow_cpu", "tensorflow_gpu", "tensorflow_intel",
                         "tf_nightly", "tf_nightly_cpu"),
          "numpy": ("numpy",)}
@@ -45,6 +46,7 @@ for package, dists in names.items():
         for dist in dists:
             for info in glob.glob(os.path.join(entry or ".", dist + "-*.dist-info")):
                 found[package] = os.path.basename(info)[len(dist) + 1:-len(".dist-info")]
+                found[package + "_dist"] = dist
 print(json.dumps(found))
 """
 
@@ -61,6 +63,8 @@ class Runtime:
     python_version: str
     tensorflow: str
     mode: str  # "tf1", "tf1-compat" (TF 2.x behind tensorflow.compat.v1) or "tf2"
+    # The package TensorFlow came in: "tensorflow_cpu" has no GPU kernels; "" when unknown.
+    distribution: str = ""
 
     @property
     def label(self) -> str:
@@ -79,6 +83,7 @@ class Runtime:
             "python_version": self.python_version,
             "tensorflow": self.tensorflow,
             "mode": self.mode,
+            "distribution": self.distribution,
         }
 
 
@@ -215,4 +220,5 @@ def select(side: str, flag: str | None, start: Path) -> Runtime:
         python_version=str(found["python"]),
         tensorflow=tensorflow,
         mode=mode,
+        distribution=found.get("tensorflow_dist") or "",
     )

@@ -194,7 +194,14 @@ class WarmChild:
 class WarmRuntimes:
     """A fork server for each side, started at once, waited for on first use."""
 
-    def __init__(self, runtimes: list[Runtime], env: dict[str, str], log_dir: Path) -> None:
+    def __init__(
+        self,
+        runtimes: list[Runtime],
+        env: dict[str, str],
+        log_dir: Path,
+        side_envs: dict[str, dict[str, str]] | None = None,
+    ) -> None:
+        """``side_envs`` replaces ``env`` for a side (e.g. a GPU visible to one side only)."""
         self._servers: dict[str, ForkServer] = {}
         self._locks = {runtime.side: threading.Lock() for runtime in runtimes}
         self._checked: set[str] = set()
@@ -203,7 +210,9 @@ class WarmRuntimes:
         for runtime in runtimes:
             try:
                 self._servers[runtime.side] = ForkServer(
-                    runtime, env, log_dir / f"{runtime.side}-server.log"
+                    runtime,
+                    (side_envs or {}).get(runtime.side, env),
+                    log_dir / f"{runtime.side}-server.log",
                 )
             except OSError as exc:
                 self.notes[runtime.side] = f"cold: the fork server could not start: {exc}"

@@ -42,7 +42,12 @@ from tf_migrate.programs.analyze.control_flow_results import (
     module_lambda,
     returned_shape,
 )
-from tf_migrate.programs.analyze.expressions import ExpressionFacts, assign_call, examine
+from tf_migrate.programs.analyze.expressions import (
+    ExpressionFacts,
+    assign_call,
+    examine,
+    not_handled,
+)
 from tf_migrate.programs.analyze.state import ProgramState
 from tf_migrate.programs.model import (
     ArgumentReshape,
@@ -257,7 +262,7 @@ class _Call:
             statement.nested += (name,)
         accept(state, statement, None, inner)
         for node, unsupported in inner.unsupported:
-            state.block(node, f"`{unsupported}` in `{name}` is not handled by the session rewrite")
+            state.block(node, not_handled(unsupported, f" in `{name}`"))
         for node, message in inner.problems:
             state.block(node, f"{message} (in `{name}`)")
         if inner.updates or inner.creates:

@@ -132,13 +132,20 @@ def _plain_constant(node: cst.BaseExpression) -> bool:
     )
 
 
+def not_handled(name: str, where: str = "") -> str:
+    """The refusal for a TF symbol the rewrite does not carry over, with what to do by hand."""
+    advice = sym.by_hand(name)
+    return f"`{name}`{where} is not handled by the session rewrite" + (
+        f": {advice}" if advice else "")
+
+
 def block_on(
     block: Callable[[cst.CSTNode, str], None], facts: ExpressionFacts, where: str = ""
 ) -> None:
     """Stop the rewrite, through `block`, at each call the analysis does not handle and at each
     problem `facts` found (`where`: said after each, e.g. " in `helper`")."""
     for call, name in facts.unsupported:
-        block(call, f"`{name}`{where} is not handled by the session rewrite")
+        block(call, not_handled(name, where))
     for problem, message in facts.problems:
         block(problem, message + where)
 

@@ -33,7 +33,7 @@ from tf_migrate.analysis.names import function_globals, read_names
 from tf_migrate.cst.arguments import bind_args
 from tf_migrate.cst.code import code
 from tf_migrate.cst.walk import visit as _walk_visit
-from tf_migrate.programs.analyze.expressions import examine
+from tf_migrate.programs.analyze.expressions import examine, not_handled
 from tf_migrate.programs.analyze.state import ProgramState
 from tf_migrate.programs.model import (
     DataFacts,
@@ -196,7 +196,7 @@ def classify(state: ProgramState, statement: GraphStatement, value: cst.BaseExpr
     facts = examine(state.ctx, value, set(state.graph_names), state.helpers)
     for node, name in facts.unsupported:
         if id(node) not in parsed.chain:
-            state.block(node, f"`{name}` is not handled by the session rewrite")
+            state.block(node, not_handled(name))
     for node, message in facts.problems:
         if id(node) not in parsed.chain:
             state.block(node, message)

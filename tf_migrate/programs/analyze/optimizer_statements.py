@@ -9,7 +9,7 @@ from collections.abc import Iterable
 import libcst as cst
 
 from tf_migrate.analysis.names import read_names
-from tf_migrate.programs.analyze.expressions import examine
+from tf_migrate.programs.analyze.expressions import examine, not_handled
 from tf_migrate.programs.analyze.optimizers import (
     SCHEDULES,
     keras_optimizer,
@@ -37,7 +37,7 @@ def _argument_reads(state: ProgramState, arguments: Iterable[cst.BaseExpression]
     for argument in arguments:
         facts = examine(state.ctx, argument, graph, state.helpers)
         for node, name in facts.unsupported:
-            state.block(node, f"`{name}` is not handled by the session rewrite")
+            state.block(node, not_handled(name))
         for read in sorted(facts.graph_reads):
             found.append(state.graph_names[read])
     return found

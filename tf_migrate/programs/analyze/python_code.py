@@ -136,7 +136,9 @@ class PythonCode(cst.CSTVisitor):
                                      "`with tf.Session() as s:` and `s = tf.Session()` at the "
                                      "top level are rewritten)")
         elif name is not None and not sym.python_level(name):
-            finder.state.block(node, f"`{name}` is built outside the graph-building statements")
+            advice = sym.by_hand(name)
+            finder.state.block(node, f"`{name}` is built outside the graph-building statements"
+                               + (f": {advice}" if advice else ""))
         func = node.func
         helper = finder.session_helpers.get(func.value) if isinstance(func, cst.Name) else None
         if helper is not None:

@@ -285,10 +285,13 @@ class _Slicer:
                     return False
                 return True if statement.structure else None
             return False
-        if isinstance(fetch, cst.Call | cst.BinaryOperation | cst.UnaryOperation):
-            return None if isinstance(fetch, cst.Call) and isinstance(fetch.func, cst.Name) else (
-                False
-            )
+        if isinstance(fetch, cst.Call):
+            if isinstance(fetch.func, cst.Name):
+                return None
+            # `tf.linalg.eigh(d)` and kin return several tensors.
+            return self.ctx.tf_name(fetch.func) in _STRUCTURE_FUNCTIONS
+        if isinstance(fetch, cst.BinaryOperation | cst.UnaryOperation):
+            return False
         return None
 
 
