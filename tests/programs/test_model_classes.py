@@ -208,7 +208,8 @@ def test_a_graph_op_the_builder_cannot_carry_is_refused_at_the_builders_line() -
     before = GIVEN_SESSION.replace("        w = tf.Variable(0.5)\n",
                                    "        w = tf.get_variable('w', [])\n")
     _, [(message, _)] = migrate(before)
-    assert "`tf.get_variable` is not handled by the session rewrite (line 12)" in message
+    assert "`tf.get_variable` is not handled by the session rewrite" in message
+    assert "(line 12)" in message
 
 
 def test_an_initializer_in_init_of_a_given_session_allows_one_instance() -> None:

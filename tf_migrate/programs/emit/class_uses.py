@@ -22,8 +22,11 @@ class _Uses(cst.CSTTransformer):
         self.uses = uses
         self.cls = cls
         self.instantiations = {id(call) for call in uses.instantiations}
-        self.removed: set[int] = set()  # statements that stand for removed ones until their block
-        self.passes: set[int] = set()  # `pass` in a block whose statements were all removed
+        # Statements that stand for removed ones until their block, and the `pass` of a block
+        # whose statements were all removed, by id. The nodes are kept: an id freed by the
+        # garbage collector would be taken by a statement built later, which would then go.
+        self.removed: dict[int, cst.CSTNode] = {}
+        self.passes: dict[int, cst.CSTNode] = {}
 
     def visit_ClassDef(self, node: cst.ClassDef) -> bool:
         return node is not self.plan.definition
@@ -39,7 +42,7 @@ class _Uses(cst.CSTTransformer):
             return updated_node.with_changes(names=[alias.with_changes(name=cst.Name(
                 "tensorflow"))])
         if id(original_node) in self.uses.dropped:
-            self.removed.add(id(updated_node))
+            self.removed[id(updated_node)] = updated_node
             return updated_node
         if id(original_node) in self.uses.dedented:
             assert isinstance(updated_node, cst.With)
@@ -79,7 +82,7 @@ class _Uses(cst.CSTTransformer):
         if isinstance(block, cst.IndentedBlock) and not kept:
             # Every statement of the block went: it still needs one.
             empty = cst.SimpleStatementLine([cst.Pass()])
-            self.passes.add(id(empty))
+            self.passes[id(empty)] = empty
             kept.append(empty)
         return block.with_changes(body=kept)
 
