@@ -80,7 +80,9 @@ class NameResolver:
         else:
             names = self._names(node)
         found = None
-        for name in names:
+        # A name bound twice (`tf` as tensorflow and as its compat.v1) has several: they are
+        # tried in sorted order, so that the answer never depends on the order of a set.
+        for name in sorted(names):
             found = as_tf_name(name)
             if found is not None:
                 break
