@@ -3,8 +3,9 @@ of TensorFlow symbols."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from tf_migrate.analysis.project_modules import ProjectModules
 from tf_migrate.analysis.qualified_names import NameResolver
 from tf_migrate.analysis.symbol_uses import SymbolUses
 from tf_migrate.cst.positions import PositionIndex
@@ -15,6 +16,8 @@ class FileFacts:
     names: NameResolver
     positions: PositionIndex
     uses: SymbolUses
+    # The project modules the file imports (`from ops import dense`), read on demand.
+    project: ProjectModules = field(default_factory=lambda: ProjectModules(None))
 
     def shows_tf1(self, ignoring: tuple[str, ...] = ()) -> bool:
         """Whether the file is TF1 code: it imports `tensorflow.compat.v1`, passes `feed_dict=`,

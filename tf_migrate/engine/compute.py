@@ -155,6 +155,7 @@ def _fix(text: str, task: Task, cells: JoinedCells | None = None) -> _Fixed:
         should_apply=should_apply(task.mode, task.unsafe_fixes),
         options=task.options,
         reserved=None if cells is None else cells.is_reserved,
+        path=task.path,
     )
     if task.mode is not Mode.ADD_NOQA:
         return _Fixed(outcome.source, outcome.remaining, outcome.fixed)
@@ -267,7 +268,24 @@ def compute_notebook(original: DecodedSource, task: Task) -> Computed:
 
 def cache_key(data: bytes, task: Task) -> str:
     kind = "ipynb" if task.is_notebook else "py"
-    return ResultCache.key(data, task.settings_key, task.codes, kind)
+    return ResultCache.key(data + _imported_bytes(data, task), task.settings_key, task.codes, kind)
+
+
+def _imported_bytes(data: bytes, task: Task) -> bytes:
+    """What the result may depend on besides the file: the project modules it imports, whose
+    helpers the session-program analysis reads (a file that names no TensorFlow has none)."""
+    if TENSORFLOW.encode() not in data:
+        return b""
+    from tf_migrate.analysis.project_paths import imported_project_files
+
+    parts = []
+    for path in imported_project_files(task.path, data):
+        try:
+            parts.append(b"\0" + str(path).encode("utf-8", "surrogatepass") + b"\0"
+                         + path.read_bytes())
+        except OSError:
+            continue
+    return b"".join(parts)
 
 
 def decode(data: bytes, task: Task) -> DecodedSource:

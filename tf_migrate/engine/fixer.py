@@ -7,11 +7,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import libcst as cst
 from libcst.metadata import CodeRange, MetadataWrapper
 
 from tf_migrate.analysis.file_facts import FileFacts
+from tf_migrate.analysis.project_modules import ProjectModules
 from tf_migrate.analysis.qualified_names import NameResolver
 from tf_migrate.analysis.symbol_uses import SymbolUses
 from tf_migrate.cst.positions import PositionIndex
@@ -52,15 +54,16 @@ def _finding(report: Report, position: CodeRange) -> Finding:
 
 
 def visit_module(
-    module: cst.Module, code: str, visitors: Sequence[Rule]
+    module: cst.Module, code: str, visitors: Sequence[Rule], path: Path | None = None
 ) -> tuple[MetadataWrapper, PositionIndex]:
-    """One batched traversal of `module` (parsed from `code`) by rule instances."""
+    """One batched traversal of `module` (parsed from `code`, the text of the file at `path`)
+    by rule instances."""
     # The module was parsed for this round alone, so node identity is already unique.
     wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
     names = NameResolver.for_module(wrapper, code)
     positions = PositionIndex(wrapper.module)
     uses = SymbolUses(names, symbol_owner)
-    facts = FileFacts(names, positions, uses)
+    facts = FileFacts(names, positions, uses, ProjectModules(path))
     for visitor in visitors:
         visitor.attach(facts)
     # The uses go first: each reaches the rules that asked for it before their own hooks run.
@@ -70,11 +73,12 @@ def visit_module(
 
 
 def collect(
-    module: cst.Module, code: str, rules: Sequence[type[Rule]], options: RuleOptions
+    module: cst.Module, code: str, rules: Sequence[type[Rule]], options: RuleOptions,
+    path: Path | None = None,
 ) -> tuple[MetadataWrapper, list[tuple[Report, Finding]]]:
     """Run every rule over `module` (whose source is `code`) in a single traversal."""
     visitors = [rule(options) for rule in rules]
-    wrapper, positions = visit_module(module, code, visitors)
+    wrapper, positions = visit_module(module, code, visitors, path)
     pairs = [
         (report, _finding(report, positions.range(report.node)))
         for visitor in visitors
@@ -141,16 +145,18 @@ def fix_module(
     should_apply: Callable[[Applicability], bool],
     options: RuleOptions | None = None,
     reserved: Callable[[str], bool] | None = None,
+    path: Path | None = None,
 ) -> FixOutcome:
     """Detect and fix `source`. `should_apply` says which applicabilities to apply (none: check).
-    `reserved` tells the lines a notebook's joining adds (see `parse_suppressions`)."""
+    `reserved` tells the lines a notebook's joining adds (see `parse_suppressions`). `path`: the
+    file `source` is the text of, whose project modules its analysis may read."""
     options = options or RuleOptions()
     code = source
     module = cst.parse_module(code)
     outcome = FixOutcome(source=source)
     for round_number in range(1, MAX_ROUNDS + 1):
         outcome.rounds = round_number
-        wrapper, pairs = collect(module, code, rules, options)
+        wrapper, pairs = collect(module, code, rules, options, path)
         # Re-read each round: fixes that add imports move the comments' line numbers.
         suppressions = parse_suppressions(code, reserved)
         live = [
@@ -186,7 +192,7 @@ def fix_module(
         code = new_code
         module = cst.parse_module(code)
     else:
-        _, pairs = collect(module, code, rules, options)
+        _, pairs = collect(module, code, rules, options, path)
         suppressions = parse_suppressions(code, reserved)
         outcome.remaining = [
             finding

@@ -5,7 +5,7 @@ The syntax nodes held here are the user's own; every TF2 form is plain data (the
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -23,6 +23,30 @@ class Context(Protocol):
     def start(self, node: cst.CSTNode) -> Position: ...
 
     def end(self, node: cst.CSTNode) -> Position: ...
+
+
+@dataclass(frozen=True)
+class ImportedHelper:
+    """A function the script imports from a module of its own project
+    (analyze/imported_helpers.py)."""
+
+    called_as: str  # how the script calls it: "dense", "model.snn"
+    name: str  # its name in its module
+    shown: str  # its module's path, relative to the script's folder
+    line: int  # where it is defined
+    problem: str | None  # None: it only builds ops; else what it does that a run must not repeat
+    creates_variables: bool  # the problem is that it creates variables
+    random: bool  # it draws random numbers (TF2 draws other numbers from the same distributions)
+
+    def refusal(self) -> str:
+        """Why a call of it stops the rewrite, and what to change by hand."""
+        where = f"`{self.called_as}(...)` calls `{self.name}` ({self.shown}:{self.line})"
+        if self.creates_variables:
+            return (f"{where}, which {self.problem}: a function that runs on every step must "
+                    f"not; make `{self.name}` a Keras layer or a `tf.Module` that creates its "
+                    f"variables once, in its constructor (the findings in {self.shown} say how)")
+        return (f"{where}, which {self.problem}; the rewritten program would do that on every "
+                f"run: change `{self.name}` by hand first")
 
 
 class Kind(enum.Enum):
@@ -201,6 +225,8 @@ class GraphProgram:
     # (the emitter's fresh names need it, a refused program never reaches the emitter).
     bindings: dict[str, list[Position]]
     modules: set[str] = field(default_factory=set)  # imported modules safe to call per run
+    # Helpers imported from the project's own modules, by how the script calls them.
+    imported: Mapping[str, ImportedHelper] = field(default_factory=dict)
     tf1_program: bool = True  # the module names tf.Session or tf.placeholder somewhere
     # `import tensorflow.compat.v1 as tf`: the rewritten program imports TF2 instead.
     compat_import: cst.Import | None = None

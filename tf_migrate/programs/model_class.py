@@ -8,6 +8,7 @@ code around it (analyze/class_instances.py, emit/class_uses.py)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import libcst as cst
@@ -23,7 +24,7 @@ from tf_migrate.programs.emit.class_uses import rewrite_uses
 from tf_migrate.programs.emit.module import rewrite_body
 from tf_migrate.programs.emit.tf_module import tf_module
 from tf_migrate.programs.fresh_context import FreshContext
-from tf_migrate.programs.model import ClassUses, Context, GraphProgram, ModelClass
+from tf_migrate.programs.model import ClassUses, Context, GraphProgram, ImportedHelper, ModelClass
 
 Blocker = tuple[cst.CSTNode, str]
 
@@ -47,7 +48,8 @@ class ClassAnalysis:
         return rewrite_uses(module, self.plan, self.uses, cls, imported)
 
 
-def analyze_class(module: cst.Module, context: Context, names: NameResolver, keras: str
+def analyze_class(module: cst.Module, context: Context, names: NameResolver, keras: str,
+                  imported: Mapping[str, ImportedHelper] | None = None
                   ) -> ClassAnalysis | list[Blocker] | None:
     """The module's model class analysed, the blockers that stop its rewrite, or None when it
     has none (or one that never runs its graph)."""
@@ -64,7 +66,8 @@ def analyze_class(module: cst.Module, context: Context, names: NameResolver, ker
     fresh = FreshContext(written.module, names)
     program = analyze(written.module, fresh, tf1_evidence=True, keras=keras,
                       scope=written.scope,
-                      entries=frozenset(entry.name.value for entry in found.entries))
+                      entries=frozenset(entry.name.value for entry in found.entries),
+                      imported=imported)
     # The run functions become methods: they must not take a method's name, and are named
     # after the class's own names.
     program.outer_names |= {m.name.value for m in _methods(found.definition)}

@@ -5,6 +5,7 @@ the rewritten parts follow one another as the TF1 parts did."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from itertools import pairwise
 
 import libcst as cst
@@ -14,7 +15,7 @@ from tf_migrate.analysis.names import bindings
 from tf_migrate.programs.analyze.program import analyze
 from tf_migrate.programs.analyze.syntax import call_name
 from tf_migrate.programs.emit.module import rewrite_body
-from tf_migrate.programs.model import Context, GraphProgram
+from tf_migrate.programs.model import Context, GraphProgram, ImportedHelper
 
 # The blocker a one-program analysis gives where the module holds several.
 RESET_AFTER_OPS = "the default graph is reset after ops were built"
@@ -36,10 +37,12 @@ def segments(module: cst.Module, ctx: Context) -> list[tuple[int, int]]:
     return list(pairwise(bounds))
 
 
-def analyze_segments(module: cst.Module, ctx: Context, keras: str) -> list[GraphProgram]:
+def analyze_segments(module: cst.Module, ctx: Context, keras: str,
+                     imported: Mapping[str, ImportedHelper] | None = None) -> list[GraphProgram]:
     """The program of each part of the module; parts that build no graph are programs without
     statements or run sites."""
-    programs = [analyze(module, ctx, tf1_evidence=True, keras=keras, segment=segment)
+    programs = [analyze(module, ctx, tf1_evidence=True, keras=keras, segment=segment,
+                        imported=imported)
                 for segment in segments(module, ctx)]
     # A part's new functions must not take a name the other parts keep; the names of their
     # graph statements go with them (moved into functions or dropped).

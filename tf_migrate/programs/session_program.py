@@ -4,20 +4,22 @@ is what stops it, and the outcome the rule reports: a refusal, or a rewrite buil
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import libcst as cst
 
+from tf_migrate.analysis.project_modules import ProjectModules
 from tf_migrate.analysis.qualified_names import NameResolver
 from tf_migrate.cst.code import code
 from tf_migrate.programs.analyze.builders import written_out
+from tf_migrate.programs.analyze.imported_helpers import imported_helpers
 from tf_migrate.programs.analyze.program import MAX_BLOCKERS, analyze
 from tf_migrate.programs.analyze.syntax import compat_v1_import, tf_alias
 from tf_migrate.programs.emit.inline import write_out
 from tf_migrate.programs.emit.module import rewrite_module
 from tf_migrate.programs.fresh_context import FreshContext
-from tf_migrate.programs.model import Context, GraphProgram, Kind
+from tf_migrate.programs.model import Context, GraphProgram, ImportedHelper, Kind
 from tf_migrate.programs.model_class import ClassAnalysis, analyze_class
 from tf_migrate.programs.segments import RESET_AFTER_OPS, analyze_segments, rewrite_segments
 
@@ -56,14 +58,17 @@ class Rewrite:
 
 
 def session_program(module: cst.Module, context: Context, names: NameResolver, *,
-                    standalone_keras: bool, session_seen: bool) -> Refusal | Rewrite | None:
+                    standalone_keras: bool, session_seen: bool,
+                    project: ProjectModules | None = None) -> Refusal | Rewrite | None:
     """The outcome for a module in which the caller saw a TF1 session or placeholder (`names`:
     how its TF names resolve; `standalone_keras`: spell Keras `keras`, not `tf.keras`;
-    `session_seen`: a session among them). None: no program to rewrite or refuse."""
+    `session_seen`: a session among them; `project`: the project modules it may import). None:
+    no program to rewrite or refuse."""
     compat = compat_v1_import(module)
     alias = tf_alias(module) or (compat[1] if compat else "tf")
     keras = "keras" if standalone_keras else f"{alias}.keras"
-    program = _program(module, context, keras)
+    imported = imported_helpers(module, project) if project is not None else {}
+    program = _program(module, context, keras, imported)
     if not program.tf1_program:
         return None
     if not program.sites and not session_seen:
@@ -72,10 +77,10 @@ def session_program(module: cst.Module, context: Context, names: NameResolver, *
         return None
     if program.scope is None and any(message.startswith(RESET_AFTER_OPS)
                                      for _, message in program.blockers):
-        return _segmented(module, context, keras)
+        return _segmented(module, context, keras, imported)
     if program.blockers and not names.uses_scope_analysis:
         # A model class: rewritten as a tf.Module, or refused for what stops that.
-        found = analyze_class(module, context, names, keras)
+        found = analyze_class(module, context, names, keras, imported)
         if isinstance(found, list):
             return Refusal(tuple(found))
         if found is not None:
@@ -88,7 +93,7 @@ def session_program(module: cst.Module, context: Context, names: NameResolver, *
         if plans:
             candidate = write_out(module, plans)
             fresh = FreshContext(candidate, names)
-            attempt = _program(candidate, fresh, keras)
+            attempt = _program(candidate, fresh, keras, imported)
             if not attempt.blockers and attempt.sites:
                 source, program, context = candidate, attempt, fresh
                 written = tuple(plan.name for plan in plans)
@@ -106,9 +111,10 @@ def session_program(module: cst.Module, context: Context, names: NameResolver, *
     )
 
 
-def _segmented(module: cst.Module, context: Context, keras: str) -> Refusal | Rewrite:
+def _segmented(module: cst.Module, context: Context, keras: str,
+               imported: Mapping[str, ImportedHelper]) -> Refusal | Rewrite:
     """A module that builds and runs one graph after another: each part rewritten alone."""
-    programs = analyze_segments(module, context, keras)
+    programs = analyze_segments(module, context, keras, imported)
     blockers = [blocker for program in programs for blocker in program.blockers]
     for program in programs:
         if program.statements and not any(not site.initializer for site in program.sites):
@@ -153,9 +159,10 @@ def _random_note(draws: list[str]) -> tuple[str, ...]:
             "`tf-migrate verify` aligns model variables to prove the rest",)
 
 
-def _program(module: cst.Module, context: Context, keras: str) -> GraphProgram:
+def _program(module: cst.Module, context: Context, keras: str,
+             imported: Mapping[str, ImportedHelper]) -> GraphProgram:
     """The module's program, or that of the one function holding it."""
-    program = analyze(module, context, tf1_evidence=True, keras=keras)
+    program = analyze(module, context, tf1_evidence=True, keras=keras, imported=imported)
     if not program.tf1_program:
         return program
     # `def main():` holding `if ...` blocks does not nest deeply: a few levels are enough.
@@ -163,7 +170,8 @@ def _program(module: cst.Module, context: Context, keras: str) -> GraphProgram:
         scope = _session_function(program)
         if scope is None:
             break
-        program = analyze(module, context, tf1_evidence=True, keras=keras, scope=scope)
+        program = analyze(module, context, tf1_evidence=True, keras=keras, scope=scope,
+                          imported=imported)
     return program
 
 

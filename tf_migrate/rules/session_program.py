@@ -251,6 +251,19 @@ class SessionProgram(Rule):
     symbols they define (`from tensorflow.python.framework import ops`,
     `ops.reset_default_graph()`).
 
+    Graph helpers the script imports from its own project (`from ops import dense, mse`, `import
+    model` then `model.net(x)`, `from .layers import conv`) are read in their module — found as
+    Python would find it for a script run from its folder, or by the package's relative imports —
+    and never run. One that only builds ops from its arguments is called by the rewritten functions
+    as the script's own helpers are (a random op in it is one of the program's random draws); the
+    helper module is migrated by its own findings. One that creates or updates variables, or calls
+    what must not run on every step (`print`, a file read, a Keras layer object), refuses the
+    program with a reason that names the helper, its file and line, and what to change there:
+    ``ops.fc_layer(...)` calls `fc_layer` (ops.py:8), which creates variables with
+    `tf.get_variable` (ops.py:9): ... make `fc_layer` a Keras layer or a `tf.Module` that creates
+    its variables once``. A result of `check` depends on the imported modules too: the result
+    cache keeps it under their contents.
+
     Functions given the session (`def evaluate(sess, data): return sess.run(accuracy, {x:
     data})`, called as `evaluate(sess, test_x)`), or using the script's own, run the program's
     functions instead: their run sites become calls, and the session parameter goes from the
@@ -445,7 +458,8 @@ class SessionProgram(Rule):
         standalone_keras = self.options.keras_namespace == "keras"
         outcome = session_program(original_node, self, self._names,
                                   standalone_keras=standalone_keras,
-                                  session_seen=self._session_seen)
+                                  session_seen=self._session_seen,
+                                  project=self.facts.project)
         if isinstance(outcome, Refusal):
             reasons = "; ".join(reason for _, reason in outcome.blockers)
             self.report(outcome.blockers[0][0], f"The session program is not rewritten: {reasons}")

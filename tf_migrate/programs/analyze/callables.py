@@ -14,7 +14,7 @@ import libcst as cst
 from tf_migrate.analysis import tf_symbols as sym
 from tf_migrate.cst.code import code
 from tf_migrate.cst.walk import visit as _walk_visit
-from tf_migrate.programs.model import Context
+from tf_migrate.programs.model import Context, ImportedHelper
 
 PURE_BUILTINS = frozenset(
     {"len", "range", "float", "int", "bool", "list", "tuple", "dict", "zip", "min", "max", "abs",
@@ -45,11 +45,13 @@ def imported_modules(module: cst.Module) -> set[str]:
 
 
 class _Foreign(cst.CSTVisitor):
-    def __init__(self, ctx: Context, allowed: Collection[str], modules: Collection[str]) -> None:
+    def __init__(self, ctx: Context, allowed: Collection[str], modules: Collection[str],
+                 imported: Mapping[str, ImportedHelper]) -> None:
         super().__init__()
         self.ctx = ctx
         self.allowed = allowed
         self.modules = modules
+        self.imported = imported
         self.found: list[tuple[cst.CSTNode, str]] = []
 
     def visit_Call(self, node: cst.Call) -> None:
@@ -66,6 +68,12 @@ class _Foreign(cst.CSTVisitor):
         while isinstance(root, cst.Attribute):
             root = root.value
         text = code(func)
+        helper = self.imported.get(text)
+        if helper is not None:
+            # A helper of the project's own: it may run per call when it only builds ops.
+            if helper.problem is not None:
+                self.found.append((node, helper.refusal()))
+            return
         if isinstance(root, cst.Name) and root is not func and root.value in self.modules and (
             "random" not in text
         ):
@@ -77,7 +85,31 @@ class _Foreign(cst.CSTVisitor):
 def foreign_calls(
     ctx: Context, node: cst.CSTNode, helpers: Mapping[str, cst.FunctionDef],
     modules: Collection[str], local: Collection[str] = (),
+    imported: Mapping[str, ImportedHelper] | None = None,
 ) -> list[tuple[cst.CSTNode, str]]:
-    visitor = _Foreign(ctx, {*helpers, *local}, modules)
+    """The calls in `node` that must not move into a function run per call, each with why."""
+    visitor = _Foreign(ctx, {*helpers, *local}, modules, imported or {})
+    _walk_visit(node, visitor)
+    return visitor.found
+
+
+class _ImportedCalls(cst.CSTVisitor):
+    def __init__(self, imported: Mapping[str, ImportedHelper]) -> None:
+        super().__init__()
+        self.imported = imported
+        self.found: list[tuple[cst.Call, ImportedHelper]] = []
+
+    def visit_Call(self, node: cst.Call) -> None:
+        helper = self.imported.get(code(node.func))
+        if helper is not None:
+            self.found.append((node, helper))
+
+
+def imported_calls(node: cst.CSTNode, imported: Mapping[str, ImportedHelper]
+                   ) -> list[tuple[cst.Call, ImportedHelper]]:
+    """The calls in `node` of helpers imported from the project (analyze/imported_helpers.py)."""
+    if not imported:
+        return []
+    visitor = _ImportedCalls(imported)
     _walk_visit(node, visitor)
     return visitor.found

@@ -13,7 +13,7 @@ checks that need those.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import libcst as cst
 
@@ -40,7 +40,7 @@ from tf_migrate.programs.analyze.syntax import (
     imported_names,
     tf_alias,
 )
-from tf_migrate.programs.model import Context, GraphProgram, Item
+from tf_migrate.programs.model import Context, GraphProgram, ImportedHelper, Item
 
 
 def _main_block(stmt: cst.BaseStatement) -> bool:
@@ -290,20 +290,21 @@ class _Analyzer:
 
 def analyze(module: cst.Module, ctx: Context, *, tf1_evidence: bool | None = None,
             keras: str = "tf.keras", scope: cst.FunctionDef | cst.If | None = None,
-            segment: tuple[int, int] | None = None, entries: frozenset[str] = frozenset()
-            ) -> GraphProgram:
+            segment: tuple[int, int] | None = None, entries: frozenset[str] = frozenset(),
+            imported: Mapping[str, ImportedHelper] | None = None) -> GraphProgram:
     """`tf1_evidence`: whether the caller already saw a TF1 session or placeholder in `module`
     (None: look for one here, at the cost of a traversal). `keras`: how to spell Keras.
     `scope`: analyse this function's body as the program instead of the module's. `segment`:
     analyse only the module's top-level statements in this range (start, end). `entries`: the
     names of the program's functions that code outside it calls (a model class's methods,
-    programs/model_class.py)."""
+    programs/model_class.py). `imported`: the helpers the module imports from its project
+    (analyze/imported_helpers.py)."""
     if tf1_evidence is None:
         tf1_evidence = mentions_tf1_graph(module, ctx)
     if not tf1_evidence:
         return GraphProgram([], [], [], [], {}, {}, None, [], [], {}, tf1_program=False)
     compat = compat_v1_import(module)
-    state = ProgramState(ctx, module, keras)
+    state = ProgramState(ctx, module, keras, imported=imported or {})
     analyzer = _Analyzer(state, scope, segment, entries)
     analyzer.run()
     metrics.finish(state)
@@ -322,6 +323,7 @@ def analyze(module: cst.Module, ctx: Context, *, tf1_evidence: bool | None = Non
         unsafe=state.unsafe,
         bindings={},
         modules=analyzer.graph.modules,
+        imported=state.imported,
         scope=scope,
         session_functions=analyzer.session_functions,
         notes=list(dict.fromkeys(analyzer.notes)),
@@ -339,9 +341,9 @@ def analyze(module: cst.Module, ctx: Context, *, tf1_evidence: bool | None = Non
             (program.sites[0].call, "no `import tensorflow` (as tf) to spell TF2 calls with")
         )
     if not state.blockers:
-        imported = imported_names(module) if segment is not None else set()
+        names_imported = imported_names(module) if segment is not None else set()
         for name, node in bindings((item.node for item in state.items if not _is_with(item)),
-                                   imported):
+                                   names_imported):
             program.bindings.setdefault(name, []).append(ctx.start(node))
         compute_slices(program, ctx)
         iterator_runs.check(program, ctx)

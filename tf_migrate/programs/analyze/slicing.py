@@ -113,7 +113,7 @@ class _Slicer:
             program.random_draws.append(f"the run at line {site.position[0]}")
         if deferred or placeholders:
             for node, message in foreign_calls(self.ctx, site.fetch, program.helpers,
-                                               program.modules):
+                                               program.modules, imported=program.imported):
                 self.block(node, message)
         names = [p.targets[0] for p in placeholders]
         if len(set(names)) != len(names):

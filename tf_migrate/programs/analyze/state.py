@@ -4,6 +4,7 @@ unsafe or blocks the rewrite, and the planned TF2 forms of nodes."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import libcst as cst
@@ -12,6 +13,7 @@ from tf_migrate.programs.model import (
     Context,
     ExpressionPlan,
     GraphStatement,
+    ImportedHelper,
     Item,
     RunSite,
     StatementPlan,
@@ -27,6 +29,8 @@ class ProgramState:
     statements: list[GraphStatement] = field(default_factory=list)
     graph_names: dict[str, GraphStatement] = field(default_factory=dict)  # name -> definition now
     helpers: dict[str, cst.FunctionDef] = field(default_factory=dict)  # the script's functions
+    # Helpers imported from the project's own modules, by how the script calls them.
+    imported: Mapping[str, ImportedHelper] = field(default_factory=dict)
     sites: list[RunSite] = field(default_factory=list)
     unsafe: list[str] = field(default_factory=list)
     # What draws random numbers (`w`'s initial value, ...): the same distributions in TF2, but

@@ -19,7 +19,11 @@ from tf_migrate.analysis.names import (
 from tf_migrate.cst.arguments import bind_args
 from tf_migrate.cst.code import code
 from tf_migrate.programs.analyze import control_flow, iterators, metrics, training
-from tf_migrate.programs.analyze.callables import foreign_calls, imported_modules
+from tf_migrate.programs.analyze.callables import (
+    foreign_calls,
+    imported_calls,
+    imported_modules,
+)
 from tf_migrate.programs.analyze.expressions import block_on, examine
 from tf_migrate.programs.analyze.run_sites import SiteFinder
 from tf_migrate.programs.analyze.state import ProgramState
@@ -292,6 +296,10 @@ class GraphStatements:
                     f"reads `{dep}`, which is computed per run",
                 )
         random = facts.random
+        for node, imported in imported_calls(call, self.state.imported):
+            random = random or imported.random
+            if imported.problem is not None:
+                self.state.block(node, imported.refusal())
         for name in sorted(facts.called_helpers):
             helper = self.state.helpers[name]
             inner = examine(self.ctx, helper, set(), self.state.helpers)
@@ -313,6 +321,8 @@ class GraphStatements:
 
     def _computation(self, statement: GraphStatement, value: cst.BaseExpression) -> None:
         facts = examine(self.ctx, value, set(self.state.graph_names), self.state.helpers)
+        imported_here = imported_calls(value, self.state.imported)
+        facts.random = facts.random or any(helper.random for _, helper in imported_here)
         if facts.creates:
             self.state.block(statement.line, "variables or placeholders are created inside an "
                                              "expression (only `name = tf.Variable(...)`, dicts "
@@ -345,10 +355,17 @@ class GraphStatements:
             self._check_helper(statement, helper)
         if statement.kind is Kind.DEFERRED:
             self._check_moved(statement, value)
+        else:
+            # Computed once where it is, which TF2 does too: only a helper that makes variables
+            # (then unknown to the program's training) or state must not run there either.
+            for node, imported in imported_here:
+                if imported.problem is not None:
+                    self.state.block(node, imported.refusal())
 
     def _check_moved(self, statement: GraphStatement, value: cst.BaseExpression) -> None:
         """A deferred statement runs on every call: what it calls must not build state."""
-        for node, message in foreign_calls(self.ctx, value, self.state.helpers, self.modules):
+        for node, message in foreign_calls(self.ctx, value, self.state.helpers, self.modules,
+                                           imported=self.state.imported):
             self.state.block(node, message)
         for name in sorted(statement.helpers):
             helper = self.state.helpers[name]

@@ -18,6 +18,7 @@ from tf_migrate.analysis.names import function_globals, read_names
 from tf_migrate.cst.arguments import bind_args
 from tf_migrate.cst.code import code
 from tf_migrate.cst.walk import visit as _walk_visit
+from tf_migrate.programs.analyze.callables import imported_calls
 from tf_migrate.programs.analyze.expressions import block_on, examine
 from tf_migrate.programs.analyze.optimizer_statements import (
     STEP_COUNTERS,
@@ -225,6 +226,14 @@ def _gradients(state: ProgramState, statement: GraphStatement, step: TrainStep,
         variables = [member for s in state.statements
                      if s.kind is Kind.VARIABLE and s.trainable and id(s) in reached
                      for member in _members(s)]
+    creators = [helper for _, helper in imported_calls(state.module, state.imported)
+                if helper.creates_variables]
+    if not variables and creators:
+        # Not "no trainable variable": they are made in a helper of the project.
+        state.block(statement.line, f"the variables of the loss of `{step.method}` are created "
+                                    f"in `{creators[0].name}` ({creators[0].shown}:"
+                                    f"{creators[0].line})")
+        return
     if not variables:
         state.block(statement.line, f"the loss of `{step.method}` depends on no trainable "
                                     "variable")
