@@ -11,6 +11,7 @@ import libcst as cst
 from tf_migrate.programs.model import (
     Context,
     ExpressionPlan,
+    GraphPrint,
     GraphStatement,
     Item,
     RunSite,
@@ -36,6 +37,7 @@ class ProgramState:
     # TF2 forms of control flow and tf.data nodes (GraphProgram.rewrites, in_place).
     rewrites: dict[int, ExpressionPlan] = field(default_factory=dict)
     in_place: dict[int, StatementPlan] = field(default_factory=dict)
+    prints: list[GraphPrint] = field(default_factory=list)  # `print(z)` while building
 
     def block(self, node: cst.CSTNode, message: str) -> None:
         """Stops the rewrite at `node`: the finding says `message` and the node's line."""
