@@ -162,3 +162,32 @@ def test_other_uses_of_graph_values_stay_refused(code: str, reason: str) -> None
     assert migrated == source
     assert applicability is Applicability.MANUAL
     assert reason in message
+
+
+def test_a_print_in_a_model_class_goes_into_its_run_method_told_of_its_own_line() -> None:
+    source, [(message, _)] = migrate("""\
+        import tensorflow as tf
+
+
+        class Scaler:
+            def __init__(self, sess):
+                self.sess = sess
+                self.x = tf.placeholder(tf.float32, [None])
+                self.w = tf.Variable(0.5)
+                self.scaled = self.x * self.w
+                print("scaled:", self.scaled, self.w.shape)
+
+            def scale(self, x):
+                return self.sess.run(self.scaled, {self.x: x})
+
+
+        with tf.Session() as sess:
+            scaler = Scaler(sess)
+            sess.run(tf.global_variables_initializer())
+            result = scaler.scale([3.0])
+        """)
+    assert ("    def compute_scaled(self, x):\n"
+            "        scaled = x * self.w\n"
+            '        print("scaled:", scaled, self.w.shape)\n'
+            "        return scaled\n") in source
+    assert "`print` of graph values (line 10) moves into the function" in message
