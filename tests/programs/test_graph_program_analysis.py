@@ -169,7 +169,7 @@ def test_initializer_runs_and_repetition() -> None:
     [
         ("x = tf.constant(1.0)\ndef f(s):\n    return s.graph\n"
          "with tf.Session() as sess:\n    f(sess)\n", "the session `sess` is used as a value"),
-        ("x = tf.constant(1.0)\nprint(x)\nwith tf.Session() as sess:\n    sess.run(x)\n",
+        ("x = tf.constant(1.0)\nif x:\n    pass\nwith tf.Session() as sess:\n    sess.run(x)\n",
          "graph value `x` is used as a Python value"),
         ("x = tf.constant(1.0)\nfor i in range(2):\n    x = x + 1.0\n"
          "with tf.Session() as sess:\n    sess.run(x)\n",

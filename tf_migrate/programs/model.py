@@ -198,6 +198,23 @@ class Slice:
 
 
 @dataclass(eq=False)
+class GraphPrint:
+    """`print(z, z.shape)` while the graph is built (analyze/graph_prints.py): TF1 prints the
+    symbolic tensors then. It goes into the run function that computes what it reads (`host`,
+    the run whose function prints it at trace time), stays in place when it reads only values
+    TF2 keeps at module level, or goes (`host` None and `item.drop`), as the notes say."""
+
+    line: cst.SimpleStatementLine
+    item: int  # index of its flattened top-level statement
+    position: Position
+    # The graph statements whose values it prints, by the name it reads them under, as
+    # defined where it is.
+    reads: dict[str, GraphStatement]
+    names: frozenset[str] = frozenset()  # those whose `.name` it prints
+    host: RunSite | None = None
+
+
+@dataclass(eq=False)
 class Item:
     """A flattened top-level statement: Session and Graph `with` bodies are dedented into it."""
 
@@ -248,7 +265,8 @@ class GraphProgram:
     # the module.
     rewrites: dict[int, ExpressionPlan] = field(default_factory=dict)
     in_place: dict[int, StatementPlan] = field(default_factory=dict)
-
+    # `print(...)` of graph values while the graph is built (analyze/graph_prints.py).
+    prints: list[GraphPrint] = field(default_factory=list)
 
 
 def dependencies(

@@ -264,6 +264,15 @@ class SessionProgram(Rule):
     its variables once``. A result of `check` depends on the imported modules too: the result
     cache keeps it under their contents.
 
+    Prints of graph values while the graph is built (`print(z)`, `print("z:", z, z.shape)`,
+    `.dtype`, `.name`, `get_shape()`, in f-strings too), where TF1 printed the symbolic tensor,
+    go into the run function that computes what they read, right after it (the function becomes
+    a `tf.function` if it was not one): it prints the symbolic tensor when it is traced, at its
+    first call rather than at that place of the script, with TF2's op names and `None` for
+    unknown dimensions, as the finding says. A print of values TF2 keeps where they are
+    (constants, variables) stays and prints their values; a print of values no run computes
+    goes; the finding says both.
+
     Functions given the session (`def evaluate(sess, data): return sess.run(accuracy, {x:
     data})`, called as `evaluate(sess, test_x)`), or using the script's own, run the program's
     functions instead: their run sites become calls, and the session parameter goes from the
@@ -326,7 +335,8 @@ class SessionProgram(Rule):
     Refused, with the reason and its line in the finding (nothing is rewritten): the session
     used as a value other than above (stored, passed on, a session opened in a function while
     the graph is built at the top level, sessions in several functions); graph values used as
-    Python values (`print(t)`); ops built in loops, blocks, classes or functions that run
+    Python values (`if t:`, `float(t)`, a print that reads values no one run computes
+    together, `print(t, file=f)`); ops built in loops, blocks, classes or functions that run
     sessions; fetches given
     as strings or names that cannot be resolved; feeds of tensors that are not placeholders; two
     graphs; a second session after variables; initializers run after use; `==`/`!=` on tensors;

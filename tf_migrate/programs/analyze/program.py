@@ -23,6 +23,7 @@ from tf_migrate.cst.code import code
 from tf_migrate.cst.targets import flat_targets, target_names
 from tf_migrate.programs.analyze import (
     control_flow,
+    graph_prints,
     iterator_runs,
     metrics,
     optimizer_statements,
@@ -263,6 +264,11 @@ class _Analyzer:
                 return
         graph = [s for s in stmt.body if isinstance(s, cst.Assign) and self._is_graph(s)]
         if not graph:
+            printed = graph_prints.recognize(self.state, stmt, index)
+            if printed is not None and not self.sessions.has_run_site(stmt):
+                # Placed once the slices are known (graph_prints.place).
+                self.state.prints.append(printed)
+                return
             self.sessions.check_python(stmt, index)
             self._unbind(stmt)
             return
@@ -334,6 +340,7 @@ def analyze(module: cst.Module, ctx: Context, *, tf1_evidence: bool | None = Non
     program.segment = segment
     program.compat_import = compat[0] if compat and not tf_alias(module) else None
     program.rewrites, program.in_place = state.rewrites, state.in_place
+    program.prints = state.prints
     if program.tf_alias is None and program.sites:
         # Anchored where the program runs: the module would put it on line 1, in a notebook
         # whichever cell comes first.
@@ -346,6 +353,7 @@ def analyze(module: cst.Module, ctx: Context, *, tf1_evidence: bool | None = Non
                                    names_imported):
             program.bindings.setdefault(name, []).append(ctx.start(node))
         compute_slices(program, ctx)
+        graph_prints.place(program)
         iterator_runs.check(program, ctx)
         control_flow.finish(program)
     del program.blockers[MAX_BLOCKERS:]

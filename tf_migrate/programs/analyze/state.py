@@ -12,6 +12,7 @@ import libcst as cst
 from tf_migrate.programs.model import (
     Context,
     ExpressionPlan,
+    GraphPrint,
     GraphStatement,
     ImportedHelper,
     Item,
@@ -40,6 +41,7 @@ class ProgramState:
     # TF2 forms of control flow and tf.data nodes (GraphProgram.rewrites, in_place).
     rewrites: dict[int, ExpressionPlan] = field(default_factory=dict)
     in_place: dict[int, StatementPlan] = field(default_factory=dict)
+    prints: list[GraphPrint] = field(default_factory=list)  # `print(z)` while building
 
     def block(self, node: cst.CSTNode, message: str) -> None:
         """Stops the rewrite at `node`: the finding says `message` and the node's line."""

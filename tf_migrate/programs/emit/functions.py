@@ -20,6 +20,7 @@ from tf_migrate.programs.emit.rewrites import AssignToMethod
 from tf_migrate.programs.emit.train import TrainWriter, step_counter
 from tf_migrate.programs.model import (
     Context,
+    GraphPrint,
     GraphProgram,
     GraphStatement,
     Kind,
@@ -173,6 +174,11 @@ class Emitter:
             self.by_site[id(slice_.site)] = function
 
     # -- function definitions -------------------------------------------------------------------
+    def prints(self, function: _Function) -> list[GraphPrint]:
+        """The prints of graph values this function writes (analyze/graph_prints.py)."""
+        sites = {id(s.site) for s in function.sites}
+        return [p for p in self.program.prints if p.host is not None and id(p.host) in sites]
+
     def _decorator(self, function: _Function) -> cst.Decorator | None:
         tf_function = dotted(f"{self.tf}.function")
         if any(p.kind is not Kind.ITERATOR for p in function.params):
@@ -183,6 +189,10 @@ class Emitter:
             return cst.Decorator(cst.Call(tf_function, [keyword_arg("input_signature", signature)]))
         if len(function.sites) > 1 or any(s.site.repeated for s in function.sites) or any(
                 s.graph_only for s in function.slice.statements):  # control flow, tf.gradients
+            return cst.Decorator(tf_function)
+        if self.prints(function):
+            # Traced, the function prints the symbolic tensors TF1 printed; run eagerly, it
+            # would print their values on every call.
             return cst.Decorator(tf_function)
         return None
 
@@ -223,6 +233,13 @@ class Emitter:
         assert isinstance(converted, cst.BaseExpression)
         return converted
 
+    def _line(self, line: cst.SimpleStatementLine) -> list[cst.SimpleStatementLine]:
+        """A statement of the script written in a function, with its comments."""
+        written = line.visit(self._rewriter())
+        assert isinstance(written, cst.SimpleStatementLine)
+        comments = [e for e in written.leading_lines if e.comment is not None]
+        return [written.with_changes(leading_lines=comments)]
+
     def definition(self, function: _Function) -> cst.FunctionDef:
         params = [
             cst.Param(cst.Name(p.targets[0]), default=p.default,
@@ -238,10 +255,24 @@ class Emitter:
                 # already; those written inside it run here, in order.
                 return [cst.SimpleStatementLine([cst.Expr(self._converted(op))])
                         for op in statement.grouped]
-            line = statement.line.visit(self._rewriter())
-            assert isinstance(line, cst.SimpleStatementLine)
-            comments = [e for e in line.leading_lines if e.comment is not None]
-            return [line.with_changes(leading_lines=comments)]
+            return [*self._line(statement.line), *(
+                printed for p in after.get(id(statement), []) for printed in self._line(p.line))]
+
+        # Each print right after the last statement it reads (and not before a print written
+        # above it), or first when it reads only parameters: the names it reads hold the
+        # values it printed in TF1, and the prints keep their order.
+        after: dict[int, list[GraphPrint]] = {}
+        leading: list[GraphPrint] = []
+        statements = function.slice.statements
+        order = {id(s): i for i, s in enumerate(statements)}
+        anchor = -1
+        for printed in self.prints(function):
+            anchor = max([anchor, *(order[id(s)] for s in printed.reads.values()
+                                    if id(s) in order)])
+            if anchor < 0:
+                leading.append(printed)
+            else:
+                after.setdefault(id(statements[anchor]), []).append(printed)
 
         local = {n for s in function.slice.statements for n in s.targets}
         writer = TrainWriter(self.tf, self.taken | local | {p.targets[0] for p in
@@ -260,6 +291,7 @@ class Emitter:
             else:
                 rates[name] = rate
         rates.update(metrics.results(self.program, function.slice))
+        prelude.extend(line for p in leading for line in self._line(p.line))
         body = writer.body(function.slice.statements, write, prelude)
         nested = self._nested(function)
         if nested and isinstance(body[0], cst.SimpleStatementLine | cst.BaseCompoundStatement):

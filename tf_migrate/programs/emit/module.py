@@ -95,6 +95,7 @@ def rewrite_body(module: cst.Module, program: GraphProgram, ctx: Context
         definitions.setdefault(place, []).append(emitter.definition(function))
     # Statements moved into functions take their comments with them.
     moved = {id(s.line) for f in emitter.functions for s in f.slice.statements}
+    moved |= {id(p.line) for p in program.prints if p.host is not None}
     plans: dict[int, ExpressionPlan | StatementPlan] = {**program.rewrites, **program.in_place}
     body: list[cst.BaseStatement] = []
     carried: list[cst.EmptyLine] = []
