@@ -116,6 +116,9 @@ def _problem(source: ProjectModule, function: cst.FunctionDef,
     for call, name in facts.unsupported:
         advice = sym.by_hand(name)
         if advice is not None and advice == _VARIABLE_ADVICE:
+            if name.endswith("variable_scope"):
+                return f"makes variables in a variable scope (`{name}`, {at(call)})", True, \
+                    random
             return f"creates variables with `{name}` ({at(call)})", True, random
         return (f"uses `{name}` ({at(call)}), which the session rewrite does not carry "
                 "over" + (f" ({advice})" if advice else ""), False, random)
