@@ -42,7 +42,8 @@ FAMILIES: dict[str, frozenset[str]] = {
     "Estimator (TFM601-603)": frozenset({"TFM601", "TFM602", "TFM603"}),
 }
 CELL_PREFIX = re.compile(r"^cell \d+: ")  # notebook findings name their cell first
-LINE_MARK = re.compile(r"\s*\(line \d+\)")
+LINE_MARK = re.compile(r"\s*\((?:cell \d+, )?line \d+\)")
+PLACE = re.compile(r"[\w./-]+\.py:\d+")  # a place in another file of the project
 TICKED = re.compile(r"`[^`]*`")
 
 
@@ -111,13 +112,14 @@ def normalise(reason: str) -> str:
     """One reason as a histogram key: no line numbers, every `name` the same."""
     reason = LINE_MARK.sub("", reason)
     reason = TICKED.sub("…", reason)
+    reason = PLACE.sub("FILE:N", reason)
     return re.sub(r"\bline \d+", "line N", reason).strip()
 
 
 def refusal_reasons(message: str) -> list[str]:
     text = message[len(REFUSED):].strip()
     # Split after each "(line N)" rather than at every "; ", which a reason may itself contain.
-    parts = re.findall(r".*?\(line \d+\)(?=; |$)", text)
+    parts = re.findall(r".*?\((?:cell \d+, )?line \d+\)(?=; |$)", text)
     return [part.removeprefix("; ") for part in parts] if parts else text.split("; ")
 
 
