@@ -222,6 +222,8 @@ class GraphProgram:
     # the module.
     rewrites: dict[int, ExpressionPlan] = field(default_factory=dict)
     in_place: dict[int, StatementPlan] = field(default_factory=dict)
+    # The session's `tf.ConfigProto`, as the `tf.config` calls that set the same options.
+    session_config: SessionConfig | None = None
 
 
 
@@ -401,3 +403,23 @@ class ClassUses:
     dropped: set[int] = field(default_factory=set)
     dedented: set[int] = field(default_factory=set)
     instantiations: list[cst.Call] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ConfigSetting:
+    """One option of the session's `tf.ConfigProto` (analyze/session_config.py): its path
+    (`allow_soft_placement`, `gpu_options.allow_growth`, `device_count.GPU`) and the value the
+    script gives it, written as the script wrote it."""
+
+    option: str
+    value: cst.BaseExpression
+
+
+@dataclass(frozen=True, eq=False)
+class SessionConfig:
+    """The session's options as TF2 sets them: the settings in the script's order, written
+    before the item at `anchor` (where the config was built, or earlier when ops run before it:
+    TF2 fixes the thread pools and devices at its first op)."""
+
+    settings: tuple[ConfigSetting, ...]
+    anchor: int
