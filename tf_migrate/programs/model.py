@@ -423,3 +423,5 @@ class SessionConfig:
 
     settings: tuple[ConfigSetting, ...]
     anchor: int
+    # The items of the config's statements (gone): their comments go with the calls.
+    statements: tuple[int, ...] = ()

@@ -54,6 +54,7 @@ class _Proto:
     index: int  # the item that builds it
     # (option, value, node whose line names it): the call's keywords, then the assignments.
     fields: list[_Field] = field(default_factory=list)
+    lines: list[int] = field(default_factory=list)  # the items that build it and set options
 
 
 def _attribute_path(node: cst.BaseExpression) -> tuple[str, str] | None:
@@ -108,7 +109,7 @@ class SessionConfigs:
                 if target.value in self.protos:
                     self.state.block(stmt, f"`{target.value}` is bound to a second config")
                     continue
-                proto = _Proto(kind, small.value, index)
+                proto = _Proto(kind, small.value, index, lines=[index])
                 proto.fields.extend(self._keywords(small.value))
                 self.protos[target.value] = proto
                 item.drop = True
@@ -116,6 +117,7 @@ class SessionConfigs:
             path = _attribute_path(target)
             if path is not None and path[0] in self.protos:
                 self.protos[path[0]].fields.append((path[1], small.value, stmt))
+                self.protos[path[0]].lines.append(index)
                 item.drop = True
 
     def _keywords(self, call: cst.Call) -> list[_Field]:
@@ -153,8 +155,9 @@ class SessionConfigs:
         settings = self._settings(chosen)
         if settings is None:
             return None
-        anchor = self._hoisted(anchor, chosen)
-        return None if anchor is None else SessionConfig(settings, anchor)
+        hoisted = self._hoisted(anchor, chosen)
+        lines = sorted(i for name in used for i in self.protos[name].lines)
+        return None if hoisted is None else SessionConfig(settings, hoisted, tuple(lines))
 
     def _config_argument(self, call: cst.Call) -> cst.BaseExpression | None:
         """The `config=` argument, when the session has no other argument but its graph."""

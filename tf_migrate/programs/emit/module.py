@@ -100,6 +100,15 @@ def rewrite_body(module: cst.Module, program: GraphProgram, ctx: Context
     # The session's options, set where its config was built (or before the first op).
     config = program.session_config
     configured = config_statements(config, emitter.tf, emitter.fresh) if config else []
+    # Set earlier than the config was built: the config's comments go with the calls.
+    config_lines = set(config.statements) if config and configured and (
+        config.anchor not in config.statements) else set()
+    if config_lines:
+        comments = [line for i in sorted(config_lines)
+                    for line in _comments(_leading(program.items[i].node))]
+        first_call = configured[0]
+        assert isinstance(first_call, cst.SimpleStatementLine | cst.For)
+        configured[0] = first_call.with_changes(leading_lines=comments)
     body: list[cst.BaseStatement] = []
     carried: list[cst.EmptyLine] = []
     carried_blanks = 0
@@ -131,7 +140,8 @@ def rewrite_body(module: cst.Module, program: GraphProgram, ctx: Context
             body.append(definition.with_changes(
                 leading_lines=[*definition.leading_lines, *_comments(carried)]))
             carried, carried_blanks, after_definitions = [], 0, True
-        if item.drop and id(item.node) not in moved and not item.obsolete_comments:
+        if item.drop and id(item.node) not in moved and not item.obsolete_comments and (
+                index not in config_lines):
             carried.extend(_comments(_leading(item.node)))
             carried_blanks = max(carried_blanks, _blanks(_leading(item.node)))
         if config is not None and index == config.anchor:
