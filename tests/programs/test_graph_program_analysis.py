@@ -214,8 +214,8 @@ def test_initializer_runs_and_repetition() -> None:
         ("x = tf.placeholder(tf.float32)\nk = tf.placeholder(tf.float32)\ny = x * 2\n"
          "with tf.Session() as sess:\n    sess.run(y, {x: 1.0, k: next(iter([1]))})\n",
          "`k` is fed by a call although the fetches do not use it"),
-        ("with tf.Session(config=tf.ConfigProto()) as sess:\n    pass\n",
-         "a Session with arguments"),
+        ("with tf.Session('grpc://localhost:2222') as sess:\n    pass\n",
+         "a Session with `target=`"),
         ("if True:\n    with tf.Session() as sess:\n        pass\n",
          "a session is opened inside a block"),
     ],

@@ -138,6 +138,10 @@ _BY_HAND = (
     (("tf.ConfigProto", "tf.GPUOptions"),
      "set the session's options with `tf.config` calls (`tf.config.experimental."
      "set_memory_growth`, `tf.config.set_soft_device_placement`) and drop the config"),
+    (("tf.RunOptions", "tf.RunMetadata"),
+     "traced runs have no TF2 form: profile the call between `tf.profiler.experimental.start("
+     "logdir)` and `stop()` (or `tf.summary.trace_on(profiler=True)`) and drop `options=` and "
+     "`run_metadata=`"),
     (("tf.sparse_placeholder", "tf.SparseTensor", "tf.SparseTensorValue"),
      "sparse feeds are not rewritten: feed the dense values, or build a `tf.sparse.SparseTensor` "
      "in a TF2 function by hand"),

@@ -267,6 +267,8 @@ class GraphProgram:
     in_place: dict[int, StatementPlan] = field(default_factory=dict)
     # `print(...)` of graph values while the graph is built (analyze/graph_prints.py).
     prints: list[GraphPrint] = field(default_factory=list)
+    # The session's `tf.ConfigProto`, as the `tf.config` calls that set the same options.
+    session_config: SessionConfig | None = None
 
 
 def dependencies(
@@ -445,3 +447,25 @@ class ClassUses:
     dropped: set[int] = field(default_factory=set)
     dedented: set[int] = field(default_factory=set)
     instantiations: list[cst.Call] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ConfigSetting:
+    """One option of the session's `tf.ConfigProto` (analyze/session_config.py): its path
+    (`allow_soft_placement`, `gpu_options.allow_growth`, `device_count.GPU`) and the value the
+    script gives it, written as the script wrote it."""
+
+    option: str
+    value: cst.BaseExpression
+
+
+@dataclass(frozen=True, eq=False)
+class SessionConfig:
+    """The session's options as TF2 sets them: the settings in the script's order, written
+    before the item at `anchor` (where the config was built, or earlier when ops run before it:
+    TF2 fixes the thread pools and devices at its first op)."""
+
+    settings: tuple[ConfigSetting, ...]
+    anchor: int
+    # The items of the config's statements (gone): their comments go with the calls.
+    statements: tuple[int, ...] = ()

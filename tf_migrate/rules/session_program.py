@@ -332,6 +332,22 @@ class SessionProgram(Rule):
     read it; a seeded reshuffling dataset is built anew there (TF1 restarts its order at each
     initialization).
 
+    Session options: a session opened with `config=` a `tf.ConfigProto(...)` (inline, or a name
+    bound once to one, with attribute assignments such as `config.gpu_options.allow_growth =
+    True` and a `tf.GPUOptions(...)` as `gpu_options=`) loses the config; its options become the
+    `tf.config` calls that set them, where the config was built, or before the first TF op when
+    ops run earlier (TF2 fixes thread pools and devices at its first op; the values must then be
+    literals): `allow_soft_placement` (`tf.config.set_soft_device_placement`),
+    `log_device_placement` (`tf.debugging.set_log_device_placement`),
+    `intra_op_parallelism_threads` and `inter_op_parallelism_threads` (`tf.config.threading`),
+    `gpu_options.allow_growth` (`tf.config.experimental.set_memory_growth` for each GPU) and
+    `device_count={'GPU': 0}` (`tf.config.set_visible_devices([], "GPU")`). Any other option
+    (`per_process_gpu_memory_fraction`, which TF2 sets as a memory limit in MB with
+    `tf.config.set_logical_device_configuration`, `graph_options`, another device count), a
+    config built elsewhere or read by other code, `target=` and traced runs (`sess.run(...,
+    options=..., run_metadata=...)`: profile with `tf.profiler.experimental.start`/`stop`) are
+    refused with the option and its line.
+
     Refused, with the reason and its line in the finding (nothing is rewritten): the session
     used as a value other than above (stored, passed on, a session opened in a function while
     the graph is built at the top level, sessions in several functions); graph values used as

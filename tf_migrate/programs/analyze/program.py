@@ -193,6 +193,8 @@ class _Analyzer:
         else:
             self.flatten(self.state.module.body)
         items = self.state.items
+        # Config statements go before the statements are classified: they build no graph.
+        self.sessions.configs.collect(items)
         self.sessions.session_helpers = session_helpers.find(
             self.ctx, items, session_helpers.session_names(self.ctx, items) | self.sessions.names,
             self.entries)
@@ -316,6 +318,7 @@ def analyze(module: cst.Module, ctx: Context, *, tf1_evidence: bool | None = Non
     metrics.finish(state)
     iterator_runs.finish(state)
     analyzer.sessions.finish()
+    session_config = analyzer.sessions.configs.finish()
     optimizer_statements.check_schedules(state)
     program = GraphProgram(
         items=state.items,
@@ -341,6 +344,7 @@ def analyze(module: cst.Module, ctx: Context, *, tf1_evidence: bool | None = Non
     program.compat_import = compat[0] if compat and not tf_alias(module) else None
     program.rewrites, program.in_place = state.rewrites, state.in_place
     program.prints = state.prints
+    program.session_config = session_config
     if program.tf_alias is None and program.sites:
         # Anchored where the program runs: the module would put it on line 1, in a notebook
         # whichever cell comes first.

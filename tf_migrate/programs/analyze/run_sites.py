@@ -9,6 +9,7 @@ from tf_migrate.analysis import tf_symbols as sym
 from tf_migrate.analysis.names import read_names
 from tf_migrate.cst.walk import visit as _walk_visit
 from tf_migrate.programs.analyze.python_code import PythonCode, RunSiteProbe, TfProbe
+from tf_migrate.programs.analyze.session_config import SessionConfigs
 from tf_migrate.programs.analyze.session_helpers import SessionHelper
 from tf_migrate.programs.analyze.state import ProgramState
 from tf_migrate.programs.model import (
@@ -36,6 +37,8 @@ class SiteFinder:
         self.feeds: dict[str, FeedBinding] = {}
         self._feed_dicts: set[cst.Dict] = set()
         self._needs_default: list[RunSite] = []
+        # Sessions opened with `config=` (and their configs): read once the program is.
+        self.configs = SessionConfigs(state, self.graph_aliases)
 
     # -- sessions -----------------------------------------------------------------------------
     def open(self, node: cst.CSTNode, call: cst.Call, name: str | None, default: bool) -> None:
@@ -45,7 +48,7 @@ class SiteFinder:
             and call.args[0].value.value in self.graph_aliases
         )
         if call.args and not graph_only:
-            self.state.block(node, "a Session with arguments (target or config)")
+            self.configs.session(node, call)
         self.opened.append(node)
         if name is not None:
             self.names.add(name)
@@ -166,6 +169,13 @@ class SiteFinder:
         for position, arg in enumerate(call.args):
             key = arg.keyword.value if arg.keyword is not None else (
                 params[position] if position < len(params) else "?")
+            if key in ("options", "run_metadata") and not arg.star:
+                self.state.block(call, f"run call with `{key}=` (a traced run): TF2 has no run "
+                                       "options; profile the call by hand between "
+                                       "`tf.profiler.experimental.start(logdir)` and `stop()` "
+                                       "(or `tf.summary.trace_on(profiler=True)`) and drop "
+                                       "`options=` and `run_metadata=`")
+                return None
             if arg.star or key not in params:
                 self.state.block(call, f"run call with argument `{key}`")
                 return None

@@ -116,6 +116,11 @@ class Emitter:
     def _fresh(self, stem: str) -> str:
         return fresh_name(stem, self.taken)
 
+    def fresh(self, stem: str) -> str:
+        """A name no statement of the program or of the rewrite takes (for the module's own
+        statements, e.g. the session's options)."""
+        return self._fresh(stem)
+
     def _fitted(self, target: str, value: cst.BaseExpression) -> cst.BaseExpression:
         """A constructor call whose line would pass 99 characters: one argument per line."""
         code = self.module.code_for_node(value)

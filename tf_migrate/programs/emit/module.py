@@ -9,6 +9,7 @@ import libcst as cst
 
 from tf_migrate.programs.emit.functions import Emitter
 from tf_migrate.programs.emit.rewrites import rewritten
+from tf_migrate.programs.emit.session_config import statements as config_statements
 from tf_migrate.programs.model import Context, ExpressionPlan, GraphProgram, StatementPlan
 
 
@@ -97,22 +98,25 @@ def rewrite_body(module: cst.Module, program: GraphProgram, ctx: Context
     moved = {id(s.line) for f in emitter.functions for s in f.slice.statements}
     moved |= {id(p.line) for p in program.prints if p.host is not None}
     plans: dict[int, ExpressionPlan | StatementPlan] = {**program.rewrites, **program.in_place}
+    # The session's options, set where its config was built (or before the first op).
+    config = program.session_config
+    configured = config_statements(config, emitter.tf, emitter.fresh) if config else []
+    # Set earlier than the config was built: the config's comments go with the calls.
+    config_lines = set(config.statements) if config and configured and (
+        config.anchor not in config.statements) else set()
+    if config_lines:
+        comments = [line for i in sorted(config_lines)
+                    for line in _comments(_leading(program.items[i].node))]
+        first_call = configured[0]
+        assert isinstance(first_call, cst.SimpleStatementLine | cst.For)
+        configured[0] = first_call.with_changes(leading_lines=comments)
     body: list[cst.BaseStatement] = []
     carried: list[cst.EmptyLine] = []
     carried_blanks = 0
     after_definitions = False
-    for index, item in enumerate(program.items):
-        for definition in definitions.get(index, []):
-            body.append(definition.with_changes(
-                leading_lines=[*definition.leading_lines, *_comments(carried)]))
-            carried, carried_blanks, after_definitions = [], 0, True
-        if item.drop:
-            if id(item.node) not in moved and not item.obsolete_comments:
-                carried.extend(_comments(_leading(item.node)))
-                carried_blanks = max(carried_blanks, _blanks(_leading(item.node)))
-            continue
-        node = item.node.visit(_Replace(replacements, plans))
-        assert isinstance(node, cst.SimpleStatementLine | cst.BaseCompoundStatement)
+
+    def put(node: cst.SimpleStatementLine | cst.BaseCompoundStatement) -> None:
+        nonlocal carried, carried_blanks, after_definitions
         leading = list(node.leading_lines)
         if carried or carried_blanks:
             # Removed statements leave their comments and their blank lines behind.
@@ -131,4 +135,23 @@ def rewrite_body(module: cst.Module, program: GraphProgram, ctx: Context
             leading = [*[cst.EmptyLine(indent=False)] * emitter.blank_lines, *_comments(leading)]
         body.append(node.with_changes(leading_lines=leading))
         carried, carried_blanks, after_definitions = [], 0, False
+
+    for index, item in enumerate(program.items):
+        for definition in definitions.get(index, []):
+            body.append(definition.with_changes(
+                leading_lines=[*definition.leading_lines, *_comments(carried)]))
+            carried, carried_blanks, after_definitions = [], 0, True
+        if item.drop and id(item.node) not in moved and not item.obsolete_comments and (
+                index not in config_lines):
+            carried.extend(_comments(_leading(item.node)))
+            carried_blanks = max(carried_blanks, _blanks(_leading(item.node)))
+        if config is not None and index == config.anchor:
+            for statement in configured:
+                assert isinstance(statement, cst.SimpleStatementLine | cst.For)
+                put(statement)
+        if item.drop:
+            continue
+        node = item.node.visit(_Replace(replacements, plans))
+        assert isinstance(node, cst.SimpleStatementLine | cst.BaseCompoundStatement)
+        put(node)
     return body

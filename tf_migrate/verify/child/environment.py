@@ -29,6 +29,10 @@ def load_tensorflow(mode: str) -> tuple[ModuleType, ModuleType]:
     return tf, tf
 
 
+def _kept_pin(num_threads: int) -> None:
+    """The program's thread count, ignored: the run keeps one thread of each kind."""
+
+
 def pin_threads(real_tf: ModuleType, mode: str, determinism: bool) -> dict[str, Any]:
     """One intra-op and one inter-op thread on both sides, whatever the program asks for; on a
     GPU (``determinism``), deterministic kernels too."""
@@ -36,6 +40,11 @@ def pin_threads(real_tf: ModuleType, mode: str, determinism: bool) -> dict[str, 
     if mode in ("tf2", "tf1-compat"):
         real_tf.config.threading.set_intra_op_parallelism_threads(1)
         real_tf.config.threading.set_inter_op_parallelism_threads(1)
+        # A program that sets its own thread pools (a session config rewritten as
+        # `tf.config.threading` calls) keeps the pin, as the TF1 side's sessions do.
+        real_tf.config.threading.set_intra_op_parallelism_threads = _kept_pin
+        real_tf.config.threading.set_inter_op_parallelism_threads = _kept_pin
+        pinned["program_threads_ignored"] = True
         real_tf.config.experimental.enable_tensor_float_32_execution(False)
         if determinism:
             real_tf.config.experimental.enable_op_determinism()
