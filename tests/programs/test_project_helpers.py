@@ -182,3 +182,12 @@ def test_the_result_cache_sees_a_changed_helper_module(tmp_path: Path) -> None:
         "    return scale * tf.reduce_mean(tf.square(prediction - target))"))
     second = CliRunner().invoke(cli, arguments)
     assert "`mse(...)` calls `mse` (ops.py:8), which creates variables" in second.output
+
+
+def test_a_star_import_binds_the_modules_public_functions(tmp_path: Path) -> None:
+    project = _project(tmp_path, {
+        "ops.py": PURE_HELPERS,
+        "train.py": TRAIN.replace("from ops import dense, mse", "from ops import *"),
+    })
+    _, [finding] = _migrated(project / "train.py")
+    assert "not rewritten" not in finding.message

@@ -66,11 +66,21 @@ def imported_helpers(module: cst.Module, project: ProjectModules) -> dict[str, I
 
 def _from_import(node: cst.ImportFrom, project: ProjectModules,
                  found: dict[str, ImportedHelper]) -> None:
-    if isinstance(node.names, cst.ImportStar):
-        return
     dotted = code(node.module) if node.module is not None else ""
     level = len(node.relative)
     source = project.find(dotted, level)
+    if isinstance(node.names, cst.ImportStar):
+        # `from ops import *` binds the module's public functions (those of `__all__`, if the
+        # module lists them), under their own names.
+        if source is not None:
+            exported = _exported(source.module)
+            for statement in source.module.body:
+                if isinstance(statement, cst.FunctionDef) and (
+                        statement.name.value in exported if exported is not None
+                        else not statement.name.value.startswith("_")):
+                    found[statement.name.value] = _judged(source, statement,
+                                                          statement.name.value)
+        return
     for alias in node.names:
         name = code(alias.name)
         bound = code(alias.asname.name) if alias.asname is not None else name
@@ -81,6 +91,21 @@ def _from_import(node: cst.ImportFrom, project: ProjectModules,
         submodule = project.find(f"{dotted}.{name}" if dotted else name, level)
         if submodule is not None:  # `from package import module`
             _module_functions(submodule, bound, found)
+
+
+def _exported(module: cst.Module) -> set[str] | None:
+    """The names of a literal `__all__ = [...]`, or None when the module has none."""
+    for statement in module.body:
+        if not isinstance(statement, cst.SimpleStatementLine):
+            continue
+        for small in statement.body:
+            if (isinstance(small, cst.Assign) and len(small.targets) == 1
+                    and isinstance(small.targets[0].target, cst.Name)
+                    and small.targets[0].target.value == "__all__"
+                    and isinstance(small.value, cst.List | cst.Tuple)):
+                return {element.value.raw_value for element in small.value.elements
+                        if isinstance(element.value, cst.SimpleString)}
+    return None
 
 
 def _module_functions(source: ProjectModule, bound: str, found: dict[str, ImportedHelper]
