@@ -437,11 +437,18 @@ class ModelClass:
 
 
 @dataclass(eq=False)
-class ClassUses:
-    """Code outside a model class (analyze/class_instances.py): the statement lines that go
-    (sessions, their initializer runs, graph resets), the `with tf.Session() as s:` blocks
-    whose bodies take their place, and the instantiations, which lose the session argument."""
+class SessionsGone:
+    """Sessions that TF2 does without, in code that stays (emit/sessions_gone.py): the statement
+    lines that go (sessions, their closing, initializer runs, graph resets) and the
+    `with tf.Session() as s:` blocks whose bodies take their place, by id."""
 
     dropped: set[int] = field(default_factory=set)
     dedented: set[int] = field(default_factory=set)
+
+
+@dataclass(eq=False)
+class ClassUses(SessionsGone):
+    """Code outside a model class (analyze/class_instances.py): its sessions gone, and the
+    instantiations, which lose the session argument."""
+
     instantiations: list[cst.Call] = field(default_factory=list)
