@@ -267,6 +267,9 @@ class GraphProgram:
     in_place: dict[int, StatementPlan] = field(default_factory=dict)
     # `print(...)` of graph values while the graph is built (analyze/graph_prints.py).
     prints: list[GraphPrint] = field(default_factory=list)
+    # The sessions a function of the program opens itself (`def main():` over the module's
+    # graph, analyze/session_helpers.py): gone from its body.
+    own_sessions: SessionsGone = field(default_factory=lambda: SessionsGone())
 
 
 def dependencies(
