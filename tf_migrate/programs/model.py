@@ -269,6 +269,9 @@ class GraphProgram:
     prints: list[GraphPrint] = field(default_factory=list)
     # The session's `tf.ConfigProto`, as the `tf.config` calls that set the same options.
     session_config: SessionConfig | None = None
+    # The sessions a function of the program opens itself (`def main():` over the module's
+    # graph, analyze/session_helpers.py): gone from its body.
+    own_sessions: SessionsGone = field(default_factory=lambda: SessionsGone())
 
 
 def dependencies(
@@ -439,13 +442,20 @@ class ModelClass:
 
 
 @dataclass(eq=False)
-class ClassUses:
-    """Code outside a model class (analyze/class_instances.py): the statement lines that go
-    (sessions, their initializer runs, graph resets), the `with tf.Session() as s:` blocks
-    whose bodies take their place, and the instantiations, which lose the session argument."""
+class SessionsGone:
+    """Sessions that TF2 does without, in code that stays (emit/sessions_gone.py): the statement
+    lines that go (sessions, their closing, initializer runs, graph resets) and the
+    `with tf.Session() as s:` blocks whose bodies take their place, by id."""
 
     dropped: set[int] = field(default_factory=set)
     dedented: set[int] = field(default_factory=set)
+
+
+@dataclass(eq=False)
+class ClassUses(SessionsGone):
+    """Code outside a model class (analyze/class_instances.py): its sessions gone, and the
+    instantiations, which lose the session argument."""
+
     instantiations: list[cst.Call] = field(default_factory=list)
 
 

@@ -280,6 +280,16 @@ class SessionProgram(Rule):
     receiver (or `session=`), the function builds no graph ops and the program calls it with a
     session in the same place each time.
 
+    A function that opens its own session over the graph the module builds (`def main():` with
+    `with tf.Session() as sess:` or `sess = tf.Session()` ... `sess.close()` in its body, called
+    as `main()` under `if __name__ == "__main__":`) keeps its code: the module keeps the TF2
+    program (variables, optimizers, the run functions), the session block is dedented, the
+    session's creation, closing and initializer runs go, and each run is a call of its run
+    function; functions it gives its session lose it as above. Followed when it is called once,
+    not in a loop or another function (each call would start TF1 from freshly initialized
+    variables), runs the initializer before any run, builds no graph ops and only runs its
+    session. `tf.app.run()` calling `main` is not followed: the finding says to call `main()`.
+
     A script that builds and runs one graph after another, each after `tf.reset_default_graph()`
     (as tutorials show several examples in one file), is rewritten part by part: each part is a
     program of its own, and the rewritten parts follow one another as the TF1 ones did. In a
@@ -349,8 +359,9 @@ class SessionProgram(Rule):
     refused with the option and its line.
 
     Refused, with the reason and its line in the finding (nothing is rewritten): the session
-    used as a value other than above (stored, passed on, a session opened in a function while
-    the graph is built at the top level, sessions in several functions); graph values used as
+    used as a value other than above (stored, passed on, a session opened in a function that
+    builds ops while the graph is built at the top level or that is called again, sessions in
+    several functions); graph values used as
     Python values (`if t:`, `float(t)`, a print that reads values no one run computes
     together, `print(t, file=f)`); ops built in loops, blocks, classes or functions that run
     sessions; fetches given

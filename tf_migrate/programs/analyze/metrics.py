@@ -201,7 +201,7 @@ def _reset_sites(state: ProgramState, metrics: list[GraphStatement]) -> None:
     stop the rewrite (the top-level ones before any run are dropped)."""
     first_run = min((s.position for s in state.sites if not s.initializer), default=_END)
     for site in state.sites:
-        if not site.initializer:
+        if not site.initializer or id(site.call) in state.own_initializers:
             continue
         item = state.items[site.item]
         top = isinstance(item.node, cst.SimpleStatementLine) and any(

@@ -21,6 +21,7 @@ from tf_migrate.analysis import tf_symbols as sym
 from tf_migrate.analysis.names import bindings, read_names
 from tf_migrate.cst.code import code
 from tf_migrate.cst.targets import flat_targets, target_names
+from tf_migrate.cst.walk import visit as _walk_visit
 from tf_migrate.programs.analyze import (
     control_flow,
     graph_prints,
@@ -41,7 +42,7 @@ from tf_migrate.programs.analyze.syntax import (
     imported_names,
     tf_alias,
 )
-from tf_migrate.programs.model import Context, GraphProgram, ImportedHelper, Item
+from tf_migrate.programs.model import Context, GraphProgram, ImportedHelper, Item, Kind
 
 
 def _main_block(stmt: cst.BaseStatement) -> bool:
@@ -207,14 +208,21 @@ class _Analyzer:
             if isinstance(stmt, cst.FunctionDef):
                 self.state.helpers[stmt.name.value] = stmt
                 helper = self.sessions.session_helpers.get(stmt.name.value)
-                if helper is not None:
+                # A function opening a session over no graph built before it holds the
+                # program itself (session_program._session_function).
+                opener = helper is not None and bool(helper.opens) and any(
+                    s.kind is not Kind.EAGER for s in self.state.statements)
+                if opener:
+                    assert helper is not None
+                    self._opener(helper)
+                elif helper is not None and not helper.opens:
                     self.sessions.helper_sites(helper)
                 elif self.sessions.opens_session(stmt):
                     self.session_functions.append(stmt)
                     self.state.block(
                         stmt,
                         f"a session runs inside function `{stmt.name.value}`, and the module "
-                        "builds graph ops or runs sessions too",
+                        "builds graph ops or runs sessions too" + self._app_run(stmt),
                     )
             elif isinstance(stmt, cst.ClassDef):
                 self._class(stmt)
@@ -228,6 +236,91 @@ class _Analyzer:
             else:
                 self.sessions.check_python(stmt, index)
                 self._unbind(stmt)
+
+    def _app_run(self, function: cst.FunctionDef) -> str:
+        """Why a `main` that `tf.app.run()` calls is not followed, and what to change."""
+        if function.name.value != "main" or not session_helpers.own_sessions(self.ctx, function):
+            return ""
+        finder = _AppRun(self.ctx)
+        for item in self.state.items:
+            _walk_visit(item.node, finder)
+        if finder.line is None:
+            return ""
+        return (f"; `tf.app.run()` calls it (line {finder.line}), which the rewrite does not "
+                "follow: call `main()` under `if __name__ == \"__main__\":` instead (TF2 has "
+                "no `tf.app`)")
+
+    def _opener(self, helper: session_helpers.SessionHelper) -> None:
+        """A function that opens a session over the program's graph (`def main():`): its body
+        runs where the program calls it, its sessions gone."""
+        function, name = helper.function, helper.function.name.value
+        index, call = helper.calls[0]
+        consequence = ("each call of it starts TF1 from freshly initialized variables, where "
+                       "TF2 would go on from the last call's")
+        defined = self.ctx.start(function)[0]
+        if len(helper.calls) > 1:
+            self.state.block(helper.calls[1][1], f"function `{name}` (line {defined}) opens a "
+                                                 f"session and is called again: {consequence}")
+            return
+        if id(call) in helper.repeated:
+            self.state.block(call, f"function `{name}` (line {defined}) opens a session and is "
+                                   f"called in a loop or another function: {consequence}")
+            return
+        assert isinstance(function.body, cst.IndentedBlock)
+        found = len(self.state.sites)
+        self._opener_body(function.body.body, index, name)
+        sites = self.state.sites[found:]
+        # Its runs, and the calls of the helpers it gives its session, come after its
+        # initializer runs: all of them are taken to run where it is called.
+        runs = [site.position for site in sites if not site.initializer]
+        runs += [self.ctx.start(each) for other in self.sessions.session_helpers.values()
+                 for _, each in other.calls if other.inside.get(id(each), (0, None))[1] is call]
+        for site in sites:
+            if site.initializer:
+                self.state.own_initializers.add(id(site.call))
+            if site.initializer and any(run < site.position for run in runs):
+                self.state.block(site.call, "an initializer runs after the variables were used "
+                                            "(TF1 would reset them)")
+        start = self.ctx.start(call)
+        for site in sites:
+            site.position = start
+        self.sessions.defaults.append((start, self.ctx.end(call)))
+
+    def _opener_body(self, body: Sequence[cst.BaseStatement], index: int, name: str) -> None:
+        gone = self.state.own_sessions
+        for stmt in body:
+            if len(self.state.blockers) >= MAX_BLOCKERS:
+                return
+            if isinstance(stmt, cst.With) and call_name(self.ctx, stmt.items[0].item) in (
+                    sym.SESSIONS) and len(stmt.items) == 1 and isinstance(
+                    stmt.body, cst.IndentedBlock):
+                item = stmt.items[0]
+                asname = item.asname
+                session = (asname.name.value if asname and isinstance(asname.name, cst.Name)
+                           else None)
+                assert isinstance(item.item, cst.Call)
+                self.sessions.open(stmt, item.item, session, default=True)
+                gone.dedented.add(id(stmt))
+                self._opener_body(stmt.body.body, index, name)
+                continue
+            if isinstance(stmt, cst.SimpleStatementLine):
+                role = None
+                for small in stmt.body:
+                    role = self.sessions.session_statement(small, stmt, index)
+                    if role is not None:
+                        break
+                if role is not None:
+                    if len(stmt.body) > 1:
+                        self.state.block(stmt, "a session statement shares its line with others")
+                    gone.dropped.add(id(stmt))
+                    continue
+                if any(isinstance(small, cst.Assign) and self._is_graph(small)
+                       for small in stmt.body):
+                    self.state.block(stmt, f"function `{name}` opens a session over the "
+                                           "module's graph and builds graph ops too (build them "
+                                           "with the module's graph)")
+                    continue
+            self.sessions.check_python(stmt, index)
 
     def _class(self, stmt: cst.ClassDef) -> None:
         facts = examine(self.ctx, stmt, set(self.state.graph_names), self.state.helpers)
@@ -296,6 +389,19 @@ class _Analyzer:
         return bool(facts.tf_calls or facts.graph_reads or facts.graph_helpers)
 
 
+class _AppRun(cst.CSTVisitor):
+    """The line of the first `tf.app.run(...)` call."""
+
+    def __init__(self, ctx: Context) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.line: int | None = None
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if self.line is None and self.ctx.tf_name(node.func) == "tf.app.run":
+            self.line = self.ctx.start(node)[0]
+
+
 def analyze(module: cst.Module, ctx: Context, *, tf1_evidence: bool | None = None,
             keras: str = "tf.keras", scope: cst.FunctionDef | cst.If | None = None,
             segment: tuple[int, int] | None = None, entries: frozenset[str] = frozenset(),
@@ -345,6 +451,7 @@ def analyze(module: cst.Module, ctx: Context, *, tf1_evidence: bool | None = Non
     program.rewrites, program.in_place = state.rewrites, state.in_place
     program.prints = state.prints
     program.session_config = session_config
+    program.own_sessions = state.own_sessions
     if program.tf_alias is None and program.sites:
         # Anchored where the program runs: the module would put it on line 1, in a notebook
         # whichever cell comes first.

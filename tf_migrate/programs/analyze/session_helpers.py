@@ -9,6 +9,12 @@ of the session in the function is the receiver of `.run(...)` or the `session=` 
 `.run()`, the function builds no graph ops, and the program calls it (by name, after building
 the graph) with one of its sessions in the same place each time.
 
+A function that opens a session itself over the program's graph (`def main():` holding
+`with tf.Session() as sess:`, the graph built at module level) is an *opener*: its run sites
+run where the program calls it, and the functions it gives its session are session helpers
+called there. TF2 has its variables from the start, so its sessions go from its body; the
+analysis (analyze/program.py) refuses it when it is called more than once or in a loop.
+
 A model class's methods are *entries*: functions of the class's program (programs/model_class.py)
 that code outside it calls, after the graph is built. Their run sites are taken to run where
 they are defined, at the end of the program, as often as they are called.
@@ -36,13 +42,19 @@ class SessionHelper:
     plan: WithoutSession | None  # None: the session is the script's global, nothing goes
     calls: list[tuple[int, cst.Call]] = field(default_factory=list)  # (item index, call)
     definition: int = 0  # the index of its definition among the program's items
+    # An opener: the names it binds to the sessions it opens at the top of its body.
+    opens: frozenset[str] = frozenset()
+    repeated: set[int] = field(default_factory=set)  # ids of calls in loops or functions
+    # Calls made inside an opener, by id: the opener's call, where they run.
+    inside: dict[int, tuple[int, cst.Call]] = field(default_factory=dict)
 
     @property
     def first_run(self) -> tuple[int, cst.CSTNode]:
         """The item and the node where its run sites are taken to run first: its first call, or
         its definition for an entry the program itself does not call."""
         if self.calls:
-            return self.calls[0]
+            index, call = self.calls[0]
+            return self.inside.get(id(call), (index, call))
         return self.definition, self.function
 
 
@@ -106,10 +118,32 @@ class _Calls(cst.CSTVisitor):
         super().__init__()
         self.names = names
         self.found: list[cst.Call] = []
+        self.repeated: set[int] = set()  # calls in loops, comprehensions or functions
+        self.depth = 0
+
+    def _enter(self, node: cst.CSTNode) -> None:
+        self.depth += 1
+
+    def _leave(self, original_node: cst.CSTNode) -> None:
+        self.depth -= 1
+
+    visit_For = visit_While = visit_CompFor = visit_Lambda = visit_FunctionDef = _enter
+    leave_For = leave_While = leave_CompFor = leave_Lambda = leave_FunctionDef = _leave
 
     def visit_Call(self, node: cst.Call) -> None:
         if isinstance(node.func, cst.Name) and node.func.value in self.names:
             self.found.append(node)
+            if self.depth:
+                self.repeated.add(id(node))
+
+
+def own_sessions(ctx: Context, function: cst.FunctionDef) -> frozenset[str]:
+    """The names a function binds to sessions it opens at the top of its body (directly or in
+    a `with tf.Session() as s:` there)."""
+    if not isinstance(function.body, cst.IndentedBlock):
+        return frozenset()
+    statements = [Item(s, (0, 0), (0, 0)) for s in function.body.body]
+    return frozenset(session_names(ctx, statements))
 
 
 def find(ctx: Context, items: Sequence[Item], sessions: set[str],
@@ -122,19 +156,39 @@ def find(ctx: Context, items: Sequence[Item], sessions: set[str],
     definitions = {item.node.name.value: index for index, item in enumerate(items)
                    if isinstance(item.node, cst.FunctionDef)}
     calls: dict[str, list[tuple[int, cst.Call]]] = {name: [] for name in functions}
+    repeated: set[int] = set()
     for index, item in enumerate(items):
         if isinstance(item.node, cst.FunctionDef | cst.ClassDef):
             continue
         finder = _Calls(set(functions))
         _walk_visit(item.node, finder)
+        repeated |= finder.repeated
         for call in finder.found:
             assert isinstance(call.func, cst.Name)
             calls[call.func.value].append((index, call))
     found: dict[str, SessionHelper] = {}
+    inside: dict[int, tuple[int, cst.Call]] = {}
     for name, function in functions.items():
+        opens = own_sessions(ctx, function)
+        if not opens or not calls[name]:
+            continue
+        found[name] = SessionHelper(function, min(opens), None, calls[name],
+                                    definitions[name], opens, repeated)
+        sessions = sessions | opens
+        # What the opener calls runs where the program calls it.
+        finder = _Calls(set(functions) - {name})
+        _walk_visit(function.body, finder)
+        for call in finder.found:
+            assert isinstance(call.func, cst.Name)
+            calls[call.func.value].append((calls[name][0][0], call))
+            inside[id(call)] = calls[name][0]
+    for name, function in functions.items():
+        if name in found:
+            continue
         helper = _helper(function, calls[name], sessions, entry=name in entries)
         if helper is not None:
             helper.definition = definitions[name]
+            helper.inside = inside
             found[name] = helper
     return found
 

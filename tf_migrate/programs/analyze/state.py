@@ -17,6 +17,7 @@ from tf_migrate.programs.model import (
     ImportedHelper,
     Item,
     RunSite,
+    SessionsGone,
     StatementPlan,
 )
 
@@ -42,6 +43,10 @@ class ProgramState:
     rewrites: dict[int, ExpressionPlan] = field(default_factory=dict)
     in_place: dict[int, StatementPlan] = field(default_factory=dict)
     prints: list[GraphPrint] = field(default_factory=list)  # `print(z)` while building
+    # The sessions a function of the program opens itself, gone from its body.
+    own_sessions: SessionsGone = field(default_factory=SessionsGone)
+    # Its initializer runs (by id of the call), which go with them: checked where they are.
+    own_initializers: set[int] = field(default_factory=set)
 
     def block(self, node: cst.CSTNode, message: str) -> None:
         """Stops the rewrite at `node`: the finding says `message` and the node's line."""

@@ -10,24 +10,33 @@ import libcst as cst
 from tf_migrate.programs.emit.functions import Emitter
 from tf_migrate.programs.emit.rewrites import rewritten
 from tf_migrate.programs.emit.session_config import statements as config_statements
-from tf_migrate.programs.model import Context, ExpressionPlan, GraphProgram, StatementPlan
+from tf_migrate.programs.emit.sessions_gone import WithoutSessions
+from tf_migrate.programs.model import (
+    Context,
+    ExpressionPlan,
+    GraphProgram,
+    SessionsGone,
+    StatementPlan,
+)
 
 
-class _Replace(cst.CSTTransformer):
+class _Replace(WithoutSessions):
     def __init__(self, replacements: dict[int, cst.CSTNode],
-                 plans: Mapping[int, ExpressionPlan | StatementPlan]) -> None:
-        super().__init__()
+                 plans: Mapping[int, ExpressionPlan | StatementPlan], gone: SessionsGone) -> None:
+        super().__init__(gone)  # the sessions a function of the program opens itself
         self.replacements = replacements
         self.plans = plans  # control flow and tf.data (GraphProgram.rewrites and in_place)
 
     def on_leave(  # type: ignore[override]
         self, original_node: cst.CSTNode, updated_node: cst.CSTNode
-    ) -> cst.CSTNode:
+    ) -> cst.CSTNode | cst.RemovalSentinel | cst.FlattenSentinel[cst.BaseStatement]:
         replaced = self.replacements.get(id(original_node))
         if replaced is not None:
             return replaced
         plan = self.plans.get(id(original_node))
-        return rewritten(updated_node, plan) if plan is not None else updated_node
+        if plan is not None:
+            updated_node = rewritten(updated_node, plan)
+        return super().on_leave(original_node, updated_node)
 
 
 def _comments(lines: tuple[cst.EmptyLine, ...] | list[cst.EmptyLine]) -> list[cst.EmptyLine]:
@@ -151,7 +160,7 @@ def rewrite_body(module: cst.Module, program: GraphProgram, ctx: Context
                 put(statement)
         if item.drop:
             continue
-        node = item.node.visit(_Replace(replacements, plans))
+        node = item.node.visit(_Replace(replacements, plans, program.own_sessions))
         assert isinstance(node, cst.SimpleStatementLine | cst.BaseCompoundStatement)
         put(node)
     return body
