@@ -174,6 +174,9 @@ class RunSite:
     target: cst.BaseExpression | None = None  # `target = sess.run(...)`: the one target
     as_int: bool = False  # `tf.train.global_step(sess, step)`: the value as a Python int
     resets: list[str] = field(default_factory=list)  # a local initializer: metrics it resets
+    # Computed values the literal feed_dict replaces (`{h: value}`), by name: the run's slice
+    # is cut there and they become parameters (analyze/fed_values.py).
+    fed: dict[str, GraphStatement] = field(default_factory=dict)
 
 
 @dataclass(eq=False)
