@@ -136,3 +136,97 @@ def test_feeds_the_rewrite_cannot_follow_are_refused_at_their_line(code: str, re
     assert migrated == source
     messages = [m for m, _ in findings if "session program is not rewritten" in m]
     assert messages and reason in messages[0]
+
+
+FEED_UPDATED = """\
+import numpy as np
+import tensorflow as tf
+
+x = tf.placeholder(tf.float32, [None, 2])
+rate = tf.placeholder(tf.float32, [])
+y = tf.reduce_sum(x * rate)
+feed = {x: np.ones([3, 2]), rate: 1.0}
+with tf.Session() as sess:
+    a = sess.run(y, feed)
+    feed[rate] = 0.5
+    b = sess.run(y, feed)
+"""
+
+
+def test_a_feed_dict_updated_between_runs_passes_what_it_holds_at_each_run() -> None:
+    source, [(_, applicability)] = migrate(FEED_UPDATED)
+    assert source == textwrap.dedent("""\
+        import numpy as np
+        import tensorflow as tf
+
+        feed = {"x": np.ones([3, 2]), "rate": 1.0}
+
+
+        @tf.function(input_signature=[
+            tf.TensorSpec([None, 2], tf.float32),
+            tf.TensorSpec([], tf.float32),
+        ])
+        def compute_y(x, rate):
+            y = tf.reduce_sum(x * rate)
+            return y
+
+
+        a = compute_y(**feed).numpy()
+        feed["rate"] = 0.5
+        b = compute_y(**feed).numpy()
+        """)
+    assert applicability is Applicability.SAFE
+
+
+def test_updates_in_loops_and_branches_and_update_calls_keep_the_keys_as_strings() -> None:
+    source, _ = migrate("""\
+        import numpy as np
+        import tensorflow as tf
+
+        x = tf.placeholder(tf.float32, [None, 2])
+        rate = tf.placeholder(tf.float32, [])
+        y = tf.reduce_sum(x * rate)
+        feed = {x: np.ones([3, 2]), rate: 1.0}
+        with tf.Session() as sess:
+            out = []
+            for i in range(3):
+                if i == 1:
+                    feed[rate] = 0.5
+                feed[x] *= 2.0
+                out.append(sess.run(y, feed))
+            feed.update({rate: 0.25})
+            last = sess.run(y, feed_dict=feed)
+            print(feed[rate])
+        """)
+    assert source.endswith(textwrap.dedent("""\
+        for i in range(3):
+            if i == 1:
+                feed["rate"] = 0.5
+            feed["x"] *= 2.0
+            out.append(compute_y(**feed).numpy())
+        feed.update({"rate": 0.25})
+        last = compute_y(**feed).numpy()
+        print(feed["rate"])
+        """))
+
+
+@pytest.mark.parametrize(
+    ("update", "reason"),
+    [
+        ("feed[k] = 2.0", "feed dict `feed` is indexed by something other than one of the "
+                          "placeholders of its literal (put every key in the literal) (line 9)"),
+        ("del feed[x]", "a key is deleted from feed dict `feed` (set its value instead) (line 9)"),
+        ("feed.pop(x)", "feed dict `feed` is used outside feed_dict= (only `feed[placeholder]` "
+                        "and `feed.update({placeholder: ...})` are followed) (line 9)"),
+        ("c = sess.run(y, {x: feed[x]})", "feed dict `feed` is read in a run call (line 9)"),
+    ],
+)
+def test_other_uses_of_a_feed_dict_are_refused_at_their_line(update: str, reason: str) -> None:
+    source = ("import tensorflow as tf\n\nx = tf.placeholder(tf.float32)\n"
+              "k = tf.placeholder(tf.float32)\ny = x * 2.0\nfeed = {x: 1.0}\n"
+              f"with tf.Session() as sess:\n    a = sess.run(y, feed)\n    {update}\n"
+              "    b = sess.run(y, feed)\n")
+    migrated, findings = migrate(source)
+    assert migrated == source
+    messages = [m for m, _ in findings if "session program is not rewritten" in m]
+    assert messages and reason in messages[0]

@@ -158,6 +158,9 @@ class FeedBinding:
     name: str
     dicts: list[cst.Dict]
     keys: tuple[str, ...]
+    # `feed[rate] = 0.5`, `feed[rate]`: the placeholder names used as keys in the script's code,
+    # written as strings as the dict's keys are.
+    subscripts: list[cst.Name] = field(default_factory=list)
 
 
 @dataclass(eq=False)

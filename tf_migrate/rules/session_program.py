@@ -246,7 +246,10 @@ class SessionProgram(Rule):
     `tf.InteractiveSession()`, `tf.Graph().as_default()` (one graph, optionally named and passed
     as `Session(graph=g)`); `s.run` with one fetch, a list, tuple, dict or nested structure;
     `t.eval(feed_dict=..., session=s)`; `init.run()` and `op.run(feed_dict)`; feed_dict as a dict
-    literal or a name bound to one; `tf.Variable`, `tf.assign*` and `v.assign*`; variable
+    literal or a name bound to one, whose values the script may change between runs
+    (`feed[rate] = 0.5`, `feed.update({rate: 0.5})`: its keys become the placeholders' names as
+    strings and each run passes what the dict holds then); `tf.Variable`, `tf.assign*` and
+    `v.assign*`; variable
     factories (`def weight_variable(shape): initial = tf.truncated_normal(shape, stddev=0.1);
     return tf.Variable(initial)`), called where they are; graph helpers of the script that create
     no variables; a graph value's shape and dtype (`x.get_shape().as_list()`), read at trace time
