@@ -182,7 +182,7 @@ def test_initializer_runs_and_repetition() -> None:
         ("x = tf.placeholder(tf.float32)\ny = x + 1\nwith tf.Session() as sess:\n"
          "    sess.run(y)\n", "placeholder `x` is needed but not fed"),
         ("x = tf.placeholder(tf.float32)\nh = x * 2\nwith tf.Session() as sess:\n"
-         "    sess.run(h, {h: 1.0})\n", "feeds something other than a placeholder"),
+         "    sess.run(h, {'x:0': 1.0})\n", "feeds something other than a placeholder"),
         ("x = tf.placeholder(tf.float32)\ny = tf.identity(x, name='y')\n"
          "with tf.Session() as sess:\n    sess.run('y:0', {x: 1.0})\n", "tensor name string"),
         ("v = tf.Variable(1.0)\nwith tf.Session() as sess:\n    sess.run(v.initializer)\n"

@@ -158,6 +158,9 @@ class FeedBinding:
     name: str
     dicts: list[cst.Dict]
     keys: tuple[str, ...]
+    # `feed[rate] = 0.5`, `feed[rate]`: the placeholder names used as keys in the script's code,
+    # written as strings as the dict's keys are.
+    subscripts: list[cst.Name] = field(default_factory=list)
 
 
 @dataclass(eq=False)
@@ -174,6 +177,9 @@ class RunSite:
     target: cst.BaseExpression | None = None  # `target = sess.run(...)`: the one target
     as_int: bool = False  # `tf.train.global_step(sess, step)`: the value as a Python int
     resets: list[str] = field(default_factory=list)  # a local initializer: metrics it resets
+    # Computed values the literal feed_dict replaces (`{h: value}`), by name: the run's slice
+    # is cut there and they become parameters (analyze/fed_values.py).
+    fed: dict[str, GraphStatement] = field(default_factory=dict)
 
 
 @dataclass(eq=False)

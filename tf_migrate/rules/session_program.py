@@ -201,6 +201,9 @@ class SessionProgram(Rule):
       placeholder but is called repeatedly or uses control flow, a plain function otherwise.
       Results stay numpy (`.numpy()`, `tf.nest.map_structure`). `placeholder_with_default`
       becomes a parameter with a default.
+    - A run that feeds a value the graph computes (`sess.run(y, {h: value})`: TF1's feed_dict
+      replaces any tensor) gets its own function, `compute_y_from_h(h)`, without what computes
+      `h`; its input signature has `h`'s dtype, and its shape when the analysis can tell it.
     - `with tf.name_scope(...)`, `tf.device(...)` (said in the finding: TF2 places ops itself)
       and `tf.control_dependencies([...])` blocks are dedented; the statements inside a control
       dependency block run after its control inputs. `tf.group(...)` and `tf.no_op()` (None in
@@ -243,7 +246,10 @@ class SessionProgram(Rule):
     `tf.InteractiveSession()`, `tf.Graph().as_default()` (one graph, optionally named and passed
     as `Session(graph=g)`); `s.run` with one fetch, a list, tuple, dict or nested structure;
     `t.eval(feed_dict=..., session=s)`; `init.run()` and `op.run(feed_dict)`; feed_dict as a dict
-    literal or a name bound to one; `tf.Variable`, `tf.assign*` and `v.assign*`; variable
+    literal or a name bound to one, whose values the script may change between runs
+    (`feed[rate] = 0.5`, `feed.update({rate: 0.5})`: its keys become the placeholders' names as
+    strings and each run passes what the dict holds then); `tf.Variable`, `tf.assign*` and
+    `v.assign*`; variable
     factories (`def weight_variable(shape): initial = tf.truncated_normal(shape, stddev=0.1);
     return tf.Variable(initial)`), called where they are; graph helpers of the script that create
     no variables; a graph value's shape and dtype (`x.get_shape().as_list()`), read at trace time
@@ -365,8 +371,10 @@ class SessionProgram(Rule):
     Python values (`if t:`, `float(t)`, a print that reads values no one run computes
     together, `print(t, file=f)`); ops built in loops, blocks, classes or functions that run
     sessions; fetches given
-    as strings or names that cannot be resolved; feeds of tensors that are not placeholders; two
-    graphs; a second session after variables; initializers run after use; `==`/`!=` on tensors;
+    as strings or names that cannot be resolved; feeds of variables (TF1 reads the fed value in
+    that run only), of values computed once, of operations, of computed values whose dtype the
+    analysis cannot tell (a `tf.cast` says it) or in a run that trains; two graphs; a second
+    session after variables; initializers run after use; `==`/`!=` on tensors;
     Python values the graph read being rebound later; non-TensorFlow calls (Keras layer objects,
     `np.random`) that would run on every call; TF1 constructs other rules own
     (`tf.get_variable`, layers, summaries, queues). Also: `tf.metrics` other than `accuracy` and

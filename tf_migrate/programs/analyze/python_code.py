@@ -63,6 +63,7 @@ class PythonCode(cst.CSTVisitor):
         self.targets = {id(node) for _, node in bindings([stmt])}
         self.statement_values: set[int] = set()
         self.assigned: dict[int, cst.BaseExpression] = {}  # value id -> its one target
+        self.in_site = 0
 
     def _enter(self) -> None:
         self.loops += 1
@@ -125,8 +126,12 @@ class PythonCode(cst.CSTVisitor):
             if site.initializer and not discarded:
                 finder.state.block(node, "an initializer runs inside an expression")
             finder.state.sites.append(site)
+            self.in_site += 1  # the call is written anew from its fed values
             for _, value in site.feeds:
                 _walk_visit(value, self)
+            self.in_site -= 1
+            return False
+        if self._feed_update(node):
             return False
         name = finder.ctx.tf_name(node.func)
         if name == "tf.train.global_step" and self._global_step_read(node):
@@ -158,6 +163,28 @@ class PythonCode(cst.CSTVisitor):
                                          "plain Python code")
         return True
 
+    def _feed_update(self, node: cst.Call) -> bool:
+        """`feed.update({rate: 0.5})`: new values for placeholders the dict holds, its keys
+        written as strings as the dict's are."""
+        func = node.func
+        if not (isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name)
+                and func.attr.value == "update"):
+            return False
+        binding = self.finder.feeds.get(func.value.value)
+        if binding is None or len(node.args) != 1 or node.args[0].keyword is not None or (
+                node.args[0].star or self.in_site):
+            return False
+        update = node.args[0].value
+        if not isinstance(update, cst.Dict) or not all(
+            isinstance(e, cst.DictElement) and self.finder._placeholder_key(e.key) in binding.keys
+            for e in update.elements
+        ):
+            return False
+        binding.dicts.append(update)
+        self.finder._feed_dicts.add(update)
+        _walk_visit(update, self)
+        return True
+
     def _global_step_read(self, node: cst.Call) -> bool:
         """`tf.train.global_step(sess, step)` is `int(sess.run(step))`."""
         args = node.args
@@ -171,6 +198,34 @@ class PythonCode(cst.CSTVisitor):
         site.target = self.assigned.get(id(node))
         self.finder.state.sites.append(site)
         return True
+
+    def visit_Subscript(self, node: cst.Subscript) -> bool:
+        """`feed[rate] = 0.5` between runs: the dict holds other values for the next runs, which
+        pass what it holds then; its keys become the placeholders' names."""
+        binding = self.finder.feeds.get(node.value.value) if isinstance(
+            node.value, cst.Name) else None
+        if binding is None:
+            return True
+        key = node.slice[0].slice if len(node.slice) == 1 else None
+        name = self.finder._placeholder_key(key.value) if isinstance(key, cst.Index) else None
+        if self.in_site:
+            self.finder.state.block(node, f"feed dict `{binding.name}` is read in a run call")
+            return False
+        if name is None or name not in binding.keys:
+            self.finder.state.block(node, f"feed dict `{binding.name}` is indexed by something "
+                                          "other than one of the placeholders of its literal "
+                                          "(put every key in the literal)")
+            return False
+        assert isinstance(key, cst.Index) and isinstance(key.value, cst.Name)
+        binding.subscripts.append(key.value)
+        return False
+
+    def visit_Del(self, node: cst.Del) -> None:
+        target = node.target
+        if isinstance(target, cst.Subscript) and isinstance(target.value, cst.Name) and (
+                target.value.value in self.finder.feeds):
+            self.finder.state.block(node, f"a key is deleted from feed dict `{target.value.value}`"
+                                          " (set its value instead)")
 
     def visit_AugAssign(self, node: cst.AugAssign) -> None:
         target = node.target
@@ -188,7 +243,9 @@ class PythonCode(cst.CSTVisitor):
         elif node.value in finder.state.graph_names:
             finder.state.block(node, f"graph value `{node.value}` is used as a Python value")
         elif node.value in finder.feeds:
-            finder.state.block(node, f"feed dict `{node.value}` is used outside feed_dict=")
+            finder.state.block(node, f"feed dict `{node.value}` is used outside feed_dict= "
+                                     f"(only `{node.value}[placeholder]` and "
+                                     f"`{node.value}.update({{placeholder: ...}})` are followed)")
 
     def visit_Attribute(self, node: cst.Attribute) -> bool:
         _walk_visit(node.value, self)

@@ -8,6 +8,7 @@ import libcst as cst
 from tf_migrate.analysis import tf_symbols as sym
 from tf_migrate.analysis.names import read_names
 from tf_migrate.cst.walk import visit as _walk_visit
+from tf_migrate.programs.analyze import fed_values
 from tf_migrate.programs.analyze.python_code import PythonCode, RunSiteProbe, TfProbe
 from tf_migrate.programs.analyze.session_config import SessionConfigs
 from tf_migrate.programs.analyze.session_helpers import SessionHelper
@@ -208,8 +209,19 @@ class SiteFinder:
         for element in feed.elements:
             key = element.key if isinstance(element, cst.DictElement) else None
             placeholder = self._placeholder_key(key)
+            if placeholder is None and isinstance(key, cst.Name) and isinstance(
+                    element, cst.DictElement) and key.value in self.state.graph_names:
+                # A computed value fed in place of what computes it.
+                known = self.state.graph_names[key.value]
+                reason = fed_values.refusal(known)
+                if reason is not None:
+                    self.state.block(feed, reason)
+                    return
+                site.fed[key.value] = known
+                placeholder = key.value
             if placeholder is None or not isinstance(element, cst.DictElement):
-                self.state.block(feed, "feed_dict feeds something other than a placeholder")
+                self.state.block(feed, "feed_dict feeds something other than a placeholder or "
+                                       "a graph value")
                 return
             site.feeds.append((placeholder, element.value))
 

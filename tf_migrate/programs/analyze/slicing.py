@@ -9,6 +9,7 @@ from tf_migrate.analysis.names import function_globals, read_names
 from tf_migrate.analysis.tf_symbols import STRUCTURE_FUNCTIONS as _STRUCTURE_FUNCTIONS
 from tf_migrate.cst.code import code
 from tf_migrate.cst.walk import visit as _walk_visit
+from tf_migrate.programs.analyze import fed_values
 from tf_migrate.programs.analyze.callables import foreign_calls
 from tf_migrate.programs.analyze.expressions import block_on, examine
 from tf_migrate.programs.model import (
@@ -43,6 +44,7 @@ class _Slicer:
     def __init__(self, program: GraphProgram, ctx: Context) -> None:
         self.program = program
         self.ctx = ctx
+        self.fed_parameters = fed_values.FedParameters(ctx)
 
     def block(self, node: cst.CSTNode, message: str) -> None:
         self.program.blockers.append((node, f"{message} (line {self.ctx.start(node)[0]})"))
@@ -95,9 +97,10 @@ class _Slicer:
             elif root.kind in (Kind.OPTIMIZER, Kind.SCHEDULE):
                 self.block(site.call, f"fetches `{name}`, a {root.kind.value} object in TF2")
         kept_whole = self._check_operations(site)
-        statements = _closure(roots)
+        statements, fed = fed_values.closure(roots, site.fed)
         deferred = [s for s in statements if s.kind is Kind.DEFERRED]
         placeholders = [s for s in statements if s.kind is Kind.PLACEHOLDER]
+        placeholders.extend(self._fed(site, deferred, fed))
         variables = {s.targets[0] for s in statements if s.kind is Kind.VARIABLE}
         if any(s.kind is Kind.INITIALIZER for s in statements):
             self.block(site.call, "an initializer is fetched together with other values")
@@ -124,6 +127,29 @@ class _Slicer:
         structure = self._structure(result, site.position) if result is not None else None
         return Slice(site, deferred, placeholders, variables, random, structure, roots,
                      operations, result is not None, schedules, kept_whole)
+
+    def _fed(self, site: RunSite, deferred: list[GraphStatement],
+             fed: list[GraphStatement]) -> list[GraphStatement]:
+        """The parameters that stand for the computed values the run feeds and needs."""
+        if not fed:
+            return []
+        if any(s.train is not None for s in deferred):
+            self.block(site.call, f"a run that trains feeds the computed value "
+                                  f"`{fed[0].targets[0]}`")
+        name = fed_values.shadowed(deferred, fed)
+        if name is not None:
+            self.block(site.call, f"the run feeds `{name}` and computes another value of that "
+                                  "name")
+        parameters = []
+        for statement in fed:
+            parameter = self.fed_parameters.parameter(statement)
+            if parameter is None:
+                self.block(site.call, f"the dtype of the fed value `{statement.targets[0]}` "
+                                      "cannot be told (write its computation with an explicit "
+                                      "`tf.cast(..., dtype)`)")
+                continue
+            parameters.append(parameter)
+        return parameters
 
     def _check_operations(self, site: RunSite) -> bool:
         """Training ops give None in TF1: the rewritten call returns only the other fetches,

@@ -157,6 +157,10 @@ class Emitter:
         shown = self.program.shown_names
         stem = "_".join(_identifier(shown.get(n, n))
                         for n in _fetch_names(slice_.site.fetch)[:3])
+        fed = [n for n in slice_.site.fed if any(p.targets[0] == n for p in slice_.placeholders)]
+        if fed:
+            # Computed from fed values rather than from what computes them in the graph.
+            stem += "_from_" + "_".join(_identifier(shown.get(n, n)) for n in fed[:2])
         return self._fresh(f"{'run' if updates else 'compute'}_{stem}")
 
     def plan(self) -> None:

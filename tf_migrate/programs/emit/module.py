@@ -94,6 +94,8 @@ def rewrite_body(module: cst.Module, program: GraphProgram, ctx: Context
     for binding in program.feeds.values():
         for literal in binding.dicts:
             replacements[id(literal)] = _string_keys(literal)
+        for key in binding.subscripts:
+            replacements[id(key)] = cst.SimpleString(f'"{key.value}"')
     # All functions go before the first statement that calls one, unless a function needs a
     # graph statement that comes later (its input signature may read names bound there).
     definitions: dict[int, list[cst.FunctionDef]] = {}
