@@ -174,6 +174,9 @@ class RunSite:
     target: cst.BaseExpression | None = None  # `target = sess.run(...)`: the one target
     as_int: bool = False  # `tf.train.global_step(sess, step)`: the value as a Python int
     resets: list[str] = field(default_factory=list)  # a local initializer: metrics it resets
+    # The variables initializer run first in a second session: the variables get their initial
+    # values again there (GraphProgram.reset).
+    reinitializes: bool = False
 
 
 @dataclass(eq=False)
@@ -267,6 +270,8 @@ class GraphProgram:
     in_place: dict[int, StatementPlan] = field(default_factory=dict)
     # `print(...)` of graph values while the graph is built (analyze/graph_prints.py).
     prints: list[GraphPrint] = field(default_factory=list)
+    # What a second session's variables initializer does (analyze/second_sessions.py).
+    reset: VariableReset | None = None
 
 
 def dependencies(
@@ -337,6 +342,20 @@ class Reinitialization:
     iterator: str
     data: DataFacts
     named_value: cst.BaseExpression | None  # the value of the dataset `data.dataset` names
+
+
+@dataclass(eq=False)
+class VariableReset:
+    """A second session's `sess.run(tf.global_variables_initializer())`: TF1 starts every
+    variable, and the optimizers' slots and step counts, from the initial values again. TF2
+    writes one function that assigns each variable its initial value (`w.assign(1.0)`, in
+    creation order) and sets the optimizers' variables but their learning rate back to zero,
+    called where each such initializer ran (emit/resets.py)."""
+
+    # How to reach each variable (`w`, `weights["h1"]`) and its initial value as written.
+    assignments: list[tuple[str, cst.BaseExpression]]
+    # The optimizer statements and training statements that construct theirs inline.
+    optimizers: list[GraphStatement]
 
 
 @dataclass(frozen=True)

@@ -341,6 +341,7 @@ def analyze(module: cst.Module, ctx: Context, *, tf1_evidence: bool | None = Non
     program.compat_import = compat[0] if compat and not tf_alias(module) else None
     program.rewrites, program.in_place = state.rewrites, state.in_place
     program.prints = state.prints
+    program.reset = state.reset
     if program.tf_alias is None and program.sites:
         # Anchored where the program runs: the module would put it on line 1, in a notebook
         # whichever cell comes first.

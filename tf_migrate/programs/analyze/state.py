@@ -18,6 +18,7 @@ from tf_migrate.programs.model import (
     Item,
     RunSite,
     StatementPlan,
+    VariableReset,
 )
 
 
@@ -42,6 +43,7 @@ class ProgramState:
     rewrites: dict[int, ExpressionPlan] = field(default_factory=dict)
     in_place: dict[int, StatementPlan] = field(default_factory=dict)
     prints: list[GraphPrint] = field(default_factory=list)  # `print(z)` while building
+    reset: VariableReset | None = None  # a second session's initializer (second_sessions.py)
 
     def block(self, node: cst.CSTNode, message: str) -> None:
         """Stops the rewrite at `node`: the finding says `message` and the node's line."""
