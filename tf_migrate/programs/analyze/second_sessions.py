@@ -44,8 +44,9 @@ def plan(state: ProgramState, opened: list[cst.CSTNode]) -> None:
         if first is None:
             if leading:
                 state.block(leading[0].call, "a second session starts with an initializer other "
-                                             "than `tf.global_variables_initializer()` alone on "
-                                             "its line (only that one is rewritten there)")
+                                             "than `tf.global_variables_initializer()` run once, "
+                                             "alone on its line (only that one is rewritten "
+                                             "there)")
             elif sites:
                 state.block(sites[0].call, "a second session uses the graph before running "
                                            "`tf.global_variables_initializer()` (TF1 raises "
