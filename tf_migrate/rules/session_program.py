@@ -353,9 +353,9 @@ class SessionProgram(Rule):
     graphs; a second session that uses the graph before running the variables initializer
     (TF1 raises FailedPreconditionError), or whose reset is not followed (initial values made by
     the script's functions, optimizers other than SGD and Adam, `tf.metrics` left uninitialized,
-    tf.data iterators, which a new session restarts); other initializers run after use; `==`/`!=` on tensors;
-    Python values the graph read being rebound later; non-TensorFlow calls (Keras layer objects,
-    `np.random`) that would run on every call; TF1 constructs other rules own
+    tf.data iterators, which a new session restarts); other initializers run after use;
+    `==`/`!=` on tensors; Python values the graph read being rebound later; non-TensorFlow calls
+    (Keras layer objects, `np.random`) that would run on every call; TF1 constructs other rules own
     (`tf.get_variable`, layers, summaries, queues). Also: `tf.metrics` other than `accuracy` and
     `mean`, metric values read by other graph ops, a value fetched with its own update op (TF1
     leaves the order open); `tf.gradients` with respect to a value of constants, branches whose

@@ -32,6 +32,7 @@ def plan(state: ProgramState, opened: list[cst.CSTNode]) -> None:
     anything else that runs first is refused."""
     if len(opened) < 2 or not any(s.kind is Kind.VARIABLE for s in state.statements):
         return
+    earlier: RunSite | None = None  # the first initializer that resets
     for index, node in enumerate(opened[1:], start=1):
         start = state.ctx.start(node)
         end = state.ctx.start(opened[index + 1]) if index + 1 < len(opened) else _END
@@ -55,11 +56,17 @@ def plan(state: ProgramState, opened: list[cst.CSTNode]) -> None:
         if _reset_allowed(state, first, leading):
             first.reinitializes = True
             state.items[first.item].drop = False  # the line becomes the call of the reset
-            if state.reset is None:
+            if earlier is None:
                 # The variables built before it (those after are created where they are).
                 variables = [s for s in state.statements
                              if s.kind is Kind.VARIABLE and s.position < first.position]
                 state.reset = _reset(state, variables, first)
+                earlier = first
+            elif any(s.kind is Kind.VARIABLE and earlier.position < s.position < first.position
+                     for s in state.statements):
+                # One function resets them all: it would read variables not made yet.
+                state.block(first.call, "variables are built between two sessions after the "
+                                        "first")
 
 
 def _global_initializer(state: ProgramState, site: RunSite) -> bool:
@@ -122,8 +129,9 @@ def _reset(state: ProgramState, variables: list[GraphStatement], site: RunSite
                                    "run: a second session cannot give it again")
         if f"`{name}`" in state.random_draws:
             state.random_draws.append(f"`{name}` again at line {line}")
-    optimizers = [s for s in state.statements if s.kind is Kind.OPTIMIZER or (
-        s.train is not None and s.train.constructor is not None)]
+    # Optimizers built later are created where they are, with their state at zero.
+    optimizers = [s for s in state.statements if s.position < site.position and (
+        s.kind is Kind.OPTIMIZER or (s.train is not None and s.train.constructor is not None))]
     for optimizer in optimizers:
         path = optimizer.replacement.path if optimizer.replacement is not None else ""
         if path.rsplit(".", 1)[-1] not in _ZERO_STATE:
