@@ -180,6 +180,9 @@ class RunSite:
     # Computed values the literal feed_dict replaces (`{h: value}`), by name: the run's slice
     # is cut there and they become parameters (analyze/fed_values.py).
     fed: dict[str, GraphStatement] = field(default_factory=dict)
+    # The variables initializer run first in a second session: the variables get their initial
+    # values again there (GraphProgram.reset).
+    reinitializes: bool = False
 
 
 @dataclass(eq=False)
@@ -278,6 +281,8 @@ class GraphProgram:
     # The sessions a function of the program opens itself (`def main():` over the module's
     # graph, analyze/session_helpers.py): gone from its body.
     own_sessions: SessionsGone = field(default_factory=lambda: SessionsGone())
+    # What a second session's variables initializer does (analyze/second_sessions.py).
+    reset: VariableReset | None = None
 
 
 def dependencies(
@@ -348,6 +353,20 @@ class Reinitialization:
     iterator: str
     data: DataFacts
     named_value: cst.BaseExpression | None  # the value of the dataset `data.dataset` names
+
+
+@dataclass(eq=False)
+class VariableReset:
+    """A second session's `sess.run(tf.global_variables_initializer())`: TF1 starts every
+    variable, and the optimizers' slots and step counts, from the initial values again. TF2
+    writes one function that assigns each variable its initial value (`w.assign(1.0)`, in
+    creation order) and sets the optimizers' variables but their learning rate back to zero,
+    called where each such initializer ran (emit/resets.py)."""
+
+    # How to reach each variable (`w`, `weights["h1"]`) and its initial value as written.
+    assignments: list[tuple[str, cst.BaseExpression]]
+    # The optimizer statements and training statements that construct theirs inline.
+    optimizers: list[GraphStatement]
 
 
 @dataclass(frozen=True)

@@ -364,6 +364,17 @@ class SessionProgram(Rule):
     options=..., run_metadata=...)`: profile with `tf.profiler.experimental.start`/`stop`) are
     refused with the option and its line.
 
+    A second session over the graph (`with tf.Session() as sess:` again, or `sess =
+    tf.Session()` ... `sess.close()` twice) starts in TF1 from uninitialized variables: when the
+    first thing it runs is the variables initializer (`tf.global_variables_initializer()`,
+    `tf.initialize_all_variables()` or an init op bound to a name), a function
+    `reset_variables()` assigns each variable its initial value again (`w.assign(1.0)`; a random
+    one draws again from its distribution, and the finding says so) and sets the SGD or Adam
+    optimizer's variables but its learning rate back to zero (TF1's new session starts the slots
+    and the step count anew; the tf.functions keep the optimizer they captured, so it is reset,
+    not replaced), called where that initializer ran. The metrics are reset by the
+    local-variables initializer the session runs too.
+
     Refused, with the reason and its line in the finding (nothing is rewritten): the session
     used as a value other than above (stored, passed on, a session opened in a function that
     builds ops while the graph is built at the top level or that is called again, sessions in
@@ -377,6 +388,13 @@ class SessionProgram(Rule):
     session after variables; initializers run after use; `==`/`!=` on tensors;
     Python values the graph read being rebound later; non-TensorFlow calls (Keras layer objects,
     `np.random`) that would run on every call; TF1 constructs other rules own
+    as strings or names that cannot be resolved; feeds of tensors that are not placeholders; two
+    graphs; a second session that uses the graph before running the variables initializer
+    (TF1 raises FailedPreconditionError), or whose reset is not followed (initial values made by
+    the script's functions, optimizers other than SGD and Adam, `tf.metrics` left uninitialized,
+    tf.data iterators, which a new session restarts); other initializers run after use;
+    `==`/`!=` on tensors; Python values the graph read being rebound later; non-TensorFlow calls
+    (Keras layer objects, `np.random`) that would run on every call; TF1 constructs other rules own
     (`tf.get_variable`, layers, summaries, queues). Also: `tf.metrics` other than `accuracy` and
     `mean`, metric values read by other graph ops, a value fetched with its own update op (TF1
     leaves the order open); `tf.gradients` with respect to a value of constants, branches whose

@@ -146,10 +146,10 @@ def register(state: ProgramState, statement: GraphStatement) -> None:
     state.statements.append(metric.op)
 
 
-def _is_local_initializer(state: ProgramState, fetch: cst.BaseExpression) -> bool:
+def is_local_initializer(state: ProgramState, fetch: cst.BaseExpression) -> bool:
     if isinstance(fetch, cst.Name):
         known = state.graph_names.get(fetch.value)
-        return known is not None and known.kind is Kind.INITIALIZER and _is_local_initializer(
+        return known is not None and known.kind is Kind.INITIALIZER and is_local_initializer(
             state, known.node.value)
     if not isinstance(fetch, cst.Call):
         return False
@@ -206,7 +206,7 @@ def _reset_sites(state: ProgramState, metrics: list[GraphStatement]) -> None:
         item = state.items[site.item]
         top = isinstance(item.node, cst.SimpleStatementLine) and any(
             isinstance(small, cst.Expr) and small.value is site.call for small in item.node.body)
-        if site.discarded and _is_local_initializer(state, site.fetch) and (
+        if site.discarded and is_local_initializer(state, site.fetch) and (
             site.repeated or site.position > first_run or not top
         ):
             built = _position(state, site.fetch, site)

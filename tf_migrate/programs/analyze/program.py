@@ -452,6 +452,7 @@ def analyze(module: cst.Module, ctx: Context, *, tf1_evidence: bool | None = Non
     program.prints = state.prints
     program.session_config = session_config
     program.own_sessions = state.own_sessions
+    program.reset = state.reset
     if program.tf_alias is None and program.sites:
         # Anchored where the program runs: the module would put it on line 1, in a notebook
         # whichever cell comes first.

@@ -8,7 +8,7 @@ import libcst as cst
 from tf_migrate.analysis import tf_symbols as sym
 from tf_migrate.analysis.names import read_names
 from tf_migrate.cst.walk import visit as _walk_visit
-from tf_migrate.programs.analyze import fed_values
+from tf_migrate.programs.analyze import fed_values, second_sessions
 from tf_migrate.programs.analyze.python_code import PythonCode, RunSiteProbe, TfProbe
 from tf_migrate.programs.analyze.session_config import SessionConfigs
 from tf_migrate.programs.analyze.session_helpers import SessionHelper
@@ -277,17 +277,16 @@ class SiteFinder:
         for site in self._needs_default:
             if not any(start <= site.position <= end for start, end in self.defaults):
                 self.state.block(site.call, "`.eval()`/`.run()` outside any default session")
+        # A second session that starts with the variables initializer resets them there.
+        second_sessions.plan(self.state, self.opened)
         first_run = min((s.position for s in self.state.sites if not s.initializer), default=_END)
         for site in self.state.sites:
-            if site.initializer and not site.resets and (site.repeated or not site.discarded
-                                     or site.position > first_run):
+            if site.initializer and not site.resets and not site.reinitializes and (
+                    site.repeated or not site.discarded or site.position > first_run):
                 self.state.block(site.call, "an initializer runs after the variables were used "
                                             "or in a loop (TF1 would reset them)")
         for name, helper in self.state.helpers.items():
             used = read_names(helper.body) & self.names
             if used and name not in self.session_helpers:
                 self.state.block(helper, f"the session is used inside function `{name}`")
-        variables = any(s.kind is Kind.VARIABLE for s in self.state.graph_names.values())
-        if len(self.opened) > 1 and variables:
-            self.state.block(self.opened[1], "a second session starts from uninitialized "
-                                             "variables")
+

@@ -19,6 +19,7 @@ from tf_migrate.programs.model import (
     RunSite,
     SessionsGone,
     StatementPlan,
+    VariableReset,
 )
 
 
@@ -47,6 +48,7 @@ class ProgramState:
     own_sessions: SessionsGone = field(default_factory=SessionsGone)
     # Its initializer runs (by id of the call), which go with them: checked where they are.
     own_initializers: set[int] = field(default_factory=set)
+    reset: VariableReset | None = None  # a second session's initializer (second_sessions.py)
 
     def block(self, node: cst.CSTNode, message: str) -> None:
         """Stops the rewrite at `node`: the finding says `message` and the node's line."""

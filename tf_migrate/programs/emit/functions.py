@@ -13,7 +13,7 @@ from tf_migrate.cst.arguments import NO_SPACE, keyword_arg
 from tf_migrate.cst.dotted import dotted
 from tf_migrate.programs.analyze import iterator_runs
 from tf_migrate.programs.analyze.slicing import is_operation
-from tf_migrate.programs.emit import metrics
+from tf_migrate.programs.emit import metrics, resets
 from tf_migrate.programs.emit.constructs import constructed
 from tf_migrate.programs.emit.fetches import leaves_replaced, without_operations
 from tf_migrate.programs.emit.rewrites import AssignToMethod
@@ -112,6 +112,8 @@ class Emitter:
         for statement in program.statements:
             if statement.train is not None and statement.train.constructor is not None:
                 self.optimizers[id(statement)] = self._fresh("optimizer")
+        # A second session's variables initializer becomes a call of this function (resets.py).
+        self.reset_name = self._fresh("reset_variables") if program.reset is not None else None
 
     def _fresh(self, stem: str) -> str:
         return fresh_name(stem, self.taken)
@@ -148,7 +150,22 @@ class Emitter:
                     [cst.AssignTarget(cst.Name(name))],
                     self._fitted(name, constructed(statement.replacement)))])
         found.update(metrics.in_place(self.module, self.program, self._fresh))
+        if self.reset_name is not None:
+            found.update(resets.calls(self.program, self.reset_name))
         return found
+
+    def reset_definition(self) -> tuple[int, cst.FunctionDef] | None:
+        """The function that resets the variables for a second session, and the item it goes
+        before: the first initializer run it replaces."""
+        reset = self.program.reset
+        if reset is None or self.reset_name is None:
+            return None
+        optimizers = [s.targets[0] if s.train is None or s.train.constructor is None
+                      else self.optimizers[id(s)] for s in reset.optimizers]
+        function = resets.definition(reset, self.reset_name, optimizers, self.tf, self._fresh,
+                                     self.blank_lines)
+        item = min(s.item for s in self.program.sites if s.reinitializes)
+        return item, function
 
     def _name(self, slice_: Slice) -> str:
         if any(s.train is not None for s in slice_.statements):

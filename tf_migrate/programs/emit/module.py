@@ -105,6 +105,9 @@ def rewrite_body(module: cst.Module, program: GraphProgram, ctx: Context
         needed = (*function.slice.statements, *function.slice.placeholders)
         place = first if all(s.position < start for s in needed) else function.first_item
         definitions.setdefault(place, []).append(emitter.definition(function))
+    reset = emitter.reset_definition()
+    if reset is not None:
+        definitions.setdefault(reset[0], []).append(reset[1])
     # Statements moved into functions take their comments with them.
     moved = {id(s.line) for f in emitter.functions for s in f.slice.statements}
     moved |= {id(p.line) for p in program.prints if p.host is not None}
