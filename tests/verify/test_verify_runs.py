@@ -81,7 +81,8 @@ def test_unbounded_allocation_is_killed_at_the_memory_limit(batch: dict[str, Any
     assert fixture["status"] == "fail"
     assert after["outcome"] == "memory"
     limit_mib = parse_size(BATCH_MEMORY_LIMIT) / 1024**2
-    assert after["peak_rss_mib"] > limit_mib
+    # Killed once above the limit; the report rounds to 0.1 MiB, which may meet the limit.
+    assert after["peak_rss_mib"] >= limit_mib
     assert f"{limit_mib:.0f} MiB memory limit" in fixture["message"]
 
 
