@@ -191,3 +191,35 @@ def test_a_star_import_binds_the_modules_public_functions(tmp_path: Path) -> Non
     })
     _, [finding] = _migrated(project / "train.py")
     assert "not rewritten" not in finding.message
+
+
+FACTORIES = """\
+import tensorflow as tf
+
+
+def weight_variable(shape):
+    initial = tf.truncated_normal(shape, stddev=0.1)
+    return tf.Variable(initial)
+
+
+def counter():
+    return tf.Variable(0, trainable=False)
+"""
+
+
+def test_a_variable_factory_of_a_project_module_makes_the_programs_variables(
+        tmp_path: Path) -> None:
+    train = TRAIN.replace("from ops import dense, mse",
+                          "from ops import dense, mse\nfrom factories import counter, "
+                          "weight_variable")
+    train = train.replace("w = tf.Variable(tf.ones([2, 1]))", "w = weight_variable([2, 1])")
+    train = train.replace("minimize(loss)", "minimize(loss, global_step=steps)")
+    train = train.replace("prediction = dense", "steps = counter()\nprediction = dense")
+    project = _project(tmp_path, {"ops.py": PURE_HELPERS, "factories.py": FACTORIES,
+                                  "train.py": train})
+    source, [finding] = _migrated(project / "train.py")
+    assert "not rewritten" not in finding.message
+    assert "random draws (`w`)" in finding.message  # the factory draws its initial value
+    assert "w = weight_variable([2, 1])\n" in source
+    assert "gradients = tape.gradient(loss, [w, b])" in source  # trainable, `steps` is not
+    assert "steps.assign_add(1)" in source

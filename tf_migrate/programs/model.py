@@ -37,6 +37,11 @@ class ImportedHelper:
     problem: str | None  # None: it only builds ops; else what it does that a run must not repeat
     creates_variables: bool  # the problem is that it creates variables
     random: bool  # it draws random numbers (TF2 draws other numbers from the same distributions)
+    # A variable factory: it computes an initial value from TF ops and returns one new
+    # `tf.Variable` (trainable or not), which its call in the script creates where it is.
+    factory: bool = False
+    trainable: bool = True
+    builds_ops: bool = False  # it calls TensorFlow: its calls are graph statements
 
     def refusal(self) -> str:
         """Why a call of it stops the rewrite, and what to change by hand."""

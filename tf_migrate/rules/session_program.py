@@ -261,7 +261,9 @@ class SessionProgram(Rule):
     model` then `model.net(x)`, `from .layers import conv`) are read in their module — found as
     Python would find it for a script run from its folder, or by the package's relative imports —
     and never run. One that only builds ops from its arguments is called by the rewritten functions
-    as the script's own helpers are (a random op in it is one of the program's random draws); the
+    as the script's own helpers are (a random op in it is one of the program's random draws); a
+    variable factory (`initial = tf.truncated_normal(shape, stddev=0.1)`, `return
+    tf.Variable(initial)`) is called where it is and makes one of the program's variables; the
     helper module is migrated by its own findings. One that creates or updates variables, or calls
     what must not run on every step (`print`, a file read, a Keras layer object), refuses the
     program with a reason that names the helper, its file and line, and what to change there:

@@ -119,8 +119,91 @@ def _module_functions(source: ProjectModule, bound: str, found: dict[str, Import
 def _judged(source: ProjectModule, function: cst.FunctionDef, called_as: str) -> ImportedHelper:
     functions = {s.name.value: s for s in source.module.body if isinstance(s, cst.FunctionDef)}
     problem, creates, random = _problem(source, function, functions, set())
+    factory = _factory(source, function, functions) if creates else None
+    builds_ops = bool(examine(_ModuleContext(source), function, set(), functions).tf_calls)
     return ImportedHelper(called_as, function.name.value, source.shown, source.line(function),
-                          problem, creates, random)
+                          problem, creates, random, factory is not None,
+                          factory is None or factory, builds_ops)
+
+
+# The arguments of `tf.Variable` a factory may pass: those TF1 and TF2 share.
+_VARIABLE_KEYWORDS = frozenset({"initial_value", "trainable", "name", "dtype", "validate_shape"})
+
+
+def _factory(source: ProjectModule, function: cst.FunctionDef,
+             functions: Mapping[str, cst.FunctionDef]) -> bool | None:
+    """Whether `function` is a variable factory, and then whether its variable is trainable:
+    its body binds local names to values of TF ops (random ones included) and returns one
+    `tf.Variable(...)` of them (`initial = tf.truncated_normal(shape, stddev=0.1)`, `return
+    tf.Variable(initial)`). None: it is not one."""
+    if function.decorators or not isinstance(function.body, cst.IndentedBlock):
+        return None
+    ctx = _ModuleContext(source)
+    body = [s for s in function.body.body if not _is_docstring(s)]
+    if not body:
+        return None
+    *before, last = body
+    returned = _returned(last)
+    if isinstance(returned, cst.Name):
+        before, returned = _without_binding(before, returned.value)
+    if not isinstance(returned, cst.Call) or ctx.tf_name(returned.func) != sym.VARIABLE:
+        return None
+    for line in before:
+        if not isinstance(line, cst.SimpleStatementLine) or not all(
+                isinstance(small, cst.Assign) and all(
+                    isinstance(target.target, cst.Name) for target in small.targets)
+                for small in line.body):
+            return None
+    # The initial value: TF ops of the parameters and locals, random ones included.
+    for node in [*before, *(argument.value for argument in returned.args)]:
+        facts = examine(ctx, node, set(), functions)
+        if (facts.creates or facts.updates or facts.unsupported or facts.problems
+                or facts.called_helpers):
+            return None
+    keywords = {a.keyword.value for a in returned.args if a.keyword is not None}
+    positional = [a for a in returned.args if a.keyword is None]
+    if len(positional) > 1 or keywords - _VARIABLE_KEYWORDS or any(a.star for a in returned.args):
+        return None
+    trainable = next((a.value for a in returned.args
+                      if a.keyword is not None and a.keyword.value == "trainable"), None)
+    if trainable is None:
+        return True
+    if isinstance(trainable, cst.Name) and trainable.value in ("True", "False"):
+        return trainable.value == "True"
+    return None
+
+
+def _is_docstring(statement: cst.BaseStatement) -> bool:
+    return (isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1
+            and isinstance(statement.body[0], cst.Expr)
+            and isinstance(statement.body[0].value, cst.SimpleString | cst.ConcatenatedString))
+
+
+def _returned(line: cst.BaseStatement) -> cst.BaseExpression | None:
+    if isinstance(line, cst.SimpleStatementLine) and len(line.body) == 1 and isinstance(
+            line.body[0], cst.Return):
+        return line.body[0].value
+    return None
+
+
+def _without_binding(body: list[cst.BaseStatement], name: str
+                     ) -> tuple[list[cst.BaseStatement], cst.BaseExpression | None]:
+    """`body` without the one statement `name = value`, and that value (None: bound otherwise,
+    or not once)."""
+    rest: list[cst.BaseStatement] = []
+    found: cst.BaseExpression | None = None
+    for line in body:
+        small = line.body[0] if isinstance(line, cst.SimpleStatementLine) and len(
+            line.body) == 1 else None
+        if (isinstance(small, cst.Assign) and len(small.targets) == 1
+                and isinstance(small.targets[0].target, cst.Name)
+                and small.targets[0].target.value == name):
+            if found is not None:
+                return body, None
+            found = small.value
+            continue
+        rest.append(line)
+    return rest, found
 
 
 def _problem(source: ProjectModule, function: cst.FunctionDef,

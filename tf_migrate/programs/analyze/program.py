@@ -30,6 +30,7 @@ from tf_migrate.programs.analyze import (
     optimizer_statements,
     session_helpers,
 )
+from tf_migrate.programs.analyze.callables import imported_calls
 from tf_migrate.programs.analyze.evidence import mentions_tf1_graph
 from tf_migrate.programs.analyze.expressions import examine
 from tf_migrate.programs.analyze.run_sites import SiteFinder
@@ -386,7 +387,8 @@ class _Analyzer:
         if self.sessions.feed_binding(assign, set(self.state.graph_names)):
             return False
         facts = examine(self.ctx, assign.value, set(self.state.graph_names), self.state.helpers)
-        return bool(facts.tf_calls or facts.graph_reads or facts.graph_helpers)
+        return bool(facts.tf_calls or facts.graph_reads or facts.graph_helpers) or any(
+            helper.builds_ops for _, helper in imported_calls(assign.value, self.state.imported))
 
 
 class _AppRun(cst.CSTVisitor):

@@ -33,7 +33,7 @@ from tf_migrate.programs.analyze.syntax import (
     is_docstring,
     literal_dtype,
 )
-from tf_migrate.programs.model import Context, GraphStatement, Item, Kind
+from tf_migrate.programs.model import Context, GraphStatement, ImportedHelper, Item, Kind
 
 
 def _is_dtype(ctx: Context, node: cst.BaseExpression) -> bool:
@@ -82,6 +82,12 @@ class GraphStatements:
         elif (made := self._factory(value)) is not None:
             # `w = init_weights([784, 10])`: the script's variable factory, called where it is.
             self._variable(statement, made[0], draws=made[1])
+            self._factory_arguments(statement, value)
+            item.drop = False
+        elif (imported := self._imported_factory(value)) is not None:
+            # `w = weight_variable([784, 10])`, a factory of a project module: called where it
+            # is, it creates one variable, as TF1 did while building the graph.
+            self._imported_variable(statement, imported)
             self._factory_arguments(statement, value)
             item.drop = False
         elif (members := self._collection(names, value)) is not None:
@@ -211,6 +217,20 @@ class GraphStatements:
             return None
         draws = self._local_values(before) if before else False
         return None if draws is None else (made, draws)
+
+    def _imported_factory(self, value: cst.BaseExpression) -> ImportedHelper | None:
+        if not isinstance(value, cst.Call):
+            return None
+        helper = self.state.imported.get(code(value.func))
+        return helper if helper is not None and helper.factory else None
+
+    def _imported_variable(self, statement: GraphStatement, factory: ImportedHelper) -> None:
+        statement.kind = Kind.VARIABLE
+        statement.trainable = factory.trainable
+        if len(statement.targets) != 1:
+            self.state.block(statement.line, "a variable is unpacked")
+        if factory.random:
+            self.state.random_draws.append(f"`{statement.targets[0]}`")
 
     def _local_values(self, body: list[cst.BaseStatement]) -> bool | None:
         """Whether statements that only bind local names to values of TF ops and Python draw
