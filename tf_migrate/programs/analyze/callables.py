@@ -54,6 +54,10 @@ class _Foreign(cst.CSTVisitor):
         self.imported = imported
         self.found: list[tuple[cst.CSTNode, str]] = []
 
+    def visit_Raise(self, node: cst.Raise) -> bool:
+        # `raise ValueError(...)` builds its exception only to stop the program, as in TF1.
+        return False
+
     def visit_Call(self, node: cst.Call) -> None:
         if self.ctx.tf_name(node.func) is not None:
             return

@@ -12,6 +12,7 @@ from tf_migrate.analysis import tf_symbols as sym
 from tf_migrate.analysis.names import function_globals, reads
 from tf_migrate.cst.walk import visit as _walk_visit
 from tf_migrate.programs.analyze.call_chains import spelled
+from tf_migrate.programs.analyze.python_values import python_names, python_valued
 from tf_migrate.programs.model import Context
 
 
@@ -58,6 +59,14 @@ class _Examiner(cst.CSTVisitor):
         self.skip = skip
         self.facts = ExpressionFacts()
         self.chained: set[int] = set()  # inner calls of a method chain already reported
+        # Per function entered: its local names that hold Python values (python_values.py).
+        self.python_names: list[set[str]] = []
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self.python_names.append(python_names(self.ctx, node))
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        self.python_names.pop()
 
     def visit_Call(self, node: cst.Call) -> bool:
         if node is self.skip:
@@ -120,6 +129,9 @@ class _Examiner(cst.CSTVisitor):
                 operands = (node.left, target.comparator)
                 if any(_plain_constant(operand) for operand in operands):
                     continue
+                names = self.python_names[-1] if self.python_names else set()
+                if all(python_valued(self.ctx, operand, names) for operand in operands):
+                    continue  # numbers compared, as in `len(x.get_shape()) == 2`
                 self.facts.problems.append(
                     (node, "`==`/`!=` compares graph tensors by identity in TF1 but elementwise "
                            "in TF2")
