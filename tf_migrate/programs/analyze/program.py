@@ -334,15 +334,19 @@ class _Analyzer:
         for stmt in body:
             if len(self.state.blockers) >= MAX_BLOCKERS:
                 return
-            if isinstance(stmt, cst.With) and call_name(self.ctx, stmt.items[0].item) in (
-                    sym.SESSIONS) and len(stmt.items) == 1 and isinstance(
-                    stmt.body, cst.IndentedBlock):
+            if isinstance(stmt, cst.With) and len(stmt.items) == 1 and isinstance(
+                    stmt.body, cst.IndentedBlock) and self._with_kind(stmt.items[0], set()) in (
+                    "session", "default"):
                 item = stmt.items[0]
                 asname = item.asname
                 session = (asname.name.value if asname and isinstance(asname.name, cst.Name)
                            else None)
-                assert isinstance(item.item, cst.Call)
-                self.sessions.open(stmt, item.item, session, default=True)
+                opened = made_default(item.item) or item.item
+                if isinstance(opened, cst.Call):
+                    self.sessions.open(stmt, opened, session, default=True)
+                elif session is not None:
+                    # `with sess.as_default() as s:`: its runs are the call's, which has it.
+                    self.sessions.names.add(session)
                 gone.dedented.add(id(stmt))
                 self._opener_body(stmt.body.body, index, name)
                 continue
