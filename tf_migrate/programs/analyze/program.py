@@ -41,6 +41,7 @@ from tf_migrate.programs.analyze.syntax import (
     call_name,
     compat_v1_import,
     imported_names,
+    made_default,
     tf_alias,
 )
 from tf_migrate.programs.model import Context, GraphProgram, ImportedHelper, Item, Kind
@@ -148,33 +149,74 @@ class _Analyzer:
         return item
 
     def _flattened_with(self, stmt: cst.With) -> bool:
-        if len(stmt.items) != 1 or not isinstance(stmt.body, cst.IndentedBlock):
+        """`with tf.Graph().as_default():`, `with tf.Session() as s:`, `with s.as_default():`
+        and `with tf.Session().as_default() as s:` blocks, or one `with` entering several of
+        them (`with tf.Graph().as_default(), tf.Session() as s:`): dedented, the sessions'
+        blocks being where `.eval()` and `op.run()` have a default session."""
+        if not isinstance(stmt.body, cst.IndentedBlock):
             return False
-        with_item = stmt.items[0].item
-        if isinstance(with_item, cst.Call) and isinstance(with_item.func, cst.Attribute):
-            graph = with_item.func.value
-            named = isinstance(graph, cst.Name) and graph.value in self.sessions.graph_aliases
-            if with_item.func.attr.value == "as_default" and (
-                named or call_name(self.ctx, graph) == "tf.Graph"
-            ):
-                asname = stmt.items[0].asname
-                if asname is not None and isinstance(asname.name, cst.Name):
-                    self.sessions.graph_aliases.add(asname.name.value)
+        kinds: list[str | None] = []
+        bound: set[str] = set()  # sessions the statement's earlier items name
+        for item in stmt.items:
+            kinds.append(self._with_kind(item, bound))
+            if kinds[-1] in ("session", "default") and item.asname is not None and isinstance(
+                    item.asname.name, cst.Name):
+                bound.add(item.asname.name.value)
+        if None in kinds:
+            if any(kind is not None for kind in kinds):
+                self.state.block(stmt, "a `with` statement enters a graph or session together "
+                                       "with other contexts (write them as nested `with` "
+                                       "blocks)")
+                self._add_item(stmt, drop=True)
+                return True
+            return False
+        opened = [item for kind, item in zip(kinds, stmt.items, strict=True)
+                  if kind == "session" or (kind == "default"
+                                           and isinstance(made_default(item.item), cst.Call))]
+        if len(opened) > 1:
+            self.state.block(stmt, "one `with` statement opens two sessions")
+            self._add_item(stmt, drop=True)
+            return True
+        for kind, item in zip(kinds, stmt.items, strict=True):
+            asname = item.asname
+            name = asname.name.value if asname and isinstance(asname.name, cst.Name) else None
+            if kind == "graph":
+                if name is not None:
+                    self.sessions.graph_aliases.add(name)
                 self.graph_blocks += 1
                 if self.graph_blocks > 1:
                     self.state.block(stmt, "the script builds two graphs")
-                self._add_item(stmt, drop=True)
-                self.flatten(stmt.body.body)
-                return True
-        if call_name(self.ctx, with_item) not in sym.SESSIONS:
-            return False
-        assert isinstance(with_item, cst.Call)
-        asname = stmt.items[0].asname
-        name = asname.name.value if asname and isinstance(asname.name, cst.Name) else None
-        self.sessions.open(stmt, with_item, name, default=True)
+                continue
+            session = made_default(item.item) if kind == "default" else item.item
+            if isinstance(session, cst.Call):
+                # `tf.Session()`, `tf.Session().as_default()`: a session opened here.
+                self.sessions.open(stmt, session, name, default=True)
+            else:
+                # `s.as_default()` of a session opened before: `.eval()` has it in the block.
+                if name is not None:
+                    self.sessions.names.add(name)
+                self.sessions.defaults.append((self.ctx.start(stmt), self.ctx.end(stmt)))
         self._add_item(stmt, drop=True)
         self.flatten(stmt.body.body)
         return True
+
+    def _with_kind(self, item: cst.WithItem, bound: set[str]) -> str | None:
+        """"graph" for the one graph made the default, "session" for a session opened,
+        "default" for a session made the default (opened there or before), None for other
+        contexts."""
+        if call_name(self.ctx, item.item) in sym.SESSIONS:
+            return "session"
+        made = made_default(item.item)
+        if made is None:
+            return None
+        named = made.value if isinstance(made, cst.Name) else None
+        if named in self.sessions.graph_aliases or call_name(self.ctx, made) == "tf.Graph":
+            return "graph"
+        sessions = self.sessions.names | bound
+        if call_name(self.ctx, made) in sym.SESSIONS or named in sessions or (
+                named in session_helpers.session_names(self.ctx, self.state.items)):
+            return "default"
+        return None
 
     # -- statements ------------------------------------------------------------------------
     def run(self) -> None:
@@ -292,15 +334,19 @@ class _Analyzer:
         for stmt in body:
             if len(self.state.blockers) >= MAX_BLOCKERS:
                 return
-            if isinstance(stmt, cst.With) and call_name(self.ctx, stmt.items[0].item) in (
-                    sym.SESSIONS) and len(stmt.items) == 1 and isinstance(
-                    stmt.body, cst.IndentedBlock):
+            if isinstance(stmt, cst.With) and len(stmt.items) == 1 and isinstance(
+                    stmt.body, cst.IndentedBlock) and self._with_kind(stmt.items[0], set()) in (
+                    "session", "default"):
                 item = stmt.items[0]
                 asname = item.asname
                 session = (asname.name.value if asname and isinstance(asname.name, cst.Name)
                            else None)
-                assert isinstance(item.item, cst.Call)
-                self.sessions.open(stmt, item.item, session, default=True)
+                opened = made_default(item.item) or item.item
+                if isinstance(opened, cst.Call):
+                    self.sessions.open(stmt, opened, session, default=True)
+                elif session is not None:
+                    # `with sess.as_default() as s:`: its runs are the call's, which has it.
+                    self.sessions.names.add(session)
                 gone.dedented.add(id(stmt))
                 self._opener_body(stmt.body.body, index, name)
                 continue

@@ -31,7 +31,7 @@ from tf_migrate.analysis import tf_symbols as sym
 from tf_migrate.analysis.names import read_names
 from tf_migrate.cst.arguments import bind_args
 from tf_migrate.cst.walk import visit as _walk_visit
-from tf_migrate.programs.analyze.syntax import call_name
+from tf_migrate.programs.analyze.syntax import call_name, made_default
 from tf_migrate.programs.model import Context, Item, WithoutSession
 
 
@@ -66,7 +66,8 @@ def session_names(ctx: Context, items: Sequence[Item]) -> set[str]:
         node = item.node
         if isinstance(node, cst.With):
             for with_item in node.items:
-                if (call_name(ctx, with_item.item) in sym.SESSIONS and with_item.asname
+                opened = made_default(with_item.item) or with_item.item  # `.as_default()`
+                if (call_name(ctx, opened) in sym.SESSIONS and with_item.asname
                         and isinstance(with_item.asname.name, cst.Name)):
                     found.add(with_item.asname.name.value)
         elif isinstance(node, cst.SimpleStatementLine):

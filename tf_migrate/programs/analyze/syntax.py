@@ -86,3 +86,11 @@ def imported_names(module: cst.Module) -> set[str]:
     return {name for statement in module.body if isinstance(statement, cst.SimpleStatementLine)
             for small in statement.body if isinstance(small, cst.Import | cst.ImportFrom)
             for name, _ in bindings([small])}
+
+
+def made_default(node: cst.BaseExpression) -> cst.BaseExpression | None:
+    """What `x.as_default()` (no arguments) makes the default (`x`), or None."""
+    if (isinstance(node, cst.Call) and not node.args and isinstance(node.func, cst.Attribute)
+            and node.func.attr.value == "as_default"):
+        return node.func.value
+    return None
