@@ -265,6 +265,7 @@ def test_a_shape_printed_through_repr_is_said_to_print_otherwise() -> None:
      "graph value `z` is used as a Python value (line 6)"),
     ('print("%f" % z.shape[0])\n', "graph value `z` is used as a Python value (line 6)"),
     ('print("{}".format(float(z)))\n', "graph value `z` is used as a Python value (line 6)"),
+    ('print("{0.op}".format(z))\n', "graph value `z` is used as a Python value (line 6)"),
     ("print(len(z), str(z.shape.num_elements()))\n",
      "graph value `z` is used as a Python value (line 6)"),
     ('print("%s" % z.shape, file=sys.stderr)\n',

@@ -171,14 +171,16 @@ class Printed:
                 ) -> Kind | None:
         text = _text(template)
         try:
-            fields = [(spec, conversion) for _, name, spec, conversion
+            fields = [(name, spec, conversion) for _, name, spec, conversion
                       in string.Formatter().parse(text or "") if name is not None]
         except ValueError:
             return None
-        if text is None or any("{" in (spec or "") for spec, _ in fields):
+        # `{0.op}` would read more of a graph value than the print shows.
+        if text is None or any("{" in (spec or "") or "." in name or "[" in name
+                               for name, spec, _ in fields):
             return None
-        shown = Shown.SPEC if any(spec for spec, _ in fields) else Shown.STR
-        if any(conversion == "r" for _, conversion in fields):
+        shown = Shown.SPEC if any(spec for _, spec, _ in fields) else Shown.STR
+        if any(conversion == "r" for _, _, conversion in fields):
             shown = Shown.REPR if shown is Shown.STR else shown
         ok = all(not arg.star and self.kind(arg.value, shown) is not None for arg in args)
         return Kind.PLAIN if ok else None
