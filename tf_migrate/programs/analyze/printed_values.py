@@ -33,7 +33,9 @@ class Shown(Enum):
     SPEC = "spec"
 
 
-class Kind(Enum):
+class Value(Enum):
+    """What an expression of a print is, as far as printing it goes."""
+
     TENSOR = "tensor"
     SHAPE = "shape"  # a TensorShape
     DIMENSION = "dimension"  # a TensorShape subscript: TF1's Dimension, TF2's int or None
@@ -44,7 +46,7 @@ class Kind(Enum):
 
 
 # What a format spec or a %-conversion may apply to: the same in TF1 and TF2.
-_FORMATTABLE = (Kind.NUMBER, Kind.PLAIN)
+_FORMATTABLE = (Value.NUMBER, Value.PLAIN)
 _CONVERSION = re.compile(r"%(?:\([^)]*\))?[#0\- +]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[hlL]?(.)")
 _INTEGER_CONVERSIONS = frozenset("sdir")
 
@@ -64,24 +66,24 @@ class Printed:
         """Reads `print`'s positional arguments; False: not a print of this kind."""
         return all(self.kind(arg.value, Shown.STR) is not None for arg in args)
 
-    def kind(self, value: cst.BaseExpression, shown: Shown) -> Kind | None:
+    def kind(self, value: cst.BaseExpression, shown: Shown) -> Value | None:
         kind = self._kind(value, shown)
         if kind is None:
             return None
         if shown is Shown.SPEC and kind not in _FORMATTABLE:
             return None  # TF1's Dimension, shapes and tensors take no format spec
-        if shown is Shown.REPR and kind in (Kind.SHAPE, Kind.DIMENSION):
+        if shown is Shown.REPR and kind in (Value.SHAPE, Value.DIMENSION):
             self.shape_reprs = True
         return kind
 
-    def _kind(self, value: cst.BaseExpression, shown: Shown) -> Kind | None:
+    def _kind(self, value: cst.BaseExpression, shown: Shown) -> Value | None:
         if isinstance(value, cst.SimpleString | cst.Integer | cst.Float | cst.Imaginary):
-            return Kind.PLAIN
+            return Value.PLAIN
         if isinstance(value, cst.ConcatenatedString):
             ok = all(self._kind(part, shown) is not None for part in (value.left, value.right))
-            return Kind.PLAIN if ok else None
+            return Value.PLAIN if ok else None
         if isinstance(value, cst.FormattedString):
-            return Kind.PLAIN if all(self._field(p) for p in value.parts) else None
+            return Value.PLAIN if all(self._field(p) for p in value.parts) else None
         if isinstance(value, cst.Name):
             return self._name(value.value)
         if isinstance(value, cst.Attribute):
@@ -93,17 +95,17 @@ class Printed:
         if isinstance(value, cst.Tuple | cst.List):
             ok = all(isinstance(e, cst.Element) and self.kind(e.value, Shown.REPR) is not None
                      for e in value.elements)
-            return Kind.OTHER if ok else None
+            return Value.OTHER if ok else None
         if isinstance(value, cst.BinaryOperation) and isinstance(value.operator, cst.Modulo):
             return self._percent(value)
         return None
 
-    def _name(self, name: str) -> Kind | None:
+    def _name(self, name: str) -> Value | None:
         if name not in self.graph_names:
             self.python.add(name)
-            return Kind.PLAIN
+            return Value.PLAIN
         self.reads.setdefault(name, []).append(None)
-        return Kind.TENSOR
+        return Value.TENSOR
 
     def _field(self, part: cst.BaseFormattedStringContent) -> bool:
         if not isinstance(part, cst.FormattedStringExpression):
@@ -114,36 +116,36 @@ class Printed:
         shown = Shown.REPR if part.conversion == "r" else Shown.SPEC if spec else Shown.STR
         return self.kind(part.expression, shown) is not None
 
-    def _attribute(self, value: cst.Attribute) -> Kind | None:
+    def _attribute(self, value: cst.Attribute) -> Value | None:
         attribute = value.attr.value
         if isinstance(value.value, cst.Name) and value.value.value in self.graph_names:
             if attribute not in ("shape", "dtype", "name"):
                 return None
             self.reads.setdefault(value.value.value, []).append(attribute)
-            return Kind.SHAPE if attribute == "shape" else Kind.OTHER
+            return Value.SHAPE if attribute == "shape" else Value.OTHER
         inner = self._kind(value.value, Shown.STR)
-        if inner is Kind.SHAPE and attribute in ("ndims", "rank"):
-            return Kind.NUMBER
-        if inner is Kind.DIMENSION and attribute == "value":
+        if inner is Value.SHAPE and attribute in ("ndims", "rank"):
+            return Value.NUMBER
+        if inner is Value.DIMENSION and attribute == "value":
             self.values.append(value)
-            return Kind.NUMBER
+            return Value.NUMBER
         return None
 
-    def _subscript(self, value: cst.Subscript) -> Kind | None:
+    def _subscript(self, value: cst.Subscript) -> Value | None:
         if len(value.slice) != 1:
             return None
         index = value.slice[0].slice
         inner = self._kind(value.value, Shown.STR)
-        if inner not in (Kind.SHAPE, Kind.LIST):
+        if inner not in (Value.SHAPE, Value.LIST):
             return None
         if isinstance(index, cst.Slice):
             bounds = (index.lower, index.upper, index.step)
             return inner if all(b is None or _integer(b) for b in bounds) else None
         if not isinstance(index, cst.Index) or not _integer(index.value):
             return None
-        return Kind.DIMENSION if inner is Kind.SHAPE else Kind.NUMBER
+        return Value.DIMENSION if inner is Value.SHAPE else Value.NUMBER
 
-    def _call(self, value: cst.Call) -> Kind | None:
+    def _call(self, value: cst.Call) -> Value | None:
         func = value.func
         if isinstance(func, cst.Attribute) and func.attr.value == "format" and isinstance(
                 func.value, cst.SimpleString | cst.ConcatenatedString):
@@ -155,20 +157,20 @@ class Printed:
             shown = Shown.REPR if func.value == "repr" else Shown.STR
             inner = self.kind(value.args[0].value, shown)
             if func.value == "len":
-                return Kind.NUMBER if inner in (Kind.SHAPE, Kind.LIST) else None
-            return Kind.PLAIN if inner is not None else None
+                return Value.NUMBER if inner in (Value.SHAPE, Value.LIST) else None
+            return Value.PLAIN if inner is not None else None
         if value.args or not isinstance(func, cst.Attribute):
             return None
         if func.attr.value == "get_shape" and isinstance(func.value, cst.Name) and (
                 func.value.value in self.graph_names):
             self.reads.setdefault(func.value.value, []).append("shape")
-            return Kind.SHAPE
-        if func.attr.value == "as_list" and self._kind(func.value, Shown.STR) is Kind.SHAPE:
-            return Kind.LIST
+            return Value.SHAPE
+        if func.attr.value == "as_list" and self._kind(func.value, Shown.STR) is Value.SHAPE:
+            return Value.LIST
         return None
 
     def _format(self, template: cst.BaseString, args: Sequence[cst.Arg]
-                ) -> Kind | None:
+                ) -> Value | None:
         text = _text(template)
         try:
             fields = [(name, spec, conversion) for _, name, spec, conversion
@@ -183,9 +185,9 @@ class Printed:
         if any(conversion == "r" for _, _, conversion in fields):
             shown = Shown.REPR if shown is Shown.STR else shown
         ok = all(not arg.star and self.kind(arg.value, shown) is not None for arg in args)
-        return Kind.PLAIN if ok else None
+        return Value.PLAIN if ok else None
 
-    def _percent(self, value: cst.BinaryOperation) -> Kind | None:
+    def _percent(self, value: cst.BinaryOperation) -> Value | None:
         text = _text(value.left) if isinstance(value.left, cst.BaseString) else None
         if text is None:
             return None
@@ -199,10 +201,10 @@ class Printed:
             if kind is None:
                 return None
             # `%d` of TF1's Dimension reads its int; other conversions would need a number.
-            allowed = _INTEGER_CONVERSIONS if kind is Kind.DIMENSION else frozenset("sr")
+            allowed = _INTEGER_CONVERSIONS if kind is Value.DIMENSION else frozenset("sr")
             if kind not in _FORMATTABLE and not conversions <= allowed:
                 return None
-        return Kind.PLAIN
+        return Value.PLAIN
 
 
 def _integer(value: cst.BaseExpression) -> bool:
