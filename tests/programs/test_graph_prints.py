@@ -239,6 +239,8 @@ def test_formatted_static_shapes_move_with_the_values_or_stay() -> None:
     assert applicability is Applicability.SAFE
     assert "(lines 7, 9, 10) moves into the function" in message
     assert "`.value` of a shape's dimension goes (lines 10, 11)" in message
+    assert ("`print` of placeholders' shapes (line 7) reads the function's parameters, whose "
+            "input signature has the placeholders' shapes") in message
     assert "prints their values" not in message
     assert migrate(source)[0] == source
 

@@ -286,9 +286,10 @@ class SessionProgram(Rule):
     `x.get_shape()[1]` is a `Dimension`: its `.value` goes (TF2's shapes hold the int), its
     `repr` (`Dimension(3)`, in a list or through `repr`) is said to differ, and a format spec on
     it stays refused (TF1 raises TypeError there). A print that reads only variables' shapes
-    stays and prints the same. A print whose module constant the script binds again later is
-    refused (the function reads it when traced); `print(z, file=f)` and other calls of graph
-    values stay refused.
+    stays and prints the same; one of a placeholder's shape moves with it (no placeholder is
+    left where it was) and reads the parameter, whose input signature has its shape. A print
+    whose module constant the script binds again later is refused (the function reads it when
+    traced); `print(z, file=f)` and other calls of graph values stay refused.
 
     Functions given the session (`def evaluate(sess, data): return sess.run(accuracy, {x:
     data})`, called as `evaluate(sess, test_x)`), or using the script's own, run the program's

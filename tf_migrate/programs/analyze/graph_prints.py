@@ -236,6 +236,12 @@ def _shape_notes(written: list[GraphPrint]) -> list[str]:
     if values:
         notes.append(f"`.value` of a shape's dimension goes ({_lines(values)}): TF2's shapes "
                      "hold ints (or None), not TF1's Dimension objects")
+    fed = [p.position[0] for p in written if p.static and p.host and any(
+        s.kind is Kind.PLACEHOLDER for s in p.reads.values())]
+    if fed:
+        # A placeholder no longer exists where the print was; its parameter does, traced.
+        notes.append(f"`print` of placeholders' shapes ({_lines(fed)}) reads the function's "
+                     "parameters, whose input signature has the placeholders' shapes")
     reprs = [p.position[0] for p in written if p.shape_reprs]
     if reprs:
         notes.append(f"`print` through `repr` of static shapes ({_lines(reprs)}) shows TF2's "
