@@ -191,3 +191,96 @@ def test_a_print_in_a_model_class_goes_into_its_run_method_told_of_its_own_line(
             '        print("scaled:", scaled, self.w.shape)\n'
             "        return scaled\n") in source
     assert "`print` of graph values (line 10) moves into the function" in message
+
+
+FORMATTED = """\
+import tensorflow as tf
+
+LENGTH = 5
+x_input_1d = tf.placeholder(tf.float32, [None, LENGTH])
+w = tf.Variable(tf.ones([LENGTH, 2]))
+h = tf.matmul(x_input_1d, w)
+print('Input = array of length {}'.format(x_input_1d.shape.as_list()[1]))
+print('Convolution w/ filter, length = {}, stride size = {}'.format(3, 1))
+print("shape: %s" % str(h.get_shape()), "of", LENGTH)
+print(f"{h.shape.as_list()[-1]:>4}|", h.get_shape()[1].value, h.shape.ndims, len(h.shape))
+print("w: %d by %s" % (w.get_shape()[0], w.shape[1].value))
+with tf.Session() as sess:
+    sess.run(tf.global_variables_initializer())
+    out = sess.run(h, {x_input_1d: [[1.0] * LENGTH]})
+"""
+
+
+def test_formatted_static_shapes_move_with_the_values_or_stay() -> None:
+    """`.format`, `%` and f-strings with a spec of static shapes, which TF1 tutorials print;
+    `.value` of TF1's Dimension goes (TF2's shapes hold ints); a print of a variable's shape
+    stays and prints the same."""
+    source, [(message, applicability)] = migrate(FORMATTED)
+    assert source == textwrap.dedent("""\
+        import tensorflow as tf
+
+        LENGTH = 5
+        w = tf.Variable(tf.ones([LENGTH, 2]))
+        print('Convolution w/ filter, length = {}, stride size = {}'.format(3, 1))
+        print("w: %d by %s" % (w.get_shape()[0], w.shape[1]))
+
+
+        @tf.function(input_signature=[tf.TensorSpec([None, LENGTH], tf.float32)])
+        def compute_h(x_input_1d):
+            print('Input = array of length {}'.format(x_input_1d.shape.as_list()[1]))
+            h = tf.matmul(x_input_1d, w)
+            print("shape: %s" % str(h.get_shape()), "of", LENGTH)
+            print(f"{h.shape.as_list()[-1]:>4}|", h.get_shape()[1], h.shape.ndims, len(h.shape))
+            return h
+
+
+        out = compute_h([[1.0] * LENGTH]).numpy()
+        """)
+    assert applicability is Applicability.SAFE
+    assert "(lines 7, 9, 10) moves into the function" in message
+    assert "`.value` of a shape's dimension goes (lines 10, 11)" in message
+    assert ("`print` of placeholders' shapes (line 7) reads the function's parameters, whose "
+            "input signature has the placeholders' shapes") in message
+    assert "prints their values" not in message
+    assert migrate(source)[0] == source
+
+
+def test_a_shape_printed_through_repr_is_said_to_print_otherwise() -> None:
+    source, [(message, _)] = migrate("""\
+        import tensorflow as tf
+
+        x = tf.placeholder(tf.float32, [None, 3])
+        z = x * 2.0
+        print("z:", [z.shape, z.get_shape()[0]], "{!r}".format(z.shape[1]))
+        with tf.Session() as sess:
+            out = sess.run(z, {x: [[1.0, 2.0, 3.0]]})
+        """)
+    assert '    print("z:", [z.shape, z.get_shape()[0]], "{!r}".format(z.shape[1]))\n' in source
+    assert ("`print` through `repr` of static shapes (line 5) shows TF2's "
+            "`TensorShape([None, 3])` and `3` where TF1 showed") in message
+
+
+@pytest.mark.parametrize(("code", "reason"), [
+    # TF1's Dimension takes no format spec: TF1 raises TypeError there.
+    ('print(f"{z.shape[1]:>4}")\n', "graph value `z` is used as a Python value (line 6)"),
+    ('print("{:>4}".format(z.get_shape()[0]))\n',
+     "graph value `z` is used as a Python value (line 6)"),
+    ('print("%f" % z.shape[0])\n', "graph value `z` is used as a Python value (line 6)"),
+    ('print("{}".format(float(z)))\n', "graph value `z` is used as a Python value (line 6)"),
+    ('print("{0.op}".format(z))\n', "graph value `z` is used as a Python value (line 6)"),
+    ("print(len(z), str(z.shape.num_elements()))\n",
+     "graph value `z` is used as a Python value (line 6)"),
+    ('print("%s" % z.shape, file=sys.stderr)\n',
+     "graph value `z` is used as a Python value (line 6)"),
+    ("n = 1\nprint(z.shape[n])\n", "graph value `z` is used as a Python value (line 7)"),
+    ("n = 1\nprint(n, z.shape)\nn = 2\n",
+     "`print` reads `n`, which the script binds again after it (line 7)"),
+])
+def test_formatting_other_than_static_facts_stays_refused(code: str, reason: str) -> None:
+    source = ("import sys\nimport tensorflow as tf\nx = tf.placeholder(tf.float32, [None, 2])\n"
+              "z = x * 2.0\na = tf.constant(1.0)\n" + code +
+              "with tf.Session() as sess:\n    first = sess.run(z, {x: [[1.0, 2.0]]})\n")
+    migrated, [(message, applicability)] = migrate(source)
+    assert migrated == source
+    assert applicability is Applicability.MANUAL
+    assert reason in message

@@ -225,6 +225,13 @@ class GraphPrint:
     # defined where it is.
     reads: dict[str, GraphStatement]
     names: frozenset[str] = frozenset()  # those whose `.name` it prints
+    # Python names it reads beside them (module constants): read at trace time when it moves.
+    python: frozenset[str] = frozenset()
+    # `.value` of a TF1 Dimension, which goes (DimensionValue), and whether it prints a static
+    # shape or dimension through `repr`, which TF2 spells otherwise.
+    values: tuple[cst.Attribute, ...] = ()
+    shape_reprs: bool = False
+    static: bool = False  # it prints only static shapes, no value itself
     host: RunSite | None = None
 
 
@@ -337,6 +344,12 @@ class IteratorName:
 
 
 @dataclass(frozen=True)
+class DimensionValue:
+    """`x.get_shape()[1].value` printed: TF1's Dimension held the int that TF2's shape holds
+    itself, which has no `.value` (analyze/graph_prints.py)."""
+
+
+@dataclass(frozen=True)
 class NoArguments:
     """`iterator.get_next(name=...)`: TF2's `OwnedIterator.get_next()` takes none."""
 
@@ -404,7 +417,8 @@ class WithoutSession:
     index: int
 
 
-ExpressionPlan = ArgumentReshape | IteratorFromDataset | IteratorName | NoArguments | WithoutSession
+ExpressionPlan = (ArgumentReshape | DimensionValue | IteratorFromDataset | IteratorName
+                  | NoArguments | WithoutSession)
 StatementPlan = IteratorStatement | Reinitialization | WithoutSession
 
 

@@ -283,7 +283,17 @@ class SessionProgram(Rule):
     first call rather than at that place of the script, with TF2's op names and `None` for
     unknown dimensions, as the finding says. A print of values TF2 keeps where they are
     (constants, variables) stays and prints their values; a print of values no run computes
-    goes; the finding says both.
+    goes; the finding says both. Such a print may format static shapes as tutorials do:
+    `"length {}".format(x.shape.as_list()[0])`, `"shape: %s" % str(h.get_shape())`,
+    `f"{z.shape.as_list()[1]:>4}"`, `str`/`repr`/`len` of them, subscripts of shapes,
+    `.ndims`, `.rank`, tuples and lists, with literals and module constants beside them. TF1's
+    `x.get_shape()[1]` is a `Dimension`: its `.value` goes (TF2's shapes hold the int), its
+    `repr` (`Dimension(3)`, in a list or through `repr`) is said to differ, and a format spec on
+    it stays refused (TF1 raises TypeError there). A print that reads only variables' shapes
+    stays and prints the same; one of a placeholder's shape moves with it (no placeholder is
+    left where it was) and reads the parameter, whose input signature has its shape. A print
+    whose module constant the script binds again later is refused (the function reads it when
+    traced); `print(z, file=f)` and other calls of graph values stay refused.
 
     Functions given the session (`def evaluate(sess, data): return sess.run(accuracy, {x:
     data})`, called as `evaluate(sess, test_x)`), or using the script's own, run the program's

@@ -14,6 +14,7 @@ from tf_migrate.programs.emit.iterators import iterator, iterator_statement, rei
 from tf_migrate.programs.model import (
     ArgumentReshape,
     Context,
+    DimensionValue,
     ExpressionPlan,
     IteratorFromDataset,
     IteratorName,
@@ -28,6 +29,9 @@ def rewritten(node: cst.CSTNode, plan: ExpressionPlan | StatementPlan) -> cst.CS
     if isinstance(plan, ArgumentReshape):
         assert isinstance(node, cst.Call)
         return reshaped(node, plan)
+    if isinstance(plan, DimensionValue):
+        assert isinstance(node, cst.Attribute)
+        return node.value
     if isinstance(plan, IteratorFromDataset):
         assert isinstance(node, cst.Call)
         return iterator(node, plan)
