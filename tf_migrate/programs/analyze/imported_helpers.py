@@ -21,6 +21,7 @@ from tf_migrate.analysis.project_modules import ProjectModule, ProjectModules
 from tf_migrate.cst.code import code
 from tf_migrate.programs.analyze.callables import foreign_calls, imported_modules
 from tf_migrate.programs.analyze.expressions import examine
+from tf_migrate.programs.analyze.syntax import bound_value, is_docstring
 from tf_migrate.programs.model import ImportedHelper, Position
 
 # What a function run per step must not do with variables, by the advice tf_symbols gives.
@@ -139,13 +140,13 @@ def _factory(source: ProjectModule, function: cst.FunctionDef,
     if function.decorators or not isinstance(function.body, cst.IndentedBlock):
         return None
     ctx = _ModuleContext(source)
-    body = [s for s in function.body.body if not _is_docstring(s)]
+    body = [s for s in function.body.body if not is_docstring(s)]
     if not body:
         return None
     *before, last = body
     returned = _returned(last)
     if isinstance(returned, cst.Name):
-        before, returned = _without_binding(before, returned.value)
+        returned, before = bound_value(returned.value, before)
     if not isinstance(returned, cst.Call) or ctx.tf_name(returned.func) != sym.VARIABLE:
         return None
     for line in before:
@@ -173,37 +174,11 @@ def _factory(source: ProjectModule, function: cst.FunctionDef,
     return None
 
 
-def _is_docstring(statement: cst.BaseStatement) -> bool:
-    return (isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1
-            and isinstance(statement.body[0], cst.Expr)
-            and isinstance(statement.body[0].value, cst.SimpleString | cst.ConcatenatedString))
-
-
 def _returned(line: cst.BaseStatement) -> cst.BaseExpression | None:
     if isinstance(line, cst.SimpleStatementLine) and len(line.body) == 1 and isinstance(
             line.body[0], cst.Return):
         return line.body[0].value
     return None
-
-
-def _without_binding(body: list[cst.BaseStatement], name: str
-                     ) -> tuple[list[cst.BaseStatement], cst.BaseExpression | None]:
-    """`body` without the one statement `name = value`, and that value (None: bound otherwise,
-    or not once)."""
-    rest: list[cst.BaseStatement] = []
-    found: cst.BaseExpression | None = None
-    for line in body:
-        small = line.body[0] if isinstance(line, cst.SimpleStatementLine) and len(
-            line.body) == 1 else None
-        if (isinstance(small, cst.Assign) and len(small.targets) == 1
-                and isinstance(small.targets[0].target, cst.Name)
-                and small.targets[0].target.value == name):
-            if found is not None:
-                return body, None
-            found = small.value
-            continue
-        rest.append(line)
-    return rest, found
 
 
 def _problem(source: ProjectModule, function: cst.FunctionDef,

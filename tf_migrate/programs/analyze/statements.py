@@ -10,7 +10,6 @@ import libcst as cst
 
 from tf_migrate.analysis import tf_symbols as sym
 from tf_migrate.analysis.names import (
-    bindings,
     function_globals,
     function_locals,
     mutated_globals,
@@ -28,6 +27,7 @@ from tf_migrate.programs.analyze.expressions import block_on, examine
 from tf_migrate.programs.analyze.run_sites import SiteFinder
 from tf_migrate.programs.analyze.state import ProgramState
 from tf_migrate.programs.analyze.syntax import (
+    bound_value,
     call_name,
     imported_names,
     is_docstring,
@@ -210,7 +210,7 @@ class GraphStatements:
         made = small.value
         if isinstance(made, cst.Name):
             # `weight = tf.Variable(...)` then `return weight`.
-            made, before = _bound_call(made.value, before)
+            made, before = bound_value(made.value, before)
         if not isinstance(made, cst.Call) or call_name(self.ctx, made) != sym.VARIABLE:
             return None
         if function_globals(helper) & set(self.state.graph_names):
@@ -424,25 +424,3 @@ class GraphStatements:
             elif kind is Kind.VARIABLE:
                 statement.kind = Kind.DEFERRED
             statement.deps.append(self.state.graph_names[dep])
-
-
-def _bound_call(name: str, body: list[cst.BaseStatement]
-                ) -> tuple[cst.BaseExpression | None, list[cst.BaseStatement]]:
-    """The value of the one statement of `body` that binds `name` alone (`name = value`), and
-    the other statements; None when `name` is bound otherwise or more than once."""
-    found: cst.BaseExpression | None = None
-    rest: list[cst.BaseStatement] = []
-    for line in body:
-        small = line.body[0] if isinstance(line, cst.SimpleStatementLine) and len(
-            line.body) == 1 else None
-        if (isinstance(small, cst.Assign) and len(small.targets) == 1
-                and isinstance(small.targets[0].target, cst.Name)
-                and small.targets[0].target.value == name):
-            if found is not None:
-                return None, body
-            found = small.value
-            continue
-        if name in {n for n, _ in bindings([line])}:
-            return None, body
-        rest.append(line)
-    return found, rest

@@ -94,3 +94,25 @@ def made_default(node: cst.BaseExpression) -> cst.BaseExpression | None:
             and node.func.attr.value == "as_default"):
         return node.func.value
     return None
+
+
+def bound_value(name: str, body: list[cst.BaseStatement]
+                ) -> tuple[cst.BaseExpression | None, list[cst.BaseStatement]]:
+    """The value of the one statement of `body` that binds `name` alone (`name = value`), and
+    the other statements; None when `name` is bound otherwise or more than once."""
+    found: cst.BaseExpression | None = None
+    rest: list[cst.BaseStatement] = []
+    for line in body:
+        small = line.body[0] if isinstance(line, cst.SimpleStatementLine) and len(
+            line.body) == 1 else None
+        if (isinstance(small, cst.Assign) and len(small.targets) == 1
+                and isinstance(small.targets[0].target, cst.Name)
+                and small.targets[0].target.value == name):
+            if found is not None:
+                return None, body
+            found = small.value
+            continue
+        if name in {n for n, _ in bindings([line])}:
+            return None, body
+        rest.append(line)
+    return found, rest
