@@ -10,6 +10,7 @@ any call it cannot see into.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -46,8 +47,10 @@ class ProjectModule:
 
 # Parsed modules by (path, modification time, size): a run reads each helper module once per
 # process, however many files import it. Only what the disk holds is cached, so it cannot go
-# stale within a run that does not change it.
-_parsed: dict[tuple[Path, int, int], ProjectModule | None] = {}
+# stale within a run that does not change it; the least recently used go past MAX_PARSED, so
+# that a large tree's helper modules do not all stay in memory.
+MAX_PARSED = 64
+_parsed: OrderedDict[tuple[Path, int, int], ProjectModule | None] = OrderedDict()
 
 
 class ProjectModules:
@@ -80,6 +83,7 @@ def _load(path: Path, relative_to: Path) -> ProjectModule | None:
         return None
     key = (path.resolve(), stat.st_mtime_ns, stat.st_size)
     if key in _parsed:
+        _parsed.move_to_end(key)
         return _parsed[key]
     found = None
     if stat.st_size <= MAX_MODULE_BYTES:
@@ -93,6 +97,8 @@ def _load(path: Path, relative_to: Path) -> ProjectModule | None:
             found = ProjectModule(path, _shown(path, relative_to), module,
                                   NameResolver.for_module(wrapper, source), PositionIndex(module))
     _parsed[key] = found
+    if len(_parsed) > MAX_PARSED:
+        _parsed.popitem(last=False)
     return found
 
 
