@@ -396,8 +396,12 @@ class SessionProgram(Rule):
     builds ops while the graph is built at the top level or that is called again, sessions in
     several functions); graph values used as
     Python values (`if t:`, `float(t)`, a print that reads values no one run computes
-    together, `print(t, file=f)`); ops built in loops, blocks, classes or functions that run
-    sessions; fetches given
+    together, `print(t, file=f)`); ops built in an `if`, `for` or `while` of the program (once,
+    at the statement, with what to change: the branches of an `if` built in a function of the
+    script, which takes the graph values they read and returns what they compute, are rewritten,
+    its `if` still picking the branch when the run functions are traced; an op built in a loop
+    that runs it is built once before the loop), in other blocks, in classes or in functions
+    that run sessions; fetches given
     as strings or names that cannot be resolved; feeds of variables (TF1 reads the fed value in
     that run only), of values computed once, of operations, of computed values whose dtype the
     analysis cannot tell (a `tf.cast` says it) or in a run that trains; two graphs; a second

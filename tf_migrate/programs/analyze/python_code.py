@@ -64,6 +64,12 @@ class PythonCode(cst.CSTVisitor):
         self.statement_values: set[int] = set()
         self.assigned: dict[int, cst.BaseExpression] = {}  # value id -> its one target
         self.in_site = 0
+        # A compound statement of the program (`if`, `for`, `while`) building ops is refused
+        # once, at its first op, with what to change.
+        self.block = stmt if isinstance(stmt, cst.If | cst.For | cst.While) else None
+        self.block_refused = False
+        # Graph values it reads, refused when it builds no op: else they are that op's inputs.
+        self.block_reads: list[cst.Name] = []
 
     def _enter(self) -> None:
         self.loops += 1
@@ -71,17 +77,28 @@ class PythonCode(cst.CSTVisitor):
     def _leave(self) -> None:
         self.loops -= 1
 
+    def leave_If(self, original_node: cst.If) -> None:
+        self._leave_block(original_node)
+
+    def _leave_block(self, node: cst.CSTNode) -> None:
+        if node is not self.block or self.block_refused:
+            return
+        for name in self.block_reads:
+            self.finder.state.block(name, f"graph value `{name.value}` is used as a Python value")
+
     def visit_For(self, node: cst.For) -> None:
         self._enter()
 
     def leave_For(self, original_node: cst.For) -> None:
         self._leave()
+        self._leave_block(original_node)
 
     def visit_While(self, node: cst.While) -> None:
         self._enter()
 
     def leave_While(self, original_node: cst.While) -> None:
         self._leave()
+        self._leave_block(original_node)
 
     def visit_CompFor(self, node: cst.CompFor) -> None:
         self._enter()
@@ -142,8 +159,11 @@ class PythonCode(cst.CSTVisitor):
                                      "top level are rewritten)")
         elif name is not None and not sym.python_level(name):
             advice = sym.by_hand(name)
-            finder.state.block(node, f"`{name}` is built outside the graph-building statements"
-                               + (f": {advice}" if advice else ""))
+            if self.block is not None and advice is None:
+                self._built_in_block(node, name)
+            else:
+                finder.state.block(node, f"`{name}` is built outside the graph-building "
+                                   "statements" + (f": {advice}" if advice else ""))
         func = node.func
         helper = finder.session_helpers.get(func.value) if isinstance(func, cst.Name) else None
         if helper is not None:
@@ -162,6 +182,36 @@ class PythonCode(cst.CSTVisitor):
                 finder.state.block(node, f"`{func.value}` builds graph ops but is called from "
                                          "plain Python code")
         return True
+
+    def _built_in_block(self, node: cst.Call, name: str) -> None:
+        """An op built in an `if`, `for` or `while` of the program: its graph statements are
+        followed at the top level only. Said once per statement, with what to change: an `if`'s
+        branches go into a function of the script, which the run functions call, so the `if`
+        keeps choosing, when they are traced, as TF1 chose while building; a loop that runs the
+        graph builds new ops on every iteration; another loop is unrolled."""
+        if self.block_refused:
+            return
+        self.block_refused = True
+        block = self.block
+        assert block is not None
+        keyword = "if" if isinstance(block, cst.If) else (
+            "for" if isinstance(block, cst.For) else "while")
+        line = self.finder.ctx.start(block)[0]
+        if isinstance(block, cst.If):
+            advice = ("build the values of its branches in a function of the script that takes "
+                      "the graph values they read as parameters and returns what they compute "
+                      "(`loss = build_loss(x, y)`): the run functions call it, and its `if` "
+                      "still picks the branch")
+        elif self.finder.has_run_site(block):
+            advice = ("build the op once before the loop, with a placeholder for what changes "
+                      "between iterations, and run it in the loop")
+        else:
+            advice = ("unroll the loop, or, when it creates no variables, compute its values in "
+                      "a function of the script that takes the graph values it reads as "
+                      "parameters and returns them")
+        self.finder.state.block(node, f"`{name}` is built in the `{keyword}` statement at line "
+                                      f"{line}, and the rewrite follows graph statements at the "
+                                      f"program's top level only: {advice}")
 
     def _feed_update(self, node: cst.Call) -> bool:
         """`feed.update({rate: 0.5})`: new values for placeholders the dict holds, its keys
@@ -240,6 +290,8 @@ class PythonCode(cst.CSTVisitor):
             finder.state.block(node, f"the session `{node.value}` is used as a value")
         elif node.value in finder.graph_aliases:
             finder.state.block(node, f"the graph `{node.value}` is used as a value")
+        elif node.value in finder.state.graph_names and self.block is not None:
+            self.block_reads.append(node)
         elif node.value in finder.state.graph_names:
             finder.state.block(node, f"graph value `{node.value}` is used as a Python value")
         elif node.value in finder.feeds:
