@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 SESSIONS = frozenset({"tf.Session", "tf.InteractiveSession"})
-PLACEHOLDERS = frozenset({"tf.placeholder", "tf.placeholder_with_default"})
+PLACEHOLDERS = frozenset(
+    {"tf.placeholder", "tf.placeholder_with_default", "tf.sparse_placeholder"})
+# A sparse placeholder becomes a parameter with a `tf.SparseTensorSpec`; the value fed to it,
+# a `tf.SparseTensorValue` or an `(indices, values, dense_shape)` tuple, a `tf.sparse.SparseTensor`.
+SPARSE_PLACEHOLDER = "tf.sparse_placeholder"
+SPARSE_VALUE = "tf.SparseTensorValue"
 VARIABLE = "tf.Variable"
 
 # Ops that initialize variables: their runs disappear, since TF2 variables start initialized.
@@ -42,7 +47,7 @@ V1_SWITCHES = frozenset({"tf.disable_v2_behavior", "tf.disable_eager_execution"}
 _UNSUPPORTED_PREFIXES = (
     "tf.train.", "tf.layers.", "tf.contrib.", "tf.summary.", "tf.data.", "tf.estimator.",
     "tf.keras.", "tf.saved_model.", "tf.nn.rnn_cell.", "tf.compat.", "tf.metrics.", "tf.scatter_",
-    "tf.io.", "tf.queue.", "tf.debugging.", "tf.sparse_placeholder", "tf.distribute.",
+    "tf.io.", "tf.queue.", "tf.debugging.", "tf.distribute.",
 )
 _UNSUPPORTED = frozenset(
     {"tf.get_variable", "tf.get_local_variable", "tf.variable_scope", "tf.name_scope",
@@ -56,7 +61,8 @@ _UNSUPPORTED = frozenset(
      "tf.add_check_numerics_ops", "tf.while_loop", "tf.cond", "tf.case", "tf.map_fn",
      "tf.scan", "tf.foldl", "tf.foldr", "tf.variable_axis_size_partitioner"}
 )
-_CLASSES_OK = frozenset({"tf.Variable", "tf.TensorShape", "tf.DType"})
+# `tf.SparseTensor` is TF2's `tf.sparse.SparseTensor`: built from constants, an eager value.
+_CLASSES_OK = frozenset({"tf.Variable", "tf.TensorShape", "tf.DType", "tf.SparseTensor"})
 
 _RANDOM_NAMES = frozenset(
     {"tf.multinomial", "tf.truncated_normal", "tf.nn.dropout", "tf.nn.sampled_softmax_loss",
@@ -142,9 +148,10 @@ _BY_HAND = (
      "traced runs have no TF2 form: profile the call between `tf.profiler.experimental.start("
      "logdir)` and `stop()` (or `tf.summary.trace_on(profiler=True)`) and drop `options=` and "
      "`run_metadata=`"),
-    (("tf.sparse_placeholder", "tf.SparseTensor", "tf.SparseTensorValue"),
-     "sparse feeds are not rewritten: feed the dense values, or build a `tf.sparse.SparseTensor` "
-     "in a TF2 function by hand"),
+    (("tf.SparseTensorValue",),
+     "TF2 has no `tf.SparseTensorValue`: write it in the `feed_dict` of the run (it becomes a "
+     "`tf.sparse.SparseTensor` there), or bind the name to an `(indices, values, dense_shape)` "
+     "tuple"),
 )
 
 

@@ -120,6 +120,7 @@ class GraphStatement:
     structure: bool = False  # holds a list/tuple/dict of tensors rather than one tensor
     dtype: cst.BaseExpression | None = None  # placeholders: dtype, shape, default
     shape: cst.BaseExpression | None = None
+    sparse: bool = False  # `tf.sparse_placeholder`: a `tf.SparseTensorSpec` parameter
     default: cst.BaseExpression | None = None
     # `placeholder_with_default`: the dtype TF infers for its literal default ("float32").
     literal_dtype: str | None = None

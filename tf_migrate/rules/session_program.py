@@ -201,6 +201,12 @@ class SessionProgram(Rule):
       placeholder but is called repeatedly or uses control flow, a plain function otherwise.
       Results stay numpy (`.numpy()`, `tf.nest.map_structure`). `placeholder_with_default`
       becomes a parameter with a default.
+    - `tf.sparse_placeholder(dtype, shape)` becomes a parameter whose spec is
+      `tf.SparseTensorSpec(shape, dtype)` (`None` without a shape: an unknown rank, as in TF1);
+      the value fed to it, a `tf.SparseTensorValue(indices, values, dense_shape)` or such a
+      tuple, becomes `tf.sparse.SparseTensor(indices, values, dense_shape)` at the call (a name
+      bound to a tuple: `tf.sparse.SparseTensor(*name)`). A `tf.SparseTensor` of constants is
+      computed once, where it was defined.
     - A run that feeds a value the graph computes (`sess.run(y, {h: value})`: TF1's feed_dict
       replaces any tensor) gets its own function, `compute_y_from_h(h)`, without what computes
       `h`; its input signature has `h`'s dtype, and its shape when the analysis can tell it.
@@ -421,7 +427,8 @@ class SessionProgram(Rule):
     structure cannot be read, loop variables not written out as a list or tuple, variable updates
     inside branches; datasets fed through placeholders, two iterators drawing from one
     reshuffling dataset, two elements of one iterator in one run, other dataset sources and
-    methods; an optimizer or decay the table does not map.
+    methods; an optimizer or decay the table does not map; a `tf.SparseTensorValue` outside a
+    run's `feed_dict` (TF2 has none), a fetch of a fed sparse placeholder itself.
 
     ## Why is this bad?
     TensorFlow 2 has no sessions, placeholders or initializers: `tf.compat.v1.Session` and
@@ -455,9 +462,11 @@ class SessionProgram(Rule):
     Safe when the analysis proves the same computation: every run computes the same ops on the
     same values in the same order (float32 results may differ in rounding, since graph and eager
     kernels may fuse or order operations differently). Feeds are converted to the placeholder's
-    dtype by the input signature, as `feed_dict` did. Random ops (in a run, in a variable's
-    initial value, an unseeded `shuffle`, random ops in `map`/`filter` functions) stay the ops
-    that draw from the same distributions, with their op seeds: the same computation, and a safe
+    dtype by the input signature, as `feed_dict` did (a sparse value's `values` are not: they
+    must have the placeholder's dtype, or the call raises a TypeError). Random ops (in a run, in
+    a variable's initial value, an unseeded `shuffle`, random ops in `map`/`filter` functions)
+    stay the ops that draw from the same distributions, with their op seeds: the same
+    computation, and a safe
     fix whose finding says that TF2 draws other numbers than TF1 (even with the same seed) and
     that `tf-migrate verify` aligns model variables to prove the rest. Unsafe when the arithmetic
     can differ: a run that updates a variable and reads it elsewhere (TF1 leaves that order open;

@@ -153,7 +153,9 @@ class PythonCode(cst.CSTVisitor):
         name = finder.ctx.tf_name(node.func)
         if name == "tf.train.global_step" and self._global_step_read(node):
             return False
-        if name in sym.SESSIONS:
+        if name == sym.SPARSE_VALUE and self.in_site:
+            pass  # a fed sparse value: the call passes it as a `tf.sparse.SparseTensor`
+        elif name in sym.SESSIONS:
             finder.state.block(node, "a session is opened inside a block or an expression (only "
                                      "`with tf.Session() as s:` and `s = tf.Session()` at the "
                                      "top level are rewritten)")

@@ -85,6 +85,11 @@ class _Slicer:
             ):
                 self.block(site.call, f"fetches the fed string `{leaf.value}` itself (TF1 "
                                       "returns the Python string fed, TF2 bytes)")
+            elif isinstance(leaf, cst.Name) and _sparse_placeholder(
+                reaching(program, leaf.value, site.position)
+            ):
+                self.block(site.call, f"fetches the fed sparse value `{leaf.value}` itself (TF1 "
+                                      "returns a `tf.SparseTensorValue`, which TF2 does not have)")
         if not roots and not facts.tf_calls:
             self.block(site.call, "the fetches cannot be resolved to graph values")
         leaf_names = {leaf.value for leaf in fetch_leaves(site.fetch) if isinstance(leaf, cst.Name)}
@@ -350,6 +355,10 @@ def _string_placeholder(statement: GraphStatement | None) -> bool:
     if statement is None or statement.kind is not Kind.PLACEHOLDER or statement.dtype is None:
         return False
     return "string" in code(statement.dtype)
+
+
+def _sparse_placeholder(statement: GraphStatement | None) -> bool:
+    return statement is not None and statement.kind is Kind.PLACEHOLDER and statement.sparse
 
 
 def _has_call(node: cst.CSTNode) -> bool:

@@ -165,15 +165,17 @@ class GraphStatements:
         statement.kind = Kind.PLACEHOLDER
         if len(statement.targets) != 1:
             self.state.block(statement.line, "a placeholder is unpacked")
-        params = (
-            ("dtype", "shape", "name") if name == "tf.placeholder" else ("input", "shape", "name")
-        )
+        typed = name in ("tf.placeholder", sym.SPARSE_PLACEHOLDER)
+        params = ("dtype", "shape", "name") if typed else ("input", "shape", "name")
         bound = bind_args(call, params)
         if bound is None:
             self.state.block(statement.line, f"cannot read the arguments of `{name}`")
             return
         statement.shape = bound.get("shape")
-        if name == "tf.placeholder":
+        # A sparse placeholder without a shape has an unknown rank, as `tf.SparseTensorSpec(None,
+        # dtype)` has in TF2.
+        statement.sparse = name == sym.SPARSE_PLACEHOLDER
+        if typed:
             statement.dtype = bound.get("dtype")
             if statement.dtype is None:
                 self.state.block(statement.line, "placeholder without a dtype")

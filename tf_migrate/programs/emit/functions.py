@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 import libcst as cst
 
 from tf_migrate.analysis.names import bindings, fresh_name, reads
+from tf_migrate.analysis.tf_symbols import SPARSE_VALUE
 from tf_migrate.cst.arguments import NO_SPACE, keyword_arg
 from tf_migrate.cst.dotted import dotted
 from tf_migrate.programs.analyze import iterator_runs
@@ -243,7 +244,8 @@ class Emitter:
             # A re-initialized tf.data iterator: the analysis checked its dataset has a name.
             return cst.Call(dotted(f"{self.tf}.data.IteratorSpec"), [cst.Arg(cst.Attribute(
                 param.data.dataset, cst.Name("element_spec")))])
-        return cst.Call(dotted(f"{self.tf}.TensorSpec"), [
+        spec = "SparseTensorSpec" if param.sparse else "TensorSpec"
+        return cst.Call(dotted(f"{self.tf}.{spec}"), [
             cst.Arg(param.shape if param.shape is not None else cst.Name("None")),
             cst.Arg(self._dtype(param)),
         ])
@@ -370,7 +372,7 @@ class Emitter:
                    if p.kind is Kind.ITERATOR]
         if site.feed_name is not None:
             keys = self.program.feeds[site.feed_name].keys
-            if set(keys) <= set(names):
+            if set(keys) <= set(names) and not any(p.sparse for p in function.params):
                 return [*leading, cst.Arg(cst.Name(site.feed_name), star="**")]
             values: dict[str, cst.BaseExpression] = {
                 key: cst.Subscript(cst.Name(site.feed_name), [
@@ -384,11 +386,27 @@ class Emitter:
             name = param.targets[0]
             if name not in values:
                 continue
-            if param.default is None:
+            if param.sparse:
+                args.append(cst.Arg(self._sparse(values[name])))
+            elif param.default is None:
                 args.append(cst.Arg(values[name]))
             else:
                 args.append(keyword_arg(name, values[name]))
         return [*leading, *args]
+
+    def _sparse(self, value: cst.BaseExpression) -> cst.BaseExpression:
+        """The value fed to a sparse placeholder as the `tf.sparse.SparseTensor` TF2 passes:
+        TF1 took a `tf.SparseTensorValue(indices, values, dense_shape)` or such a tuple."""
+        sparse_tensor = dotted(f"{self.tf}.sparse.SparseTensor")
+        if isinstance(value, cst.Call) and self.ctx.tf_name(value.func) == SPARSE_VALUE:
+            return value.with_changes(func=sparse_tensor)
+        if isinstance(value, cst.Tuple) and len(value.elements) == 3 and not any(
+                isinstance(e, cst.StarredElement) for e in value.elements):
+            elements = value.elements
+            return cst.Call(sparse_tensor, [
+                cst.Arg(e.value, comma=e.comma if i < 2 else cst.MaybeSentinel.DEFAULT)
+                for i, e in enumerate(elements)])
+        return cst.Call(sparse_tensor, [cst.Arg(value, star="*")])
 
     def kept_targets(self, slice_: Slice) -> cst.BaseExpression | None:
         """`_, loss_value = sess.run([train_op, loss])` -> `loss_value`: the targets of the
