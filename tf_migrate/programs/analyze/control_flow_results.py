@@ -11,7 +11,7 @@ from tf_migrate.analysis.tensor_names import TENSOR_SEQUENCE_FUNCTIONS
 from tf_migrate.cst.arguments import bind_args
 from tf_migrate.cst.walk import visit as _walk_visit
 from tf_migrate.programs.analyze.state import ProgramState
-from tf_migrate.programs.model import GraphStatement, Kind
+from tf_migrate.programs.model import Context, GraphStatement, Kind
 
 CONTROL_FLOW = frozenset({"tf.cond", "tf.while_loop", "tf.gradients"})
 COND = ("pred", "true_fn", "false_fn", "strict", "name", "fn1", "fn2")
@@ -91,6 +91,26 @@ class _Returns(cst.CSTVisitor):
 
     def visit_ClassDef(self, node: cst.ClassDef) -> bool:
         return False
+
+
+def returns_one_tensor(ctx: Context, helper: cst.FunctionDef) -> bool:
+    """Whether every value a script's function returns is certainly one tensor: an arithmetic
+    expression, or a TF call that returns one (a fetch of its call gives one array)."""
+    returns = _helper_returns(helper)
+    if not returns:
+        return False
+    for value, _local in returns:
+        if isinstance(value, cst.UnaryOperation):
+            if isinstance(value.operator, cst.Not):
+                return False
+        elif isinstance(value, cst.Call):
+            name = ctx.tf_name(value.func)
+            if name is None or sym.unsupported(name) or name in _SEQUENCES or name in (
+                    "tf.cond", "tf.while_loop"):
+                return False
+        elif not isinstance(value, cst.BinaryOperation):
+            return False
+    return True
 
 
 def _shape(state: ProgramState, value: cst.BaseExpression, local: dict[str, cst.BaseExpression]

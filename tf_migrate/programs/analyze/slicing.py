@@ -9,7 +9,7 @@ from tf_migrate.analysis.names import function_globals, read_names
 from tf_migrate.analysis.tf_symbols import STRUCTURE_FUNCTIONS as _STRUCTURE_FUNCTIONS
 from tf_migrate.cst.code import code
 from tf_migrate.cst.walk import visit as _walk_visit
-from tf_migrate.programs.analyze import fed_values
+from tf_migrate.programs.analyze import eager_fetches, fed_values
 from tf_migrate.programs.analyze.callables import foreign_calls
 from tf_migrate.programs.analyze.expressions import block_on, examine
 from tf_migrate.programs.model import (
@@ -61,6 +61,9 @@ class _Slicer:
         facts = examine(self.ctx, site.fetch, graph_names, program.helpers)
         block_on(self.block, facts)
         roots: list[GraphStatement] = []
+        # Python names whose value may differ from run to run (`num` of a loop): read only by
+        # a fetch evaluated where it is (eager_fetches.py), never by a run function.
+        per_run: list[str] = []
         # `w = sess.run(w)` run once: the fetch is the graph value, the name a Python value
         # from then on (its own binding is not a rebinding between the two).
         limit = item.position if site.repeated else (item.position[0], item.position[1] - 1)
@@ -68,11 +71,11 @@ class _Slicer:
             statement = reaching(program, name, site.position)
             if statement is None or self.changed(name, self.ctx.end(statement.line), limit):
                 bound = self.program.bindings.get(name, [])
-                if name in graph_names or len(bound) > 1 or any(
-                    position >= item.position for position in bound
-                ):
+                if name in graph_names:
                     self.block(site.call, f"the fetch `{name}` cannot be resolved to one value "
                                           "for every run")
+                elif len(bound) > 1 or any(position >= item.position for position in bound):
+                    per_run.append(name)
                 continue
             roots.append(statement)
         for leaf in fetch_leaves(site.fetch):
@@ -90,7 +93,9 @@ class _Slicer:
             ):
                 self.block(site.call, f"fetches the fed sparse value `{leaf.value}` itself (TF1 "
                                       "returns a `tf.SparseTensorValue`, which TF2 does not have)")
-        if not roots and not facts.tf_calls:
+        helpers = eager_fetches.check_helpers(self.ctx, program, site, facts, graph_names,
+                                              self.block)
+        if not roots and not facts.tf_calls and not helpers.builds_ops:
             self.block(site.call, "the fetches cannot be resolved to graph values")
         leaf_names = {leaf.value for leaf in fetch_leaves(site.fetch) if isinstance(leaf, cst.Name)}
         schedules: dict[str, str] = {}
@@ -116,7 +121,13 @@ class _Slicer:
             variables |= facts.updates
         until = max(item.end, item.position)
         self._check_stable(site, deferred, placeholders, until)
-        random = facts.random or any(s.random for s in deferred)
+        if not deferred and not placeholders:
+            eager_fetches.check_in_place(program, site, self.block)
+        else:
+            for name in per_run:
+                self.block(site.call, f"the fetch `{name}` cannot be resolved to one value "
+                                      "for every run")
+        random = facts.random or helpers.random or any(s.random for s in deferred)
         if random:
             program.random_draws.append(f"the run at line {site.position[0]}")
         if deferred or placeholders:
@@ -318,6 +329,9 @@ class _Slicer:
             return False
         if isinstance(fetch, cst.Call):
             if isinstance(fetch.func, cst.Name):
+                helper = self.program.helpers.get(fetch.func.value)
+                if helper is not None and eager_fetches.returns_one_tensor(self.ctx, helper):
+                    return False
                 return None
             # `tf.linalg.eigh(d)` and kin return several tensors.
             return self.ctx.tf_name(fetch.func) in _STRUCTURE_FUNCTIONS
