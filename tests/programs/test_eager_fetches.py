@@ -157,3 +157,49 @@ def test_a_helper_building_no_ops_is_still_no_graph_value() -> None:
         print(sess.run(three()))
         """)
     assert "the fetches cannot be resolved to graph values (line 10)" in message
+
+
+def test_a_function_called_by_the_fetchs_function_is_checked_too() -> None:
+    _, [(message, applicability)] = migrate("""\
+        import tensorflow as tf
+
+        sess = tf.Session()
+
+
+        def inner(v):
+            return tf.Variable(v) * 2
+
+
+        def outer(v):
+            return inner(v) + 1
+
+
+        print(sess.run(outer(3.0)))
+        """)
+    assert applicability is Applicability.MANUAL
+    assert message == ("The session program is not rewritten: the fetch calls `inner`, which "
+                       "creates or updates variables (line 14)")
+
+
+def test_a_variable_updated_and_read_in_one_fetch_is_unsafe() -> None:
+    source, [(message, applicability)] = migrate("""\
+        import tensorflow as tf
+
+        w = tf.Variable(1.0)
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            pair = sess.run([w, tf.assign_add(w, 1.0)])
+            doubled = sess.run(tf.assign(w, w * 2.0))
+        """)
+    assert source == textwrap.dedent("""\
+        import tensorflow as tf
+
+        w = tf.Variable(1.0)
+        pair = [w.numpy(), w.assign_add(1.0).numpy()]
+        doubled = w.assign(w * 2.0).numpy()
+        """)
+    assert applicability is Applicability.UNSAFE
+    assert message == (
+        "This session program can be rewritten as TF2 functions (unsafe: the run at line 6 "
+        "updates `w` and reads it elsewhere: TF1 leaves the order open, TF2 follows program "
+        "order)")

@@ -205,12 +205,13 @@ class SessionProgram(Rule):
       (also a loop's), constants and variables only (`sess.run(tf.nn.relu([-3., 3.]))`,
       `sess.run(polynomial(num))` with a function of the script that builds ops and creates no
       variables), is evaluated eagerly where it is: `polynomial(num).numpy()`. TF1 built those
-      ops at that run and ran them once; an update in it runs once, and a random op draws from
-      the same distribution (said in the finding). New ops over placeholders or values
+      ops at that run and ran them once; an update in it runs once (unsafe when the fetch also
+      reads that variable: TF1 leaves the order open), and a random op draws from the same
+      distribution (said in the finding). New ops over placeholders or values
       computed per run go into the run function; refused at its line: such a run's fetch
       reading a Python value that changes between runs (`num` of a loop: a traced function
-      would keep its first value), and a function the fetch calls that creates or updates
-      variables or reads per-run values.
+      would keep its first value), and a function the fetch calls (or one that calls) that
+      creates or updates variables or reads per-run values.
     - `tf.sparse_placeholder(dtype, shape)` becomes a parameter whose spec is
       `tf.SparseTensorSpec(shape, dtype)` (`None` without a shape: an unknown rank, as in TF1);
       the value fed to it, a `tf.SparseTensorValue(indices, values, dense_shape)` or such a

@@ -245,6 +245,7 @@ class _Slicer:
                 if variable in updated:
                     self.block(site.call, f"`{variable}` is updated twice in one run")
                 updated[variable] = statement
+        beside = eager_fetches.read_beside_updates(self.ctx, site.fetch) if inline else set()
         for variable in inline:
             if variable in updated:
                 self.block(site.call, f"`{variable}` is updated twice in one run")
@@ -253,7 +254,8 @@ class _Slicer:
             ancestors = _ancestors(writer) if writer is not None else set()
             readers = [s for s in deferred if variable in s.reads and s is not writer
                        and id(s) not in ancestors]
-            if readers or (writer is not None and variable in fetch_reads):
+            if readers or (writer is not None and variable in fetch_reads) or (
+                    writer is None and variable in beside):
                 self.program.unsafe.append(
                     f"the run at line {site.position[0]} updates `{variable}` and reads it "
                     "elsewhere: TF1 leaves the order open, TF2 follows program order"
