@@ -210,8 +210,8 @@ class SessionProgram(Rule):
       distribution (said in the finding). New ops over placeholders or values
       computed per run go into the run function; refused at its line: such a run's fetch
       reading a Python value that changes between runs (`num` of a loop: a traced function
-      would keep its first value), and a function the fetch calls (or one that calls) that
-      creates or updates variables or reads per-run values.
+      would keep its first value), and a function the fetch calls, directly or through
+      another, that creates or updates variables or reads per-run values.
     - `tf.sparse_placeholder(dtype, shape)` becomes a parameter whose spec is
       `tf.SparseTensorSpec(shape, dtype)` (`None` without a shape: an unknown rank, as in TF1);
       the value fed to it, a `tf.SparseTensorValue(indices, values, dense_shape)` or such a
