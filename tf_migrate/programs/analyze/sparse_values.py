@@ -18,6 +18,7 @@ from tf_migrate.analysis import tf_symbols as sym
 from tf_migrate.analysis.names import reads
 from tf_migrate.cst.arguments import bind_args
 from tf_migrate.cst.walk import visit as _walk_visit
+from tf_migrate.programs.analyze.expressions import not_handled
 from tf_migrate.programs.analyze.state import ProgramState
 from tf_migrate.programs.model import FeedBinding, Kind, SparseValueTuple
 
@@ -162,11 +163,7 @@ def check(state: ProgramState, feeds: Mapping[str, FeedBinding]) -> None:
             if value_fed(call):
                 state.rewrites[id(call)] = SparseValueTuple()
             continue
-        state.block(call, f"`{sym.SPARSE_VALUE}` is not handled by the session rewrite: "
-                          f"{_NO_TF2}: write it in the `feed_dict` of the run (it becomes a "
-                          "`tf.sparse.SparseTensor` there), bind it to a name only fed to "
-                          "sparse placeholders, or return it from a function of the program "
-                          "whose calls are")
+        state.block(call, not_handled(sym.SPARSE_VALUE))
 
 
 def _sparse(state: ProgramState, placeholder: str) -> bool:
