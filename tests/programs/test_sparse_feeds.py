@@ -194,6 +194,92 @@ def test_a_sparse_tensor_value_returned_by_a_function_of_the_script_becomes_a_tu
         """)  # noqa: E501
 
 
+def test_sparse_tensor_values_in_a_list_become_tuples() -> None:
+    source, [(_, applicability)] = migrate("""\
+        import tensorflow as tf
+
+        x = tf.sparse_placeholder(tf.float32, shape=[None, 3])
+        total = tf.sparse.reduce_sum(x)
+
+
+        def sparse_row(values):
+            return tf.SparseTensorValue([[0, i] for i in range(len(values))], values, [1, 3])
+
+
+        rows = [sparse_row(v) for v in [[1.0, 2.0], [3.0]]]
+        batches = [tf.SparseTensorValue([[0, 0]], [4.0], [1, 3]),
+                   tf.SparseTensorValue(indices=[[0, 2]], values=[5.0], dense_shape=[1, 3])]
+        with tf.Session() as sess:
+            for batch in batches:
+                print(sess.run(total, {x: batch}))
+            for i in range(len(rows)):
+                print(sess.run(total, {x: rows[i]}))
+        """)
+    assert applicability is Applicability.SAFE
+    assert source == textwrap.dedent("""\
+        import tensorflow as tf
+
+
+        def sparse_row(values):
+            return ([[0, i] for i in range(len(values))], values, [1, 3])
+
+
+        rows = [sparse_row(v) for v in [[1.0, 2.0], [3.0]]]
+        batches = [([[0, 0]], [4.0], [1, 3]),
+                   ([[0, 2]], [5.0], [1, 3])]
+
+
+        @tf.function(input_signature=[tf.SparseTensorSpec([None, 3], tf.float32)])
+        def compute_total(x):
+            total = tf.sparse.reduce_sum(x)
+            return total
+
+
+        for batch in batches:
+            print(compute_total(tf.sparse.SparseTensor(*batch)).numpy())
+        for i in range(len(rows)):
+            print(compute_total(tf.sparse.SparseTensor(*rows[i])).numpy())
+        """)
+
+
+def test_a_list_of_sparse_tensor_values_read_otherwise_is_refused_at_that_line() -> None:
+    code = """\
+        import tensorflow as tf
+
+        x = tf.sparse_placeholder(tf.float32, shape=[None, 3])
+        total = tf.sparse.reduce_sum(x)
+        batches = [tf.SparseTensorValue([[0, 0]], [4.0], [1, 3])]
+        with tf.Session() as sess:
+            print(sess.run(total, {x: batches[0]}))
+            print(batches[0].dense_shape)
+        """
+    source, [(message, _)] = migrate(code)
+    assert source == textwrap.dedent(code)
+    assert message == (
+        "The session program is not rewritten: `batches` holds `tf.SparseTensorValue`s, and is "
+        "used other than as the value fed to a sparse placeholder (TF2 has no "
+        "`tf.SparseTensorValue`: it becomes an `(indices, values, dense_shape)` tuple only where "
+        "it is fed) (line 8)")
+
+
+def test_a_comprehension_over_sparse_tensor_values_reading_them_otherwise_is_refused() -> None:
+    code = """\
+        import tensorflow as tf
+
+        x = tf.sparse_placeholder(tf.float32, shape=[None, 3])
+        total = tf.sparse.reduce_sum(x)
+        batches = [tf.SparseTensorValue([[0, 0]], [4.0], [1, 3])]
+        with tf.Session() as sess:
+            totals = [sess.run(total, {x: b}) for b in batches]
+            shapes = [b.dense_shape for b in batches]
+        """
+    source, [(message, _)] = migrate(code)
+    assert source == textwrap.dedent(code)
+    assert message.startswith("The session program is not rewritten: `batches` holds "
+                              "`tf.SparseTensorValue`s, and is used other than as the value fed")
+    assert message.endswith("(line 8)")
+
+
 def test_a_sparse_tensor_value_in_a_bound_feed_dict_becomes_a_tuple() -> None:
     source, _ = migrate("""\
         import tensorflow as tf

@@ -7,7 +7,7 @@ PLACEHOLDERS = frozenset(
     {"tf.placeholder", "tf.placeholder_with_default", "tf.sparse_placeholder"})
 # A sparse placeholder becomes a parameter with a `tf.SparseTensorSpec`; the value fed to it,
 # a `tf.SparseTensorValue` or an `(indices, values, dense_shape)` tuple, a `tf.sparse.SparseTensor`
-# (one bound to a name or returned by a function and only fed: that tuple).
+# (one bound to a name, returned by a function or in a list, and only fed: that tuple).
 SPARSE_PLACEHOLDER = "tf.sparse_placeholder"
 SPARSE_VALUE = "tf.SparseTensorValue"
 VARIABLE = "tf.Variable"

@@ -206,10 +206,11 @@ class SessionProgram(Rule):
       the value fed to it, a `tf.SparseTensorValue(indices, values, dense_shape)` or such a
       tuple, becomes `tf.sparse.SparseTensor(indices, values, dense_shape)` at the call (a name
       bound to a tuple: `tf.sparse.SparseTensor(*name)`). A `tf.SparseTensorValue` bound to a
-      name, returned by a function of the script or held by a feed dict bound to a name becomes
-      the tuple `(indices, values, dense_shape)` (TF1 fed a sparse placeholder either alike),
-      when every use of it is such a feed. A `tf.SparseTensor` of constants is computed once,
-      where it was defined.
+      name, returned by a function of the script, in a list bound to a name (read as
+      `name[i]`, by `for` loops and comprehensions over it, `len(name)`) or held by a feed dict
+      bound to a name becomes the tuple `(indices, values, dense_shape)` (TF1 fed a sparse
+      placeholder either alike), when every use of it is such a feed. A `tf.SparseTensor` of
+      constants is computed once, where it was defined.
     - A run that feeds a value the graph computes (`sess.run(y, {h: value})`: TF1's feed_dict
       replaces any tensor) gets its own function, `compute_y_from_h(h)`, without what computes
       `h`; its input signature has `h`'s dtype, and its shape when the analysis can tell it.
