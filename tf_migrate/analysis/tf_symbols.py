@@ -6,7 +6,8 @@ SESSIONS = frozenset({"tf.Session", "tf.InteractiveSession"})
 PLACEHOLDERS = frozenset(
     {"tf.placeholder", "tf.placeholder_with_default", "tf.sparse_placeholder"})
 # A sparse placeholder becomes a parameter with a `tf.SparseTensorSpec`; the value fed to it,
-# a `tf.SparseTensorValue` or an `(indices, values, dense_shape)` tuple, a `tf.sparse.SparseTensor`.
+# a `tf.SparseTensorValue` or an `(indices, values, dense_shape)` tuple, a `tf.sparse.SparseTensor`
+# (one bound to a name, returned by a function or in a list, and only fed: that tuple).
 SPARSE_PLACEHOLDER = "tf.sparse_placeholder"
 SPARSE_VALUE = "tf.SparseTensorValue"
 VARIABLE = "tf.Variable"
@@ -150,8 +151,9 @@ _BY_HAND = (
      "`run_metadata=`"),
     (("tf.SparseTensorValue",),
      "TF2 has no `tf.SparseTensorValue`: write it in the `feed_dict` of the run (it becomes a "
-     "`tf.sparse.SparseTensor` there), or bind the name to an `(indices, values, dense_shape)` "
-     "tuple"),
+     "`tf.sparse.SparseTensor` there), or bind it to a name, or return it from a function of the "
+     "program, only fed to sparse placeholders (it becomes an `(indices, values, dense_shape)` "
+     "tuple)"),
 )
 
 

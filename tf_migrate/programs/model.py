@@ -355,6 +355,13 @@ class NoArguments:
     """`iterator.get_next(name=...)`: TF2's `OwnedIterator.get_next()` takes none."""
 
 
+@dataclass(frozen=True)
+class SparseValueTuple:
+    """`tf.SparseTensorValue(indices, values, dense_shape)` outside a run's `feed_dict`, whose
+    every use is a feed of a sparse placeholder: the tuple `(indices, values, dense_shape)`, which
+    the call passes as a `tf.sparse.SparseTensor` (analyze/sparse_values.py)."""
+
+
 @dataclass(frozen=True, eq=False)
 class IteratorStatement:
     """`x = ds.make_one_shot_iterator().get_next()` stays as `name = iter(ds)`, `ds` as `maker`
@@ -419,7 +426,7 @@ class WithoutSession:
 
 
 ExpressionPlan = (ArgumentReshape | DimensionValue | IteratorFromDataset | IteratorName
-                  | NoArguments | WithoutSession)
+                  | NoArguments | SparseValueTuple | WithoutSession)
 StatementPlan = IteratorStatement | Reinitialization | WithoutSession
 
 

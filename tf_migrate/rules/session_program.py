@@ -216,8 +216,12 @@ class SessionProgram(Rule):
       `tf.SparseTensorSpec(shape, dtype)` (`None` without a shape: an unknown rank, as in TF1);
       the value fed to it, a `tf.SparseTensorValue(indices, values, dense_shape)` or such a
       tuple, becomes `tf.sparse.SparseTensor(indices, values, dense_shape)` at the call (a name
-      bound to a tuple: `tf.sparse.SparseTensor(*name)`). A `tf.SparseTensor` of constants is
-      computed once, where it was defined.
+      bound to a tuple: `tf.sparse.SparseTensor(*name)`). A `tf.SparseTensorValue` bound to a
+      name, returned by a function of the script, in a list bound to a name (read as
+      `name[i]`, by `for` loops and comprehensions over it, `len(name)`) or held by a feed dict
+      bound to a name becomes the tuple `(indices, values, dense_shape)` (TF1 fed a sparse
+      placeholder either alike), when every use of it is such a feed. A `tf.SparseTensor` of
+      constants is computed once, where it was defined.
     - A run that feeds a value the graph computes (`sess.run(y, {h: value})`: TF1's feed_dict
       replaces any tensor) gets its own function, `compute_y_from_h(h)`, without what computes
       `h`; its input signature has `h`'s dtype, and its shape when the analysis can tell it.
@@ -438,8 +442,9 @@ class SessionProgram(Rule):
     structure cannot be read, loop variables not written out as a list or tuple, variable updates
     inside branches; datasets fed through placeholders, two iterators drawing from one
     reshuffling dataset, two elements of one iterator in one run, other dataset sources and
-    methods; an optimizer or decay the table does not map; a `tf.SparseTensorValue` outside a
-    run's `feed_dict` (TF2 has none), a fetch of a fed sparse placeholder itself.
+    methods; an optimizer or decay the table does not map; a `tf.SparseTensorValue` used otherwise
+    than fed to a sparse placeholder (its `.indices`, printed, passed to other code: TF2 has
+    none), a fetch of a fed sparse placeholder itself.
 
     ## Why is this bad?
     TensorFlow 2 has no sessions, placeholders or initializers: `tf.compat.v1.Session` and

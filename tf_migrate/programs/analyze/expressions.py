@@ -86,7 +86,9 @@ class _Examiner(cst.CSTVisitor):
                 facts.called_helpers.add(func.value)
                 helper = self.helpers[func.value]
                 inner = examine(self.ctx, helper, set(), {})
-                if inner.tf_calls or function_globals(helper) & self.graph_names:
+                # One returning a `tf.SparseTensorValue` builds no op (analyze/sparse_values.py).
+                ops = [call for call in inner.tf_calls if call != sym.SPARSE_VALUE]
+                if ops or function_globals(helper) & self.graph_names:
                     facts.graph_helpers.add(func.value)
             return
         if sym.python_level(name) or name in sym.ASSIGN_FUNCTIONS:

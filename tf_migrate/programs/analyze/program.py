@@ -29,6 +29,7 @@ from tf_migrate.programs.analyze import (
     metrics,
     optimizer_statements,
     session_helpers,
+    sparse_values,
 )
 from tf_migrate.programs.analyze.callables import imported_calls
 from tf_migrate.programs.analyze.evidence import mentions_tf1_graph
@@ -433,7 +434,9 @@ class _Analyzer:
         if self.sessions.feed_binding(assign, set(self.state.graph_names)):
             return False
         facts = examine(self.ctx, assign.value, set(self.state.graph_names), self.state.helpers)
-        return bool(facts.tf_calls or facts.graph_reads or facts.graph_helpers) or any(
+        # A `tf.SparseTensorValue` is a Python value, fed later (analyze/sparse_values.py).
+        tf_calls = [name for name in facts.tf_calls if name != sym.SPARSE_VALUE]
+        return bool(tf_calls or facts.graph_reads or facts.graph_helpers) or any(
             helper.builds_ops for _, helper in imported_calls(assign.value, self.state.imported))
 
 
@@ -472,6 +475,7 @@ def analyze(module: cst.Module, ctx: Context, *, tf1_evidence: bool | None = Non
     metrics.finish(state)
     iterator_runs.finish(state)
     analyzer.sessions.finish()
+    sparse_values.check(state, analyzer.sessions.feeds)
     session_config = analyzer.sessions.configs.finish()
     optimizer_statements.check_schedules(state)
     program = GraphProgram(

@@ -46,8 +46,8 @@ class TfProbe(cst.CSTVisitor):
 
     def visit_Call(self, node: cst.Call) -> None:
         name = self.ctx.tf_name(node.func)
-        if name is None or sym.python_level(name):
-            return
+        if name is None or sym.python_level(name) or name == sym.SPARSE_VALUE:
+            return  # a sparse value is checked on its own (analyze/sparse_values.py)
         if self.only is None or name in self.only:
             self.found = True
 
@@ -153,8 +153,8 @@ class PythonCode(cst.CSTVisitor):
         name = finder.ctx.tf_name(node.func)
         if name == "tf.train.global_step" and self._global_step_read(node):
             return False
-        if name == sym.SPARSE_VALUE and self.in_site:
-            pass  # a fed sparse value: the call passes it as a `tf.sparse.SparseTensor`
+        if name == sym.SPARSE_VALUE:
+            pass  # a Python value, checked where it is fed (analyze/sparse_values.py)
         elif name in sym.SESSIONS:
             finder.state.block(node, "a session is opened inside a block or an expression (only "
                                      "`with tf.Session() as s:` and `s = tf.Session()` at the "

@@ -91,9 +91,13 @@ def rewrite_body(module: cst.Module, program: GraphProgram, ctx: Context
     if program.compat_import is not None:
         replacements[id(program.compat_import)] = cst.Import([cst.ImportAlias(
             cst.Name("tensorflow"), asname=cst.AsName(cst.Name(program.tf_alias or "tf")))])
+    plans: dict[int, ExpressionPlan | StatementPlan] = {**program.rewrites, **program.in_place}
     for binding in program.feeds.values():
         for literal in binding.dicts:
-            replacements[id(literal)] = _string_keys(literal)
+            # Its values as planned (a `tf.SparseTensorValue` as a tuple), its keys strings.
+            planned = literal.visit(_Replace({}, plans, program.own_sessions))
+            assert isinstance(planned, cst.Dict)
+            replacements[id(literal)] = _string_keys(planned)
         for key in binding.subscripts:
             replacements[id(key)] = cst.SimpleString(f'"{key.value}"')
     # All functions go before the first statement that calls one, unless a function needs a
@@ -111,7 +115,6 @@ def rewrite_body(module: cst.Module, program: GraphProgram, ctx: Context
     # Statements moved into functions take their comments with them.
     moved = {id(s.line) for f in emitter.functions for s in f.slice.statements}
     moved |= {id(p.line) for p in program.prints if p.host is not None}
-    plans: dict[int, ExpressionPlan | StatementPlan] = {**program.rewrites, **program.in_place}
     # The session's options, set where its config was built (or before the first op).
     config = program.session_config
     configured = config_statements(config, emitter.tf, emitter.fresh) if config else []

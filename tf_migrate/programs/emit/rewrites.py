@@ -8,6 +8,7 @@ from collections.abc import Mapping
 
 import libcst as cst
 
+from tf_migrate.cst.arguments import bind_args
 from tf_migrate.programs.analyze.expressions import assign_call
 from tf_migrate.programs.emit.control_flow import reshaped
 from tf_migrate.programs.emit.iterators import iterator, iterator_statement, reinitialization
@@ -20,6 +21,7 @@ from tf_migrate.programs.model import (
     IteratorName,
     IteratorStatement,
     NoArguments,
+    SparseValueTuple,
     StatementPlan,
     WithoutSession,
 )
@@ -40,12 +42,23 @@ def rewritten(node: cst.CSTNode, plan: ExpressionPlan | StatementPlan) -> cst.CS
     if isinstance(plan, NoArguments):
         assert isinstance(node, cst.Call)
         return node.with_changes(args=[])
+    if isinstance(plan, SparseValueTuple):
+        assert isinstance(node, cst.Call)
+        return sparse_tuple(node)
     if isinstance(plan, IteratorStatement):
         assert isinstance(node, cst.SimpleStatementLine)
         return iterator_statement(node, plan)
     if isinstance(plan, WithoutSession):
         return without_session(node, plan)
     return reinitialization(plan)
+
+
+def sparse_tuple(node: cst.Call) -> cst.Tuple:
+    """`tf.SparseTensorValue(indices, values, dense_shape)` as `(indices, values, dense_shape)`,
+    which TF1 fed a sparse placeholder alike."""
+    fields = bind_args(node, ("indices", "values", "dense_shape"))
+    assert fields is not None
+    return cst.Tuple([cst.Element(fields[key]) for key in ("indices", "values", "dense_shape")])
 
 
 def without_session(node: cst.CSTNode, plan: WithoutSession) -> cst.CSTNode:
