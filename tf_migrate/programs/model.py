@@ -356,6 +356,14 @@ class NoArguments:
 
 
 @dataclass(frozen=True)
+class VariableList:
+    """`tf.trainable_variables()`: the list of the trainable variables created before it, by how
+    the program reaches each (`w`, `weights["h1"]`) (analyze/variable_lists.py)."""
+
+    members: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class SparseValueTuple:
     """`tf.SparseTensorValue(indices, values, dense_shape)` outside a run's `feed_dict`, whose
     every use is a feed of a sparse placeholder: the tuple `(indices, values, dense_shape)`, which
@@ -426,7 +434,7 @@ class WithoutSession:
 
 
 ExpressionPlan = (ArgumentReshape | DimensionValue | IteratorFromDataset | IteratorName
-                  | NoArguments | SparseValueTuple | WithoutSession)
+                  | NoArguments | SparseValueTuple | VariableList | WithoutSession)
 StatementPlan = IteratorStatement | Reinitialization | WithoutSession
 
 

@@ -385,6 +385,10 @@ class SessionProgram(Rule):
     read it; a seeded reshuffling dataset is built anew there (TF1 restarts its order at each
     initialization).
 
+    `tf.trainable_variables()` in a graph statement becomes the list of the trainable variables
+    created before it, as the program reaches them (`[w, weights["h1"]]`), so that a penalty
+    over every weight reads the same variables.
+
     Session options: a session opened with `config=` a `tf.ConfigProto(...)` (inline, or a name
     bound once to one, with attribute assignments such as `config.gpu_options.allow_growth =
     True` and a `tf.GPUOptions(...)` as `gpu_options=`) loses the config; its options become the

@@ -33,6 +33,7 @@ from tf_migrate.programs.analyze.syntax import (
     is_docstring,
     literal_dtype,
 )
+from tf_migrate.programs.analyze.variable_lists import plan_variable_lists
 from tf_migrate.programs.model import Context, GraphStatement, ImportedHelper, Item, Kind
 
 
@@ -352,9 +353,10 @@ class GraphStatements:
                                              "are followed)")
         # tf.cond, tf.while_loop, tf.gradients
         control_flow.accept(self.state, statement, value, facts)
+        plan_variable_lists(self.state, value, facts)
         block_on(self.state.block, facts)
         statement.deps = [self.state.graph_names[d] for d in sorted(facts.graph_reads)]
-        statement.reads = read_names(value)
+        statement.reads = read_names(value) | facts.graph_reads
         statement.random = facts.random
         statement.updates = facts.updates
         statement.helpers = facts.called_helpers

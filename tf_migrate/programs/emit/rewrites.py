@@ -23,6 +23,7 @@ from tf_migrate.programs.model import (
     NoArguments,
     SparseValueTuple,
     StatementPlan,
+    VariableList,
     WithoutSession,
 )
 
@@ -45,6 +46,8 @@ def rewritten(node: cst.CSTNode, plan: ExpressionPlan | StatementPlan) -> cst.CS
     if isinstance(plan, SparseValueTuple):
         assert isinstance(node, cst.Call)
         return sparse_tuple(node)
+    if isinstance(plan, VariableList):
+        return cst.parse_expression(f"[{', '.join(plan.members)}]")
     if isinstance(plan, IteratorStatement):
         assert isinstance(node, cst.SimpleStatementLine)
         return iterator_statement(node, plan)
