@@ -137,7 +137,7 @@ final = loss.eval(feed_dict={x: data})
 def test_a_default_session_entered_with_another_context_is_refused_with_advice() -> None:
     _, [(message, applicability)] = migrate(GRAPH + """\
 sess = tf.Session()
-with sess.as_default(), tf.device("/cpu:0"):
+with sess.as_default(), open("log.txt", "w") as log:
     tf.global_variables_initializer().run()
     print(loss.eval(feed_dict={x: data}))
 """)
@@ -153,3 +153,29 @@ with tf.Session() as first, tf.Session().as_default() as second:
 """)
     assert applicability is Applicability.MANUAL
     assert "one `with` statement opens two sessions (line 10)" in message
+
+
+def test_a_device_or_name_scope_entered_with_the_session_is_dropped_with_a_note() -> None:
+    source, [(message, _)] = migrate("""\
+        import numpy as np
+        import tensorflow as tf
+
+        with tf.Graph().as_default(), tf.Session() as sess, tf.device('/cpu:0'):
+            x = tf.placeholder(tf.float32, [None, 2])
+            y = tf.reduce_sum(x * 3.0)
+            out = sess.run(y, {x: np.ones([2, 2])})
+        """)
+    assert source == textwrap.dedent("""\
+        import numpy as np
+        import tensorflow as tf
+
+
+        @tf.function(input_signature=[tf.TensorSpec([None, 2], tf.float32)])
+        def compute_y(x):
+            y = tf.reduce_sum(x * 3.0)
+            return y
+
+
+        out = compute_y(np.ones([2, 2])).numpy()
+        """)
+    assert "device placements (`tf.device`) are dropped" in message

@@ -268,8 +268,9 @@ class SessionProgram(Rule):
     as `Session(graph=g)`); a session made the default, `with s.as_default():` or `with
     tf.Session().as_default() as s:`, dedented as a session block, its `.eval()` and `op.run()`
     running in that session (outside it they have none and are refused), and one `with` entering
-    several of these (`with tf.Graph().as_default(), tf.Session() as s:`; mixed with other
-    contexts it is refused: write nested blocks); `s.run` with one fetch, a list, tuple, dict or
+    several of these (`with tf.Graph().as_default(), tf.Session() as s:`, with `tf.device(...)`
+    or `tf.name_scope(...)` among them dropped as their own blocks are; mixed with other contexts
+    it is refused: write nested blocks); `s.run` with one fetch, a list, tuple, dict or
     nested structure; `t.eval(feed_dict=..., session=s)`; `init.run()` and `op.run(feed_dict)`;
     feed_dict as a dict literal or a name bound to one, whose values the script may change between
     runs (`feed[rate] = 0.5`, `feed.update({rate: 0.5})`: its keys become the placeholders' names

@@ -181,6 +181,11 @@ class _Analyzer:
         for kind, item in zip(kinds, stmt.items, strict=True):
             asname = item.asname
             name = asname.name.value if asname and isinstance(asname.name, cst.Name) else None
+            if kind == "scope":
+                if call_name(self.ctx, item.item) == "tf.device":
+                    self.notes.append("device placements (`tf.device`) are dropped: TF2 places "
+                                      "ops itself")
+                continue
             if kind == "graph":
                 if name is not None:
                     self.sessions.graph_aliases.add(name)
@@ -203,10 +208,13 @@ class _Analyzer:
 
     def _with_kind(self, item: cst.WithItem, bound: set[str]) -> str | None:
         """"graph" for the one graph made the default, "session" for a session opened,
-        "default" for a session made the default (opened there or before), None for other
-        contexts."""
-        if call_name(self.ctx, item.item) in sym.SESSIONS:
+        "default" for a session made the default (opened there or before), "scope" for a name
+        scope or a device (dropped, as their own blocks are), None for other contexts."""
+        name = call_name(self.ctx, item.item)
+        if name in sym.SESSIONS:
             return "session"
+        if name in ("tf.name_scope", "tf.device") and item.asname is None:
+            return "scope"
         made = made_default(item.item)
         if made is None:
             return None
