@@ -306,7 +306,9 @@ def compute(data: bytes, task: Task) -> Computed:
         if hit is not None:
             return Computed(hit, original)
     computed = compute_text(original, task)
-    if cache is not None:
+    # Kept only when the project modules it read did not change meanwhile (another run fixing
+    # them): the key names their bytes before the analysis.
+    if cache is not None and cache_key(data, task) == key:
         cache.put(key, computed.result)
     return computed
 
