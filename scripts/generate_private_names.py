@@ -20,38 +20,18 @@ import json
 import subprocess
 from pathlib import Path
 
+from tf1_api_walk import tf1_api_listing
+
 TABLE = Path(__file__).resolve().parent.parent / "tf_migrate" / "analysis" / "private_names.json"
 DEFAULT_TF1 = Path.home() / ".cache" / "tf-migrate" / "runtimes" / "tf1" / "bin" / "python"
 
-# Python 3.7-compatible: runs inside TF 1.15 and prints {private path: [public names]}.
-LISTING = r"""
-import json, types, tensorflow as tf
-from tensorflow.python.util import tf_decorator
-out = {}
-def walk(module, prefix, seen):
-    for name in sorted(dir(module)):
-        if name.startswith("_") or (prefix == "" and name in ("compat", "contrib", "keras")):
-            continue
-        try:
-            obj = getattr(module, name)
-        except Exception:
-            continue
-        path = prefix + name
-        if isinstance(obj, types.ModuleType):
-            api = getattr(obj, "__name__", "").startswith("tensorflow._api.v1")
-            if api and id(obj) not in seen:
-                seen.add(id(obj))
-                walk(obj, path + ".", seen)
-            continue
-        _, raw = tf_decorator.unwrap(obj)
+# Runs inside TF 1.15 and prints {private path: [public names]}.
+LISTING = tf1_api_listing("""\
         module_name = getattr(raw, "__module__", None)
         qualname = getattr(raw, "__qualname__", None)
         if isinstance(module_name, str) and isinstance(qualname, str) and (
                 module_name.startswith("tensorflow.python.")):
-            out.setdefault(module_name + "." + qualname, []).append("tf." + path)
-walk(tf, "", set())
-print(json.dumps({"version": tf.__version__, "paths": out}))
-"""
+            out.setdefault(module_name + "." + qualname, []).append("tf." + path)""", "paths")
 
 
 def main() -> None:

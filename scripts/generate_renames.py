@@ -33,34 +33,14 @@ import types
 from pathlib import Path
 from typing import Any
 
+from tf1_api_walk import tf1_api_listing
+
 TABLE = Path(__file__).resolve().parent.parent / "tf_migrate" / "rules" / "tables" / "renames.json"
 
-# Python 3.7-compatible: runs inside the TF 1.15 interpreter and prints {v1 name: [v2 names]}.
-TF1_LISTING = r"""
-import json, types, tensorflow as tf
-from tensorflow.python.util import tf_decorator
-out = {}
-def walk(module, prefix, seen):
-    for name in sorted(dir(module)):
-        if name.startswith("_") or (prefix == "" and name in ("compat", "contrib", "keras")):
-            continue
-        try:
-            obj = getattr(module, name)
-        except Exception:
-            continue
-        path = prefix + name
-        if isinstance(obj, types.ModuleType):
-            api = getattr(obj, "__name__", "").startswith("tensorflow._api.v1")
-            if api and id(obj) not in seen:
-                seen.add(id(obj))
-                walk(obj, path + ".", seen)
-            continue
-        _, raw = tf_decorator.unwrap(obj)
+# Runs inside the TF 1.15 interpreter and prints {v1 name: [v2 names]}.
+TF1_LISTING = tf1_api_listing("""\
         names = getattr(raw, "__dict__", {}).get("_tf_api_names", ())
-        out[path] = list(names)
-walk(tf, "", set())
-print(json.dumps({"version": tf.__version__, "names": out}))
-"""
+        out[path] = list(names)""", "names")
 
 # Namespaces not walked: compat (nested copies of the API), keras (Keras 3 in TF 2.21, not part of
 # TensorFlow's tf_export metadata), and lazily loaded modules outside TensorFlow's generated API.
