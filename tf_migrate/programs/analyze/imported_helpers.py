@@ -20,7 +20,7 @@ from tf_migrate.analysis.names import function_locals, mutated_globals
 from tf_migrate.analysis.project_modules import ProjectModule, ProjectModules
 from tf_migrate.cst.code import code
 from tf_migrate.programs.analyze.callables import foreign_calls, imported_modules
-from tf_migrate.programs.analyze.expressions import examine
+from tf_migrate.programs.analyze.expressions import ExpressionFacts, examine
 from tf_migrate.programs.analyze.syntax import bound_value, is_docstring
 from tf_migrate.programs.model import ImportedHelper, Position
 
@@ -119,12 +119,12 @@ def _module_functions(source: ProjectModule, bound: str, found: dict[str, Import
 
 def _judged(source: ProjectModule, function: cst.FunctionDef, called_as: str) -> ImportedHelper:
     functions = {s.name.value: s for s in source.module.body if isinstance(s, cst.FunctionDef)}
-    problem, creates, random = _problem(source, function, functions, set())
+    facts = examine(_ModuleContext(source), function, set(), functions)
+    problem, creates, random = _problem(source, function, functions, set(), facts)
     factory = _factory(source, function, functions) if creates else None
-    builds_ops = bool(examine(_ModuleContext(source), function, set(), functions).tf_calls)
     return ImportedHelper(called_as, function.name.value, source.shown, source.line(function),
                           problem, creates, random, factory is not None,
-                          factory is None or factory, builds_ops)
+                          factory is None or factory, bool(facts.tf_calls))
 
 
 # The arguments of `tf.Variable` a factory may pass: those TF1 and TF2 share.
@@ -182,13 +182,15 @@ def _returned(line: cst.BaseStatement) -> cst.BaseExpression | None:
 
 
 def _problem(source: ProjectModule, function: cst.FunctionDef,
-             functions: Mapping[str, cst.FunctionDef], seen: set[str]
-             ) -> tuple[str | None, bool, bool]:
+             functions: Mapping[str, cst.FunctionDef], seen: set[str],
+             facts: ExpressionFacts | None = None) -> tuple[str | None, bool, bool]:
     """(what `function` does that a run must not repeat, whether that is creating variables,
-    whether it draws random numbers), following the module's own functions it calls."""
+    whether it draws random numbers), following the module's own functions it calls; `facts`:
+    what examining `function` found, when the caller has it."""
     seen.add(function.name.value)
     ctx = _ModuleContext(source)
-    facts = examine(ctx, function, set(), functions)
+    if facts is None:
+        facts = examine(ctx, function, set(), functions)
     random = facts.random
 
     def at(node: cst.CSTNode) -> str:
