@@ -29,6 +29,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from tf_migrate.analysis.project_paths import imported_project_files
+
 SUFFIXES = (".py", ".ipynb")
 SESSION_CODES = {"TFM150", "TFM102", "TFM104"}
 NOT_IDIOMS = {"TFM000", "TFM001"}  # a parse error and a compat.v1 fallback are no TF1 idiom
@@ -41,6 +44,7 @@ FAMILIES: dict[str, frozenset[str]] = {
     "summaries (TFM703/704)": frozenset({"TFM703", "TFM704"}),
     "Estimator (TFM601-603)": frozenset({"TFM601", "TFM602", "TFM603"}),
 }
+EVERY_FAMILY = frozenset().union(*FAMILIES.values())
 CELL_PREFIX = re.compile(r"^cell \d+: ")  # notebook findings name their cell first
 LINE_MARK = re.compile(r"\s*\((?:cell \d+, )?line \d+\)")
 PLACE = re.compile(r"[\w./-]+\.py:\d+")  # a place in another file of the project
@@ -56,6 +60,14 @@ class Program:
     klass: str
     codes: set[str]
     reasons: list[str] = field(default_factory=list)  # normalised refusal or unsafe reasons
+    # The codes found in the project modules the program imports, directly or through others:
+    # a model built in `model.py` with `tf.get_variable` makes its training script use that
+    # family too.
+    module_codes: set[str] = field(default_factory=set)
+
+    @property
+    def every_code(self) -> set[str]:
+        return self.codes | self.module_codes
 
 
 # ---------------------------------------------------------------- running tf-migrate
@@ -156,6 +168,31 @@ def classify(filename: str, findings: list[Finding]) -> Program | None:
     return Program(filename, "not analysed", codes)
 
 
+def imported_modules(corpus: Path, filename: str) -> set[str]:
+    """The corpus files `filename` imports, directly or through each other, relative to
+    `corpus`, as tf-migrate's own project analysis resolves them."""
+    seen: set[Path] = set()
+    pending = [corpus / filename]
+    while pending:
+        path = pending.pop()
+        try:
+            source = path.read_bytes()
+        except OSError:
+            continue
+        for found in imported_project_files(path, source):
+            if found not in seen:
+                seen.add(found)
+                pending.append(found)
+    return {str(path.relative_to(corpus)) for path in seen if path.is_relative_to(corpus)}
+
+
+def add_module_codes(corpus: Path, programs: list[Program],
+                     files: dict[str, list[Finding]]) -> None:
+    for program in programs:
+        for module in imported_modules(corpus, program.filename) - {program.filename}:
+            program.module_codes.update(finding["code"] for finding in files.get(module, ()))
+
+
 def histogram(programs: Iterable[Program]) -> list[tuple[str, int]]:
     """Programs per normalised reason (a program counts once per reason), most frequent first."""
     counts = Counter(reason for p in programs for reason in dict.fromkeys(p.reasons))
@@ -163,11 +200,14 @@ def histogram(programs: Iterable[Program]) -> list[tuple[str, int]]:
 
 
 def family_rows(programs: list[Program]) -> dict[str, dict[str, Any]]:
-    every = frozenset().union(*FAMILIES.values())
+    every = EVERY_FAMILY
     groups = {"all session programs": programs,
-              "programs with none of those families": [p for p in programs if not p.codes & every]}
+              "programs with none of those families":
+                  [p for p in programs if not p.every_code & every],
+              "  of which none in the file itself": [p for p in programs if not p.codes & every],
+              }
     for name, codes in FAMILIES.items():
-        groups[f"using {name}"] = [p for p in programs if p.codes & codes]
+        groups[f"using {name}"] = [p for p in programs if p.every_code & codes]
     return {name: tally(group) for name, group in groups.items()}
 
 
@@ -266,6 +306,7 @@ def figures(tool: list[str], corpus: Path, unsafe: bool) -> dict[str, Any]:
     files = by_file(before)
     programs = sorted((p for name, found in files.items() if (p := classify(name, found))),
                       key=lambda p: p.filename)
+    add_module_codes(corpus, programs, files)
     passed = fix_pass(tool, corpus, unsafe)
     after = passed.pop("findings_after")
     idioms_before = sum(1 for f in before if f["code"] not in NOT_IDIOMS)
@@ -286,6 +327,8 @@ def figures(tool: list[str], corpus: Path, unsafe: bool) -> dict[str, Any]:
         "classes": dict(Counter(p.klass for p in programs)),
         "families": family_rows(programs),
         "refusal_reasons": histogram(p for p in programs if p.klass == "refused"),
+        "refusal_reasons_family_free": histogram(
+            p for p in programs if p.klass == "refused" and not p.every_code & EVERY_FAMILY),
         "unsafe_reasons": histogram(p for p in programs if p.klass == "unsafe"),
         "programs": {klass: [p.filename for p in programs if p.klass == klass]
                      for klass in ("rewritten", "unsafe")},
@@ -336,6 +379,9 @@ def report(data: dict[str, Any]) -> str:
         "  (rewritten: share of the row's programs a plain `tf-migrate fix` rewrites)",
         "",
         *reason_lines("Refusal reasons", data["refusal_reasons"]),
+        "",
+        *reason_lines("Refusal reasons of the programs with none of those families",
+                      data["refusal_reasons_family_free"]),
         "",
         *reason_lines("Unsafe reasons", data["unsafe_reasons"]),
         "",
