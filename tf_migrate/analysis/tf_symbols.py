@@ -139,7 +139,8 @@ _BY_HAND = (
       "tf.nn.dynamic_rnn", "tf.nn.static_rnn", "tf.nn.bidirectional_dynamic_rnn"),
      "create the program's variables and layers with `tf.Variable` or Keras layers first (the "
      "finding at this line says how)"),
-    (("tf.summary.", "tf.train.SummaryWriter"),
+    (("tf.summary.", "tf.train.SummaryWriter", "tf.merge_summary", "tf.merge_all_summaries",
+      "tf.scalar_summary", "tf.histogram_summary", "tf.image_summary", "tf.audio_summary"),
      "write summaries with `tf.summary.create_file_writer` (the finding at this line says how)"),
     (("tf.train.Saver",), "save with `tf.train.Checkpoint` (the finding at this line says how)"),
     (("tf.ConfigProto", "tf.GPUOptions"),

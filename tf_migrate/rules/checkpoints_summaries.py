@@ -136,7 +136,8 @@ class SummaryWriter(SymbolFinding):
     """## What it does
     Reports the TF1 summary machinery: `tf.summary.FileWriter`, `FileWriterCache`,
     `tf.summary.merge`, `tf.summary.merge_all`, and the `tf.Summary` protocol buffer written with
-    `add_summary`.
+    `add_summary`; TensorFlow 0.x's `tf.train.SummaryWriter`, `tf.merge_summary` and
+    `tf.merge_all_summaries` too.
 
     ## Why is this bad?
     TF1 summary ops produce serialized protocol buffers that a session fetches and a FileWriter
@@ -170,18 +171,24 @@ class SummaryWriter(SymbolFinding):
         "tf.summary.merge_all": _MERGE,
         "tf.summary.Summary": _WRITER,
         "tf.Summary": _WRITER,
+        # TensorFlow 0.x's names, still in tutorials: gone since 1.0.
+        "tf.train.SummaryWriter": _WRITER,
+        "tf.merge_summary": _MERGE,
+        "tf.merge_all_summaries": _MERGE,
     }
     examples = (
         Valid("import tensorflow as tf\nwriter = tf.summary.create_file_writer('logs')\n"),
         Invalid("import tensorflow as tf\nwriter = tf.summary.FileWriter('logs')\n"),
         Invalid("import tensorflow as tf\nmerged = tf.summary.merge_all()\n"),
+        Invalid("import tensorflow as tf\nwriter = tf.train.SummaryWriter('logs', sess.graph)\n"),
     )
 
 
 class SummaryV1Op(SymbolFinding):
     """## What it does
     Reports TF1 summary ops: `tf.summary.scalar`, `histogram`, `image`, `audio` and `text`
-    called the TF1 way, and `tf.summary.tensor_summary`.
+    called the TF1 way, `tf.summary.tensor_summary`, and TensorFlow 0.x's `tf.scalar_summary`,
+    `tf.histogram_summary`, `tf.image_summary` and `tf.audio_summary`.
 
     TF2 has functions with the same names but another signature (`step` instead of
     `collections`/`family`), so a call is TF1 when it is reached through
@@ -217,6 +224,9 @@ class SummaryV1Op(SymbolFinding):
         **{f"tf.summary.{op}": _V1_OP for op in _STEP_POSITION},
         "tf.summary.tensor_summary": "use `tf.summary.write(tag, tensor, step=step)` under a "
         "writer",
+        # TensorFlow 0.x's names (gone since 1.0): always TF1 ops.
+        **{f"tf.{op}_summary": f"TensorFlow 0.x's `tf.summary.{op}`: {_V1_OP}"
+           for op in ("scalar", "histogram", "image", "audio")},
     }
     examples = (
         Valid("import tensorflow as tf\ntf.summary.scalar('loss', v, step=s)\n"),
@@ -227,6 +237,7 @@ class SummaryV1Op(SymbolFinding):
         Invalid("import tensorflow as tf\ntf.summary.scalar('loss', loss)\n"),
         Invalid("import tensorflow.compat.v1 as tf\ntf.summary.histogram('w', w, step=1)\n"),
         Invalid("import tensorflow as tf\ntf.summary.image('x', x, 3)\n"),
+        Invalid("import tensorflow as tf\ntf.scalar_summary('loss', loss)\n"),
     )
 
     def __init__(self, options: RuleOptions | None = None) -> None:
