@@ -224,3 +224,51 @@ def test_blockers(code: str, reason: str) -> None:
     program, _ = analyze("import tensorflow as tf\n" + code)
     messages = [message for _, message in program.blockers]
     assert any(reason in message for message in messages), messages
+
+
+def test_pure_python_calls_in_a_graph_helper_may_run_per_trace() -> None:
+    """A helper that turns loaded numpy weights into constants: `bias.reshape(-1)` (a method
+    only arrays have), `sqrt` imported from math and `namedtuple` compute the same at every
+    trace, so they do not keep the helper out of the run function."""
+    program, _ = analyze(textwrap.dedent("""\
+        import tensorflow as tf
+        import numpy as np
+        from math import sqrt
+        from collections import namedtuple
+
+        WEIGHTS = [(np.ones((1, 1, 1, 2)), np.zeros((1, 2)))]
+
+        def net(image):
+            Spec = namedtuple("Spec", "size")
+            spec = Spec(int(sqrt(4)))
+            kernels, bias = WEIGHTS[0]
+            bias = bias.reshape(-1)
+            kernels = np.transpose(kernels, (1, 0, 2, 3))
+            conv = tf.nn.conv2d(image, tf.constant(kernels), [1, 1, 1, 1], "SAME")
+            return tf.nn.bias_add(conv, bias) * spec.size
+
+        x = tf.placeholder(tf.float32, [1, 3, 3, 1])
+        y = net(x)
+        with tf.Session() as sess:
+            out = sess.run(y, {x: np.ones((1, 3, 3, 1))})
+        """))
+    assert program.blockers == []
+
+
+@pytest.mark.parametrize("call", ["np.random.rand(2)", "random_fn(2)", "bias.tolist()"])
+def test_other_python_calls_in_a_graph_helper_stay_refused(call: str) -> None:
+    program, _ = analyze(textwrap.dedent(f"""\
+        import tensorflow as tf
+        import numpy as np
+        from numpy.random import rand as random_fn
+
+        def net(image, bias):
+            return image + {call}
+
+        x = tf.placeholder(tf.float32, [2])
+        y = net(x, np.ones(2))
+        with tf.Session() as sess:
+            out = sess.run(y, {{x: np.ones(2)}})
+        """))
+    assert any("ran once while TF1 built the graph" in message
+               for _, message in program.blockers), program.blockers

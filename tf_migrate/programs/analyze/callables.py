@@ -22,15 +22,44 @@ PURE_BUILTINS = frozenset(
 )
 # Modules of pure numeric functions (their `random` parts excepted).
 NUMERIC_MODULES = frozenset({"numpy", "math", "cmath", "scipy"})
+# Pure functions of other modules, imported by name (`from collections import namedtuple`).
+PURE_IMPORTS = {"collections": frozenset({"namedtuple"})}
+# Methods only numpy arrays have among the values of a TF1 script (a graph tensor has none of
+# them): each returns a new array and changes nothing, so running it per trace is harmless.
+ARRAY_METHODS = frozenset({"reshape", "transpose", "astype", "flatten", "ravel", "squeeze",
+                           "swapaxes"})
+
+
+def _pure_names(node: cst.ImportFrom) -> set[str]:
+    """The names `from math import sqrt` or `from collections import namedtuple` binds to
+    pure functions (none of a `random` module)."""
+    if node.relative or node.module is None or isinstance(node.names, cst.ImportStar):
+        return set()
+    dotted = code(node.module)
+    numeric = dotted.split(".")[0] in NUMERIC_MODULES and "random" not in dotted
+    pure = PURE_IMPORTS.get(dotted, frozenset())
+    names: set[str] = set()
+    for alias in node.names:
+        name = code(alias.name)
+        if not (numeric and "random" not in name) and name not in pure:
+            continue
+        bound = alias.asname.name if alias.asname is not None else alias.name
+        if isinstance(bound, cst.Name):
+            names.add(bound.value)
+    return names
 
 
 def imported_modules(module: cst.Module) -> set[str]:
-    """Names bound by top-level `import numpy as np`, `import math`, ... (NUMERIC_MODULES)."""
+    """Names bound by top-level `import numpy as np`, `import math`, ... (NUMERIC_MODULES), and
+    pure functions imported by name from them (`from math import sqrt`)."""
     names: set[str] = set()
     for stmt in module.body:
         if not isinstance(stmt, cst.SimpleStatementLine):
             continue
         for small in stmt.body:
+            if isinstance(small, cst.ImportFrom):
+                names |= _pure_names(small)
+                continue
             if not isinstance(small, cst.Import):
                 continue
             for alias in small.names:
@@ -63,10 +92,11 @@ class _Foreign(cst.CSTVisitor):
             return
         func = node.func
         if isinstance(func, cst.Name) and (func.value in self.allowed
-                                           or func.value in PURE_BUILTINS):
+                                           or func.value in PURE_BUILTINS
+                                           or func.value in self.modules):
             return
         if isinstance(func, cst.Attribute) and func.attr.value in (
-                sym.ASSIGN_METHODS | sym.STATIC_SHAPE_METHODS):
+                sym.ASSIGN_METHODS | sym.STATIC_SHAPE_METHODS | ARRAY_METHODS):
             return
         root = func
         while isinstance(root, cst.Attribute):
