@@ -260,12 +260,34 @@ def test_a_shape_printed_through_repr_is_said_to_print_otherwise() -> None:
             "`TensorShape([None, 3])` and `3` where TF1 showed") in message
 
 
+def test_each_percent_operand_meets_its_own_conversion() -> None:
+    """`%s` of a shape list beside `%d` of a Python int: each operand is checked against the
+    conversion it fills, not against every conversion of the template."""
+    source, [(message, applicability)] = migrate("""\
+        import tensorflow as tf
+
+        STRIDE = 2
+        x = tf.placeholder(tf.float32, [4, 3])
+        z = x * 2.0
+        print("%s by stride [%d, %d] gives %s" % (x.shape.as_list()[:1], STRIDE, STRIDE,
+                                                  z.shape.as_list()))
+        with tf.Session() as sess:
+            out = sess.run(z, {x: [[1.0, 2.0, 3.0]] * 4})
+        """)
+    assert applicability is Applicability.SAFE
+    assert "(line 6) moves into the function" in message
+    assert '    print("%s by stride [%d, %d] gives %s" % (x.shape.as_list()[:1]' in source
+
+
 @pytest.mark.parametrize(("code", "reason"), [
     # TF1's Dimension takes no format spec: TF1 raises TypeError there.
     ('print(f"{z.shape[1]:>4}")\n', "graph value `z` is used as a Python value (line 6)"),
     ('print("{:>4}".format(z.get_shape()[0]))\n',
      "graph value `z` is used as a Python value (line 6)"),
     ('print("%f" % z.shape[0])\n', "graph value `z` is used as a Python value (line 6)"),
+    # Paired in order, `%d` falls on the list.
+    ('print("%s %d" % (1, z.shape.as_list()))\n',
+     "graph value `z` is used as a Python value (line 6)"),
     ('print("{}".format(float(z)))\n', "graph value `z` is used as a Python value (line 6)"),
     ('print("{0.op}".format(z))\n', "graph value `z` is used as a Python value (line 6)"),
     ("print(len(z), str(z.shape.num_elements()))\n",

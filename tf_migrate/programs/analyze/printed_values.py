@@ -191,12 +191,16 @@ class Printed:
         text = _text(value.left) if isinstance(value.left, cst.BaseString) else None
         if text is None:
             return None
-        conversions = set(_CONVERSION.findall(text)) - {"%"}
+        in_order = [c for c in _CONVERSION.findall(text) if c != "%"]
         operands = value.right.elements if isinstance(value.right, cst.Tuple) else [
             cst.Element(value.right)]
-        for element in operands:
+        # Each operand meets its own conversion when they pair up in order; otherwise (a
+        # mapping, `*` widths) every operand must suit every conversion of the template.
+        paired = len(in_order) == len(operands) and "(" not in text and "*" not in text
+        for index, element in enumerate(operands):
             if not isinstance(element, cst.Element):
                 return None
+            conversions = {in_order[index]} if paired else set(in_order)
             kind = self.kind(element.value, Shown.REPR if "r" in conversions else Shown.STR)
             if kind is None:
                 return None
