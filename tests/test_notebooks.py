@@ -10,12 +10,14 @@ import libcst as cst
 import pytest
 
 from tf_migrate.engine.run import Mode, run
+from tf_migrate.model import Applicability, Finding, Location
 from tf_migrate.notebooks import (
     NotebookError,
     dump_notebook,
     join_cells,
     parse_notebook,
     split_cells,
+    to_cell_finding,
 )
 from tf_migrate.settings import Settings
 
@@ -241,6 +243,16 @@ def test_findings_name_their_cell_and_lines_the_message_refers_to(tmp_path: Path
     # `(line N)` in the message counts inside a cell too, and says which.
     assert "(cell 4, line 3)" in refusals[0].message
     assert "(line " not in refusals[0].message.replace("(cell 4, line", "")
+
+
+def test_lists_of_lines_in_a_message_name_the_cells_they_fall_in() -> None:
+    starts = [(1, 0), (3, 1), (7, 2)]  # joined text: cell 1 from line 1, 2 from 3, 3 from 7
+    finding = Finding("TFM150", "session-program",
+                      "prints (lines 3, 4, 8) and the run at line 9",
+                      Location(4, 1, 4, 5), Applicability.MANUAL)
+    moved = to_cell_finding(finding, starts)
+    assert moved.message == ("cell 2: prints (cell 2, lines 1, 2; cell 3, line 2) and the run "
+                             "at cell 3, line 3")
 
 
 def test_a_refused_program_without_a_tf_import_is_anchored_where_it_runs(tmp_path: Path) -> None:

@@ -340,8 +340,9 @@ def cell_locator(joined: JoinedCells, text: str) -> list[tuple[int, int]]:
     ]
 
 
-# How messages refer to other lines (the session-program refusals, for one).
-_LINE_REFERENCE = re.compile(r"\(line (\d+)\)")
+# How messages refer to other lines (the session-program refusals and notes): "(line 12)",
+# "the run at line 12", "(lines 12, 40)".
+_LINE_REFERENCE = re.compile(r"\blines? (\d+(?:, \d+)*)\b")
 _CELL_PREFIX = re.compile(r"cell (\d+): ")
 
 
@@ -360,8 +361,15 @@ def to_cell_finding(finding: Finding, starts: list[tuple[int, int]]) -> Finding:
     shift = first_line - 1
 
     def refer(match: re.Match[str]) -> str:
-        other_cell, other_first = _cell_start(int(match.group(1)), starts)
-        return f"(cell {other_cell + 1}, line {max(int(match.group(1)) - other_first + 1, 1)})"
+        # Lines of the joined text, grouped by the cell each falls in, in order.
+        by_cell: dict[int, list[int]] = {}
+        for number in (int(n) for n in match.group(1).split(", ")):
+            other_cell, other_first = _cell_start(number, starts)
+            by_cell.setdefault(other_cell, []).append(max(number - other_first + 1, 1))
+        return "; ".join(
+            f"cell {other + 1}, line{'s' if len(lines) > 1 else ''} "
+            + ", ".join(str(n) for n in lines)
+            for other, lines in by_cell.items())
 
     location = finding.location
     return replace(
