@@ -195,3 +195,47 @@ def test_an_if_that_only_runs_the_graph_stays_where_it_is() -> None:
         if verbose:
             print(compute_y(1.0).numpy())
         """)
+
+
+def test_a_version_switch_to_tf1_mode_goes_with_the_program() -> None:
+    """`if tf.__version__...: disable_eager_execution() else: import tensorflow.compat.v1 as
+    tf; tf.disable_v2_behavior()`, the prelude that ran a TF1 script on either TensorFlow: the
+    TF2 program needs neither branch."""
+    source, [(_, applicability)] = migrate("""\
+        import tensorflow as tf
+
+        if tf.__version__.startswith("1."):
+            tf.compat.v1.disable_eager_execution()
+        else:
+            import tensorflow.compat.v1 as tf
+            tf.disable_v2_behavior()
+
+        c = tf.add(2, 3)
+        with tf.Session() as sess:
+            print(sess.run(c))
+        """)
+    assert applicability is Applicability.SAFE
+    assert source == textwrap.dedent("""\
+        import tensorflow as tf
+
+        c = tf.add(2, 3)
+        print(c.numpy())
+        """)
+
+
+def test_a_version_test_that_does_more_than_switch_modes_stays_refused() -> None:
+    source = textwrap.dedent("""\
+        import tensorflow as tf
+
+        if tf.__version__.startswith("1."):
+            tf.compat.v1.disable_eager_execution()
+        else:
+            print("TF2")
+        c = tf.add(2, 3)
+        with tf.Session() as sess:
+            print(sess.run(c))
+        """)
+    migrated, [(message, applicability)] = migrate(source)
+    assert migrated == source
+    assert applicability is Applicability.MANUAL
+    assert "`if` statement at line 3" in message

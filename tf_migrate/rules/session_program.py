@@ -231,8 +231,9 @@ class SessionProgram(Rule):
       TF1) disappear. `w = sess.run(w)` run once fetches the graph value; `w` is a Python value
       after it.
     - A script on `import tensorflow.compat.v1 as tf` with `tf.disable_v2_behavior()` imports TF2
-      instead; `from tensorflow import placeholder, Session`-style imports the rewrite leaves
-      unused are removed.
+      instead, and an `if tf.__version__...:` prelude that only switches TF1 mode on (those
+      calls, imports of TensorFlow) goes; `from tensorflow import placeholder, Session`-style
+      imports the rewrite leaves unused are removed.
 
     The script is the module's top level or, when that builds no graph and runs no session, the
     body of the one function (or `if __name__ == "__main__":` block) that does; the new

@@ -44,6 +44,7 @@ from tf_migrate.programs.analyze.syntax import (
     imported_names,
     made_default,
     tf_alias,
+    version_switch,
 )
 from tf_migrate.programs.model import Context, GraphProgram, ImportedHelper, Item, Kind
 
@@ -285,6 +286,8 @@ class _Analyzer:
                                        "the module builds graph ops or runs sessions too")
             elif isinstance(stmt, cst.SimpleStatementLine):
                 self._simple_line(stmt, item, index)
+            elif isinstance(stmt, cst.If) and version_switch(self.ctx, stmt, sym.V1_SWITCHES):
+                item.drop = True
             else:
                 self.sessions.check_python(stmt, index)
                 self._unbind(stmt)

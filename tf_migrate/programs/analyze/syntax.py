@@ -116,3 +116,56 @@ def bound_value(name: str, body: list[cst.BaseStatement]
             return None, body
         rest.append(line)
     return found, rest
+
+
+def _switch_line(ctx: Context, line: cst.BaseStatement, switches: frozenset[str]) -> bool:
+    """A line a version switch may hold: a TF1-mode switch call, an import of TensorFlow (the
+    compat.v1 module under the script's alias) or `pass`."""
+    if not isinstance(line, cst.SimpleStatementLine):
+        return False
+    for small in line.body:
+        if isinstance(small, cst.Pass):
+            continue
+        called = call_name(ctx, small.value) if isinstance(small, cst.Expr) else None
+        if called is not None and called.replace("tf.compat.v1.", "tf.", 1) in switches:
+            continue
+        if isinstance(small, cst.Import) and all(
+                code(alias.name) in ("tensorflow", "tensorflow.compat.v1")
+                for alias in small.names):
+            continue
+        return False
+    return True
+
+
+class _VersionRead(cst.CSTVisitor):
+    def __init__(self, ctx: Context) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.found = False
+
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        if node.attr.value in ("__version__", "VERSION") and self.ctx.tf_name(node) in (
+                "tf.__version__", "tf.VERSION", "tf.version.VERSION"):
+            self.found = True
+
+
+def version_switch(ctx: Context, stmt: cst.If, switches: frozenset[str]) -> bool:
+    """`if tf.__version__.startswith("1."): tf.disable_eager_execution() else: import
+    tensorflow.compat.v1 as tf; tf.disable_v2_behavior()`: a prelude that runs a script in TF1
+    mode on either TensorFlow. The migrated script needs none of its branches."""
+    reads = _VersionRead(ctx)
+    stmt.test.visit(reads)
+    if not reads.found:
+        return False
+    branch: cst.If | cst.Else | None = stmt
+    while branch is not None:
+        if not isinstance(branch.body, cst.IndentedBlock) or not all(
+                _switch_line(ctx, line, switches) for line in branch.body.body):
+            return False
+        if isinstance(branch, cst.Else):
+            break
+        if isinstance(branch, cst.If):
+            if branch is not stmt:
+                branch.test.visit(reads)
+            branch = branch.orelse
+    return True
