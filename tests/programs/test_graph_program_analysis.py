@@ -272,3 +272,21 @@ def test_other_python_calls_in_a_graph_helper_stay_refused(call: str) -> None:
         """))
     assert any("ran once while TF1 built the graph" in message
                for _, message in program.blockers), program.blockers
+
+
+def test_tf_compat_string_conversions_are_python_values() -> None:
+    """`tf.compat.as_str(bytes)` converts Python strings: what it returns is no graph value."""
+    program, _ = analyze(textwrap.dedent("""\
+        import tensorflow as tf
+
+        def read_words(raw):
+            return tf.compat.as_str(raw).split()
+
+        words = read_words(b"a b a")
+        print(len(words), words[0:2])
+        x = tf.placeholder(tf.float32, [None])
+        y = x * float(len(words))
+        with tf.Session() as sess:
+            out = sess.run(y, {x: [1.0]})
+        """))
+    assert program.blockers == []

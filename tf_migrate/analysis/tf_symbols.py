@@ -37,6 +37,8 @@ ASSIGN_KEYWORDS = frozenset({"use_locking", "name"})
 # Statements kept as they are: they act at Python level, not on the graph.
 PYTHON_LEVEL_PREFIXES = (
     "tf.logging.", "tf.flags.", "tf.app.", "tf.gfile.", "tf.io.gfile.", "tf.examples.",
+    # `tf.compat.as_str(data)` and kin convert Python strings and bytes; they build no op.
+    "tf.compat.as_",
 )
 KEPT_CALLS = frozenset({"tf.set_random_seed", "tf.random.set_seed"})
 # A fresh program's default graph is already empty: resetting it first does nothing.
