@@ -60,6 +60,14 @@ def _fetch_names(fetch: cst.BaseExpression) -> list[str]:
         return [leaf]
     if isinstance(fetch, cst.Attribute):
         return [fetch.attr.value]
+    if isinstance(fetch, cst.Subscript) and len(fetch.slice) == 1 and isinstance(
+            fetch.slice[0].slice, cst.Index):
+        # `net["relu1"]`, `layers[2]`: the container and the key, `net_relu1`.
+        key = fetch.slice[0].slice.value
+        text = (key.evaluated_value if isinstance(key, cst.SimpleString) else
+                key.value if isinstance(key, cst.Integer | cst.Name) else None)
+        if isinstance(text, str):
+            return [_identifier(f"{'_'.join(_fetch_names(fetch.value))}_{text}")]
     return ["value"]
 
 
