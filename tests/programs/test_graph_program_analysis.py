@@ -290,3 +290,21 @@ def test_tf_compat_string_conversions_are_python_values() -> None:
             out = sess.run(y, {x: [1.0]})
         """))
     assert program.blockers == []
+
+
+def test_a_loss_whose_variables_may_come_from_a_star_import_says_so() -> None:
+    program, _ = analyze(textwrap.dedent("""\
+        import tensorflow as tf
+        from libs.utils import *
+
+        x = tf.placeholder(tf.float32, [None, 2])
+        w = weight_variable([2, 1])
+        loss = tf.reduce_mean(tf.matmul(x, w))
+        train = tf.train.GradientDescentOptimizer(0.1).minimize(loss)
+        with tf.Session() as sess:
+            sess.run(train, {x: [[1.0, 2.0]]})
+        """))
+    messages = [message for _, message in program.blockers]
+    assert any("`from libs.utils import *` (line 2) may bring the functions that create them"
+               in message for message in messages), messages
+    assert not any("depends on no trainable variable" in message for message in messages)

@@ -169,3 +169,19 @@ def version_switch(ctx: Context, stmt: cst.If, switches: frozenset[str]) -> bool
                 branch.test.visit(reads)
             branch = branch.orelse
     return True
+
+
+def star_imports(module: cst.Module) -> list[tuple[str, cst.SimpleStatementLine]]:
+    """`from libs.utils import *` at the top level, but of TensorFlow and numeric modules: the
+    module each names, with its line. What such an import binds is unknown to the analysis."""
+    found = []
+    for stmt in module.body:
+        if not isinstance(stmt, cst.SimpleStatementLine):
+            continue
+        for small in stmt.body:
+            if isinstance(small, cst.ImportFrom) and isinstance(small.names, cst.ImportStar):
+                dotted = "." * len(small.relative) + (
+                    code(small.module) if small.module is not None else "")
+                if dotted.split(".")[0] not in ("tensorflow", "numpy", "math", "scipy"):
+                    found.append((dotted, stmt))
+    return found

@@ -29,6 +29,7 @@ from tf_migrate.programs.analyze.optimizer_statements import (
 )
 from tf_migrate.programs.analyze.optimizers import OPTIMIZERS, SCHEDULES
 from tf_migrate.programs.analyze.state import ProgramState
+from tf_migrate.programs.analyze.syntax import star_imports
 from tf_migrate.programs.model import (
     Context,
     GraphStatement,
@@ -235,6 +236,15 @@ def _gradients(state: ProgramState, statement: GraphStatement, step: TrainStep,
                                     f"{creators[0].line})")
         return
     if not variables:
+        unknown = star_imports(state.module)
+        if unknown:
+            # Not "no trainable variable": the functions that make them may come from there.
+            dotted, line = unknown[0]
+            state.block(statement.line, f"the loss of `{step.method}` depends on no variable "
+                        f"the analysis sees created: `from {dotted} import *` (line "
+                        f"{state.ctx.start(line)[0]}) may bring the functions that create "
+                        "them, and what it binds is unknown: import those functions by name")
+            return
         state.block(statement.line, f"the loss of `{step.method}` depends on no trainable "
                                     "variable")
         return
