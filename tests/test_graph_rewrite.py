@@ -345,14 +345,14 @@ def test_a_refusal_says_what_to_change_by_hand() -> None:
         """\
         import tensorflow as tf
         x = tf.placeholder(tf.float32, [None, 3])
-        h = tf.layers.dense(x, 2)
+        h = tf.contrib.layers.fully_connected(x, 2)
         with tf.Session() as sess:
             sess.run(tf.global_variables_initializer())
             out = sess.run(h, {x: [[1.0, 2.0, 3.0]]})
         """
     )
     ((message, _),) = findings
-    assert ("`tf.layers.dense` is not handled by the session rewrite: create the program's "
+    assert ("`tf.contrib.layers.fully_connected` is not handled by the session rewrite: create the program's "
             "variables and layers with `tf.Variable` or Keras layers first (the finding at this "
             "line says how) (line 3)") in message
 

@@ -196,3 +196,26 @@ def test_ci_unset_is_not_ci_and_the_process_environment_is_read(
     assert under_ci()
     monkeypatch.delenv("CI")
     assert not under_ci()
+
+
+def test_a_run_that_skips_its_last_random_ops_hands_their_positions_on() -> None:
+    """A TF1 run reserves positions for the random ops it may execute; one in a `tf.cond`
+    branch not taken draws nothing, and the next run's draws start where this run's ended, as
+    in a TF2 function that never reaches the op."""
+    from tf_migrate.verify.child.stream import NO_DRAW, Stream
+
+    stream = Stream()
+    stream.begin_block([1, 2])  # an initializer run: two ops, both draw
+    for record in (1, 2):
+        position, _ = stream.claim(record, None)
+        stream.sequence[position] = 0
+    stream.end_block()
+    stream.begin_block([3, 4])  # a run whose dropout (4) sits in a branch not taken
+    position, _ = stream.claim(3, None)
+    stream.sequence[position] = 0
+    stream.end_block()
+    assert stream.next_free == 3 and stream.sequence == [0, 0, 0]
+    stream.begin_block([5, 6])  # an unused reservation before a used one stays a gap
+    position, _ = stream.claim(6, None)
+    stream.end_block()
+    assert position == 4 and stream.sequence[3] == NO_DRAW and stream.next_free == 5

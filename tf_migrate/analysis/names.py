@@ -274,3 +274,23 @@ def fresh_name(stem: str, taken: set[str]) -> str:
         candidate, number = f"{stem}_{number}", number + 1
     taken.add(candidate)
     return candidate
+
+
+class _Identifiers(cst.CSTVisitor):
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: set[str] = set()
+
+    def visit_Name(self, node: cst.Name) -> None:
+        self.found.add(node.value)
+
+    def visit_Attribute(self, node: cst.Attribute) -> bool:
+        node.value.visit(self)  # `tf.layers`: `layers` names no variable of the module
+        return False
+
+
+def identifiers(node: cst.CSTNode) -> set[str]:
+    """Every name spelled in `node`, bound or read, attributes' names aside."""
+    visitor = _Identifiers()
+    node.visit(visitor)
+    return visitor.found

@@ -63,6 +63,7 @@ class Kind(enum.Enum):
     OPTIMIZER = "optimizer"  # a tf.train optimizer: becomes a Keras optimizer, created once
     SCHEDULE = "schedule"  # a decayed learning rate: becomes a Keras schedule, created once
     METRIC = "metric"  # a tf.metrics value: becomes a Keras metric object, created once
+    LAYER = "layer"  # a tf.layers call: the Keras layer object, created once where it was
     DATASET = "dataset"  # a tf.data.Dataset: the same Python object in TF2, created where it is
     ITERATOR = "iterator"  # a tf.data iterator: `iter(dataset)` (analyze/iterators.py)
 
@@ -91,6 +92,18 @@ class Metric:
     constructor: Constructor  # `tf.keras.metrics.Accuracy()`
     update: MetricUpdate
     op: GraphStatement | None = None  # the update op's statement
+
+
+@dataclass(eq=False)
+class Layer:
+    """A `tf.layers.*` call (see analyze/layers.py): the Keras layer object `name`, created
+    once where the call was, and the statement that calls it (`h = name(x)`) per run."""
+
+    name: str
+    constructor: Constructor  # `tf.keras.layers.Dense(64, activation=tf.nn.relu)`
+    variables: tuple[str, ...]  # its trainable variables, as the program reaches them
+    trainable: bool = True
+    op: GraphStatement | None = None  # the statement of the call
 
 
 @dataclass(eq=False)
@@ -139,6 +152,7 @@ class GraphStatement:
     elided: bool = False  # `tf.group(...)`, `tf.no_op()`: nothing to write in TF2 but...
     grouped: list[cst.BaseExpression] = field(default_factory=list)  # ...the ops built inside
     metric: Metric | None = None  # tf.metrics value and update statements
+    layer: Layer | None = None  # tf.layers object and call statements
     graph_only: bool = False  # control flow or tf.gradients: runs only inside a tf.function
     nested: tuple[str, ...] = ()  # branch and body functions reading per-run values: they move
     data: DataFacts | None = None  # datasets, iterators and `get_next()` (analyze/iterators.py)
@@ -418,6 +432,7 @@ class Constructor:
 
     path: str
     keywords: tuple[tuple[str, Argument], ...] = ()
+    positional: tuple[Argument, ...] = ()  # before the keywords (`Dense(64, ...)`)
 
 
 Argument = cst.BaseExpression | SourceText | Constructor
@@ -433,8 +448,23 @@ class WithoutSession:
     index: int
 
 
+@dataclass(frozen=True)
+class LayerCall:
+    """`tf.layers.dense(x, 64)` in a run function: `layer(x)`, the call's TF1 parameters
+    `params` binding its inputs. A dropout passes its TF1 `training=` (False by default): a
+    Python value as `layer(x, training=...)`; a graph value (a placeholder) picks the branch at
+    run time, as TF1 did: `tf.cond(training, lambda: layer(x, training=True), lambda: x)`
+    (`cond`: how the script spells `tf.cond`), dropout being the identity when not training."""
+
+    name: str
+    params: tuple[str, ...]
+    dropout: bool = False
+    training_tensor: bool = False
+    cond: str = "tf.cond"
+
+
 ExpressionPlan = (ArgumentReshape | DimensionValue | IteratorFromDataset | IteratorName
-                  | NoArguments | SparseValueTuple | VariableList | WithoutSession)
+                  | LayerCall | NoArguments | SparseValueTuple | VariableList | WithoutSession)
 StatementPlan = IteratorStatement | Reinitialization | WithoutSession
 
 

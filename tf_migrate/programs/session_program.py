@@ -186,7 +186,8 @@ def _session_function(program: GraphProgram) -> cst.FunctionDef | cst.If | None:
 
 
 def _uses_keras(program: GraphProgram) -> bool:
-    return any(s.kind in (Kind.OPTIMIZER, Kind.SCHEDULE, Kind.METRIC) or s.train is not None
+    return any(s.kind in (Kind.OPTIMIZER, Kind.SCHEDULE, Kind.METRIC, Kind.LAYER)
+               or s.train is not None
                for s in program.statements)
 
 

@@ -29,7 +29,7 @@ from tf_migrate.programs.model import WrittenOut
 TfName = Callable[[cst.CSTNode], str | None]
 
 # What makes a function a graph builder: it creates graph state (variables, placeholders,
-# training ops) that TF2 must create once.
+# layers, training ops) that TF2 must create once.
 _BUILDING = frozenset({sym.VARIABLE, *sym.PLACEHOLDERS})
 
 
@@ -48,7 +48,7 @@ class _BuilderFinder(cst.CSTVisitor):
 
     def visit_Call(self, node: cst.Call) -> None:
         name = self.tf_name(node.func)
-        if name in _BUILDING or (name or "").startswith("tf.train."):
+        if name in _BUILDING or (name or "").startswith(("tf.train.", "tf.layers.")):
             self.builds = True
         if isinstance(node.func, cst.Attribute) and node.func.attr.value == "minimize":
             self.builds = True
@@ -193,6 +193,14 @@ def _function(function: cst.FunctionDef, module: cst.Module,
     site = calls[0]
     arguments = _arguments(function.params.params, site.call)
     local = function_locals(function) | {p.name.value for p in function.params.params}
+    if arguments is not None:
+        # A parameter passed the name of its own (`build(images)` for `def build(images)`)
+        # is the caller's value under the caller's name: no name to keep apart, unless the
+        # body binds it again.
+        same = {p.name.value for p in function.params.params} - {n for n, _ in arguments}
+        rebound = {bound for bound, _ in bindings(statements)}
+        if not same & rebound:
+            local -= same
     others = _all_names([s for s in module.body if s is not function and s is not scope])
     if scope is not None:
         others |= _all_names([s for s in body if s is not site.line])

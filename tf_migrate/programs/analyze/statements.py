@@ -12,12 +12,13 @@ from tf_migrate.analysis import tf_symbols as sym
 from tf_migrate.analysis.names import (
     function_globals,
     function_locals,
+    identifiers,
     mutated_globals,
     read_names,
 )
 from tf_migrate.cst.arguments import bind_args
 from tf_migrate.cst.code import code
-from tf_migrate.programs.analyze import control_flow, iterators, metrics, training
+from tf_migrate.programs.analyze import control_flow, iterators, layers, metrics, training
 from tf_migrate.programs.analyze.callables import (
     foreign_calls,
     imported_calls,
@@ -56,6 +57,15 @@ class GraphStatements:
         self.sessions = sessions
         self.modules = imported_modules(state.module)  # imported modules safe to call per run
         self.imported = imported_names(state.module)
+        self._identifiers: set[str] | None = None
+
+    @property
+    def identifiers(self) -> set[str]:
+        """Every name the module spells, and those given to new objects: a name the rewrite
+        makes up (a layer object's) must be none of them."""
+        if self._identifiers is None:
+            self._identifiers = identifiers(self.state.module)
+        return self._identifiers
 
     def add(
         self,
@@ -75,6 +85,8 @@ class GraphStatements:
             item.drop = statement.kind is Kind.DEFERRED and statement.replacement is None
         elif metrics.classify(self.state, statement, value):
             item.drop = False  # the Keras metric object, created once where it is
+        elif layers.classify(self.state, statement, value, self.identifiers):
+            item.drop = False  # the Keras layer object, created once where it is
         elif name in sym.PLACEHOLDERS and isinstance(value, cst.Call):
             self._placeholder(statement, value, name)
         elif name == sym.VARIABLE and isinstance(value, cst.Call):
@@ -115,6 +127,7 @@ class GraphStatements:
             self.state.graph_names[target] = statement
         self.state.statements.append(statement)
         metrics.register(self.state, statement)
+        layers.register(self.state, statement)
         if statement.kind is Kind.EAGER:
             item.drop = False
 

@@ -111,19 +111,28 @@ class _MethodCalls(cst.CSTVisitor):
             self.found.append((node, method))
 
 
+# Statements that create trainable variables: variables, and layers (their kernels and biases).
+_OWNERS = (Kind.VARIABLE, Kind.LAYER)
+
+
 def trainable_variables(state: ProgramState) -> list[str]:
     """TF1's `tf.trainable_variables()` at this point: every trainable variable so far."""
-    return [member for s in state.statements if s.kind is Kind.VARIABLE and s.trainable
+    return [member for s in state.statements if s.kind in _OWNERS and s.trainable
             for member in _members(s)]
 
 
 def _members(statement: GraphStatement) -> list[str]:
-    """How to reach each variable a statement creates: `w`, or `weights["h1"]`, ...."""
+    """How to reach each variable a statement creates: `w`, or `weights["h1"]`, or a layer's
+    `h_layer.kernel`, ...."""
+    if statement.kind is Kind.LAYER and statement.layer is not None:
+        return list(statement.layer.variables)
     return statement.members or [statement.targets[0]]
 
 
 def _root(access: str) -> str:
-    return access.split("[", 1)[0]
+    """The name a variable is reached through: `weights` of `weights["h1"]`, `h_layer` of
+    `h_layer.kernel`."""
+    return access.split("[", 1)[0].split(".", 1)[0]
 
 
 def _train(state: ProgramState, statement: GraphStatement, call: cst.Call, method: str) -> None:
@@ -225,7 +234,7 @@ def _gradients(state: ProgramState, statement: GraphStatement, step: TrainStep,
         # minimize drops unconnected variables: only those the loss depends on matter.
         reached = {id(s) for s in _reaching(state, [known])}
         variables = [member for s in state.statements
-                     if s.kind is Kind.VARIABLE and s.trainable and id(s) in reached
+                     if s.kind in _OWNERS and s.trainable and id(s) in reached
                      for member in _members(s)]
     creators = [helper for _, helper in imported_calls(state.module, state.imported)
                 if helper.creates_variables]

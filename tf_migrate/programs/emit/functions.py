@@ -12,6 +12,7 @@ from tf_migrate.analysis.names import bindings, fresh_name, reads
 from tf_migrate.analysis.tf_symbols import SPARSE_VALUE
 from tf_migrate.cst.arguments import NO_SPACE, keyword_arg
 from tf_migrate.cst.dotted import dotted
+from tf_migrate.cst.wrapping import newline, one_per_line
 from tf_migrate.programs.analyze import iterator_runs
 from tf_migrate.programs.analyze.slicing import is_operation
 from tf_migrate.programs.emit import metrics, resets
@@ -86,22 +87,6 @@ def _kept_names(program: GraphProgram) -> set[str]:
     return {name for name, _ in bindings(kept)} | read
 
 
-def _newline(indent: str) -> cst.ParenthesizedWhitespace:
-    return cst.ParenthesizedWhitespace(
-        first_line=cst.TrailingWhitespace(), indent=True, last_line=cst.SimpleWhitespace(indent)
-    )
-
-
-def _one_per_line(elements: list[cst.Element], indent: str) -> cst.List:
-    """`[\n    a,\n    b,\n]`: long input signatures read better one spec per line."""
-    lines = [
-        e.with_changes(comma=cst.Comma(whitespace_after=_newline(indent if i < len(elements) - 1
-                                                                 else "")))
-        for i, e in enumerate(elements)
-    ]
-    return cst.List(lines, lbracket=cst.LeftSquareBracket(whitespace_after=_newline(indent)))
-
-
 class Emitter:
     """The run functions of one program: grouped (`plan`), their definitions, the calls that
     replace the run sites, and the statements that stay with a TF2 value (`in_place`)."""
@@ -138,9 +123,9 @@ class Emitter:
         indent = self.module.default_indent
         if not isinstance(value, cst.Call) or len(target) + 3 + len(code) <= 99:
             return value
-        args = [a.with_changes(comma=cst.Comma(whitespace_after=_newline(
+        args = [a.with_changes(comma=cst.Comma(whitespace_after=newline(
             indent if i < len(value.args) - 1 else ""))) for i, a in enumerate(value.args)]
-        return value.with_changes(args=args, whitespace_before_args=_newline(indent))
+        return value.with_changes(args=args, whitespace_before_args=newline(indent))
 
     def in_place(self) -> dict[int, cst.CSTNode]:
         """Statements that stay where they are with a TF2 value: optimizers, learning-rate
@@ -159,6 +144,13 @@ class Emitter:
                     [cst.AssignTarget(cst.Name(name))],
                     self._fitted(name, constructed(statement.replacement)))])
         found.update(metrics.in_place(self.module, self.program, self._fresh))
+        for statement in self.program.statements:
+            layer = statement.layer
+            if statement.kind is Kind.LAYER and layer is not None:
+                # The Keras layer object where the TF1 call was; the call moves.
+                found[id(statement.line)] = statement.line.with_changes(body=[cst.Assign(
+                    [cst.AssignTarget(cst.Name(layer.name))],
+                    self._fitted(layer.name, constructed(layer.constructor)))])
         if self.reset_name is not None:
             found.update(resets.calls(self.program, self.reset_name))
         return found
@@ -220,7 +212,7 @@ class Emitter:
             specs = [cst.Element(self._spec(p)) for p in function.params]
             signature = cst.List(specs)
             if len(self.module.code_for_node(signature)) > 60:
-                signature = _one_per_line(specs, self.module.default_indent)
+                signature = one_per_line(specs, self.module.default_indent)
             return cst.Decorator(cst.Call(tf_function, [keyword_arg("input_signature", signature)]))
         if len(function.sites) > 1 or any(s.site.repeated for s in function.sites) or any(
                 s.graph_only for s in function.slice.statements):  # control flow, tf.gradients

@@ -8,7 +8,8 @@ from collections.abc import Mapping
 
 import libcst as cst
 
-from tf_migrate.cst.arguments import bind_args
+from tf_migrate.cst.arguments import bind_args, keyword_arg
+from tf_migrate.cst.dotted import dotted
 from tf_migrate.programs.analyze.expressions import assign_call
 from tf_migrate.programs.emit.control_flow import reshaped
 from tf_migrate.programs.emit.iterators import iterator, iterator_statement, reinitialization
@@ -20,6 +21,7 @@ from tf_migrate.programs.model import (
     IteratorFromDataset,
     IteratorName,
     IteratorStatement,
+    LayerCall,
     NoArguments,
     SparseValueTuple,
     StatementPlan,
@@ -40,6 +42,9 @@ def rewritten(node: cst.CSTNode, plan: ExpressionPlan | StatementPlan) -> cst.CS
         return iterator(node, plan)
     if isinstance(plan, IteratorName):
         return cst.Name(plan.name)
+    if isinstance(plan, LayerCall):
+        assert isinstance(node, cst.Call)
+        return layer_call(node, plan)
     if isinstance(plan, NoArguments):
         assert isinstance(node, cst.Call)
         return node.with_changes(args=[])
@@ -54,6 +59,24 @@ def rewritten(node: cst.CSTNode, plan: ExpressionPlan | StatementPlan) -> cst.CS
     if isinstance(plan, WithoutSession):
         return without_session(node, plan)
     return reinitialization(plan)
+
+
+def layer_call(node: cst.Call, plan: LayerCall) -> cst.BaseExpression:
+    """`tf.layers.dense(x, 64)` as `layer(x)`; a dropout with its `training=` (module docstring
+    of model.LayerCall)."""
+    bound = bind_args(node, plan.params)
+    assert bound is not None
+    inputs = bound["inputs"]
+    layer = cst.Name(plan.name)
+    if not plan.dropout:
+        return cst.Call(layer, [cst.Arg(inputs)])
+    training = bound.get("training", cst.Name("False"))
+    if not plan.training_tensor:
+        return cst.Call(layer, [cst.Arg(inputs), keyword_arg("training", training)])
+    dropped = cst.Call(layer, [cst.Arg(inputs), keyword_arg("training", cst.Name("True"))])
+    return cst.Call(dotted(plan.cond), [
+        cst.Arg(training), cst.Arg(cst.Lambda(cst.Parameters(), dropped)),
+        cst.Arg(cst.Lambda(cst.Parameters(), inputs))])
 
 
 def sparse_tuple(node: cst.Call) -> cst.Tuple:

@@ -16,14 +16,10 @@ import libcst as cst
 from tf_migrate.analysis import tf_symbols as sym
 from tf_migrate.analysis.names import BUILTINS, bindings, fresh_name, function_globals, reads
 from tf_migrate.cst.dotted import dotted
+from tf_migrate.cst.wrapping import newline
 from tf_migrate.programs.analyze.class_names import all_names
 from tf_migrate.programs.analyze.syntax import is_docstring
 from tf_migrate.programs.model import ModelClass
-
-
-def _newline(indent: str) -> cst.ParenthesizedWhitespace:
-    return cst.ParenthesizedWhitespace(first_line=cst.TrailingWhitespace(), indent=True,
-                                       last_line=cst.SimpleWhitespace(indent))
 
 
 def _self(owner: str, attr: str) -> cst.Attribute:
@@ -158,10 +154,10 @@ class _Folder:
             return line
         # Too long for the line, indented twice: one argument per line.
         last = len(value.args) - 1
-        args = [arg.with_changes(comma=cst.Comma(whitespace_after=_newline(
+        args = [arg.with_changes(comma=cst.Comma(whitespace_after=newline(
             "    " if index < last else ""))) for index, arg in enumerate(value.args)]
         return line.with_changes(body=[cst.Assign([cst.AssignTarget(name)], value.with_changes(
-            args=args, whitespace_before_args=_newline("    ")))])
+            args=args, whitespace_before_args=newline("    ")))])
 
     def method(self, function: cst.FunctionDef, owner: cst.Param | None) -> cst.FunctionDef:
         """A function of the program as a method: `owner` first, instance names as `self.x`,

@@ -10,6 +10,7 @@ import libcst as cst
 from tf_migrate.analysis.names import fresh_name
 from tf_migrate.cst.arguments import keyword_arg
 from tf_migrate.cst.dotted import dotted
+from tf_migrate.cst.wrapping import LINE_LIMIT, one_per_line
 from tf_migrate.programs.model import GraphStatement, TrainStep
 
 LineWriter = Callable[[GraphStatement], list[cst.SimpleStatementLine]]
@@ -84,7 +85,12 @@ class TrainWriter:
         if len(step.variables) <= 2:
             return _names(step.variables)
         name = self.fresh("variables")
-        lines.append(_line(_names(step.variables), name))
+        listed = _names(step.variables)
+        # Written in a function, perhaps a method's: wrapped before it could pass the limit.
+        if len(name) + len(cst.Module([]).code_for_node(listed)) + 3 + 8 > LINE_LIMIT:
+            listed = one_per_line([e for e in listed.elements if isinstance(e, cst.Element)],
+                                  "    ")
+        lines.append(_line(listed, name))
         return cst.Name(name)
 
     def _step(self, statement: GraphStatement, step: TrainStep) -> list[cst.BaseStatement]:

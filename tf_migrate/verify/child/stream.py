@@ -101,6 +101,16 @@ class Stream:
 
     def end_block(self) -> None:
         with self.lock:
+            # Positions reserved for ops the run did not execute (a `tf.cond` branch not taken,
+            # a dropout fed keep_prob 1.0) drew nothing. When they are the last ones handed out,
+            # the next run starts where this one's draws ended, as a TF2 function that does not
+            # reach the op draws nothing and reserves nothing.
+            for position in sorted(self._block.values(), reverse=True):
+                if position != self.next_free - 1:
+                    break
+                self.next_free -= 1
+                if position < MAX_RECORDED_DRAWS:
+                    self.sequence.pop()
             self._block = {}
 
     def _claim_free(self) -> int:

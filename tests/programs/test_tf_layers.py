@@ -1,0 +1,186 @@
+"""TFM150 on programs built with `tf.layers`: each call becomes a Keras layer object created once
+where the call was and called by the run functions; training differentiates the layers'
+kernels and biases; TF1 initializers become Keras initializers with TF1's parameters written
+out; what the mapping does not follow is refused with the argument named."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from tests.session_programs import migrate
+from tf_migrate.model import Applicability
+
+
+def test_dense_layers_become_keras_layers_created_once_and_trained() -> None:
+    source, [(message, applicability)] = migrate("""\
+        import tensorflow as tf
+
+        x = tf.placeholder(tf.float32, [None, 3])
+        y = tf.placeholder(tf.float32, [None, 1])
+        h = tf.layers.dense(x, 8, activation=tf.nn.relu, name="hidden")
+        out = tf.layers.dense(h, 1, use_bias=False)
+        loss = tf.reduce_mean(tf.square(out - y))
+        train = tf.train.GradientDescentOptimizer(0.1).minimize(loss)
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            sess.run(train, {x: [[1.0, 2.0, 3.0]], y: [[1.0]]})
+            pred = sess.run(out, {x: [[1.0, 2.0, 3.0]]})
+        """)
+    assert applicability is Applicability.SAFE
+    assert "random draws (`h_layer`, `out_layer`)" in message
+    assert source == textwrap.dedent("""\
+        import tensorflow as tf
+
+        h_layer = tf.keras.layers.Dense(8, activation=tf.nn.relu, name="hidden")
+        out_layer = tf.keras.layers.Dense(1, use_bias=False)
+        optimizer = tf.keras.optimizers.SGD(learning_rate=0.1)
+
+
+        @tf.function(input_signature=[
+            tf.TensorSpec([None, 3], tf.float32),
+            tf.TensorSpec([None, 1], tf.float32),
+        ])
+        def train_step(x, y):
+            with tf.GradientTape() as tape:
+                h = h_layer(x)
+                out = out_layer(h)
+                loss = tf.reduce_mean(tf.square(out - y))
+            variables = [h_layer.kernel, h_layer.bias, out_layer.kernel]
+            gradients = tape.gradient(loss, variables)
+            optimizer.apply_gradients(zip(gradients, variables))
+
+
+        @tf.function(input_signature=[tf.TensorSpec([None, 3], tf.float32)])
+        def compute_out(x):
+            h = h_layer(x)
+            out = out_layer(h)
+            return out
+
+
+        train_step([[1.0, 2.0, 3.0]], [[1.0]])
+        pred = compute_out([[1.0, 2.0, 3.0]]).numpy()
+        """)
+    assert migrate(source)[0] == source
+
+
+@pytest.mark.parametrize(("training", "call"), [
+    ("", "drop_layer(h, training=False)"),  # tf.layers.dropout's default
+    (", training=True", "drop_layer(h, training=True)"),
+    (", training=is_training",
+     "tf.cond(is_training, lambda: drop_layer(h, training=True), lambda: h)"),
+])
+def test_dropout_keeps_tf1s_training_argument(training: str, call: str) -> None:
+    source, [(_, applicability)] = migrate(f"""\
+        import tensorflow as tf
+
+        x = tf.placeholder(tf.float32, [None, 3])
+        is_training = tf.placeholder_with_default(False, shape=())
+        h = x * 2.0
+        drop = tf.layers.dropout(h, 0.4{training})
+        with tf.Session() as sess:
+            out = sess.run(drop, {{x: [[1.0, 2.0, 3.0]]}})
+        """)
+    assert applicability is Applicability.SAFE
+    assert "drop_layer = tf.keras.layers.Dropout(0.4)\n" in source
+    assert f"    drop = {call}\n" in source
+
+
+def test_convolutions_and_pooling_keep_their_arguments() -> None:
+    source, _ = migrate("""\
+        import tensorflow as tf
+
+        images = tf.placeholder(tf.float32, [None, 8, 8, 1])
+        conv = tf.layers.conv2d(images, 4, 3, strides=(1, 1), padding="SAME",
+                                kernel_initializer=tf.truncated_normal_initializer())
+        pool = tf.layers.max_pooling2d(conv, 2, 2, padding="VALID")
+        flat = tf.layers.flatten(pool)
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            out = sess.run(flat, {images: [[[[1.0]] * 8] * 8]})
+        """)
+    assert ("conv_layer = tf.keras.layers.Conv2D(\n    4,\n    3,\n    strides=(1, 1),\n"
+            '    padding="same",\n    kernel_initializer=tf.keras.initializers.TruncatedNormal('
+            "mean=0.0, stddev=1.0),\n)\n") in source
+    assert 'pool_layer = tf.keras.layers.MaxPooling2D(2, strides=2, padding="valid")\n' in source
+    assert "flat_layer = tf.keras.layers.Flatten()\n" in source
+
+
+@pytest.mark.parametrize(("initializer", "keras"), [
+    ("tf.random_uniform_initializer()",
+     "tf.keras.initializers.RandomUniform(minval=0.0, maxval=1.0)"),
+    ("tf.random_normal_initializer(stddev=0.1, seed=4)",
+     "tf.keras.initializers.RandomNormal(mean=0.0, stddev=0.1, seed=4)"),
+    ("tf.constant_initializer(0.5)", "tf.keras.initializers.Constant(value=0.5)"),
+    ("tf.contrib.layers.xavier_initializer()", "tf.keras.initializers.GlorotUniform()"),
+    ("tf.contrib.layers.xavier_initializer(uniform=False)",
+     'tf.keras.initializers.VarianceScaling(scale=1.0 * 1.3 * 0.87962566103423978 ** 2, '
+     'mode="fan_avg", distribution="truncated_normal")'),
+    ("tf.variance_scaling_initializer(distribution='normal')",
+     'tf.keras.initializers.VarianceScaling(scale=1.0, mode="fan_in", '
+     'distribution="truncated_normal")'),
+])
+def test_tf1_initializers_become_keras_ones_with_tf1s_parameters(initializer: str,
+                                                                  keras: str) -> None:
+    source, [(_, applicability)] = migrate(f"""\
+        import tensorflow as tf
+
+        x = tf.placeholder(tf.float32, [None, 3])
+        h = tf.layers.dense(x, 2, kernel_initializer={initializer})
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            out = sess.run(h, {{x: [[1.0, 2.0, 3.0]]}})
+        """)
+    assert applicability is Applicability.SAFE
+    assert keras in source.replace("\n    ", " ").replace("\n", " ").replace("( ", "(")
+
+
+@pytest.mark.parametrize(("call", "reason"), [
+    ("tf.layers.dense(x, 2, kernel_regularizer=tf.nn.l2_loss)",
+     "`kernel_regularizer=` of `tf.layers.dense` is not rewritten: its loss lived in TF1's "
+     "REGULARIZATION_LOSSES collection"),
+    ("tf.layers.dense(x, 2, reuse=True)",
+     "`reuse=` of `tf.layers.dense` is not rewritten: TF2 shares a layer by calling the same "
+     "object again"),
+    ("tf.layers.dropout(x, rate=keep)",
+     "`rate=` of `tf.layers.dropout` reads graph values (a Keras layer takes Python values "
+     "there)"),
+    ("tf.layers.batch_normalization(x)", "`tf.layers.batch_normalization` is not rewritten yet"),
+    ("tf.layers.dense(x, 2, kernel_initializer=my_init)",
+     "the initializer is not one of TF1's own with a known Keras equivalent"),
+])
+def test_what_the_mapping_does_not_follow_is_refused(call: str, reason: str) -> None:
+    source = textwrap.dedent(f"""\
+        import tensorflow as tf
+
+        my_init = None
+        x = tf.placeholder(tf.float32, [None, 3])
+        keep = tf.placeholder(tf.float32)
+        h = {call}
+        with tf.Session() as sess:
+            out = sess.run(h, {{x: [[1.0, 2.0, 3.0]], keep: 0.5}})
+        """)
+    migrated, [(message, applicability)] = migrate(source)
+    assert migrated == source
+    assert applicability is Applicability.MANUAL
+    assert reason in message
+
+
+def test_a_builder_of_layers_given_its_callers_names_is_written_out() -> None:
+    source, [(message, applicability)] = migrate("""\
+        import tensorflow as tf
+
+        def model(x, units):
+            hidden = tf.layers.dense(x, units, activation=tf.nn.relu)
+            return tf.layers.dense(hidden, 1)
+
+        x = tf.placeholder(tf.float32, [None, 2])
+        prediction = model(x, 4)
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            out = sess.run(prediction, {x: [[1.0, 2.0]]})
+        """)
+    assert applicability is Applicability.SAFE
+    assert "the graph builder `model` written out at its call" in message
+    assert "hidden_layer = tf.keras.layers.Dense(units, activation=tf.nn.relu)\n" in source

@@ -1,0 +1,24 @@
+"""Long generated lines, wrapped as a person would: one element per line inside brackets."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+LINE_LIMIT = 99
+
+
+def newline(indent: str) -> cst.ParenthesizedWhitespace:
+    """A line break inside brackets, then `indent` past the enclosing block's indentation."""
+    return cst.ParenthesizedWhitespace(
+        first_line=cst.TrailingWhitespace(), indent=True, last_line=cst.SimpleWhitespace(indent)
+    )
+
+
+def one_per_line(elements: list[cst.Element], indent: str) -> cst.List:
+    """`[\\n    a,\\n    b,\\n]`."""
+    lines = [
+        e.with_changes(comma=cst.Comma(whitespace_after=newline(indent if i < len(elements) - 1
+                                                                else "")))
+        for i, e in enumerate(elements)
+    ]
+    return cst.List(lines, lbracket=cst.LeftSquareBracket(whitespace_after=newline(indent)))
