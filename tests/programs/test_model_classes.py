@@ -206,9 +206,9 @@ def test_refusals_name_the_line_and_what_to_change(method: str, use: str, reason
 
 def test_a_graph_op_the_builder_cannot_carry_is_refused_at_the_builders_line() -> None:
     before = GIVEN_SESSION.replace("        w = tf.Variable(0.5)\n",
-                                   "        w = tf.get_variable('w', [])\n")
+                                   "        w = tf.make_template('w', tf.zeros)\n")
     _, [(message, _)] = migrate(before)
-    assert "`tf.get_variable` is not handled by the session rewrite" in message
+    assert "`tf.make_template` is not handled by the session rewrite" in message
     assert "(line 12)" in message
 
 

@@ -153,6 +153,7 @@ class GraphStatement:
     grouped: list[cst.BaseExpression] = field(default_factory=list)  # ...the ops built inside
     metric: Metric | None = None  # tf.metrics value and update statements
     layer: Layer | None = None  # tf.layers object and call statements
+    initializer: bool = False  # a TF1 initializer object (`init = tf.zeros_initializer()`)
     graph_only: bool = False  # control flow or tf.gradients: runs only inside a tf.function
     nested: tuple[str, ...] = ()  # branch and body functions reading per-run values: they move
     data: DataFacts | None = None  # datasets, iterators and `get_next()` (analyze/iterators.py)
@@ -463,8 +464,31 @@ class LayerCall:
     cond: str = "tf.cond"
 
 
-ExpressionPlan = (ArgumentReshape | DimensionValue | IteratorFromDataset | IteratorName
-                  | LayerCall | NoArguments | SparseValueTuple | VariableList | WithoutSession)
+@dataclass(frozen=True, eq=False)
+class Constructed:
+    """A TF1 object replaced by its TF2 counterpart's construction: an initializer bound to a
+    name (`init = tf.truncated_normal_initializer(stddev=0.1)`) as the Keras initializer."""
+
+    constructor: Constructor
+
+
+@dataclass(frozen=True, eq=False)
+class NewVariable:
+    """`tf.get_variable(name, shape, dtype, initializer, trainable=...)` as `tf.Variable(
+    initializer(shape, dtype=dtype), name=name, trainable=...)` (analyze/get_variables.py):
+    `initial` is the Keras initializer (or a name bound to one), called with the shape; with no
+    shape, the initial value itself (a tensor given as the initializer)."""
+
+    path: str  # `tf.Variable` as the script spells TF
+    initial: Argument
+    shape: cst.BaseExpression | None
+    dtype: cst.BaseExpression | None
+    keywords: tuple[tuple[str, cst.BaseExpression], ...]
+
+
+ExpressionPlan = (ArgumentReshape | Constructed | DimensionValue | IteratorFromDataset
+                  | IteratorName | LayerCall | NewVariable | NoArguments | SparseValueTuple
+                  | VariableList | WithoutSession)
 StatementPlan = IteratorStatement | Reinitialization | WithoutSession
 
 

@@ -16,6 +16,7 @@ from tf_migrate.programs.analyze.program import analyze
 from tf_migrate.programs.analyze.syntax import call_name
 from tf_migrate.programs.emit.module import rewrite_body
 from tf_migrate.programs.model import Context, GraphProgram, ImportedHelper
+from tf_migrate.programs.reset_helpers import calls_reset_helper, reset_helpers
 
 # The blocker a one-program analysis gives where the module holds several.
 RESET_AFTER_OPS = "the default graph is reset after ops were built"
@@ -30,9 +31,13 @@ def _resets_graph(statement: cst.BaseStatement, ctx: Context) -> bool:
 
 
 def segments(module: cst.Module, ctx: Context) -> list[tuple[int, int]]:
-    """The ranges of top-level statements between graph resets (a reset opens its range)."""
+    """The ranges of top-level statements between graph resets (a reset opens its range): a
+    `tf.reset_default_graph()` line, or a call of a function that only resets and seeds
+    (reset_helpers.py)."""
+    helpers = reset_helpers(module, ctx)
     starts = [index for index, statement in enumerate(module.body)
-              if index and _resets_graph(statement, ctx)]
+              if index and (_resets_graph(statement, ctx)
+                            or calls_reset_helper(statement, helpers))]
     bounds = [0, *starts, len(module.body)]
     return list(pairwise(bounds))
 

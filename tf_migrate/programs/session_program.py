@@ -21,6 +21,7 @@ from tf_migrate.programs.emit.module import rewrite_module
 from tf_migrate.programs.fresh_context import FreshContext
 from tf_migrate.programs.model import Context, GraphProgram, ImportedHelper, Kind
 from tf_migrate.programs.model_class import ClassAnalysis, analyze_class
+from tf_migrate.programs.reset_helpers import without_resets
 from tf_migrate.programs.segments import RESET_AFTER_OPS, analyze_segments, rewrite_segments
 
 
@@ -102,7 +103,7 @@ def session_program(module: cst.Module, context: Context, names: NameResolver, *
     if not any(not site.initializer for site in program.sites):
         return None
     return Rewrite(
-        build=lambda: rewrite_module(source, program, context),
+        build=lambda: without_resets(source, context, rewrite_module(source, program, context)),
         written_out=written,
         notes=(*program.notes, *_random_note(program.random_draws)),
         unsafe=tuple(dict.fromkeys(program.unsafe)),
@@ -124,7 +125,8 @@ def _segmented(module: cst.Module, context: Context, keras: str,
     if blockers:
         return Refusal(tuple(blockers[:MAX_BLOCKERS]))
     return Rewrite(
-        build=lambda: rewrite_segments(module, programs, context),
+        build=lambda: without_resets(module, context,
+                                     rewrite_segments(module, programs, context)),
         written_out=(),
         notes=tuple(dict.fromkeys(
             note for program in programs

@@ -44,6 +44,11 @@ _CONSTANT = frozenset({"tf.zeros_initializer", "tf.ones_initializer", "tf.consta
 _CONTRIB_NORMAL = "1.3 * 0.87962566103423978 ** 2"
 
 
+def known(name: str | None) -> bool:
+    """A TF1 initializer this module maps."""
+    return name in _TABLE or name in _CONTRIB
+
+
 def constant(state: ProgramState, initializer: cst.BaseExpression | None) -> bool:
     """Whether the initializer draws nothing (zeros, ones, a constant); None is TF1's default,
     glorot_uniform."""

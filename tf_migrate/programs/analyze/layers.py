@@ -161,6 +161,10 @@ def _constructor(state: ProgramState, statement: GraphStatement, name: str, spec
                 argument = cst.Float("0.5")  # Keras has no default rate
             else:
                 continue
+        known = state.graph_names.get(argument.value) if isinstance(argument, cst.Name) else None
+        if param in _INITIALIZERS and known is not None and known.initializer:
+            keywords.append((param, argument))  # a name bound to a (Keras) initializer
+            continue
         facts = examine(state.ctx, argument, set(state.graph_names), state.helpers)
         if facts.graph_reads or facts.creates or facts.updates:
             state.block(argument, f"`{param}=` of `{name}` reads graph values (a Keras layer "

@@ -47,6 +47,7 @@ from tf_migrate.programs.analyze.syntax import (
     version_switch,
 )
 from tf_migrate.programs.model import Context, GraphProgram, ImportedHelper, Item, Kind
+from tf_migrate.programs.reset_helpers import calls_reset_helper, reset_helpers
 
 
 def _main_block(stmt: cst.BaseStatement) -> bool:
@@ -85,6 +86,7 @@ class _Analyzer:
         self.graph_blocks = 0
         self.sessions = SiteFinder(state)
         self.graph = GraphStatements(state, self.sessions)
+        self.reset_helpers = reset_helpers(state.module, state.ctx)
 
     # -- flattening ------------------------------------------------------------------------
     def flatten(self, body: Sequence[cst.BaseStatement],
@@ -101,6 +103,16 @@ class _Analyzer:
                 continue
             self._add_item(stmt).control = control
 
+    def _scope_note(self, name: str | None) -> None:
+        """What the finding says of a dropped scope that does more than name ops."""
+        if name == "tf.device":
+            self.notes.append("device placements (`tf.device`) are dropped: TF2 places ops "
+                              "itself")
+        if name == "tf.variable_scope":
+            self.notes.append("variable scopes (`tf.variable_scope` without reuse) are "
+                              "dropped: they only named the variables made in them, which TF2 "
+                              "reaches as Python objects")
+
     def _scoping_with(self, stmt: cst.With, control: tuple[cst.BaseExpression, ...]) -> bool:
         """`with tf.name_scope(...)`, `tf.device(...)` and `tf.control_dependencies([...])`
         blocks: dedented. Names scope only op names; devices only placement (said in the
@@ -110,12 +122,11 @@ class _Analyzer:
             return False
         item = stmt.items[0]
         name = call_name(self.ctx, item.item)
-        if name not in _SCOPES or item.asname is not None:
+        naming = name == "tf.variable_scope" and _no_reuse(item.item)
+        if (name not in _SCOPES and not naming) or item.asname is not None:
             return False
         assert isinstance(item.item, cst.Call)
-        if name == "tf.device":
-            self.notes.append("device placements (`tf.device`) are dropped: TF2 places ops "
-                              "itself")
+        self._scope_note(name)
         if name == "tf.control_dependencies":
             inputs = item.item.args[0].value if len(item.item.args) == 1 else None
             if not isinstance(inputs, cst.List | cst.Tuple) or any(
@@ -183,9 +194,7 @@ class _Analyzer:
             asname = item.asname
             name = asname.name.value if asname and isinstance(asname.name, cst.Name) else None
             if kind == "scope":
-                if call_name(self.ctx, item.item) == "tf.device":
-                    self.notes.append("device placements (`tf.device`) are dropped: TF2 places "
-                                      "ops itself")
+                self._scope_note(call_name(self.ctx, item.item))
                 continue
             if kind == "graph":
                 if name is not None:
@@ -215,6 +224,9 @@ class _Analyzer:
         if name in sym.SESSIONS:
             return "session"
         if name in ("tf.name_scope", "tf.device") and item.asname is None:
+            return "scope"
+        if name == "tf.variable_scope" and item.asname is None and _no_reuse(item.item):
+            # Names the variables created in it: TF2's variables are the objects themselves.
             return "scope"
         made = made_default(item.item)
         if made is None:
@@ -409,6 +421,12 @@ class _Analyzer:
             ) and len(stmt.body) == 1:
                 item.drop = True
                 return
+            if calls_reset_helper(stmt, self.reset_helpers):
+                # `reset_graph()`: a new graph after ops were built (another program), or the
+                # seeding before this one's (reset_helpers.py); the call stays.
+                if self.state.statements:
+                    self.state.block(stmt, "the default graph is reset after ops were built")
+                return
             if isinstance(small, cst.Expr) and call_name(self.ctx, small.value) in (
                 sym.DROPPED_CALLS
             ):
@@ -537,3 +555,25 @@ def analyze(module: cst.Module, ctx: Context, *, tf1_evidence: bool | None = Non
 
 def _is_with(item: Item) -> bool:
     return item.drop and isinstance(item.node, cst.With)
+
+
+def _no_reuse(call: cst.BaseExpression) -> bool:
+    """`tf.variable_scope("layer1")`: a scope that only names (its name, default name and
+    values; `reuse=` None or False), with no initializer, regularizer or getter its variables
+    would take."""
+    if not isinstance(call, cst.Call):
+        return False
+    for index, arg in enumerate(call.args):
+        if arg.star:
+            return False
+        if arg.keyword is None:
+            if index >= 3:
+                return False
+            continue
+        keyword = arg.keyword.value
+        if keyword == "reuse":
+            if not (isinstance(arg.value, cst.Name) and arg.value.value in ("None", "False")):
+                return False
+        elif keyword not in ("name_or_scope", "default_name", "values"):
+            return False
+    return True

@@ -18,7 +18,14 @@ from tf_migrate.analysis.names import (
 )
 from tf_migrate.cst.arguments import bind_args
 from tf_migrate.cst.code import code
-from tf_migrate.programs.analyze import control_flow, iterators, layers, metrics, training
+from tf_migrate.programs.analyze import (
+    control_flow,
+    get_variables,
+    iterators,
+    layers,
+    metrics,
+    training,
+)
 from tf_migrate.programs.analyze.callables import (
     foreign_calls,
     imported_calls,
@@ -92,9 +99,24 @@ class GraphStatements:
         elif name == sym.VARIABLE and isinstance(value, cst.Call):
             self._variable(statement, value)
             item.drop = False
+        elif name == "tf.get_variable" and isinstance(value, cst.Call):
+            self._get_variable(statement, value, self._initializer_statement)
+            item.drop = False
+        elif get_variables.is_initializer_call(self.state, value):
+            # `init = tf.truncated_normal_initializer(stddev=0.1)`: the Keras initializer,
+            # created once where it is, for the layers and variables that name it.
+            assert isinstance(value, cst.Call)
+            get_variables.plan_initializer_object(self.state, value)
+            statement.initializer = True
+            item.drop = False
         elif (made := self._factory(value)) is not None:
             # `w = init_weights([784, 10])`: the script's variable factory, called where it is.
-            self._variable(statement, made[0], draws=made[1])
+            factory, draws, before = made
+            if call_name(self.ctx, factory) == "tf.get_variable":
+                self._get_variable(statement, factory, lambda n: _bound_call(n, before),
+                                   draws=draws)
+            else:
+                self._variable(statement, factory, draws=draws)
             self._factory_arguments(statement, value)
             item.drop = False
         elif (imported := self._imported_factory(value)) is not None:
@@ -203,12 +225,14 @@ class GraphStatements:
                 "number, bool or list of them",
             )
 
-    def _factory(self, value: cst.BaseExpression) -> tuple[cst.Call, bool] | None:
+    def _factory(self, value: cst.BaseExpression
+                 ) -> tuple[cst.Call, bool, list[cst.BaseStatement]] | None:
         """The `tf.Variable(...)` a helper of the script returns, when the helper computes only
         its initial value first: `def init_weights(shape): return tf.Variable(tf.random_normal(
         shape, stddev=0.01))`, or `initial = tf.truncated_normal(shape, stddev=0.1)` then
-        `return tf.Variable(initial)`. Called where it is, it creates one variable per call.
-        With the call: whether the statements before it draw random numbers."""
+        `return tf.Variable(initial)`, or `tf.get_variable(...)` likewise. Called where it is, it
+        creates one variable per call. With the call: whether the statements before it draw
+        random numbers, and those statements."""
         if not (isinstance(value, cst.Call) and isinstance(value.func, cst.Name)):
             return None
         helper = self.state.helpers.get(value.func.value)
@@ -227,12 +251,51 @@ class GraphStatements:
         if isinstance(made, cst.Name):
             # `weight = tf.Variable(...)` then `return weight`.
             made, before = bound_value(made.value, before)
-        if not isinstance(made, cst.Call) or call_name(self.ctx, made) != sym.VARIABLE:
+        if not isinstance(made, cst.Call) or call_name(self.ctx, made) not in (
+                sym.VARIABLE, "tf.get_variable"):
             return None
         if function_globals(helper) & set(self.state.graph_names):
             return None
         draws = self._local_values(before) if before else False
-        return None if draws is None else (made, draws)
+        return None if draws is None else (made, draws, before)
+
+    def _get_variable(self, statement: GraphStatement, call: cst.Call,
+                      resolve: get_variables.Resolve, *, draws: bool = False) -> None:
+        """`w = tf.get_variable("w", shape, initializer=...)`: a variable created once, where
+        it is (analyze/get_variables.py plans its `tf.Variable`)."""
+        statement.kind = Kind.VARIABLE
+        if len(statement.targets) != 1:
+            self.state.block(statement.line, "a variable is unpacked")
+        # Its arguments: the name, shape, dtype and initializer (checked by the plan), which
+        # may read only values computed once.
+        graph_reads: set[str] = set()
+        for arg in call.args:
+            graph_reads |= examine(self.ctx, arg.value, set(self.state.graph_names),
+                                   self.state.helpers).graph_reads
+        graph_reads = {name for name in graph_reads
+                       if not self.state.graph_names[name].initializer}
+        for dep in sorted(graph_reads):
+            known = self.state.graph_names[dep]
+            if known.kind is not Kind.EAGER:
+                self.state.block(statement.line, f"the initial value of "
+                                                 f"`{statement.targets[0]}` reads `{dep}`, "
+                                                 "which is computed per run")
+        planned = get_variables.plan_get_variable(self.state, call, statement.line, resolve)
+        if planned is None:
+            return
+        random, statement.trainable = planned
+        statement.deps = [self.state.graph_names[d] for d in sorted(graph_reads)]
+        statement.reads = read_names(call)
+        if random or draws:
+            self.state.random_draws.append(f"`{statement.targets[0]}`")
+
+    def _initializer_statement(self, name: str) -> cst.Call | None:
+        """The call an initializer statement of the program bound to `name`, if it is one."""
+        known = self.state.graph_names.get(name)
+        if known is None or not known.initializer:
+            return None
+        value = known.node.value
+        return value if isinstance(value, cst.Call) else None
 
     def _imported_factory(self, value: cst.BaseExpression) -> ImportedHelper | None:
         if not isinstance(value, cst.Call):
@@ -441,3 +504,9 @@ class GraphStatements:
             elif kind is Kind.VARIABLE:
                 statement.kind = Kind.DEFERRED
             statement.deps.append(self.state.graph_names[dep])
+
+
+def _bound_call(name: str, body: list[cst.BaseStatement]) -> cst.Call | None:
+    """The call `name = call(...)` binds among a factory's statements, if any."""
+    value, _ = bound_value(name, body)
+    return value if isinstance(value, cst.Call) else None

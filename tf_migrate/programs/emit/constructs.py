@@ -13,12 +13,13 @@ from tf_migrate.programs.model import Argument, Constructor, SourceText
 def constructed(plan: Constructor) -> cst.Call:
     """`tf.keras.optimizers.Adam(learning_rate=0.01, ...)`: every argument by keyword but the
     plan's positional ones (`tf.keras.layers.Dense(64, ...)`)."""
-    args = [cst.Arg(_argument(value)) for value in plan.positional]
-    args += [keyword_arg(keyword, _argument(value)) for keyword, value in plan.keywords]
+    args = [cst.Arg(argument(value)) for value in plan.positional]
+    args += [keyword_arg(keyword, argument(value)) for keyword, value in plan.keywords]
     return cst.Call(func=dotted(plan.path), args=args)
 
 
-def _argument(value: Argument) -> cst.BaseExpression:
+def argument(value: Argument) -> cst.BaseExpression:
+    """The expression of a planned argument."""
     if isinstance(value, SourceText):
         return cst.parse_expression(value.text)
     if isinstance(value, Constructor):

@@ -11,10 +11,12 @@ import libcst as cst
 from tf_migrate.cst.arguments import bind_args, keyword_arg
 from tf_migrate.cst.dotted import dotted
 from tf_migrate.programs.analyze.expressions import assign_call
+from tf_migrate.programs.emit.constructs import argument, constructed
 from tf_migrate.programs.emit.control_flow import reshaped
 from tf_migrate.programs.emit.iterators import iterator, iterator_statement, reinitialization
 from tf_migrate.programs.model import (
     ArgumentReshape,
+    Constructed,
     Context,
     DimensionValue,
     ExpressionPlan,
@@ -22,6 +24,7 @@ from tf_migrate.programs.model import (
     IteratorName,
     IteratorStatement,
     LayerCall,
+    NewVariable,
     NoArguments,
     SparseValueTuple,
     StatementPlan,
@@ -45,6 +48,10 @@ def rewritten(node: cst.CSTNode, plan: ExpressionPlan | StatementPlan) -> cst.CS
     if isinstance(plan, LayerCall):
         assert isinstance(node, cst.Call)
         return layer_call(node, plan)
+    if isinstance(plan, NewVariable):
+        return new_variable(plan)
+    if isinstance(plan, Constructed):
+        return constructed(plan.constructor)
     if isinstance(plan, NoArguments):
         assert isinstance(node, cst.Call)
         return node.with_changes(args=[])
@@ -59,6 +66,18 @@ def rewritten(node: cst.CSTNode, plan: ExpressionPlan | StatementPlan) -> cst.CS
     if isinstance(plan, WithoutSession):
         return without_session(node, plan)
     return reinitialization(plan)
+
+
+def new_variable(plan: NewVariable) -> cst.Call:
+    """`tf.Variable(initializer(shape, dtype=dtype), name=..., trainable=...)`."""
+    initial = argument(plan.initial)
+    if plan.shape is not None:
+        args = [cst.Arg(plan.shape)]
+        if plan.dtype is not None:
+            args.append(keyword_arg("dtype", plan.dtype))
+        initial = cst.Call(initial, args)
+    return cst.Call(dotted(plan.path), [cst.Arg(initial), *(
+        keyword_arg(keyword, value) for keyword, value in plan.keywords)])
 
 
 def layer_call(node: cst.Call, plan: LayerCall) -> cst.BaseExpression:
