@@ -74,6 +74,8 @@ def test_import_table_names_equal_scope_analysis(path: Path) -> None:
         "import tensorflow as tf\ntf = None\n",
         "from tensorflow import *\n",
         "import tensorflow as tf\nf(tf=1)\n",
+        "import tensorflow as tf\nif tf.__version__ < '2':\n    pass\nelse:\n"
+        "    import tensorflow.compat.v1 as tf\n",
     ],
 )
 def test_ambiguous_files_fall_back_to_scope_analysis(source: str) -> None:

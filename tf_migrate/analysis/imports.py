@@ -90,6 +90,9 @@ class _TableBuilder(ast.NodeVisitor):
         variable_values = {id(self.module_assignments[name]) for name in variables}
         exact = (
             not self.star_import
+            # `import tensorflow.compat.v1 as tf` in a branch after `import tensorflow as tf`:
+            # which one a use sees depends on where it is, which only the scope analysis tells.
+            and all(len(targets) == 1 for targets in aliases.values())
             and not ((self.other_roles | self.field_names | self.stores.keys()) & aliases.keys())
             and all(
                 _chain_root(chain) not in aliases or id(chain) in variable_values
