@@ -10,6 +10,7 @@ import libcst as cst
 
 from tf_migrate.cst.arguments import bind_args, keyword_arg
 from tf_migrate.cst.dotted import dotted
+from tf_migrate.cst.wrapping import LINE_LIMIT, fitted_call
 from tf_migrate.programs.analyze.expressions import assign_call
 from tf_migrate.programs.emit.constructs import argument, constructed
 from tf_migrate.programs.emit.control_flow import reshaped
@@ -51,7 +52,9 @@ def rewritten(node: cst.CSTNode, plan: ExpressionPlan | StatementPlan) -> cst.CS
     if isinstance(plan, NewVariable):
         return new_variable(plan)
     if isinstance(plan, Constructed):
-        return constructed(plan.constructor)
+        # Bound to a name where a TF1 object was: a long one is wrapped (the name's length
+        # unknown here, a short one is assumed).
+        return fitted_call(constructed(plan.constructor), LINE_LIMIT - 20)
     if isinstance(plan, NoArguments):
         assert isinstance(node, cst.Call)
         return node.with_changes(args=[])
