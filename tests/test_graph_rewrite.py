@@ -345,16 +345,16 @@ def test_a_refusal_says_what_to_change_by_hand() -> None:
         """\
         import tensorflow as tf
         x = tf.placeholder(tf.float32, [None, 3])
-        h = tf.contrib.layers.fully_connected(x, 2)
+        h = tf.contrib.layers.batch_norm(x)
         with tf.Session() as sess:
             sess.run(tf.global_variables_initializer())
             out = sess.run(h, {x: [[1.0, 2.0, 3.0]]})
         """
     )
     ((message, _),) = findings
-    assert ("`tf.contrib.layers.fully_connected` is not handled by the session rewrite: create the program's "
-            "variables and layers with `tf.Variable` or Keras layers first (the finding at this "
-            "line says how) (line 3)") in message
+    assert ("`tf.contrib.layers.batch_norm` is not handled by the session rewrite: create the "
+            "program's variables and layers with `tf.Variable` or Keras layers first (the finding "
+            "at this line says how) (line 3)") in message
 
 
 def test_a_fetched_call_that_returns_several_tensors_stays_a_structure() -> None:

@@ -29,11 +29,11 @@ def test_dense_layers_become_keras_layers_created_once_and_trained() -> None:
             pred = sess.run(out, {x: [[1.0, 2.0, 3.0]]})
         """)
     assert applicability is Applicability.SAFE
-    assert "random draws (`h_layer`, `out_layer`)" in message
+    assert "random draws (`hidden`, `out_layer`)" in message
     assert source == textwrap.dedent("""\
         import tensorflow as tf
 
-        h_layer = tf.keras.layers.Dense(8, activation=tf.nn.relu, name="hidden")
+        hidden = tf.keras.layers.Dense(8, activation=tf.nn.relu, name="hidden")
         out_layer = tf.keras.layers.Dense(1, use_bias=False)
         optimizer = tf.keras.optimizers.SGD(learning_rate=0.1)
 
@@ -44,17 +44,17 @@ def test_dense_layers_become_keras_layers_created_once_and_trained() -> None:
         ])
         def train_step(x, y):
             with tf.GradientTape() as tape:
-                h = h_layer(x)
+                h = hidden(x)
                 out = out_layer(h)
                 loss = tf.reduce_mean(tf.square(out - y))
-            variables = [h_layer.kernel, h_layer.bias, out_layer.kernel]
+            variables = [hidden.kernel, hidden.bias, out_layer.kernel]
             gradients = tape.gradient(loss, variables)
             optimizer.apply_gradients(zip(gradients, variables))
 
 
         @tf.function(input_signature=[tf.TensorSpec([None, 3], tf.float32)])
         def compute_out(x):
-            h = h_layer(x)
+            h = hidden(x)
             out = out_layer(h)
             return out
 
@@ -184,3 +184,31 @@ def test_a_builder_of_layers_given_its_callers_names_is_written_out() -> None:
     assert applicability is Applicability.SAFE
     assert "the graph builder `model` written out at its call" in message
     assert "hidden_layer = tf.keras.layers.Dense(units, activation=tf.nn.relu)\n" in source
+
+
+def test_contrib_and_slim_layers_write_out_their_tf1_defaults() -> None:
+    source, [(_, applicability)] = migrate("""\
+        import tensorflow as tf
+        import tensorflow.contrib.slim as slim
+
+        x = tf.placeholder(tf.float32, [None, 6, 6, 1])
+        net = slim.conv2d(x, 4, [3, 3], scope="conv1")
+        net = slim.max_pool2d(net, [3, 3])
+        net = tf.contrib.layers.flatten(net)
+        net = tf.contrib.layers.fully_connected(net, 5, biases_initializer=None)
+        out = slim.dropout(net, keep_prob=0.75)
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            value = sess.run(out, {x: [[[[1.0]] * 6] * 6]})
+        """)
+    assert applicability is Applicability.SAFE
+    # ReLU and SAME were contrib's defaults; pooling strode by 2; no biases; the rate TF1 used.
+    assert ('conv1 = tf.keras.layers.Conv2D(4, [3, 3], padding="same", activation=tf.nn.relu, '
+            'name="conv1")\n') in source
+    assert "net_layer = tf.keras.layers.MaxPooling2D([3, 3], strides=2)\n" in source
+    assert "net_layer_3 = tf.keras.layers.Dense(5, activation=tf.nn.relu, use_bias=False)\n" in (
+        source)
+    assert "out_layer = tf.keras.layers.Dropout(1 - 0.75)\n" in source
+    # contrib's dropout trained unless told otherwise
+    assert "    out = out_layer(net, training=True)\n" in source
+    assert "import tensorflow.contrib" not in source

@@ -452,14 +452,16 @@ class WithoutSession:
 @dataclass(frozen=True)
 class LayerCall:
     """`tf.layers.dense(x, 64)` in a run function: `layer(x)`, the call's TF1 parameters
-    `params` binding its inputs. A dropout passes its TF1 `training=` (False by default): a
-    Python value as `layer(x, training=...)`; a graph value (a placeholder) picks the branch at
-    run time, as TF1 did: `tf.cond(training, lambda: layer(x, training=True), lambda: x)`
-    (`cond`: how the script spells `tf.cond`), dropout being the identity when not training."""
+    `params` binding its inputs. A dropout passes its TF1 `training` argument (parameter
+    `training`, its TF1 default `training_default`): a Python value as `layer(x, training=...)`;
+    a graph value (a placeholder) picks the branch at run time, as TF1 did: `tf.cond(training,
+    lambda: layer(x, training=True), lambda: x)` (`cond`: how the script spells `tf.cond`),
+    dropout being the identity when not training."""
 
     name: str
     params: tuple[str, ...]
-    dropout: bool = False
+    training: str | None = None
+    training_default: str = "False"
     training_tensor: bool = False
     cond: str = "tf.cond"
 

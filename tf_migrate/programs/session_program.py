@@ -35,10 +35,11 @@ class Refusal:
 
 @dataclass(frozen=True)
 class ImportedName:
-    """`from <module> import <name> [as <asname>]`."""
+    """`from <module> import <name> [as <asname>]`, or `import <module> as <asname>` (name
+    None)."""
 
     module: str
-    name: str
+    name: str | None
     asname: str | None
 
 
@@ -194,12 +195,20 @@ def _uses_keras(program: GraphProgram) -> bool:
 
 
 def _tensorflow_from_imports(module: cst.Module) -> tuple[ImportedName, ...]:
-    """`from tensorflow… import name` at module level."""
+    """`from tensorflow… import name` at module level, and `import tensorflow.contrib… as
+    name`, which TF2 does not have (contrib's layers become Keras layers)."""
     found: list[ImportedName] = []
     for statement in module.body:
         if not isinstance(statement, cst.SimpleStatementLine):
             continue
         for small in statement.body:
+            if isinstance(small, cst.Import):
+                for alias in small.names:
+                    dotted = code(alias.name)
+                    if dotted.startswith("tensorflow.contrib") and alias.asname is not None and (
+                            isinstance(alias.asname.name, cst.Name)):
+                        found.append(ImportedName(dotted, None, alias.asname.name.value))
+                continue
             if (not isinstance(small, cst.ImportFrom) or small.relative or small.module is None
                     or isinstance(small.names, cst.ImportStar)):
                 continue

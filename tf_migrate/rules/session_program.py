@@ -284,6 +284,23 @@ class SessionProgram(Rule):
     symbols they define (`from tensorflow.python.framework import ops`,
     `ops.reset_default_graph()`).
 
+    Layers and variables: `tf.layers`, `tf.contrib.layers` and `tf.contrib.slim` layer calls
+    (`dense`/`fully_connected`, `conv1d`-`conv3d`, `conv2d_transpose`, max and average pooling,
+    `flatten`, `dropout`) become Keras layer objects created once where the call was, named
+    after the TF1 layer name when it is free (`conv1 = tf.keras.layers.Conv2D(32, 3,
+    padding="same", activation=tf.nn.relu, name="conv1")`), and called by the run functions;
+    training differentiates their kernels and biases. TF1 defaults Keras does not share are
+    written out (contrib's ReLU and SAME padding, its pooling stride of 2, dropout's rate as
+    `1 - keep_prob` and its `training`), and a dropout whose `training` is a placeholder picks
+    at run time with `tf.cond`. `tf.get_variable` outside a reusing scope (each call TF1 ran
+    made a new variable) becomes `tf.Variable` of the Keras initializer that draws as TF1's did
+    (glorot_uniform by default; TF1's initializers, also those bound to names, map with their
+    TF1 parameters written out, Keras's defaults differing); `tf.variable_scope` blocks that only
+    name (no `reuse=`) are dropped, which the finding says. A `reset_graph()` helper that only
+    resets the graph and seeds starts a new program where it is called, keeps its seeding and
+    loses its reset. Regularizers, constraints, collections, `reuse=`, normalizer functions,
+    batch normalization and reusing scopes are refused with the argument named.
+
     Graph helpers the script imports from its own project (`from ops import dense, mse`, `import
     model` then `model.net(x)`, `from .layers import conv`) are read in their module — found as
     Python would find it for a script run from its folder, or by the package's relative imports —

@@ -1,23 +1,23 @@
-"""`tf.layers.*` calls of a graph program: `h = tf.layers.dense(x, 64, activation=tf.nn.relu)`.
+"""Layer calls of a graph program: `h = tf.layers.dense(x, 64, activation=tf.nn.relu)`, and
+contrib's and slim's (`slim.conv2d(x, 32, [3, 3])`).
 
 TF1 created the layer's variables where the call was built and computed the layer per run. TF2
 spells that as a Keras layer object created once, where the call was (`h_layer =
 tf.keras.layers.Dense(64, activation=tf.nn.relu)`), and called by the run functions (`h =
-h_layer(x)`); its variables are created at its first call, with the same initializers (Keras
-and tf.layers both default to glorot_uniform kernels and zero biases), and training
-differentiates them as `h_layer.kernel` and `h_layer.bias`. TF 1.15's signatures are bound
-here; the Keras arguments follow its layer of the same name, with TF1's defaults written out
-where Keras has none (dropout's `rate=0.5`, `training=False`). A dropout whose `training=` is
-a graph value (a placeholder) picks at run time, as TF1 did (emit/rewrites.py).
+h_layer(x)`); its variables are created at its first call, with the same initializers, and
+training differentiates them as `h_layer.kernel` and `h_layer.bias`. TF 1.15's signatures are
+bound here; analyze/layer_table.py says which Keras layer computes the same and which TF1
+defaults are written out. A dropout whose `training` is a graph value (a placeholder) picks at
+run time, as TF1 did (emit/rewrites.py).
 
 What the mapping does not follow is refused with the argument named: regularizers (their
-losses lived in a TF1 collection), constraints, `reuse=`, batch normalization (its moving
-statistics lived in UPDATE_OPS), and initializers other than TF1's own, mapped to Keras
-initializers with the same distributions (analyze/initializers.py)."""
+losses lived in a TF1 collection), constraints, collections, `reuse=`, normalizer functions,
+batch normalization (its moving statistics lived in UPDATE_OPS), and initializers other than
+TF1's own, mapped to Keras initializers with the same distributions (analyze/initializers.py)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import keyword
 
 import libcst as cst
 
@@ -25,6 +25,13 @@ from tf_migrate.analysis.names import fresh_name, read_names
 from tf_migrate.cst.arguments import bind_args
 from tf_migrate.programs.analyze import initializers
 from tf_migrate.programs.analyze.expressions import block_on, examine
+from tf_migrate.programs.analyze.layer_table import (
+    DATA_FORMATS,
+    INITIALIZERS,
+    LAYERS,
+    REFUSED,
+    LayerSpec,
+)
 from tf_migrate.programs.analyze.state import ProgramState
 from tf_migrate.programs.analyze.syntax import tf_alias
 from tf_migrate.programs.model import (
@@ -34,57 +41,12 @@ from tf_migrate.programs.model import (
     Kind,
     Layer,
     LayerCall,
+    SourceText,
 )
-
-_CONV_TAIL = ("activation", "use_bias", "kernel_initializer", "bias_initializer",
-              "kernel_regularizer", "bias_regularizer", "activity_regularizer",
-              "kernel_constraint", "bias_constraint", "trainable", "name", "reuse")
-_CONV = ("inputs", "filters", "kernel_size", "strides", "padding", "data_format",
-         "dilation_rate", *_CONV_TAIL)
-_POOL = ("inputs", "pool_size", "strides", "padding", "data_format", "name")
-
-
-@dataclass(frozen=True)
-class _Spec:
-    """A tf.layers function: its TF 1.15 parameters, its Keras class, the parameters the
-    Keras constructor takes positionally, and the variables it creates."""
-
-    params: tuple[str, ...]
-    keras: str
-    positional: tuple[str, ...] = ()
-    variables: tuple[str, ...] = ()
-
-
-_LAYERS: dict[str, _Spec] = {
-    "tf.layers.dense": _Spec(("inputs", "units", *_CONV_TAIL), "Dense", ("units",),
-                             ("kernel", "bias")),
-    **{f"tf.layers.conv{n}d": _Spec(_CONV, f"Conv{n}D", ("filters", "kernel_size"),
-                                    ("kernel", "bias")) for n in (1, 2, 3)},
-    "tf.layers.conv2d_transpose": _Spec(
-        tuple(p for p in _CONV if p != "dilation_rate"), "Conv2DTranspose",
-        ("filters", "kernel_size"), ("kernel", "bias")),
-    **{f"tf.layers.max_pooling{n}d": _Spec(_POOL, f"MaxPooling{n}D", ("pool_size",))
-       for n in (1, 2, 3)},
-    **{f"tf.layers.average_pooling{n}d": _Spec(_POOL, f"AveragePooling{n}D", ("pool_size",))
-       for n in (1, 2, 3)},
-    "tf.layers.flatten": _Spec(("inputs", "name", "data_format"), "Flatten"),
-    "tf.layers.dropout": _Spec(("inputs", "rate", "noise_shape", "seed", "training", "name"),
-                               "Dropout", ("rate",)),
-}
-# Arguments the mapping does not carry over, with why.
-_REFUSED = {
-    "kernel_regularizer": "its loss lived in TF1's REGULARIZATION_LOSSES collection",
-    "bias_regularizer": "its loss lived in TF1's REGULARIZATION_LOSSES collection",
-    "activity_regularizer": "its loss lived in TF1's REGULARIZATION_LOSSES collection",
-    "kernel_constraint": "constraints are not mapped yet",
-    "bias_constraint": "constraints are not mapped yet",
-    "reuse": "TF2 shares a layer by calling the same object again",
-}
-_INITIALIZERS = ("kernel_initializer", "bias_initializer")
 
 
 def is_layer_call(name: str | None) -> bool:
-    return name in _LAYERS
+    return name in LAYERS
 
 
 def classify(state: ProgramState, statement: GraphStatement, value: cst.BaseExpression,
@@ -94,10 +56,10 @@ def classify(state: ProgramState, statement: GraphStatement, value: cst.BaseExpr
     if not isinstance(value, cst.Call):
         return False
     name = state.ctx.tf_name(value.func)
-    if name is None or not name.startswith("tf.layers."):
+    if name is None or not (name.startswith("tf.layers.") or name in LAYERS):
         return False
     statement.kind = Kind.LAYER
-    spec = _LAYERS.get(name)
+    spec = LAYERS.get(name)
     if spec is None:
         state.block(statement.line, f"`{name}` is not rewritten yet (the finding at this line "
                                     "says how)")
@@ -109,31 +71,36 @@ def classify(state: ProgramState, statement: GraphStatement, value: cst.BaseExpr
     if len(statement.targets) != 1:
         state.block(statement.line, f"the result of `{name}` is unpacked")
         return True
-    for key, why in _REFUSED.items():
+    for key, why in REFUSED.items():
         if key in bound and not _is_none(bound[key]):
             state.block(bound[key], f"`{key}=` of `{name}` is not rewritten: {why}")
-    target = statement.targets[0]
-    layer_name = fresh_name(f"{target}_layer", taken)
+    layer_name = _object_name(statement.targets[0], spec, bound, taken)
     taken.add(layer_name)
-    constructor = _constructor(state, statement, name, spec, bound)
-    if constructor is None:
+    arguments = _keras_arguments(state, name, spec, bound)
+    if arguments is None:
         return True
+    positional: list[Argument] = []
+    for param in spec.positional:
+        if param not in arguments or len(positional) < spec.positional.index(param):
+            break
+        positional.append(arguments.pop(param))
+    constructor = Constructor(f"{state.keras}.layers.{spec.keras}", tuple(arguments.items()),
+                              tuple(positional))
+    use_bias = arguments.get("use_bias")
+    no_bias = isinstance(use_bias, cst.BaseExpression) and _is_false(use_bias)
     variables = tuple(f"{layer_name}.{v}" for v in spec.variables
-                      if not (v == "bias" and _is_false(bound.get("use_bias"))))
+                      if not (v == "bias" and no_bias))
     trainable = bound.get("trainable")
     layer = Layer(layer_name, constructor, variables,
                   trainable=trainable is None or not _is_false(trainable))
     statement.layer = layer
     statement.trainable = layer.trainable
-    if variables and not initializers.constant(state, bound.get("kernel_initializer")):
+    kernel = next((bound[p] for p in ("kernel_initializer", "weights_initializer") if p in bound),
+                  None)
+    if variables and not initializers.constant(state, kernel):
         state.random_draws.append(f"`{layer_name}`")
-    op = _call_statement(state, statement, value, name, bound, layer)
-    layer.op = op
+    layer.op = _call_statement(state, statement, value, name, spec, bound, layer)
     return True
-
-
-def spec_params(name: str) -> tuple[str, ...]:
-    return _LAYERS[name].params
 
 
 def register(state: ProgramState, statement: GraphStatement) -> None:
@@ -148,49 +115,81 @@ def register(state: ProgramState, statement: GraphStatement) -> None:
     state.statements.append(layer.op)
 
 
-def _constructor(state: ProgramState, statement: GraphStatement, name: str, spec: _Spec,
-                 bound: dict[str, cst.BaseExpression]) -> Constructor | None:
-    positional: list[Argument] = []
-    keywords: list[tuple[str, Argument]] = []
-    for param in spec.params:
-        if param in ("inputs", "training", "reuse") or param in _REFUSED:
+def _object_name(target: str, spec: LayerSpec, bound: dict[str, cst.BaseExpression],
+                 taken: set[str]) -> str:
+    """The layer's TF1 name when it is a free identifier (`conv1` of `name="conv1"`, slim's
+    `scope="conv1"`), else the value's name with `_layer`."""
+    for param, keras in spec.rename.items() or [("name", "name")]:
+        if keras != "name":
             continue
+        given = bound.get(param)
+        text = given.evaluated_value if isinstance(given, cst.SimpleString) else None
+        if isinstance(text, str) and text.isidentifier() and not keyword.iskeyword(text) and (
+                text not in taken and text != target):
+            return text
+    return fresh_name(f"{target}_layer", taken)
+
+
+def _keras_arguments(state: ProgramState, name: str, spec: LayerSpec,
+                     bound: dict[str, cst.BaseExpression]) -> dict[str, Argument] | None:
+    """The Keras constructor's arguments by name, in TF1's order, TF1's defaults that Keras
+    lacks last; None after blocking."""
+    tf = tf_alias(state.module) or "tf"
+    found: dict[str, Argument] = {}
+    defaults = dict(spec.defaults)
+    for param in spec.params:
         argument = bound.get(param)
-        if argument is None:
-            if name == "tf.layers.dropout" and param == "rate":
-                argument = cst.Float("0.5")  # Keras has no default rate
-            else:
-                continue
+        keras = spec.rename.get(param, param)
+        if argument is None and keras in defaults:
+            found[keras] = SourceText(defaults[keras].format(tf=tf))  # TF1's, in its place
+            continue
+        if argument is None or param in ("inputs", spec.training) or param in REFUSED:
+            continue
         known = state.graph_names.get(argument.value) if isinstance(argument, cst.Name) else None
-        if param in _INITIALIZERS and known is not None and known.initializer:
-            keywords.append((param, argument))  # a name bound to a (Keras) initializer
+        if keras in INITIALIZERS and known is not None and known.initializer:
+            found[keras] = argument  # a name bound to a (Keras) initializer
             continue
         facts = examine(state.ctx, argument, set(state.graph_names), state.helpers)
         if facts.graph_reads or facts.creates or facts.updates:
             state.block(argument, f"`{param}=` of `{name}` reads graph values (a Keras layer "
                                   "takes Python values there)")
             return None
-        mapped: Argument = argument
-        if param in _INITIALIZERS:
-            initializer = initializers.keras_initializer(state, argument)
-            if initializer is None:
-                return None
-            mapped = initializer
-        elif param in ("padding", "data_format") and isinstance(argument, cst.SimpleString):
-            mapped = argument.with_changes(value=argument.value.lower())
-        if param in spec.positional and len(positional) == spec.positional.index(param):
-            positional.append(mapped)
-        else:
-            keywords.append((param, mapped))
-    return Constructor(f"{state.keras}.layers.{spec.keras}", tuple(keywords), tuple(positional))
+        mapped = _mapped(state, param, keras, argument)
+        if mapped is None:
+            return None
+        if keras == "bias_initializer" and _is_none(argument):
+            found["use_bias"] = cst.Name("False")  # contrib: no biases
+            continue
+        found[keras] = mapped
+    return found
+
+
+def _mapped(state: ProgramState, param: str, keras: str, argument: cst.BaseExpression
+            ) -> Argument | None:
+    """One TF1 argument as Keras takes it."""
+    if keras in INITIALIZERS:
+        return argument if _is_none(argument) else initializers.keras_initializer(
+            state, argument)
+    if isinstance(argument, cst.SimpleString) and isinstance(argument.evaluated_value, str):
+        text = argument.evaluated_value
+        if keras == "padding":
+            return SourceText(f'"{text.lower()}"')
+        if keras == "data_format":
+            return SourceText(f'"{DATA_FORMATS.get(text, text.lower())}"')
+    if param == "keep_prob":
+        # TF1's own rate: `1 - keep_prob`, computed as contrib computed it.
+        code = cst.Module([]).code_for_node(argument)
+        simple = isinstance(argument, cst.Name | cst.Integer | cst.Float)
+        return SourceText(f"1 - {code}" if simple else f"1 - ({code})")
+    return argument
 
 
 def _call_statement(state: ProgramState, statement: GraphStatement, value: cst.Call,
-                    name: str, bound: dict[str, cst.BaseExpression], layer: Layer
-                    ) -> GraphStatement:
+                    name: str, spec: LayerSpec, bound: dict[str, cst.BaseExpression],
+                    layer: Layer) -> GraphStatement:
     """The statement of the call, run per call of the run functions that need it."""
     inputs = bound["inputs"]
-    training = bound.get("training") if name == "tf.layers.dropout" else None
+    training = bound.get(spec.training) if spec.training is not None else None
     deps: list[GraphStatement] = [statement]
     reads = read_names(inputs)
     tensor = False
@@ -206,13 +205,12 @@ def _call_statement(state: ProgramState, statement: GraphStatement, value: cst.C
         reads |= read_names(argument)
         if argument is training:
             tensor = bool(facts.graph_reads)
-    state.rewrites[id(value)] = LayerCall(layer.name, spec_params(name),
-                                          name == "tf.layers.dropout", tensor,
-                                          f"{tf_alias(state.module) or 'tf'}.cond")
-    op = GraphStatement(statement.line, statement.node, statement.targets, Kind.DEFERRED,
-                        statement.position, deps=deps, reads=reads | {layer.name},
-                        random=name == "tf.layers.dropout", layer=layer)
-    return op
+    state.rewrites[id(value)] = LayerCall(
+        layer.name, spec.params, spec.training, spec.training_default, tensor,
+        f"{tf_alias(state.module) or 'tf'}.cond")
+    return GraphStatement(statement.line, statement.node, statement.targets, Kind.DEFERRED,
+                          statement.position, deps=deps, reads=reads | {layer.name},
+                          random=spec.training is not None, layer=layer)
 
 
 def _is_none(node: cst.BaseExpression) -> bool:

@@ -90,9 +90,9 @@ def layer_call(node: cst.Call, plan: LayerCall) -> cst.BaseExpression:
     assert bound is not None
     inputs = bound["inputs"]
     layer = cst.Name(plan.name)
-    if not plan.dropout:
+    if plan.training is None:
         return cst.Call(layer, [cst.Arg(inputs)])
-    training = bound.get("training", cst.Name("False"))
+    training = bound.get(plan.training, cst.Name(plan.training_default))
     if not plan.training_tensor:
         return cst.Call(layer, [cst.Arg(inputs), keyword_arg("training", training)])
     dropped = cst.Call(layer, [cst.Arg(inputs), keyword_arg("training", cst.Name("True"))])
