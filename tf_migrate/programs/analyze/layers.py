@@ -18,6 +18,7 @@ TF1's own, mapped to Keras initializers with the same distributions (analyze/ini
 from __future__ import annotations
 
 import keyword
+from collections.abc import Callable
 
 import libcst as cst
 
@@ -50,9 +51,10 @@ def is_layer_call(name: str | None) -> bool:
 
 
 def classify(state: ProgramState, statement: GraphStatement, value: cst.BaseExpression,
-             taken: set[str]) -> bool:
-    """Sets the statement's kind and facts when it calls a `tf.layers` function; False
-    otherwise. `taken`: names the module binds, which the layer object must not take."""
+             names: Callable[[], set[str]]) -> bool:
+    """Sets the statement's kind and facts when it calls a layer function; False otherwise.
+    `names`: the names the module spells, which the layer object must not take (asked only
+    for a layer call: finding them walks the module)."""
     if not isinstance(value, cst.Call):
         return False
     name = state.ctx.tf_name(value.func)
@@ -74,6 +76,7 @@ def classify(state: ProgramState, statement: GraphStatement, value: cst.BaseExpr
     for key, why in REFUSED.items():
         if key in bound and not _is_none(bound[key]):
             state.block(bound[key], f"`{key}=` of `{name}` is not rewritten: {why}")
+    taken = names()
     layer_name = _object_name(statement.targets[0], spec, bound, taken)
     taken.add(layer_name)
     arguments = _keras_arguments(state, name, spec, bound)

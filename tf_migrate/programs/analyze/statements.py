@@ -92,7 +92,7 @@ class GraphStatements:
             item.drop = statement.kind is Kind.DEFERRED and statement.replacement is None
         elif metrics.classify(self.state, statement, value):
             item.drop = False  # the Keras metric object, created once where it is
-        elif layers.classify(self.state, statement, value, self.identifiers):
+        elif layers.classify(self.state, statement, value, lambda: self.identifiers):
             item.drop = False  # the Keras layer object, created once where it is
         elif name in sym.PLACEHOLDERS and isinstance(value, cst.Call):
             self._placeholder(statement, value, name)
