@@ -212,3 +212,21 @@ def test_contrib_and_slim_layers_write_out_their_tf1_defaults() -> None:
     # contrib's dropout trained unless told otherwise
     assert "    out = out_layer(net, training=True)\n" in source
     assert "import tensorflow.contrib" not in source
+
+
+def test_a_second_session_over_layers_is_refused() -> None:
+    source = textwrap.dedent("""\
+        import tensorflow as tf
+
+        x = tf.placeholder(tf.float32, [None, 3])
+        h = tf.layers.dense(x, 2)
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            first = sess.run(h, {x: [[1.0, 2.0, 3.0]]})
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            second = sess.run(h, {x: [[1.0, 2.0, 3.0]]})
+        """)
+    migrated, [(message, applicability)] = migrate(source)
+    assert migrated == source
+    assert "a second session restarts the layers' variables" in message

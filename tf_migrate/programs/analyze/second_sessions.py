@@ -30,7 +30,8 @@ _VARIABLE_PARAMS = ("initial_value", "trainable", "collections", "validate_shape
 def plan(state: ProgramState, opened: list[cst.CSTNode]) -> None:
     """Reads every session after the first: the initializer it runs first becomes the reset,
     anything else that runs first is refused."""
-    if len(opened) < 2 or not any(s.kind is Kind.VARIABLE for s in state.statements):
+    if len(opened) < 2 or not any(s.kind in (Kind.VARIABLE, Kind.LAYER)
+                                  for s in state.statements):
         return
     earlier: RunSite | None = None  # the first initializer that resets
     for index, node in enumerate(opened[1:], start=1):
@@ -90,6 +91,9 @@ def _global_initializer(state: ProgramState, site: RunSite) -> bool:
 def _reset_allowed(state: ProgramState, site: RunSite, leading: list[RunSite]) -> bool:
     """What a new TF1 session restarts besides the variables must be restarted too."""
     found = len(state.blockers)
+    if any(s.kind is Kind.LAYER for s in state.statements):
+        state.block(site.call, "a second session restarts the layers' variables, which a Keras "
+                               "layer creates at its first call: their reset is not rewritten")
     if any(s.kind is Kind.ITERATOR for s in state.statements):
         state.block(site.call, "a second session restarts the program's tf.data iterators "
                                "(a TF2 iterator goes on where it was)")
