@@ -229,4 +229,5 @@ def test_a_second_session_over_layers_is_refused() -> None:
         """)
     migrated, [(message, applicability)] = migrate(source)
     assert migrated == source
+    assert applicability is Applicability.MANUAL
     assert "a second session restarts the layers' variables" in message

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import libcst as cst
 
 LINE_LIMIT = 99
@@ -14,7 +16,7 @@ def newline(indent: str) -> cst.ParenthesizedWhitespace:
     )
 
 
-def one_per_line(elements: list[cst.Element], indent: str) -> cst.List:
+def one_per_line(elements: Sequence[cst.BaseElement], indent: str) -> cst.List:
     """`[\\n    a,\\n    b,\\n]`."""
     lines = [
         e.with_changes(comma=cst.Comma(whitespace_after=newline(indent if i < len(elements) - 1

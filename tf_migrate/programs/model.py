@@ -488,10 +488,40 @@ class NewVariable:
     keywords: tuple[tuple[str, cst.BaseExpression], ...]
 
 
+@dataclass(frozen=True)
+class ObjectCall:
+    """A call of a variable-creating helper, `fc1 = fc_layer(x, 64, "fc1")`, in a run function:
+    the call of the object that helper became (`fc1_layer(x)`), given the call's arguments for
+    the helper's `tensors` parameters (`params`: the helper's, to bind them)."""
+
+    name: str
+    params: tuple[str, ...]
+    tensors: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ModuleClass:
+    """A helper that creates variables and is called at several places of the program, as the
+    `tf.Module` class it becomes (analyze/module_helpers.py, emit/module_helpers.py): its
+    `config` parameters go to `__init__` (kept as attributes, `attributes[param]`), its
+    `tensors` to `__call__`; the body's statements, with the `with` blocks at `dedent` (indices
+    in the body) dedented, are numbered in order: the variables made by those at `creations`
+    are made once, under `if not self.is_built:`, as attributes named after what they bind;
+    reads of the config parameters and of those names become reads of the attributes."""
+
+    class_name: str
+    module_path: str  # `tf.Module` as the script spells TF
+    config: tuple[str, ...]
+    tensors: tuple[str, ...]
+    attributes: tuple[tuple[str, str], ...]  # renamed: a name read in the body -> attribute
+    dedent: tuple[int, ...]
+    creations: tuple[int, ...]
+
+
 ExpressionPlan = (ArgumentReshape | Constructed | DimensionValue | IteratorFromDataset
-                  | IteratorName | LayerCall | NewVariable | NoArguments | SparseValueTuple
-                  | VariableList | WithoutSession)
-StatementPlan = IteratorStatement | Reinitialization | WithoutSession
+                  | IteratorName | LayerCall | NewVariable | NoArguments | ObjectCall
+                  | SparseValueTuple | VariableList | WithoutSession)
+StatementPlan = IteratorStatement | ModuleClass | Reinitialization | WithoutSession
 
 
 @dataclass(eq=False)

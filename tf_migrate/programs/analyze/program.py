@@ -522,7 +522,7 @@ def analyze(module: cst.Module, ctx: Context, *, tf1_evidence: bool | None = Non
         imported=state.imported,
         scope=scope,
         session_functions=analyzer.session_functions,
-        notes=list(dict.fromkeys(analyzer.notes)),
+        notes=list(dict.fromkeys([*analyzer.notes, *state.notes])),
         random_draws=state.random_draws,
     )
     if scope is not None or segment is not None:

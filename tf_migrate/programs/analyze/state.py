@@ -39,6 +39,7 @@ class ProgramState:
     # What draws random numbers (`w`'s initial value, ...): the same distributions in TF2, but
     # other numbers; said in the finding, and `tf-migrate verify` aligns them.
     random_draws: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what the finding says of the rewrite
     blockers: list[tuple[cst.CSTNode, str]] = field(default_factory=list)
     # TF2 forms of control flow and tf.data nodes (GraphProgram.rewrites, in_place).
     rewrites: dict[int, ExpressionPlan] = field(default_factory=dict)

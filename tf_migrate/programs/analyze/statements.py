@@ -6,10 +6,13 @@ Training, metrics and tf.data statements are classified by their own modules."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import libcst as cst
 
 from tf_migrate.analysis import tf_symbols as sym
 from tf_migrate.analysis.names import (
+    fresh_name,
     function_globals,
     function_locals,
     identifiers,
@@ -32,6 +35,7 @@ from tf_migrate.programs.analyze.callables import (
     imported_modules,
 )
 from tf_migrate.programs.analyze.expressions import block_on, examine
+from tf_migrate.programs.analyze.module_helpers import ModuleHelper, ModuleHelpers, flat_body
 from tf_migrate.programs.analyze.run_sites import SiteFinder
 from tf_migrate.programs.analyze.state import ProgramState
 from tf_migrate.programs.analyze.syntax import (
@@ -42,7 +46,18 @@ from tf_migrate.programs.analyze.syntax import (
     literal_dtype,
 )
 from tf_migrate.programs.analyze.variable_lists import plan_variable_lists
-from tf_migrate.programs.model import Context, GraphStatement, ImportedHelper, Item, Kind
+from tf_migrate.programs.model import (
+    Argument,
+    Constructor,
+    Context,
+    GraphStatement,
+    ImportedHelper,
+    Item,
+    Kind,
+    Layer,
+    ModuleClass,
+    ObjectCall,
+)
 
 
 def _is_dtype(ctx: Context, node: cst.BaseExpression) -> bool:
@@ -65,6 +80,8 @@ class GraphStatements:
         self.modules = imported_modules(state.module)  # imported modules safe to call per run
         self.imported = imported_names(state.module)
         self._identifiers: set[str] | None = None
+        self.module_helpers = ModuleHelpers(state, self._creates_variable, self._plan_creation,
+                                            lambda: self.identifiers)
 
     @property
     def identifiers(self) -> set[str]:
@@ -142,6 +159,12 @@ class GraphStatements:
             item.drop = not iterators.kept(statement)  # datasets and iterators stay in place
         elif name in sym.GROUPS and isinstance(value, cst.Call):
             self._group(statement, value)
+        elif (module := self.module_helpers.helper(value)) is not None:
+            # `fc1 = fc_layer(x, 64, "FC1")`, one of several calls: the object the helper
+            # becomes, made where the call was; its call runs per run (module_helpers.py).
+            assert isinstance(value, cst.Call)
+            self._module_call(statement, value, module)
+            item.drop = False
         else:
             self._computation(statement, value)
         self._control_inputs(statement, item)
@@ -296,6 +319,99 @@ class GraphStatements:
             return None
         value = known.node.value
         return value if isinstance(value, cst.Call) else None
+
+    def _creates_variable(self, call: cst.BaseExpression) -> bool:
+        """`tf.Variable(...)`, `tf.get_variable(...)`, or a call of the script's variable
+        factories."""
+        return call_name(self.ctx, call) in (sym.VARIABLE, "tf.get_variable") or (
+            self._factory(call) is not None)
+
+    def _plan_creation(self, call: cst.Call, before: list[cst.BaseStatement]) -> bool | None:
+        """Plans a creation in a module helper's body: whether its initial value is drawn at
+        random; None after blocking."""
+        if call_name(self.ctx, call) == "tf.get_variable":
+            planned = get_variables.plan_get_variable(
+                self.state, call, call, lambda n: _bound_call(n, before))
+            return None if planned is None else planned[0]
+        made = self._factory(call)
+        if made is None:
+            return examine(self.ctx, call, set(), self.state.helpers).random
+        factory, draws, local = made
+        if call_name(self.ctx, factory) != "tf.get_variable":
+            return draws or examine(self.ctx, factory, set(), self.state.helpers).random
+        planned = get_variables.plan_get_variable(
+            self.state, factory, factory, lambda n: _bound_call(n, local))
+        return None if planned is None else planned[0] or draws
+
+    def _module_call(self, statement: GraphStatement, call: cst.Call,
+                     module: ModuleHelper) -> None:
+        statement.kind = Kind.LAYER
+        split = self.module_helpers.split_arguments(module, call)
+        if split is None:
+            return
+        tensors, config = split
+        function = module.function
+        if id(function) not in self.state.in_place:
+            self.state.in_place[id(function)] = replace(module.plan, config=tuple(config),
+                                                        tensors=tuple(tensors))
+            self._check_module_body(function, module)
+            self.state.notes.append(
+                f"`{function.name.value}` creates variables: it becomes the `tf.Module` class "
+                f"`{module.plan.class_name}`, each call site makes its own object, whose first "
+                "call creates its variables"
+                + ("; the variable or name scope around its body is dropped (its variables are "
+                   "the object's)" if module.plan.dedent else ""))
+        if len(statement.targets) != 1:
+            self.state.block(statement.line, f"the result of `{function.name.value}` is "
+                                             "unpacked")
+            return
+        taken = self.identifiers
+        obj = fresh_name(f"{statement.targets[0]}_layer", taken)
+        taken.add(obj)
+        params = tuple(p.name.value for p in function.params.params)
+        positional: list[Argument] = []
+        keywords: list[tuple[str, Argument]] = []
+        deps: list[GraphStatement] = [statement]
+        for index, arg in enumerate(call.args):
+            param = arg.keyword.value if arg.keyword is not None else params[index]
+            if param in config:
+                if arg.keyword is None:
+                    positional.append(arg.value)
+                else:
+                    keywords.append((param, arg.value))
+                continue
+            facts = examine(self.ctx, arg.value, set(self.state.graph_names),
+                            self.state.helpers)
+            block_on(self.state.block, facts)
+            if facts.creates or facts.updates or facts.called_helpers or facts.random:
+                self.state.block(arg.value, f"an argument of `{function.name.value}` draws, "
+                                            "updates or calls the script's functions (give it "
+                                            "a name of its own first)")
+            deps.extend(self.state.graph_names[n] for n in sorted(facts.graph_reads))
+        plan = self.state.in_place[id(function)]
+        assert isinstance(plan, ModuleClass)
+        layer = Layer(obj, Constructor(plan.class_name, tuple(keywords), tuple(positional)),
+                      (f"*{obj}.trainable_variables",))
+        statement.layer = layer
+        if module.random:
+            self.state.random_draws.append(f"`{obj}`")
+        self.state.rewrites[id(call)] = ObjectCall(obj, params, tuple(tensors))
+        layer.op = GraphStatement(statement.line, statement.node, statement.targets,
+                                  Kind.DEFERRED, statement.position, deps=deps,
+                                  reads=read_names(call) | {obj}, random=module.ops_random,
+                                  layer=layer)
+
+    def _check_module_body(self, function: cst.FunctionDef, module: ModuleHelper) -> None:
+        """The helper's ops run per call of the run functions: what they call must not build
+        state (as for any helper they call)."""
+        local = function_locals(function) | {p.name.value for p in function.params.params}
+        plan = module.plan
+        for index, line in enumerate(flat_body(function, plan.dedent)):
+            if index in plan.creations:
+                continue
+            for node, message in foreign_calls(self.ctx, line, self.state.helpers, self.modules,
+                                               local):
+                self.state.block(node, f"{message} (in `{function.name.value}`)")
 
     def _imported_factory(self, value: cst.BaseExpression) -> ImportedHelper | None:
         if not isinstance(value, cst.Call):

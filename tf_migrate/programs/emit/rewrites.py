@@ -15,6 +15,7 @@ from tf_migrate.programs.analyze.expressions import assign_call
 from tf_migrate.programs.emit.constructs import argument, constructed
 from tf_migrate.programs.emit.control_flow import reshaped
 from tf_migrate.programs.emit.iterators import iterator, iterator_statement, reinitialization
+from tf_migrate.programs.emit.module_helpers import module_class, object_call
 from tf_migrate.programs.model import (
     ArgumentReshape,
     Constructed,
@@ -25,8 +26,10 @@ from tf_migrate.programs.model import (
     IteratorName,
     IteratorStatement,
     LayerCall,
+    ModuleClass,
     NewVariable,
     NoArguments,
+    ObjectCall,
     SparseValueTuple,
     StatementPlan,
     VariableList,
@@ -50,7 +53,14 @@ def rewritten(node: cst.CSTNode, plan: ExpressionPlan | StatementPlan) -> cst.CS
         assert isinstance(node, cst.Call)
         return layer_call(node, plan)
     if isinstance(plan, NewVariable):
-        return new_variable(plan)
+        # Its line's indentation and target unknown here: a long one is wrapped early.
+        return fitted_call(new_variable(plan), LINE_LIMIT - 30)
+    if isinstance(plan, ObjectCall):
+        assert isinstance(node, cst.Call)
+        return object_call(node, plan)
+    if isinstance(plan, ModuleClass):
+        assert isinstance(node, cst.FunctionDef)
+        return module_class(node, plan)
     if isinstance(plan, Constructed):
         # Bound to a name where a TF1 object was: a long one is wrapped (the name's length
         # unknown here, a short one is assumed).

@@ -24,8 +24,10 @@ def _line(expression: cst.BaseExpression, target: str | None = None) -> cst.Simp
 
 
 def _names(accesses: list[str]) -> cst.List:
-    """`[w, b]`, or `[weights["h1"], ...]` for variables kept in a dict."""
-    return cst.List([cst.Element(cst.parse_expression(a)) for a in accesses])
+    """`[w, b]`, or `[weights["h1"], ...]` for variables kept in a dict, or
+    `[*fc1_layer.trainable_variables, ...]` for a module's."""
+    return cst.List([cst.StarredElement(cst.parse_expression(a[1:])) if a.startswith("*")
+                     else cst.Element(cst.parse_expression(a)) for a in accesses])
 
 
 def _method(receiver: str, method: str, *args: cst.BaseExpression) -> cst.Call:
@@ -82,14 +84,13 @@ class TrainWriter:
                    ) -> cst.BaseExpression:
         if step.var_list is not None:
             return step.var_list
-        if len(step.variables) <= 2:
+        if len(step.variables) <= 2 and not any(a.startswith("*") for a in step.variables):
             return _names(step.variables)
         name = self.fresh("variables")
         listed = _names(step.variables)
         # Written in a function, perhaps a method's: wrapped before it could pass the limit.
         if len(name) + len(cst.Module([]).code_for_node(listed)) + 3 + 8 > LINE_LIMIT:
-            listed = one_per_line([e for e in listed.elements if isinstance(e, cst.Element)],
-                                  "    ")
+            listed = one_per_line(list(listed.elements), "    ")
         lines.append(_line(listed, name))
         return cst.Name(name)
 
