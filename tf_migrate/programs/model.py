@@ -486,6 +486,7 @@ class NewVariable:
     shape: cst.BaseExpression | None
     dtype: cst.BaseExpression | None
     keywords: tuple[tuple[str, cst.BaseExpression], ...]
+    room: int = 99  # the characters the call may take on its line before it is wrapped
 
 
 @dataclass(frozen=True)

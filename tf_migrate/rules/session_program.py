@@ -298,8 +298,16 @@ class SessionProgram(Rule):
     TF1 parameters written out, Keras's defaults differing); `tf.variable_scope` blocks that only
     name (no `reuse=`) are dropped, which the finding says. A `reset_graph()` helper that only
     resets the graph and seeds starts a new program where it is called, keeps its seeding and
-    loses its reset. Regularizers, constraints, collections, `reuse=`, normalizer functions,
-    batch normalization and reusing scopes are refused with the argument named.
+    loses its reset. A function of the script that creates variables and is called by the
+    program (several times, or once when its body is more than straight-line code: `def
+    fc_layer(x, units, name): with tf.variable_scope(name): W = ...; return ...`) becomes a
+    `tf.Module` class as TensorFlow's guide writes one that waits for its inputs: Python-valued
+    parameters go to `__init__`, graph values to `__call__`, whose first call creates the
+    variables (`if not self.is_built:`) from the inputs' shapes as TF1 did; each call site
+    makes its own object where the call was (`fc1_layer = FcLayer(64, "FC1")`), the run
+    functions call it, and training differentiates its `trainable_variables`. Regularizers,
+    constraints, collections, `reuse=`, normalizer functions, batch normalization and reusing
+    scopes are refused with the argument named.
 
     Graph helpers the script imports from its own project (`from ops import dense, mse`, `import
     model` then `model.net(x)`, `from .layers import conv`) are read in their module — found as

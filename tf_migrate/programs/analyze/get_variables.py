@@ -56,10 +56,14 @@ def plan_initializer_object(state: ProgramState, value: cst.Call) -> bool:
     return True
 
 
+# The room on its line a call has where a factory returns it (`    return tf.Variable(...)`).
+IN_A_FACTORY = 99 - len("    return ")
+
+
 def plan_get_variable(state: ProgramState, call: cst.Call, line: cst.CSTNode,
-                      resolve: Resolve) -> tuple[bool, bool] | None:
-    """Plans `tf.Variable(...)` for the call; (whether it draws, whether it is trainable), or
-    None after blocking."""
+                      resolve: Resolve, room: int = IN_A_FACTORY) -> tuple[bool, bool] | None:
+    """Plans `tf.Variable(...)` for the call, wrapped when longer than `room`; (whether it
+    draws, whether it is trainable), or None after blocking."""
     bound = bind_args(call, PARAMS)
     if bound is None or "name" not in bound:
         state.block(line, "cannot read the arguments of `tf.get_variable`")
@@ -98,7 +102,7 @@ def plan_get_variable(state: ProgramState, call: cst.Call, line: cst.CSTNode,
         initial, draws = mapped, not initializers.constant(state, given)
     elif shape is None:
         # A tensor or an array as the initializer: the variable's initial value itself.
-        state.rewrites[id(call)] = _planned(state, given, None, None, bound, trainable)
+        state.rewrites[id(call)] = _planned(state, given, None, None, bound, trainable, room)
         return False, trainable is None or _is_literal(trainable, "True")
     else:
         state.block(given, "the initializer of `tf.get_variable` is neither one of TF1's "
@@ -107,18 +111,18 @@ def plan_get_variable(state: ProgramState, call: cst.Call, line: cst.CSTNode,
     if shape is None:
         state.block(line, "`tf.get_variable` without `shape=` (give the shape)")
         return None
-    state.rewrites[id(call)] = _planned(state, initial, shape, dtype, bound, trainable)
+    state.rewrites[id(call)] = _planned(state, initial, shape, dtype, bound, trainable, room)
     return draws, trainable is None or _is_literal(trainable, "True")
 
 
 def _planned(state: ProgramState, initial: Argument, shape: cst.BaseExpression | None,
              dtype: cst.BaseExpression | None, bound: dict[str, cst.BaseExpression],
-             trainable: cst.BaseExpression | None) -> NewVariable:
+             trainable: cst.BaseExpression | None, room: int) -> NewVariable:
     keywords = [("name", bound["name"])]
     if trainable is not None:
         keywords.append(("trainable", trainable))
     return NewVariable(f"{tf_alias(state.module) or 'tf'}.Variable", initial, shape, dtype,
-                       tuple(keywords))
+                       tuple(keywords), room)
 
 
 def _is_none(node: cst.BaseExpression) -> bool:

@@ -21,6 +21,7 @@ from tf_migrate.analysis.names import (
 )
 from tf_migrate.cst.arguments import bind_args
 from tf_migrate.cst.code import code
+from tf_migrate.cst.wrapping import LINE_LIMIT
 from tf_migrate.programs.analyze import (
     control_flow,
     get_variables,
@@ -303,7 +304,11 @@ class GraphStatements:
                 self.state.block(statement.line, f"the initial value of "
                                                  f"`{statement.targets[0]}` reads `{dep}`, "
                                                  "which is computed per run")
-        planned = get_variables.plan_get_variable(self.state, call, statement.line, resolve)
+        # At the top level (`w = tf.Variable(...)`), or returned by a factory.
+        room = (LINE_LIMIT - len(statement.targets[0]) - 3 if call is statement.node.value
+                else get_variables.IN_A_FACTORY)
+        planned = get_variables.plan_get_variable(self.state, call, statement.line, resolve,
+                                                  room)
         if planned is None:
             return
         random, statement.trainable = planned
@@ -330,8 +335,9 @@ class GraphStatements:
         """Plans a creation in a module helper's body: whether its initial value is drawn at
         random; None after blocking."""
         if call_name(self.ctx, call) == "tf.get_variable":
+            # `            self.w = tf.Variable(...)` in the module's `__call__`.
             planned = get_variables.plan_get_variable(
-                self.state, call, call, lambda n: _bound_call(n, before))
+                self.state, call, call, lambda n: _bound_call(n, before), LINE_LIMIT - 30)
             return None if planned is None else planned[0]
         made = self._factory(call)
         if made is None:

@@ -53,8 +53,7 @@ def rewritten(node: cst.CSTNode, plan: ExpressionPlan | StatementPlan) -> cst.CS
         assert isinstance(node, cst.Call)
         return layer_call(node, plan)
     if isinstance(plan, NewVariable):
-        # Its line's indentation and target unknown here: a long one is wrapped early.
-        return fitted_call(new_variable(plan), LINE_LIMIT - 30)
+        return fitted_call(new_variable(plan), plan.room)
     if isinstance(plan, ObjectCall):
         assert isinstance(node, cst.Call)
         return object_call(node, plan)
