@@ -130,3 +130,43 @@ def test_a_variable_made_from_what_the_body_computes_later_is_refused() -> None:
     migrated, [(message, _)] = migrate(source)
     assert migrated == source
     assert "`block` creates a variable from `h`, computed after its first variable" in message
+
+
+SHARED = """\
+import tensorflow as tf
+
+def encode(x, scope):
+    with tf.variable_scope(scope, reuse=tf.AUTO_REUSE):
+        w = tf.get_variable("w", [2, 2])
+        return tf.matmul(x, w)
+
+a = tf.placeholder(tf.float32, [None, 2])
+b = tf.placeholder(tf.float32, [None, 2])
+left = encode(a, {first})
+right = encode(b, {second})
+with tf.Session() as sess:
+    sess.run(tf.global_variables_initializer())
+    out = sess.run([left, right], {{a: [[1.0, 2.0]], b: [[3.0, 4.0]]}})
+"""
+
+
+def test_calls_entering_one_reused_scope_share_one_object() -> None:
+    source, [(message, applicability)] = migrate(SHARED.format(first='"tower"',
+                                                               second='"tower"'))
+    assert applicability is Applicability.SAFE
+    assert 'tower = Encode("tower")\n' in source
+    assert source.count("Encode(\"") == 1
+    assert "    left = tower(a)\n    right = tower(b)\n" in source
+    assert "calls that enter the same reused scope share one object" in message
+
+
+def test_calls_entering_different_reused_scopes_have_their_own_objects() -> None:
+    source, _ = migrate(SHARED.format(first='"one"', second='"two"'))
+    assert 'one = Encode("one")\ntwo = Encode("two")\n' in source
+
+
+def test_a_reused_scope_named_at_run_time_is_refused() -> None:
+    source = SHARED.format(first='"tower"', second='"tow" + "er"')
+    migrated, [(message, _)] = migrate(source)
+    assert migrated == source
+    assert "the scope `encode` reuses is named by something other than a string here" in message

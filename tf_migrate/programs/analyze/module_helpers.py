@@ -14,11 +14,13 @@ call instead (builders.py) when its body is straight-line code.
 
 Followed: straight-line bodies (with `if` statements that create nothing), `with
 tf.variable_scope(name)` and `tf.name_scope(...)` blocks at the top of the body (dropped: the
-variables are the object's), variables made by `tf.Variable`, `tf.get_variable` or the script's
-variable factories, each bound to a name of its own that nothing binds again, and a final
-`return`. Refused, with the line: a parameter given a graph value at one call and a Python
-value at another, a helper used other than by such calls, a creation that reads what the body
-computes after the first creation, and what a run function cannot run."""
+variables are the object's; a scope with `reuse=tf.AUTO_REUSE` shares its variables among the
+calls that name the same scope, which then share one object), variables made by `tf.Variable`,
+`tf.get_variable` or the script's variable factories, each bound to a name of its own that
+nothing binds again, and a final `return`. Refused, with the line: a parameter given a graph
+value at one call and a Python value at another, a helper used other than by such calls, a
+creation that reads what the body computes after the first creation, and what a run function
+cannot run."""
 
 from __future__ import annotations
 
@@ -50,27 +52,57 @@ class ModuleHelper:
     plan: ModuleClass
     random: bool  # its variables' initial values or its ops draw random numbers
     ops_random: bool  # its ops (not its variables) draw: a random op per run
+    # `with tf.variable_scope(<shared>, reuse=tf.AUTO_REUSE):` around its body: the calls that
+    # name the same scope share one object (a string, or a parameter given strings).
+    shared: cst.BaseExpression | None = None
+    objects: dict[str, str] | None = None  # scope name -> the object made for it
 
 
 def _camel(name: str) -> str:
     return "".join(part[:1].upper() + part[1:] for part in re.split(r"_+", name) if part)
 
 
-def _scope_block(ctx_name: Callable[[cst.BaseExpression], str | None],
-                 statement: cst.BaseStatement) -> bool:
-    """`with tf.variable_scope(name):` without reuse, or `with tf.name_scope(name):`."""
+def _scope_call(ctx_name: Callable[[cst.BaseExpression], str | None],
+                statement: cst.BaseStatement) -> cst.Call | None:
+    """The call of `with tf.variable_scope(...):` or `with tf.name_scope(...):`, alone."""
     if not (isinstance(statement, cst.With) and len(statement.items) == 1
             and statement.items[0].asname is None
             and isinstance(statement.body, cst.IndentedBlock)):
-        return False
+        return None
     call = statement.items[0].item
     if not isinstance(call, cst.Call) or ctx_name(call) not in ("tf.variable_scope",
                                                                  "tf.name_scope"):
+        return None
+    return call
+
+
+def _scope_block(ctx_name: Callable[[cst.BaseExpression], str | None],
+                 statement: cst.BaseStatement) -> bool:
+    """`with tf.variable_scope(name):` without reuse, or `with tf.name_scope(name):`, or a
+    scope that reuses automatically (`reuse=tf.AUTO_REUSE`: its variables shared, `reused`)."""
+    call = _scope_call(ctx_name, statement)
+    if call is None:
         return False
     return all(arg.keyword is None or arg.keyword.value in (
         "name_or_scope", "default_name", "values", "name") or (
-        arg.keyword.value == "reuse" and isinstance(arg.value, cst.Name)
-        and arg.value.value in ("None", "False")) for arg in call.args)
+        arg.keyword.value == "reuse" and ((isinstance(arg.value, cst.Name)
+                                          and arg.value.value in ("None", "False"))
+                                          or ctx_name(arg.value) == "tf.AUTO_REUSE"))
+        for arg in call.args)
+
+
+def reused_scope(ctx_name: Callable[[cst.BaseExpression], str | None],
+                 statement: cst.BaseStatement) -> cst.BaseExpression | None:
+    """The name of a `with tf.variable_scope(name, reuse=tf.AUTO_REUSE):` block: the
+    variables made in it are shared by every call that enters the scope of the same name."""
+    call = _scope_call(ctx_name, statement)
+    if call is None:
+        return None
+    if not any(arg.keyword is not None and arg.keyword.value == "reuse"
+               and ctx_name(arg.value) == "tf.AUTO_REUSE" for arg in call.args):
+        return None
+    named = bind_args(call, ("name_or_scope", "default_name", "values", "reuse"))
+    return None if named is None else named.get("name_or_scope")
 
 
 def flat_body(function: cst.FunctionDef, dedent: tuple[int, ...]
@@ -136,6 +168,8 @@ class ModuleHelpers:
             return None
         body = function.body.body
         dedent = tuple(i for i, s in enumerate(body) if _scope_block(self.ctx.tf_name, s))
+        shared = [found for s in body
+                  if (found := reused_scope(self.ctx.tf_name, s)) is not None]
         flat = flat_body(function, dedent)
         creations = [i for i, s in enumerate(flat) if self._creation_line(s)]
         calls = self._calls(name)
@@ -207,7 +241,14 @@ class ModuleHelpers:
         alias = tf_alias(self.state.module) or "tf"
         plan = ModuleClass(class_name, f"{alias}.Module", (), params, tuple(attributes.items()),
                            dedent, tuple(creations))
-        return ModuleHelper(function, plan, random or ops_random, ops_random)
+        if len(shared) > 1 or (shared and not (
+                isinstance(shared[0], cst.SimpleString)
+                or (isinstance(shared[0], cst.Name) and shared[0].value in params))):
+            block(function, f"`{name}` reuses variables in a scope named other than by a string "
+                            "or one of its parameters")
+            return None
+        return ModuleHelper(function, plan, random or ops_random, ops_random,
+                            shared[0] if shared else None, {})
 
     def _creation_line(self, statement: cst.BaseStatement) -> bool:
         return self._creation_call(statement) is not None
@@ -228,6 +269,24 @@ class ModuleHelpers:
         small = statement.body[0]
         assert isinstance(small, cst.Assign) and isinstance(small.targets[0].target, cst.Name)
         return small.targets[0].target.value
+
+    def shared_key(self, helper: ModuleHelper, call: cst.Call) -> str | None:
+        """The scope a call of a reusing helper enters (calls entering the same one share an
+        object), "" for a helper that shares nothing; None after blocking."""
+        shared = helper.shared
+        if shared is None:
+            return ""
+        if isinstance(shared, cst.SimpleString):
+            return shared.value
+        assert isinstance(shared, cst.Name)
+        params = tuple(p.name.value for p in helper.function.params.params)
+        bound = bind_args(call, params)
+        given = bound.get(shared.value) if bound is not None else None
+        if not isinstance(given, cst.SimpleString):
+            self.state.block(call, f"the scope `{helper.function.name.value}` reuses is named "
+                                   "by something other than a string here")
+            return None
+        return str(given.evaluated_value)
 
     def split_arguments(self, helper: ModuleHelper, call: cst.Call
                         ) -> tuple[list[str], list[str]] | None:

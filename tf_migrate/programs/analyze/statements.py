@@ -6,6 +6,7 @@ Training, metrics and tf.data statements are classified by their own modules."""
 
 from __future__ import annotations
 
+import keyword
 from dataclasses import replace
 
 import libcst as cst
@@ -83,6 +84,8 @@ class GraphStatements:
         self._identifiers: set[str] | None = None
         self.module_helpers = ModuleHelpers(state, self._creates_variable, self._plan_creation,
                                             lambda: self.identifiers)
+        # Objects of reused scopes: the statement that made each, and its Python arguments.
+        self._shared: dict[str, tuple[GraphStatement, str]] = {}
 
     @property
     def identifiers(self) -> set[str]:
@@ -161,11 +164,11 @@ class GraphStatements:
         elif name in sym.GROUPS and isinstance(value, cst.Call):
             self._group(statement, value)
         elif (module := self.module_helpers.helper(value)) is not None:
-            # `fc1 = fc_layer(x, 64, "FC1")`, one of several calls: the object the helper
-            # becomes, made where the call was; its call runs per run (module_helpers.py).
+            # `fc1 = fc_layer(x, 64, "FC1")`: the object the helper becomes, made where the
+            # call was (or an earlier call's, in a shared scope); its call runs per run
+            # (module_helpers.py).
             assert isinstance(value, cst.Call)
-            self._module_call(statement, value, module)
-            item.drop = False
+            item.drop = not self._module_call(statement, value, module)
         else:
             self._computation(statement, value)
         self._control_inputs(statement, item)
@@ -350,13 +353,20 @@ class GraphStatements:
         return None if planned is None else planned[0] or draws
 
     def _module_call(self, statement: GraphStatement, call: cst.Call,
-                     module: ModuleHelper) -> None:
+                     module: ModuleHelper) -> bool:
+        """Classifies a call of a module helper; True when it makes the call site's object
+        (stays where it is), False when it calls an object made before (a shared scope)."""
         statement.kind = Kind.LAYER
         split = self.module_helpers.split_arguments(module, call)
-        if split is None:
-            return
+        key = self.module_helpers.shared_key(module, call)
+        if split is None or key is None:
+            return True
         tensors, config = split
         function = module.function
+        existing = (module.objects or {}).get(key) if key else None
+        if existing is not None:
+            self._shared_call(statement, call, module, existing, tensors)
+            return False
         if id(function) not in self.state.in_place:
             self.state.in_place[id(function)] = replace(module.plan, config=tuple(config),
                                                         tensors=tuple(tensors))
@@ -366,13 +376,18 @@ class GraphStatements:
                 f"`{module.plan.class_name}`, each call site makes its own object, whose first "
                 "call creates its variables"
                 + ("; the variable or name scope around its body is dropped (its variables are "
-                   "the object's)" if module.plan.dedent else ""))
+                   "the object's)" if module.plan.dedent else "")
+                + ("; calls that enter the same reused scope share one object, as they shared "
+                   "the variables" if module.shared is not None else ""))
         if len(statement.targets) != 1:
             self.state.block(statement.line, f"the result of `{function.name.value}` is "
                                              "unpacked")
-            return
+            return True
         taken = self.identifiers
-        obj = fresh_name(f"{statement.targets[0]}_layer", taken)
+        # An object shared by the calls entering one scope is named after the scope.
+        scope = key.strip("\"'") if key else ""
+        obj = scope if scope.isidentifier() and scope not in taken and not keyword.iskeyword(
+            scope) else fresh_name(f"{statement.targets[0]}_layer", taken)
         taken.add(obj)
         params = tuple(p.name.value for p in function.params.params)
         positional: list[Argument] = []
@@ -399,6 +414,11 @@ class GraphStatements:
         layer = Layer(obj, Constructor(plan.class_name, tuple(keywords), tuple(positional)),
                       (f"*{obj}.trainable_variables",))
         statement.layer = layer
+        if key and module.objects is not None:
+            module.objects[key] = obj
+            self._shared[obj] = (statement, cst.Module([]).code_for_node(
+                call.with_changes(args=[a for a in call.args
+                                        if _param_of(a, call, params) in config])))
         if module.random:
             self.state.random_draws.append(f"`{obj}`")
         self.state.rewrites[id(call)] = ObjectCall(obj, params, tuple(tensors))
@@ -406,6 +426,33 @@ class GraphStatements:
                                   Kind.DEFERRED, statement.position, deps=deps,
                                   reads=read_names(call) | {obj}, random=module.ops_random,
                                   layer=layer)
+        return True
+
+    def _shared_call(self, statement: GraphStatement, call: cst.Call, module: ModuleHelper,
+                     obj: str, tensors: list[str]) -> None:
+        """A call that enters a reused scope another call made: it calls that call's object,
+        whose variables TF1 gave it (AUTO_REUSE), per run."""
+        owner, config_code = self._shared[obj]
+        function = module.function
+        params = tuple(p.name.value for p in function.params.params)
+        mine = cst.Module([]).code_for_node(call.with_changes(
+            args=[a for a in call.args if _param_of(a, call, params) not in tensors]))
+        if mine != config_code:
+            self.state.block(call, f"this call of `{function.name.value}` reuses the variables "
+                                   "of an earlier one with other Python arguments")
+            return
+        deps: list[GraphStatement] = [owner]
+        for arg in call.args:
+            if _param_of(arg, call, params) in tensors:
+                facts = examine(self.ctx, arg.value, set(self.state.graph_names),
+                                self.state.helpers)
+                block_on(self.state.block, facts)
+                deps.extend(self.state.graph_names[n] for n in sorted(facts.graph_reads))
+        statement.kind = Kind.DEFERRED
+        statement.deps = deps
+        statement.reads = read_names(call) | {obj}
+        statement.random = module.ops_random
+        self.state.rewrites[id(call)] = ObjectCall(obj, params, tuple(tensors))
 
     def _check_module_body(self, function: cst.FunctionDef, module: ModuleHelper) -> None:
         """The helper's ops run per call of the run functions: what they call must not build
@@ -632,3 +679,10 @@ def _bound_call(name: str, body: list[cst.BaseStatement]) -> cst.Call | None:
     """The call `name = call(...)` binds among a factory's statements, if any."""
     value, _ = bound_value(name, body)
     return value if isinstance(value, cst.Call) else None
+
+
+def _param_of(arg: cst.Arg, call: cst.Call, params: tuple[str, ...]) -> str:
+    """The parameter an argument of `call` is given to."""
+    if arg.keyword is not None:
+        return arg.keyword.value
+    return params[list(call.args).index(arg)]
