@@ -146,7 +146,7 @@ def test_tf1_initializers_become_keras_ones_with_tf1s_parameters(initializer: st
     ("tf.layers.dropout(x, rate=keep)",
      "`rate=` of `tf.layers.dropout` reads graph values (a Keras layer takes Python values "
      "there)"),
-    ("tf.layers.batch_normalization(x)", "`tf.layers.batch_normalization` is not rewritten yet"),
+    ("tf.layers.separable_conv2d(x, 2, 3)", "`tf.layers.separable_conv2d` is not rewritten yet"),
     ("tf.layers.dense(x, 2, kernel_initializer=my_init)",
      "the initializer is not one of TF1's own with a known Keras equivalent"),
 ])
@@ -231,3 +231,82 @@ def test_a_second_session_over_layers_is_refused() -> None:
     assert migrated == source
     assert applicability is Applicability.MANUAL
     assert "a second session restarts the layers' variables" in message
+
+
+BATCH_NORM = """\
+import tensorflow as tf
+
+x = tf.placeholder(tf.float32, [None, {width}])
+training = tf.placeholder(tf.bool, [])
+h = {normalized}
+loss = tf.reduce_mean(tf.square(h))
+{update}train = tf.train.GradientDescentOptimizer(0.1).minimize(loss)
+with tf.Session() as sess:
+    sess.run(tf.global_variables_initializer())
+    sess.run(train, {{x: [[1.0] * {width}, [2.0] * {width}], training: True}})
+    out = sess.run(h, {{x: [[1.0] * {width}], training: False}})
+"""
+WITH_UPDATES = ("updates = tf.get_collection(tf.GraphKeys.UPDATE_OPS)\n"
+                "with tf.control_dependencies(updates):\n    ")
+
+
+def test_batch_normalization_with_its_update_ops_becomes_a_keras_layer() -> None:
+    source, [(_, applicability)] = migrate(BATCH_NORM.format(
+        width=3, update=WITH_UPDATES,
+        normalized="tf.layers.batch_normalization(x, training=training)"))
+    # A 2-D placeholder: the moving variance is updated as Keras does.
+    assert applicability is Applicability.SAFE
+    assert "h_layer = tf.keras.layers.BatchNormalization()\n" in source
+    assert ("    h = tf.cond(training, lambda: h_layer(x, training=True), lambda: h_layer(x, "
+            "training=False))\n") in source
+    assert "UPDATE_OPS" not in source and "control_dependencies" not in source
+
+
+def test_batch_normalization_whose_update_ops_never_run_is_refused() -> None:
+    source = BATCH_NORM.format(width=3, update="",
+                               normalized="tf.layers.batch_normalization(x, training=training)")
+    migrated, [(message, applicability)] = migrate(source)
+    assert migrated == source
+    assert applicability is Applicability.MANUAL
+    assert "the program never runs the batch normalization's UPDATE_OPS" in message
+
+
+def test_batch_normalization_of_inputs_that_may_be_4d_is_unsafe() -> None:
+    source = BATCH_NORM.format(
+        width=3, update=WITH_UPDATES,
+        normalized="tf.layers.batch_normalization(tf.reshape(x, [-1, 1, 1, 3]), "
+                   "training=training)")
+    _, [(message, applicability)] = migrate(source)
+    assert applicability is Applicability.UNSAFE
+    assert "TF1's fused kernel updated the moving variance with Bessel's correction" in message
+
+
+def test_contrib_batch_norm_updating_in_place_needs_no_update_ops() -> None:
+    source, [(_, applicability)] = migrate(BATCH_NORM.format(
+        width=3, update="",
+        normalized="tf.contrib.layers.batch_norm(x, is_training=training, "
+                   "updates_collections=None, fused=False)"))
+    assert applicability is Applicability.SAFE
+    assert ("h_layer = tf.keras.layers.BatchNormalization(momentum=0.999, scale=False)\n"
+            in source)
+
+
+def test_contrib_batch_norm_fused_by_default_is_unsafe_even_on_matrices() -> None:
+    _, [(message, applicability)] = migrate(BATCH_NORM.format(
+        width=3, update=WITH_UPDATES,
+        normalized="tf.contrib.layers.batch_norm(x, is_training=training)"))
+    assert applicability is Applicability.UNSAFE
+    assert "`tf.contrib.layers.batch_norm` without `fused=False`" in message
+
+
+def test_layers_over_float64_inputs_compute_in_float64_as_tf1_did() -> None:
+    source, _ = migrate("""\
+        import tensorflow as tf
+
+        x = tf.placeholder(tf.float64, [None, 3])
+        h = tf.layers.dense(x * 2.0, 2)
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            out = sess.run(h, {x: [[1.0, 2.0, 3.0]]})
+        """)
+    assert 'h_layer = tf.keras.layers.Dense(2, dtype="float64")\n' in source

@@ -464,6 +464,7 @@ class LayerCall:
     training_default: str = "False"
     training_tensor: bool = False
     cond: str = "tf.cond"
+    identity_off: bool = True  # not training it is the identity (dropout), else called so
 
 
 @dataclass(frozen=True, eq=False)

@@ -47,6 +47,13 @@ class LayerSpec:
     defaults: tuple[tuple[str, str], ...] = ()
     training: str | None = None
     training_default: str = "False"
+    # Not training, the layer is the identity (dropout), rather than computing otherwise
+    # (batch normalization, with its moving statistics).
+    identity_off: bool = True
+    # Its moving statistics are updated by TF1's UPDATE_OPS (batch normalization).
+    update_ops: bool = False
+    # Arguments with no Keras counterpart that only their TF1 default lets through (value, why).
+    only_default: Mapping[str, tuple[str, str]] = field(default_factory=dict)
 
 
 def _contrib_conv(keras: str) -> LayerSpec:
@@ -90,6 +97,31 @@ LAYERS: dict[str, LayerSpec] = {
         ("inputs", "keep_prob", "noise_shape", "is_training", "outputs_collections", "scope",
          "seed"), "Dropout", ("rate",), rename={**_CONTRIB_NAMES, "keep_prob": "rate"},
         defaults=(("rate", "0.5"),), training="is_training", training_default="True"),
+    "tf.layers.batch_normalization": LayerSpec(
+        ("inputs", "axis", "momentum", "epsilon", "center", "scale", "beta_initializer",
+         "gamma_initializer", "moving_mean_initializer", "moving_variance_initializer",
+         "beta_regularizer", "gamma_regularizer", "beta_constraint", "gamma_constraint",
+         "training", "trainable", "name", "reuse", "renorm", "renorm_clipping",
+         "renorm_momentum", "fused", "virtual_batch_size", "adjustment"),
+        "BatchNormalization", (), ("*trainable_variables",), training="training",
+        identity_off=False, update_ops=True,
+        only_default={"renorm": ("False", "batch renormalization is not mapped yet")}),
+    "tf.contrib.layers.batch_norm": LayerSpec(
+        ("inputs", "decay", "center", "scale", "epsilon", "activation_fn", "param_initializers",
+         "param_regularizers", "updates_collections", "is_training", "reuse",
+         "variables_collections", "outputs_collections", "trainable", "batch_weights", "fused",
+         "data_format", "zero_debias_moving_mean", "scope", "renorm", "renorm_clipping",
+         "renorm_decay", "adjustment"),
+        "BatchNormalization", (), ("*trainable_variables",),
+        {**_CONTRIB_NAMES, "decay": "momentum"},
+        # contrib's own defaults, which Keras does not share.
+        (("momentum", "0.999"), ("scale", "False")),
+        training="is_training", training_default="True", identity_off=False, update_ops=True,
+        only_default={
+            "renorm": ("False", "batch renormalization is not mapped yet"),
+            "zero_debias_moving_mean": ("False", "zero-debiased moving means are not mapped yet"),
+            "activation_fn": ("None", "an activation after the normalization is not mapped yet"),
+        }),
 }
 # slim's functions are contrib's.
 LAYERS.update({name.replace("tf.contrib.layers.", "tf.contrib.slim."): spec
@@ -109,7 +141,19 @@ REFUSED = {
     "normalizer_params": "normalization inside the layer is not mapped yet",
     "variables_collections": "TF2 has no collections",
     "outputs_collections": "TF2 has no collections",
+    "beta_regularizer": "its loss lived in TF1's REGULARIZATION_LOSSES collection",
+    "gamma_regularizer": "its loss lived in TF1's REGULARIZATION_LOSSES collection",
+    "param_regularizers": "its loss lived in TF1's REGULARIZATION_LOSSES collection",
+    "beta_constraint": "constraints are not mapped yet",
+    "gamma_constraint": "constraints are not mapped yet",
+    "renorm_clipping": "batch renormalization is not mapped yet",
+    "virtual_batch_size": "ghost batch normalization is not mapped yet",
+    "adjustment": "adjusted batch normalization is not mapped yet",
+    "param_initializers": "per-parameter initializers are not mapped yet",
+    "batch_weights": "weighted batch statistics are not mapped yet",
 }
+# Arguments that only change how TF1 computed, read by the analysis and not passed on.
+READ_ONLY = frozenset({"fused", "updates_collections", "renorm_momentum", "renorm_decay"})
 INITIALIZERS = frozenset({"kernel_initializer", "bias_initializer"})
 # contrib's data formats in Keras's words.
 DATA_FORMATS = {"NHWC": "channels_last", "NCHW": "channels_first", "NWC": "channels_last",

@@ -30,6 +30,7 @@ from tf_migrate.programs.analyze.layer_table import (
     DATA_FORMATS,
     INITIALIZERS,
     LAYERS,
+    READ_ONLY,
     REFUSED,
     LayerSpec,
 )
@@ -38,11 +39,13 @@ from tf_migrate.programs.analyze.syntax import tf_alias
 from tf_migrate.programs.model import (
     Argument,
     Constructor,
+    Context,
     GraphStatement,
     Kind,
     Layer,
     LayerCall,
     SourceText,
+    dependencies,
 )
 
 
@@ -76,12 +79,19 @@ def classify(state: ProgramState, statement: GraphStatement, value: cst.BaseExpr
     for key, why in REFUSED.items():
         if key in bound and not _is_none(bound[key]):
             state.block(bound[key], f"`{key}=` of `{name}` is not rewritten: {why}")
+    for key, (default, why) in spec.only_default.items():
+        given = bound.get(key)
+        if given is not None and not (isinstance(given, cst.Name) and given.value == default):
+            state.block(given, f"`{key}=` of `{name}` is not rewritten: {why}")
     taken = names()
     layer_name = _object_name(statement.targets[0], spec, bound, taken)
     taken.add(layer_name)
     arguments = _keras_arguments(state, name, spec, bound)
     if arguments is None:
         return True
+    if _float64_inputs(state, bound["inputs"]):
+        # tf.layers made float64 variables for float64 inputs; Keras casts them to float32.
+        arguments["dtype"] = SourceText('"float64"')
     positional: list[Argument] = []
     for param in spec.positional:
         if param not in arguments or len(positional) < spec.positional.index(param):
@@ -91,8 +101,8 @@ def classify(state: ProgramState, statement: GraphStatement, value: cst.BaseExpr
                               tuple(positional))
     use_bias = arguments.get("use_bias")
     no_bias = isinstance(use_bias, cst.BaseExpression) and _is_false(use_bias)
-    variables = tuple(f"{layer_name}.{v}" for v in spec.variables
-                      if not (v == "bias" and no_bias))
+    variables = tuple(f"*{layer_name}.{v[1:]}" if v.startswith("*") else f"{layer_name}.{v}"
+                      for v in spec.variables if not (v == "bias" and no_bias))
     trainable = bound.get("trainable")
     layer = Layer(layer_name, constructor, variables,
                   trainable=trainable is None or not _is_false(trainable))
@@ -100,8 +110,10 @@ def classify(state: ProgramState, statement: GraphStatement, value: cst.BaseExpr
     statement.trainable = layer.trainable
     kernel = next((bound[p] for p in ("kernel_initializer", "weights_initializer") if p in bound),
                   None)
-    if variables and not initializers.constant(state, kernel):
+    if "kernel" in spec.variables and not initializers.constant(state, kernel):
         state.random_draws.append(f"`{layer_name}`")
+    if spec.update_ops:
+        _moving_statistics(state, statement, name, bound)
     layer.op = _call_statement(state, statement, value, name, spec, bound, layer)
     return True
 
@@ -116,6 +128,53 @@ def register(state: ProgramState, statement: GraphStatement) -> None:
     statement.targets = (layer.name,)
     state.graph_names[layer.name] = statement
     state.statements.append(layer.op)
+
+
+def _moving_statistics(state: ProgramState, statement: GraphStatement, name: str,
+                       bound: dict[str, cst.BaseExpression]) -> None:
+    """Batch normalization: TF1 updated the moving statistics when the program ran the
+    UPDATE_OPS collection (checked once the program is read: `update_op_layers`), unless
+    contrib's `updates_collections=None` updated them in place; Keras updates them at each
+    training call. On 4-D inputs TF1's fused kernel applied Bessel's correction to the moving
+    variance, which Keras does not: unsafe unless `fused=False` or the input is 2-D (contrib's
+    batch_norm fused 2-D inputs as well, measured by the contrib_batch_norm_tool fixture)."""
+    collections = bound.get("updates_collections")
+    if collections is None or not _is_none(collections):
+        state.update_op_layers.append(statement)
+    fused = bound.get("fused")
+    if _is_false(fused):
+        return
+    if name.endswith(".batch_norm"):
+        # contrib's batch_norm reshapes 2-D inputs to 4-D to use the fused kernel too.
+        state.unsafe.append(f"`{name}` without `fused=False`: TF1's fused kernel updated the "
+                            "moving variance with Bessel's correction, Keras does not")
+    elif not _two_dimensional(state, bound["inputs"]):
+        state.unsafe.append(f"`{name}` on inputs that may be 4-D: TF1's fused kernel updated "
+                            "the moving variance with Bessel's correction, Keras does not")
+
+
+def _float64_inputs(state: ProgramState, inputs: cst.BaseExpression) -> bool:
+    """The inputs are computed from a float64 placeholder."""
+    roots = [state.graph_names[name] for name in read_names(inputs) if name in state.graph_names]
+    for statement in dependencies(roots):
+        if statement.kind is Kind.PLACEHOLDER and (
+                statement.literal_dtype == "float64"
+                or (statement.dtype is not None
+                and state.ctx.tf_name(statement.dtype) in ("tf.float64", "tf.double"))):
+            return True
+    return False
+
+
+def _two_dimensional(state: ProgramState, inputs: cst.BaseExpression) -> bool:
+    """The input is known to be a matrix: a dense layer's output, or a placeholder of two
+    dimensions."""
+    known = state.graph_names.get(inputs.value) if isinstance(inputs, cst.Name) else None
+    if known is None:
+        return False
+    if known.layer is not None and known.kind is Kind.DEFERRED:
+        return known.layer.constructor.path.rsplit(".", 1)[-1] in ("Dense", "Flatten")
+    shape = known.shape if known.kind is Kind.PLACEHOLDER else None
+    return isinstance(shape, cst.List | cst.Tuple) and len(shape.elements) == 2
 
 
 def _object_name(target: str, spec: LayerSpec, bound: dict[str, cst.BaseExpression],
@@ -146,7 +205,8 @@ def _keras_arguments(state: ProgramState, name: str, spec: LayerSpec,
         if argument is None and keras in defaults:
             found[keras] = SourceText(defaults[keras].format(tf=tf))  # TF1's, in its place
             continue
-        if argument is None or param in ("inputs", spec.training) or param in REFUSED:
+        if argument is None or param in ("inputs", spec.training) or param in REFUSED or (
+                param in READ_ONLY or param in spec.only_default):
             continue
         known = state.graph_names.get(argument.value) if isinstance(argument, cst.Name) else None
         if keras in INITIALIZERS and known is not None and known.initializer:
@@ -210,10 +270,10 @@ def _call_statement(state: ProgramState, statement: GraphStatement, value: cst.C
             tensor = bool(facts.graph_reads)
     state.rewrites[id(value)] = LayerCall(
         layer.name, spec.params, spec.training, spec.training_default, tensor,
-        f"{tf_alias(state.module) or 'tf'}.cond")
+        f"{tf_alias(state.module) or 'tf'}.cond", spec.identity_off)
     return GraphStatement(statement.line, statement.node, statement.targets, Kind.DEFERRED,
                           statement.position, deps=deps, reads=reads | {layer.name},
-                          random=spec.training is not None, layer=layer)
+                          random=spec.training is not None and spec.identity_off, layer=layer)
 
 
 def _is_none(node: cst.BaseExpression) -> bool:
@@ -222,3 +282,26 @@ def _is_none(node: cst.BaseExpression) -> bool:
 
 def _is_false(node: cst.BaseExpression | None) -> bool:
     return isinstance(node, cst.Name) and node.value == "False"
+
+
+def is_update_ops(ctx: Context, value: cst.BaseExpression | None) -> bool:
+    """`tf.get_collection(tf.GraphKeys.UPDATE_OPS)` (or `tf.compat.v1...`)."""
+    if not isinstance(value, cst.Call) or ctx.tf_name(value.func) != "tf.get_collection":
+        return False
+    bound = bind_args(value, ("key", "scope"))
+    if bound is None or "scope" in bound or "key" not in bound:
+        return False
+    return ctx.tf_name(bound["key"]) == "tf.GraphKeys.UPDATE_OPS"
+
+
+def finish(state: ProgramState) -> None:
+    """A batch normalization whose moving statistics TF1 updated through UPDATE_OPS, in a
+    program that never ran them: TF1 kept its initial statistics, which a Keras layer would
+    update at each training call."""
+    if state.update_op_layers and not state.update_ops_run:
+        state.block(state.update_op_layers[0].line,
+                    "the program never runs the batch normalization's UPDATE_OPS, so TF1 kept "
+                    "its moving statistics at their initial values, which Keras would update at "
+                    "each training call: run them with the training op (`with "
+                    "tf.control_dependencies(tf.get_collection(tf.GraphKeys.UPDATE_OPS)):`) "
+                    "if that was meant")

@@ -26,6 +26,7 @@ from tf_migrate.programs.analyze import (
     control_flow,
     graph_prints,
     iterator_runs,
+    layers,
     metrics,
     optimizer_statements,
     session_helpers,
@@ -129,6 +130,13 @@ class _Analyzer:
         self._scope_note(name)
         if name == "tf.control_dependencies":
             inputs = item.item.args[0].value if len(item.item.args) == 1 else None
+            if layers.is_update_ops(self.ctx, inputs):
+                # `tf.control_dependencies(tf.get_collection(tf.GraphKeys.UPDATE_OPS))`: the
+                # batch normalizations' updates, which Keras layers make themselves.
+                self.state.update_ops_run = True
+                inputs = cst.List([])
+            elif isinstance(inputs, cst.Name):
+                inputs = cst.List([cst.Element(inputs)])  # checked with the statements
             if not isinstance(inputs, cst.List | cst.Tuple) or any(
                     not isinstance(e.value, cst.Name) for e in inputs.elements):
                 self.state.block(stmt, "`tf.control_dependencies` of something other than a list "
@@ -502,6 +510,7 @@ def analyze(module: cst.Module, ctx: Context, *, tf1_evidence: bool | None = Non
     analyzer = _Analyzer(state, scope, segment, entries)
     analyzer.run()
     metrics.finish(state)
+    layers.finish(state)
     iterator_runs.finish(state)
     analyzer.sessions.finish()
     sparse_values.check(state, analyzer.sessions.feeds)

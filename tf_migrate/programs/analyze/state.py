@@ -40,6 +40,10 @@ class ProgramState:
     # other numbers; said in the finding, and `tf-migrate verify` aligns them.
     random_draws: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # what the finding says of the rewrite
+    # Batch normalizations whose moving statistics TF1 updated through UPDATE_OPS, and whether
+    # the program ran that collection (as a control input of its training).
+    update_op_layers: list[GraphStatement] = field(default_factory=list)
+    update_ops_run: bool = False
     blockers: list[tuple[cst.CSTNode, str]] = field(default_factory=list)
     # TF2 forms of control flow and tf.data nodes (GraphProgram.rewrites, in_place).
     rewrites: dict[int, ExpressionPlan] = field(default_factory=dict)

@@ -156,6 +156,12 @@ class GraphStatements:
                 statement.members.append(access)
             statement.deps, statement.reads = deps, reads
             item.drop = False
+        elif layers.is_update_ops(self.ctx, value):
+            # `update_ops = tf.get_collection(tf.GraphKeys.UPDATE_OPS)`: the batch
+            # normalizations' updates, which Keras layers make themselves; a control input
+            # of the training (or a fetch) that goes.
+            statement.kind = Kind.DEFERRED
+            statement.elided = statement.returns_none = True
         elif self.sessions.is_initializer(value, self.state.graph_names):
             statement.kind = Kind.INITIALIZER
             item.obsolete_comments = True
@@ -216,6 +222,10 @@ class GraphStatements:
         for node in item.control:
             assert isinstance(node, cst.Name)
             known = self.state.graph_names.get(node.value)
+            if known is not None and known.elided and layers.is_update_ops(
+                    self.ctx, known.node.value):
+                self.state.update_ops_run = True  # Keras layers update themselves
+                continue
             if known is None:
                 self.state.block(statement.line, f"the control input `{node.value}` is not a graph "
                                                  "value of the script")

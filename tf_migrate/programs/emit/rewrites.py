@@ -105,9 +105,11 @@ def layer_call(node: cst.Call, plan: LayerCall) -> cst.BaseExpression:
     if not plan.training_tensor:
         return cst.Call(layer, [cst.Arg(inputs), keyword_arg("training", training)])
     dropped = cst.Call(layer, [cst.Arg(inputs), keyword_arg("training", cst.Name("True"))])
+    off = inputs if plan.identity_off else cst.Call(
+        layer, [cst.Arg(inputs), keyword_arg("training", cst.Name("False"))])
     return cst.Call(dotted(plan.cond), [
         cst.Arg(training), cst.Arg(cst.Lambda(cst.Parameters(), dropped)),
-        cst.Arg(cst.Lambda(cst.Parameters(), inputs))])
+        cst.Arg(cst.Lambda(cst.Parameters(), off))])
 
 
 def sparse_tuple(node: cst.Call) -> cst.Tuple:
