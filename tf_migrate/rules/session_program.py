@@ -305,9 +305,15 @@ class SessionProgram(Rule):
     parameters go to `__init__`, graph values to `__call__`, whose first call creates the
     variables (`if not self.is_built:`) from the inputs' shapes as TF1 did; each call site
     makes its own object where the call was (`fc1_layer = FcLayer(64, "FC1")`), the run
-    functions call it, and training differentiates its `trainable_variables`. Regularizers,
-    constraints, collections, `reuse=`, normalizer functions, batch normalization and reusing
-    scopes are refused with the argument named.
+    functions call it, and training differentiates its `trainable_variables`; calls entering
+    one scope with `reuse=tf.AUTO_REUSE` share one object. Batch normalization (`tf.layers` and
+    contrib) becomes `tf.keras.layers.BatchNormalization` called with TF1's `training` (a
+    placeholder picks with `tf.cond`); the UPDATE_OPS TF1 needed as control inputs of training
+    go, a program that never ran them is refused (TF1 kept the initial moving statistics), and
+    where TF1's fused kernel corrected the moving variance (4-D inputs, and contrib's default
+    even on matrices) the fix is unsafe. Layers over float64 inputs compute in float64, as
+    tf.layers did. Regularizers, constraints, collections, `reuse=` of a layer, normalizer
+    functions and scopes reused otherwise are refused with the argument named.
 
     Graph helpers the script imports from its own project (`from ops import dense, mse`, `import
     model` then `model.net(x)`, `from .layers import conv`) are read in their module — found as
