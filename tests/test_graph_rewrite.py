@@ -345,14 +345,14 @@ def test_a_refusal_says_what_to_change_by_hand() -> None:
         """\
         import tensorflow as tf
         x = tf.placeholder(tf.float32, [None, 3])
-        h = tf.contrib.layers.batch_norm(x)
+        h = tf.contrib.layers.layer_norm(x)
         with tf.Session() as sess:
             sess.run(tf.global_variables_initializer())
             out = sess.run(h, {x: [[1.0, 2.0, 3.0]]})
         """
     )
     ((message, _),) = findings
-    assert ("`tf.contrib.layers.batch_norm` is not handled by the session rewrite: create the "
+    assert ("`tf.contrib.layers.layer_norm` is not handled by the session rewrite: create the "
             "program's variables and layers with `tf.Variable` or Keras layers first (the finding "
             "at this line says how) (line 3)") in message
 

@@ -137,9 +137,9 @@ def test_tf1_initializers_become_keras_ones_with_tf1s_parameters(initializer: st
 
 
 @pytest.mark.parametrize(("call", "reason"), [
-    ("tf.layers.dense(x, 2, kernel_regularizer=tf.nn.l2_loss)",
-     "`kernel_regularizer=` of `tf.layers.dense` is not rewritten: its loss lived in TF1's "
-     "REGULARIZATION_LOSSES collection"),
+    ("tf.layers.dense(x, 2, kernel_regularizer=my_init)",
+     "`kernel_regularizer=` of `tf.layers.dense` is not one of TF1's regularizers the rewrite "
+     "writes as a penalty"),
     ("tf.layers.dense(x, 2, reuse=True)",
      "`reuse=` of `tf.layers.dense` is not rewritten: TF2 shares a layer by calling the same "
      "object again"),

@@ -106,6 +106,16 @@ class Layer:
     op: GraphStatement | None = None  # the statement of the call
 
 
+@dataclass(frozen=True, eq=False)
+class Penalty:
+    """One regularized variable: the penalty's source, where the variable was made, and the
+    statement that made it (a variable or a layer)."""
+
+    text: str
+    position: Position
+    owner: GraphStatement
+
+
 @dataclass(eq=False)
 class MetricUpdate:
     """The arguments of `update_state`: the TF1 call's values in order (labels and predictions,
@@ -520,9 +530,20 @@ class ModuleClass:
     creations: tuple[int, ...]
 
 
+@dataclass(frozen=True)
+class Penalties:
+    """A read of TF1's REGULARIZATION_LOSSES (analyze/regularization.py): the penalties it
+    held, written out; `summed` as `tf.add_n([...])` (TF1's sum, 0.0 with none), else the
+    list."""
+
+    terms: tuple[str, ...]
+    summed: bool
+    tf: str = "tf"
+
+
 ExpressionPlan = (ArgumentReshape | Constructed | DimensionValue | IteratorFromDataset
                   | IteratorName | LayerCall | NewVariable | NoArguments | ObjectCall
-                  | SparseValueTuple | VariableList | WithoutSession)
+                  | Penalties | SparseValueTuple | VariableList | WithoutSession)
 StatementPlan = IteratorStatement | ModuleClass | Reinitialization | WithoutSession
 
 

@@ -312,8 +312,12 @@ class SessionProgram(Rule):
     go, a program that never ran them is refused (TF1 kept the initial moving statistics), and
     where TF1's fused kernel corrected the moving variance (4-D inputs, and contrib's default
     even on matrices) the fix is unsafe. Layers over float64 inputs compute in float64, as
-    tf.layers did. Regularizers, constraints, collections, `reuse=` of a layer, normalizer
-    functions and scopes reused otherwise are refused with the argument named.
+    tf.layers did. Regularizers of layers and of `tf.get_variable` (contrib's l1/l2, Keras's,
+    a TF op such as `tf.nn.l2_loss`) are written out as penalties on their variables where the
+    program reads TF1's regularization losses (`tf.losses.get_regularization_loss()`, the
+    REGULARIZATION_LOSSES collection), in the order TF1 collected them; unread, they cost
+    nothing, as in TF1. Constraints, collections, `reuse=` of a layer, normalizer functions and
+    scopes reused otherwise are refused with the argument named.
 
     Graph helpers the script imports from its own project (`from ops import dense, mse`, `import
     model` then `model.net(x)`, `from .layers import conv`) are read in their module — found as

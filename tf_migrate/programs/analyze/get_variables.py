@@ -17,10 +17,16 @@ from collections.abc import Callable
 import libcst as cst
 
 from tf_migrate.cst.arguments import bind_args
-from tf_migrate.programs.analyze import initializers
+from tf_migrate.programs.analyze import initializers, regularization
 from tf_migrate.programs.analyze.state import ProgramState
 from tf_migrate.programs.analyze.syntax import tf_alias
-from tf_migrate.programs.model import Argument, Constructed, Constructor, NewVariable
+from tf_migrate.programs.model import (
+    Argument,
+    Constructed,
+    Constructor,
+    GraphStatement,
+    NewVariable,
+)
 
 PARAMS = ("name", "shape", "dtype", "initializer", "regularizer", "trainable", "collections",
           "caching_device", "partitioner", "validate_shape", "use_resource", "custom_getter",
@@ -61,15 +67,27 @@ IN_A_FACTORY = 99 - len("    return ")
 
 
 def plan_get_variable(state: ProgramState, call: cst.Call, line: cst.CSTNode,
-                      resolve: Resolve, room: int = IN_A_FACTORY) -> tuple[bool, bool] | None:
+                      resolve: Resolve, room: int = IN_A_FACTORY,
+                      owner: GraphStatement | None = None) -> tuple[bool, bool] | None:
     """Plans `tf.Variable(...)` for the call, wrapped when longer than `room`; (whether it
-    draws, whether it is trainable), or None after blocking."""
+    draws, whether it is trainable), or None after blocking. `owner`: the statement that binds
+    the variable to its one name, where a regularizer's penalty can name it."""
     bound = bind_args(call, PARAMS)
     if bound is None or "name" not in bound:
         state.block(line, "cannot read the arguments of `tf.get_variable`")
         return None
+    regularizer = bound.get("regularizer")
+    if regularizer is not None and not _is_none(regularizer):
+        penalty = regularization.regularizer_penalty(state, regularizer)
+        if penalty is None or owner is None:
+            state.block(regularizer, "`regularizer=` of `tf.get_variable` is not rewritten here "
+                                     "(a TF1 regularizer of a variable bound to its own name at "
+                                     "the program's top level is)")
+            return None
+        # Paid where the program reads TF1's regularization losses (regularization.py).
+        regularization.add_penalty(state, penalty, owner.targets[0], owner)
     for key, why in _REFUSED.items():
-        if key in bound and not _is_none(bound[key]):
+        if key in bound and key != "regularizer" and not _is_none(bound[key]):
             state.block(bound[key], f"`{key}=` of `tf.get_variable` is not rewritten: {why}")
             return None
     validate = bound.get("validate_shape")

@@ -24,7 +24,7 @@ import libcst as cst
 
 from tf_migrate.analysis.names import fresh_name, read_names
 from tf_migrate.cst.arguments import bind_args
-from tf_migrate.programs.analyze import initializers
+from tf_migrate.programs.analyze import initializers, regularization
 from tf_migrate.programs.analyze.expressions import block_on, examine
 from tf_migrate.programs.analyze.layer_table import (
     DATA_FORMATS,
@@ -47,6 +47,10 @@ from tf_migrate.programs.model import (
     SourceText,
     dependencies,
 )
+
+# Regularizer arguments and the variable each penalizes.
+_REGULARIZED = {"kernel_regularizer": "kernel", "weights_regularizer": "kernel",
+                "bias_regularizer": "bias", "biases_regularizer": "bias"}
 
 
 def is_layer_call(name: str | None) -> bool:
@@ -76,16 +80,27 @@ def classify(state: ProgramState, statement: GraphStatement, value: cst.BaseExpr
     if len(statement.targets) != 1:
         state.block(statement.line, f"the result of `{name}` is unpacked")
         return True
+    taken = names()
+    layer_name = _object_name(statement.targets[0], spec, bound, taken)
+    taken.add(layer_name)
+    for key, variable in _REGULARIZED.items():
+        regularizer = bound.get(key)
+        if regularizer is None or _is_none(regularizer):
+            continue
+        penalty = regularization.regularizer_penalty(state, regularizer)
+        if penalty is None:
+            state.block(regularizer, f"`{key}=` of `{name}` is not one of TF1's regularizers "
+                                     "the rewrite writes as a penalty")
+            continue
+        # Paid where the program reads TF1's regularization losses (regularization.py).
+        regularization.add_penalty(state, penalty, f"{layer_name}.{variable}", statement)
     for key, why in REFUSED.items():
-        if key in bound and not _is_none(bound[key]):
+        if key in bound and key not in _REGULARIZED and not _is_none(bound[key]):
             state.block(bound[key], f"`{key}=` of `{name}` is not rewritten: {why}")
     for key, (default, why) in spec.only_default.items():
         given = bound.get(key)
         if given is not None and not (isinstance(given, cst.Name) and given.value == default):
             state.block(given, f"`{key}=` of `{name}` is not rewritten: {why}")
-    taken = names()
-    layer_name = _object_name(statement.targets[0], spec, bound, taken)
-    taken.add(layer_name)
     arguments = _keras_arguments(state, name, spec, bound)
     if arguments is None:
         return True

@@ -29,6 +29,7 @@ from tf_migrate.programs.analyze import (
     layers,
     metrics,
     optimizer_statements,
+    regularization,
     session_helpers,
     sparse_values,
 )
@@ -511,6 +512,7 @@ def analyze(module: cst.Module, ctx: Context, *, tf1_evidence: bool | None = Non
     analyzer.run()
     metrics.finish(state)
     layers.finish(state)
+    regularization.finish(state)
     iterator_runs.finish(state)
     analyzer.sessions.finish()
     sparse_values.check(state, analyzer.sessions.feeds)

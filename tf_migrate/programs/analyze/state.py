@@ -16,6 +16,7 @@ from tf_migrate.programs.model import (
     GraphStatement,
     ImportedHelper,
     Item,
+    Penalty,
     RunSite,
     SessionsGone,
     StatementPlan,
@@ -44,6 +45,11 @@ class ProgramState:
     # the program ran that collection (as a control input of its training).
     update_op_layers: list[GraphStatement] = field(default_factory=list)
     update_ops_run: bool = False
+    # Weight penalties TF1 collected (analyze/regularization.py), and regularizer objects bound
+    # to names: name -> the penalty's format.
+    penalties: list[Penalty] = field(default_factory=list)
+    regularizer_objects: dict[str, str] = field(default_factory=dict)
+    regularizer_uses: dict[str, int] = field(default_factory=dict)  # as a regularizer
     blockers: list[tuple[cst.CSTNode, str]] = field(default_factory=list)
     # TF2 forms of control flow and tf.data nodes (GraphProgram.rewrites, in_place).
     rewrites: dict[int, ExpressionPlan] = field(default_factory=dict)

@@ -29,6 +29,7 @@ from tf_migrate.programs.analyze import (
     iterators,
     layers,
     metrics,
+    regularization,
     training,
 )
 from tf_migrate.programs.analyze.callables import (
@@ -46,6 +47,7 @@ from tf_migrate.programs.analyze.syntax import (
     imported_names,
     is_docstring,
     literal_dtype,
+    tf_alias,
 )
 from tf_migrate.programs.analyze.variable_lists import plan_variable_lists
 from tf_migrate.programs.model import (
@@ -59,6 +61,7 @@ from tf_migrate.programs.model import (
     Layer,
     ModuleClass,
     ObjectCall,
+    Penalties,
 )
 
 
@@ -156,6 +159,14 @@ class GraphStatements:
                 statement.members.append(access)
             statement.deps, statement.reads = deps, reads
             item.drop = False
+        elif (penalty := regularization.regularizer_penalty(self.state, value)) is not None and (
+                isinstance(value, cst.Call)):
+            # `reg = tf.contrib.layers.l2_regularizer(0.01)`: a penalty written where the
+            # losses are read (regularization.py); the object goes.
+            if len(names) == 1:
+                self.state.regularizer_objects[names[0]] = penalty
+            statement.kind = Kind.DEFERRED
+            statement.elided = statement.returns_none = True
         elif layers.is_update_ops(self.ctx, value):
             # `update_ops = tf.get_collection(tf.GraphKeys.UPDATE_OPS)`: the batch
             # normalizations' updates, which Keras layers make themselves; a control input
@@ -320,8 +331,9 @@ class GraphStatements:
         # At the top level (`w = tf.Variable(...)`), or returned by a factory.
         room = (LINE_LIMIT - len(statement.targets[0]) - 3 if call is statement.node.value
                 else get_variables.IN_A_FACTORY)
-        planned = get_variables.plan_get_variable(self.state, call, statement.line, resolve,
-                                                  room)
+        planned = get_variables.plan_get_variable(
+            self.state, call, statement.line, resolve, room,
+            owner=statement if call is statement.node.value else None)
         if planned is None:
             return
         random, statement.trainable = planned
@@ -598,7 +610,11 @@ class GraphStatements:
         statement.reads = read_names(call)
 
     def _computation(self, statement: GraphStatement, value: cst.BaseExpression) -> None:
+        readers, owners = self._penalty_readers(statement, value)
         facts = examine(self.ctx, value, set(self.state.graph_names), self.state.helpers)
+        # A read of the regularization losses is planned: not an op the rewrite lacks.
+        facts.unsupported = [(node, text) for node, text in facts.unsupported
+                             if id(node) not in readers]
         imported_here = imported_calls(value, self.state.imported)
         facts.random = facts.random or any(helper.random for _, helper in imported_here)
         if facts.creates:
@@ -611,6 +627,7 @@ class GraphStatements:
         plan_variable_lists(self.state, value, facts)
         block_on(self.state.block, facts)
         statement.deps = [self.state.graph_names[d] for d in sorted(facts.graph_reads)]
+        statement.deps.extend(owners)
         statement.reads = read_names(value) | facts.graph_reads
         statement.random = facts.random
         statement.updates = facts.updates
@@ -640,6 +657,24 @@ class GraphStatements:
             for node, imported in imported_here:
                 if imported.problem is not None:
                     self.state.block(node, imported.refusal())
+
+    def _penalty_readers(self, statement: GraphStatement, value: cst.BaseExpression
+                         ) -> tuple[set[int], list[GraphStatement]]:
+        """Reads of TF1's regularization losses in `value`, each planned as the penalties
+        collected so far: the ids of the reading calls, and the statements of the variables
+        and layers the penalties read."""
+        readers: set[int] = set()
+        owners: list[GraphStatement] = []
+        for node in _calls_in(value):
+            summed = regularization.is_reader(self.state, node)
+            if summed is None:
+                continue
+            penalties = regularization.collected(self.state, statement.position)
+            self.state.rewrites[id(node)] = Penalties(
+                tuple(p.text for p in penalties), summed, tf_alias(self.state.module) or "tf")
+            readers.add(id(node))
+            owners.extend(p.owner for p in penalties if p.owner not in owners)
+        return readers, owners
 
     def _check_moved(self, statement: GraphStatement, value: cst.BaseExpression) -> None:
         """A deferred statement runs on every call: what it calls must not build state."""
@@ -696,3 +731,18 @@ def _param_of(arg: cst.Arg, call: cst.Call, params: tuple[str, ...]) -> str:
     if arg.keyword is not None:
         return arg.keyword.value
     return params[list(call.args).index(arg)]
+
+
+class _Calls(cst.CSTVisitor):
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[cst.Call] = []
+
+    def visit_Call(self, node: cst.Call) -> None:
+        self.found.append(node)
+
+
+def _calls_in(node: cst.CSTNode) -> list[cst.Call]:
+    visitor = _Calls()
+    node.visit(visitor)
+    return visitor.found

@@ -10,7 +10,7 @@ import libcst as cst
 
 from tf_migrate.cst.arguments import bind_args, keyword_arg
 from tf_migrate.cst.dotted import dotted
-from tf_migrate.cst.wrapping import LINE_LIMIT, fitted_call
+from tf_migrate.cst.wrapping import LINE_LIMIT, fitted_call, one_per_line
 from tf_migrate.programs.analyze.expressions import assign_call
 from tf_migrate.programs.emit.constructs import argument, constructed
 from tf_migrate.programs.emit.control_flow import reshaped
@@ -30,6 +30,7 @@ from tf_migrate.programs.model import (
     NewVariable,
     NoArguments,
     ObjectCall,
+    Penalties,
     SparseValueTuple,
     StatementPlan,
     VariableList,
@@ -60,6 +61,15 @@ def rewritten(node: cst.CSTNode, plan: ExpressionPlan | StatementPlan) -> cst.CS
     if isinstance(plan, ModuleClass):
         assert isinstance(node, cst.FunctionDef)
         return module_class(node, plan)
+    if isinstance(plan, Penalties):
+        listed = cst.List([cst.Element(cst.parse_expression(term)) for term in plan.terms])
+        if len(plan.terms) > 1 and sum(len(term) + 2 for term in plan.terms) > 60:
+            listed = one_per_line(list(listed.elements), "    ")
+        if not plan.summed:
+            return listed
+        if not plan.terms:
+            return cst.parse_expression(f"{plan.tf}.constant(0.0)")
+        return cst.Call(dotted(f"{plan.tf}.add_n"), [cst.Arg(listed)])
     if isinstance(plan, Constructed):
         # Bound to a name where a TF1 object was: a long one is wrapped (the name's length
         # unknown here, a short one is assumed).
