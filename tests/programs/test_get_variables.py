@@ -122,3 +122,26 @@ def test_a_reset_graph_helper_starts_each_program_and_keeps_its_seeding() -> Non
             in source)
     assert source.count("reset_graph()\n") == 2
     assert "reset_default_graph" not in source
+
+
+def test_scopes_that_only_name_a_helpers_ops_become_name_scopes() -> None:
+    source, [(_, applicability)] = migrate("""\
+        import tensorflow as tf
+
+        w = tf.Variable(tf.ones([2, 2]))
+
+        def layer(v):
+            with tf.variable_scope("dense"):
+                h = tf.matmul(v, w)
+            with tf.name_scope("act"):
+                return tf.nn.relu(h)
+
+        x = tf.placeholder(tf.float32, [None, 2])
+        y = layer(x)
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            out = sess.run(y, {x: [[1.0, 2.0]]})
+        """)
+    assert applicability is Applicability.SAFE
+    assert '    with tf.name_scope("dense"):\n' in source
+    assert '    with tf.name_scope("act"):\n' in source

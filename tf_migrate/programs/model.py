@@ -531,6 +531,14 @@ class ModuleClass:
 
 
 @dataclass(frozen=True)
+class NameScope:
+    """`with tf.variable_scope(name):` (or TF1's `tf.name_scope(name)`) in a helper that creates
+    no variables: it only named the ops, as TF2's `tf.name_scope(name)` does (`path`)."""
+
+    path: str
+
+
+@dataclass(frozen=True)
 class Penalties:
     """A read of TF1's REGULARIZATION_LOSSES (analyze/regularization.py): the penalties it
     held, written out; `summed` as `tf.add_n([...])` (TF1's sum, 0.0 with none), else the
@@ -542,8 +550,8 @@ class Penalties:
 
 
 ExpressionPlan = (ArgumentReshape | Constructed | DimensionValue | IteratorFromDataset
-                  | IteratorName | LayerCall | NewVariable | NoArguments | ObjectCall
-                  | Penalties | SparseValueTuple | VariableList | WithoutSession)
+                  | IteratorName | LayerCall | NameScope | NewVariable | NoArguments
+                  | ObjectCall | Penalties | SparseValueTuple | VariableList | WithoutSession)
 StatementPlan = IteratorStatement | ModuleClass | Reinitialization | WithoutSession
 
 

@@ -60,6 +60,7 @@ from tf_migrate.programs.model import (
     Kind,
     Layer,
     ModuleClass,
+    NameScope,
     ObjectCall,
     Penalties,
 )
@@ -658,6 +659,24 @@ class GraphStatements:
                 if imported.problem is not None:
                     self.state.block(node, imported.refusal())
 
+    def _naming_scopes(self, helper: cst.FunctionDef) -> set[int]:
+        """`with tf.variable_scope(name):` and `with tf.name_scope(name):` blocks of a helper
+        that creates no variables, planned as `tf.name_scope(name)`: the ids of their calls."""
+        found: set[int] = set()
+        path = f"{tf_alias(self.state.module) or 'tf'}.name_scope"
+        for node in _withs_in(helper):
+            for item in node.items:
+                call = item.item
+                if not (isinstance(call, cst.Call) and item.asname is None
+                        and call_name(self.ctx, call) in ("tf.variable_scope", "tf.name_scope")
+                        and len(call.args) == 1 and not call.args[0].star and (
+                            call.args[0].keyword is None
+                            or call.args[0].keyword.value in ("name", "name_or_scope"))):
+                    continue
+                self.state.rewrites[id(call)] = NameScope(path)
+                found.add(id(call))
+        return found
+
     def _penalty_readers(self, statement: GraphStatement, value: cst.BaseExpression
                          ) -> tuple[set[int], list[GraphStatement]]:
         """Reads of TF1's regularization losses in `value`, each planned as the penalties
@@ -699,6 +718,11 @@ class GraphStatements:
     def _check_helper(self, statement: GraphStatement, name: str) -> None:
         helper = self.state.helpers[name]
         facts = examine(self.ctx, helper, set(), self.state.helpers)
+        if not (facts.updates or facts.creates):
+            # Scopes that only name its ops stay, as TF2's name scopes.
+            scopes = self._naming_scopes(helper)
+            facts.unsupported = [(node, text) for node, text in facts.unsupported
+                                 if id(node) not in scopes]
         block_on(self.state.block, facts, f" in `{name}`")
         if facts.updates or facts.creates:
             self.state.block(
@@ -744,5 +768,20 @@ class _Calls(cst.CSTVisitor):
 
 def _calls_in(node: cst.CSTNode) -> list[cst.Call]:
     visitor = _Calls()
+    node.visit(visitor)
+    return visitor.found
+
+
+class _Withs(cst.CSTVisitor):
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[cst.With] = []
+
+    def visit_With(self, node: cst.With) -> None:
+        self.found.append(node)
+
+
+def _withs_in(node: cst.CSTNode) -> list[cst.With]:
+    visitor = _Withs()
     node.visit(visitor)
     return visitor.found

@@ -27,6 +27,7 @@ from tf_migrate.programs.model import (
     IteratorStatement,
     LayerCall,
     ModuleClass,
+    NameScope,
     NewVariable,
     NoArguments,
     ObjectCall,
@@ -61,6 +62,11 @@ def rewritten(node: cst.CSTNode, plan: ExpressionPlan | StatementPlan) -> cst.CS
     if isinstance(plan, ModuleClass):
         assert isinstance(node, cst.FunctionDef)
         return module_class(node, plan)
+    if isinstance(plan, NameScope):
+        assert isinstance(node, cst.Call)
+        name = node.args[0].with_changes(keyword=None, equal=cst.MaybeSentinel.DEFAULT,
+                                         comma=cst.MaybeSentinel.DEFAULT)
+        return cst.Call(dotted(plan.path), [name])
     if isinstance(plan, Penalties):
         listed = cst.List([cst.Element(cst.parse_expression(term)) for term in plan.terms])
         if len(plan.terms) > 1 and sum(len(term) + 2 for term in plan.terms) > 60:
