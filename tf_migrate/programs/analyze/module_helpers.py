@@ -237,7 +237,9 @@ class ModuleHelpers:
                 stem = "layer_name" if each == "name" else f"{each}_value"
                 attributes[each] = fresh_name(stem, taken)
                 taken.add(attributes[each])
-        class_name = fresh_name(_camel(name), self.names())
+        taken_names = self.names()
+        class_name = fresh_name(_camel(name), taken_names)
+        taken_names.add(class_name)  # no object made later may take it
         alias = tf_alias(self.state.module) or "tf"
         plan = ModuleClass(class_name, f"{alias}.Module", (), params, tuple(attributes.items()),
                            dedent, tuple(creations))
