@@ -285,12 +285,12 @@ class _Identifiers(cst.CSTVisitor):
         self.found.add(node.value)
 
     def visit_Attribute(self, node: cst.Attribute) -> bool:
-        node.value.visit(self)  # `tf.layers`: `layers` names no variable of the module
+        _walk_visit(node.value, self)  # `tf.layers`: `layers` names no variable of the module
         return False
 
 
 def identifiers(node: cst.CSTNode) -> set[str]:
     """Every name spelled in `node`, bound or read, attributes' names aside."""
     visitor = _Identifiers()
-    node.visit(visitor)
+    _walk_visit(node, visitor)
     return visitor.found

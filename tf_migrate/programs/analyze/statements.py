@@ -22,6 +22,7 @@ from tf_migrate.analysis.names import (
 )
 from tf_migrate.cst.arguments import bind_args
 from tf_migrate.cst.code import code
+from tf_migrate.cst.walk import visit as _walk_visit
 from tf_migrate.cst.wrapping import LINE_LIMIT
 from tf_migrate.programs.analyze import (
     control_flow,
@@ -768,7 +769,7 @@ class _Calls(cst.CSTVisitor):
 
 def _calls_in(node: cst.CSTNode) -> list[cst.Call]:
     visitor = _Calls()
-    node.visit(visitor)
+    _walk_visit(node, visitor)
     return visitor.found
 
 
@@ -783,5 +784,5 @@ class _Withs(cst.CSTVisitor):
 
 def _withs_in(node: cst.CSTNode) -> list[cst.With]:
     visitor = _Withs()
-    node.visit(visitor)
+    _walk_visit(node, visitor)
     return visitor.found

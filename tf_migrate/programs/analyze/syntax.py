@@ -6,6 +6,7 @@ import libcst as cst
 
 from tf_migrate.analysis.names import bindings
 from tf_migrate.cst.code import code
+from tf_migrate.cst.walk import visit as _walk_visit
 from tf_migrate.programs.model import Context
 
 
@@ -154,7 +155,7 @@ def version_switch(ctx: Context, stmt: cst.If, switches: frozenset[str]) -> bool
     tensorflow.compat.v1 as tf; tf.disable_v2_behavior()`: a prelude that runs a script in TF1
     mode on either TensorFlow. The migrated script needs none of its branches."""
     reads = _VersionRead(ctx)
-    stmt.test.visit(reads)
+    _walk_visit(stmt.test, reads)
     if not reads.found:
         return False
     branch: cst.If | cst.Else | None = stmt
@@ -166,7 +167,7 @@ def version_switch(ctx: Context, stmt: cst.If, switches: frozenset[str]) -> bool
             break
         if isinstance(branch, cst.If):
             if branch is not stmt:
-                branch.test.visit(reads)
+                _walk_visit(branch.test, reads)
             branch = branch.orelse
     return True
 
