@@ -310,3 +310,30 @@ def test_layers_over_float64_inputs_compute_in_float64_as_tf1_did() -> None:
             out = sess.run(h, {x: [[1.0, 2.0, 3.0]]})
         """)
     assert 'h_layer = tf.keras.layers.Dense(2, dtype="float64")\n' in source
+
+
+def test_the_trainable_variables_of_layers_listed_before_the_first_run_are_refused() -> None:
+    source = textwrap.dedent("""\
+        import tensorflow as tf
+
+        x = tf.placeholder(tf.float32, [None, 3])
+        h = tf.layers.dense(x, 2)
+        penalty = tf.add_n([tf.nn.l2_loss(v) for v in tf.trainable_variables()])
+        loss = tf.reduce_sum(h) + 0.1 * penalty
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            out = sess.run(loss, {x: [[1.0, 2.0, 3.0]]})
+            count = len(tf.trainable_variables())
+        """)
+    migrated, [(message, applicability)] = migrate(source)
+    assert migrated == source
+    assert applicability is Applicability.MANUAL
+    assert ("`tf.trainable_variables()` lists the variables of layers, which Keras creates at "
+            "their first call: before the program's first run they do not exist yet (read them "
+            "after it) (line 5)") in message
+    # After the first run they do: the count alone is rewritten.
+    migrated, [(_, applicability)] = migrate(source.replace(
+        "penalty = tf.add_n([tf.nn.l2_loss(v) for v in tf.trainable_variables()])\n", "")
+        .replace(" + 0.1 * penalty", ""))
+    assert applicability is Applicability.SAFE
+    assert "count = len([h_layer.kernel, h_layer.bias])\n" in migrated

@@ -26,11 +26,16 @@ def one_per_line(elements: Sequence[cst.BaseElement], indent: str) -> cst.List:
     return cst.List(lines, lbracket=cst.LeftSquareBracket(whitespace_after=newline(indent)))
 
 
-def fitted_call(call: cst.Call, budget: int) -> cst.Call:
+def one_per_arg(call: cst.Call, indent: str = "    ") -> cst.Call:
+    """`f(\n    a,\n    b,\n)`."""
+    args = [a.with_changes(comma=cst.Comma(whitespace_after=newline(
+        indent if i < len(call.args) - 1 else ""))) for i, a in enumerate(call.args)]
+    return call.with_changes(args=args, whitespace_before_args=newline(indent))
+
+
+def fitted_call(call: cst.Call, budget: int, indent: str = "    ") -> cst.Call:
     """`call` with one argument per line when its code passes `budget` characters (what the
     rest of its line leaves), else as it is."""
     if len(cst.Module([]).code_for_node(call)) <= budget or not call.args:
         return call
-    args = [a.with_changes(comma=cst.Comma(whitespace_after=newline(
-        "    " if i < len(call.args) - 1 else ""))) for i, a in enumerate(call.args)]
-    return call.with_changes(args=args, whitespace_before_args=newline("    "))
+    return one_per_arg(call, indent)

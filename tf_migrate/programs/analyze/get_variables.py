@@ -19,7 +19,7 @@ import libcst as cst
 from tf_migrate.cst.arguments import bind_args
 from tf_migrate.programs.analyze import initializers, regularization
 from tf_migrate.programs.analyze.state import ProgramState
-from tf_migrate.programs.analyze.syntax import tf_alias
+from tf_migrate.programs.analyze.syntax import is_name
 from tf_migrate.programs.model import (
     Argument,
     Constructed,
@@ -77,7 +77,7 @@ def plan_get_variable(state: ProgramState, call: cst.Call, line: cst.CSTNode,
         state.block(line, "cannot read the arguments of `tf.get_variable`")
         return None
     regularizer = bound.get("regularizer")
-    if regularizer is not None and not _is_none(regularizer):
+    if regularizer is not None and not is_name(regularizer, "None"):
         penalty = regularization.regularizer_penalty(state, regularizer)
         if penalty is None or owner is None:
             state.block(regularizer, "`regularizer=` of `tf.get_variable` is not rewritten here "
@@ -87,23 +87,22 @@ def plan_get_variable(state: ProgramState, call: cst.Call, line: cst.CSTNode,
         # Paid where the program reads TF1's regularization losses (regularization.py).
         regularization.add_penalty(state, penalty, owner.targets[0], owner)
     for key, why in _REFUSED.items():
-        if key in bound and key != "regularizer" and not _is_none(bound[key]):
+        if key in bound and key != "regularizer" and not is_name(bound[key], "None"):
             state.block(bound[key], f"`{key}=` of `tf.get_variable` is not rewritten: {why}")
             return None
     validate = bound.get("validate_shape")
-    if validate is not None and not _is_literal(validate, "True"):
+    if validate is not None and not is_name(validate, "True"):
         state.block(validate, "`validate_shape=` of `tf.get_variable` is not rewritten")
         return None
     trainable = bound.get("trainable")
-    if trainable is not None and not (_is_literal(trainable, "True")
-                                      or _is_literal(trainable, "False")):
+    if trainable is not None and not is_name(trainable, "True", "False"):
         state.block(trainable, "`trainable=` is not True or False")
         return None
     shape, dtype = bound.get("shape"), bound.get("dtype")
     given = bound.get("initializer")
     initial: Argument
     draws = True
-    if given is None or _is_none(given):
+    if given is None or is_name(given, "None"):
         # get_variable's default for floating-point variables.
         initial = Constructor(f"{state.keras}.initializers.GlorotUniform")
     elif isinstance(given, cst.Name) and (made := resolve(given.value)) is not None and (
@@ -121,7 +120,7 @@ def plan_get_variable(state: ProgramState, call: cst.Call, line: cst.CSTNode,
     elif shape is None:
         # A tensor or an array as the initializer: the variable's initial value itself.
         state.rewrites[id(call)] = _planned(state, given, None, None, bound, trainable, room)
-        return False, trainable is None or _is_literal(trainable, "True")
+        return False, trainable is None or is_name(trainable, "True")
     else:
         state.block(given, "the initializer of `tf.get_variable` is neither one of TF1's "
                            "initializers nor a value without `shape=`")
@@ -130,7 +129,7 @@ def plan_get_variable(state: ProgramState, call: cst.Call, line: cst.CSTNode,
         state.block(line, "`tf.get_variable` without `shape=` (give the shape)")
         return None
     state.rewrites[id(call)] = _planned(state, initial, shape, dtype, bound, trainable, room)
-    return draws, trainable is None or _is_literal(trainable, "True")
+    return draws, trainable is None or is_name(trainable, "True")
 
 
 def _planned(state: ProgramState, initial: Argument, shape: cst.BaseExpression | None,
@@ -139,13 +138,6 @@ def _planned(state: ProgramState, initial: Argument, shape: cst.BaseExpression |
     keywords = [("name", bound["name"])]
     if trainable is not None:
         keywords.append(("trainable", trainable))
-    return NewVariable(f"{tf_alias(state.module) or 'tf'}.Variable", initial, shape, dtype,
+    return NewVariable(f"{state.tf}.Variable", initial, shape, dtype,
                        tuple(keywords), room)
 
-
-def _is_none(node: cst.BaseExpression) -> bool:
-    return _is_literal(node, "None")
-
-
-def _is_literal(node: cst.BaseExpression, value: str) -> bool:
-    return isinstance(node, cst.Name) and node.value == value

@@ -15,6 +15,7 @@ import libcst as cst
 
 from tf_migrate.cst.arguments import bind_args
 from tf_migrate.programs.analyze.state import ProgramState
+from tf_migrate.programs.analyze.syntax import is_name
 from tf_migrate.programs.model import Argument, Constructor, SourceText
 
 # TF 1.15 parameters (dtype and the rest dropped), Keras class, TF1 defaults to write out.
@@ -75,7 +76,7 @@ def keras_initializer(state: ProgramState, initializer: cst.BaseExpression) -> A
                 keywords.append((key, bound.get(key, SourceText(default))))
             keywords += [(key, bound[key]) for key in _KEPT
                          if key in bound and key not in dict(defaults)]
-            if name == "tf.random_uniform_initializer" and _is_none(bound.get("maxval")):
+            if name == "tf.random_uniform_initializer" and is_name(bound.get("maxval"), "None"):
                 keywords = [(k, SourceText("1.0") if k == "maxval" else v) for k, v in keywords]
             if name == "tf.variance_scaling_initializer":
                 keywords = [(k, _distribution(v) if k == "distribution" else v)
@@ -101,8 +102,10 @@ def _contrib(state: ProgramState, call: cst.Call, name: str, keras: str) -> Cons
     mode = SourceText('"fan_avg"') if xavier else _lower(
         bound.get("mode", cst.SimpleString('"FAN_IN"')))
     uniform = bound.get("uniform")
-    is_uniform = xavier if uniform is None else _literal_bool(uniform)
-    if is_uniform is None or mode is None:
+    if uniform is not None and not is_name(uniform, "True", "False"):
+        return None
+    is_uniform = xavier if uniform is None else is_name(uniform, "True")
+    if mode is None:
         return None
     seed: list[tuple[str, Argument]] = [("seed", bound["seed"])] if "seed" in bound else []
     if is_uniform and xavier:
@@ -135,12 +138,3 @@ def _distribution(value: Argument) -> Argument:
         return SourceText('"truncated_normal"')
     return value
 
-
-def _literal_bool(node: cst.BaseExpression) -> bool | None:
-    if isinstance(node, cst.Name) and node.value in ("True", "False"):
-        return node.value == "True"
-    return None
-
-
-def _is_none(node: cst.BaseExpression | None) -> bool:
-    return isinstance(node, cst.Name) and node.value == "None"

@@ -35,7 +35,7 @@ from tf_migrate.programs.analyze.layer_table import (
     LayerSpec,
 )
 from tf_migrate.programs.analyze.state import ProgramState
-from tf_migrate.programs.analyze.syntax import tf_alias
+from tf_migrate.programs.analyze.syntax import is_name
 from tf_migrate.programs.model import (
     Argument,
     Constructor,
@@ -85,7 +85,7 @@ def classify(state: ProgramState, statement: GraphStatement, value: cst.BaseExpr
     taken.add(layer_name)
     for key, variable in _REGULARIZED.items():
         regularizer = bound.get(key)
-        if regularizer is None or _is_none(regularizer):
+        if regularizer is None or is_name(regularizer, "None"):
             continue
         penalty = regularization.regularizer_penalty(state, regularizer)
         if penalty is None:
@@ -95,7 +95,7 @@ def classify(state: ProgramState, statement: GraphStatement, value: cst.BaseExpr
         # Paid where the program reads TF1's regularization losses (regularization.py).
         regularization.add_penalty(state, penalty, f"{layer_name}.{variable}", statement)
     for key, why in REFUSED.items():
-        if key in bound and key not in _REGULARIZED and not _is_none(bound[key]):
+        if key in bound and key not in _REGULARIZED and not is_name(bound[key], "None"):
             state.block(bound[key], f"`{key}=` of `{name}` is not rewritten: {why}")
     for key, (default, why) in spec.only_default.items():
         given = bound.get(key)
@@ -115,12 +115,12 @@ def classify(state: ProgramState, statement: GraphStatement, value: cst.BaseExpr
     constructor = Constructor(f"{state.keras}.layers.{spec.keras}", tuple(arguments.items()),
                               tuple(positional))
     use_bias = arguments.get("use_bias")
-    no_bias = isinstance(use_bias, cst.BaseExpression) and _is_false(use_bias)
+    no_bias = isinstance(use_bias, cst.BaseExpression) and is_name(use_bias, "False")
     variables = tuple(f"*{layer_name}.{v[1:]}" if v.startswith("*") else f"{layer_name}.{v}"
                       for v in spec.variables if not (v == "bias" and no_bias))
     trainable = bound.get("trainable")
     layer = Layer(layer_name, constructor, variables,
-                  trainable=trainable is None or not _is_false(trainable))
+                  trainable=trainable is None or not is_name(trainable, "False"))
     statement.layer = layer
     statement.trainable = layer.trainable
     kernel = next((bound[p] for p in ("kernel_initializer", "weights_initializer") if p in bound),
@@ -154,10 +154,10 @@ def _moving_statistics(state: ProgramState, statement: GraphStatement, name: str
     variance, which Keras does not: unsafe unless `fused=False` or the input is 2-D (contrib's
     batch_norm fused 2-D inputs as well, measured by the contrib_batch_norm_tool fixture)."""
     collections = bound.get("updates_collections")
-    if collections is None or not _is_none(collections):
+    if collections is None or not is_name(collections, "None"):
         state.update_op_layers.append(statement)
     fused = bound.get("fused")
-    if _is_false(fused):
+    if is_name(fused, "False"):
         return
     if name.endswith(".batch_norm"):
         # contrib's batch_norm reshapes 2-D inputs to 4-D to use the fused kernel too.
@@ -211,7 +211,7 @@ def _keras_arguments(state: ProgramState, name: str, spec: LayerSpec,
                      bound: dict[str, cst.BaseExpression]) -> dict[str, Argument] | None:
     """The Keras constructor's arguments by name, in TF1's order, TF1's defaults that Keras
     lacks last; None after blocking."""
-    tf = tf_alias(state.module) or "tf"
+    tf = state.tf
     found: dict[str, Argument] = {}
     defaults = dict(spec.defaults)
     for param in spec.params:
@@ -235,7 +235,7 @@ def _keras_arguments(state: ProgramState, name: str, spec: LayerSpec,
         mapped = _mapped(state, param, keras, argument)
         if mapped is None:
             return None
-        if keras == "bias_initializer" and _is_none(argument):
+        if keras == "bias_initializer" and is_name(argument, "None"):
             found["use_bias"] = cst.Name("False")  # contrib: no biases
             continue
         found[keras] = mapped
@@ -246,7 +246,7 @@ def _mapped(state: ProgramState, param: str, keras: str, argument: cst.BaseExpre
             ) -> Argument | None:
     """One TF1 argument as Keras takes it."""
     if keras in INITIALIZERS:
-        return argument if _is_none(argument) else initializers.keras_initializer(
+        return argument if is_name(argument, "None") else initializers.keras_initializer(
             state, argument)
     if isinstance(argument, cst.SimpleString) and isinstance(argument.evaluated_value, str):
         text = argument.evaluated_value
@@ -285,18 +285,10 @@ def _call_statement(state: ProgramState, statement: GraphStatement, value: cst.C
             tensor = bool(facts.graph_reads)
     state.rewrites[id(value)] = LayerCall(
         layer.name, spec.params, spec.training, spec.training_default, tensor,
-        f"{tf_alias(state.module) or 'tf'}.cond", spec.identity_off)
+        f"{state.tf}.cond", spec.identity_off)
     return GraphStatement(statement.line, statement.node, statement.targets, Kind.DEFERRED,
                           statement.position, deps=deps, reads=reads | {layer.name},
                           random=spec.training is not None and spec.identity_off, layer=layer)
-
-
-def _is_none(node: cst.BaseExpression) -> bool:
-    return isinstance(node, cst.Name) and node.value == "None"
-
-
-def _is_false(node: cst.BaseExpression | None) -> bool:
-    return isinstance(node, cst.Name) and node.value == "False"
 
 
 def is_update_ops(ctx: Context, value: cst.BaseExpression | None) -> bool:

@@ -24,20 +24,43 @@ cannot run."""
 
 from __future__ import annotations
 
+import keyword
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Collection
+from dataclasses import dataclass, replace
 
 import libcst as cst
 
 from tf_migrate.analysis import tf_symbols as sym
-from tf_migrate.analysis.names import bindings, fresh_name, function_globals, read_names, reads
+from tf_migrate.analysis.names import (
+    bindings,
+    fresh_name,
+    function_globals,
+    function_locals,
+    read_names,
+    reads,
+)
 from tf_migrate.cst.arguments import bind_args
 from tf_migrate.programs.analyze.builders import plain_function
+from tf_migrate.programs.analyze.callables import foreign_calls
 from tf_migrate.programs.analyze.expressions import block_on, examine
 from tf_migrate.programs.analyze.state import ProgramState
-from tf_migrate.programs.analyze.syntax import is_docstring, tf_alias
-from tf_migrate.programs.model import Kind, ModuleClass
+from tf_migrate.programs.analyze.syntax import (
+    AUTO_REUSE,
+    is_docstring,
+    naming_scope,
+    scope_name,
+)
+from tf_migrate.programs.model import (
+    Argument,
+    Constructor,
+    Context,
+    GraphStatement,
+    Kind,
+    Layer,
+    ModuleClass,
+    ObjectCall,
+)
 
 # A variable creation of the body: the statement and the call that makes the variable.
 Creation = Callable[[cst.BaseExpression], bool]
@@ -62,47 +85,24 @@ def _camel(name: str) -> str:
     return "".join(part[:1].upper() + part[1:] for part in re.split(r"_+", name) if part)
 
 
-def _scope_call(ctx_name: Callable[[cst.BaseExpression], str | None],
-                statement: cst.BaseStatement) -> cst.Call | None:
-    """The call of `with tf.variable_scope(...):` or `with tf.name_scope(...):`, alone."""
+def _scope_call(ctx: Context, statement: cst.BaseStatement) -> cst.Call | None:
+    """The call of `with tf.variable_scope(...):` or `with tf.name_scope(...):`, alone, when
+    the scope only names or reuses automatically (syntax.naming_scope)."""
     if not (isinstance(statement, cst.With) and len(statement.items) == 1
             and statement.items[0].asname is None
             and isinstance(statement.body, cst.IndentedBlock)):
         return None
     call = statement.items[0].item
-    if not isinstance(call, cst.Call) or ctx_name(call) not in ("tf.variable_scope",
-                                                                 "tf.name_scope"):
-        return None
-    return call
+    return call if isinstance(call, cst.Call) and naming_scope(ctx, call) is not None else None
 
 
-def _scope_block(ctx_name: Callable[[cst.BaseExpression], str | None],
-                 statement: cst.BaseStatement) -> bool:
-    """`with tf.variable_scope(name):` without reuse, or `with tf.name_scope(name):`, or a
-    scope that reuses automatically (`reuse=tf.AUTO_REUSE`: its variables shared, `reused`)."""
-    call = _scope_call(ctx_name, statement)
-    if call is None:
-        return False
-    return all(arg.keyword is None or arg.keyword.value in (
-        "name_or_scope", "default_name", "values", "name") or (
-        arg.keyword.value == "reuse" and ((isinstance(arg.value, cst.Name)
-                                          and arg.value.value in ("None", "False"))
-                                          or ctx_name(arg.value) == "tf.AUTO_REUSE"))
-        for arg in call.args)
-
-
-def reused_scope(ctx_name: Callable[[cst.BaseExpression], str | None],
-                 statement: cst.BaseStatement) -> cst.BaseExpression | None:
+def _reused_scope(ctx: Context, statement: cst.BaseStatement) -> cst.BaseExpression | None:
     """The name of a `with tf.variable_scope(name, reuse=tf.AUTO_REUSE):` block: the
     variables made in it are shared by every call that enters the scope of the same name."""
-    call = _scope_call(ctx_name, statement)
-    if call is None:
+    call = _scope_call(ctx, statement)
+    if call is None or naming_scope(ctx, call) != AUTO_REUSE:
         return None
-    if not any(arg.keyword is not None and arg.keyword.value == "reuse"
-               and ctx_name(arg.value) == "tf.AUTO_REUSE" for arg in call.args):
-        return None
-    named = bind_args(call, ("name_or_scope", "default_name", "values", "reuse"))
-    return None if named is None else named.get("name_or_scope")
+    return scope_name(call)
 
 
 def flat_body(function: cst.FunctionDef, dedent: tuple[int, ...]
@@ -120,18 +120,36 @@ def flat_body(function: cst.FunctionDef, dedent: tuple[int, ...]
     return flat
 
 
+def created_name(statement: cst.BaseStatement) -> str:
+    """The name a creation line of a helper binds (`W = tf.Variable(...)`)."""
+    assert isinstance(statement, cst.SimpleStatementLine)
+    small = statement.body[0]
+    assert isinstance(small, cst.Assign) and isinstance(small.targets[0].target, cst.Name)
+    return small.targets[0].target.value
+
+
+def param_of(arg: cst.Arg, call: cst.Call, params: tuple[str, ...]) -> str:
+    """The parameter of a helper an argument of its `call` is given to."""
+    if arg.keyword is not None:
+        return arg.keyword.value
+    return params[list(call.args).index(arg)]
+
+
 class ModuleHelpers:
     """The program's helpers that become `tf.Module` classes, found at their first call."""
 
     def __init__(self, state: ProgramState, creation: Creation, plan_creation: PlanCreation,
-                 names: Callable[[], set[str]]) -> None:
+                 names: Callable[[], set[str]], modules: Collection[str]) -> None:
         self.state = state
         self.ctx = state.ctx
         self.creation = creation
         self.plan_creation = plan_creation
-        self.names = names
+        self.names = names  # the names the module spells and those given to new objects
+        self.modules = modules  # imported modules safe to call per run (callables.py)
         self.found: dict[str, ModuleHelper | None] = {}
         self.split: dict[str, dict[str, bool]] = {}  # per helper: param -> given a graph value
+        # Objects of reused scopes: the statement that made each, and its Python arguments.
+        self.shared: dict[str, tuple[GraphStatement, str]] = {}
 
     def helper(self, value: cst.BaseExpression) -> ModuleHelper | None:
         """The module helper `value` calls, if it calls one."""
@@ -167,9 +185,8 @@ class ModuleHelpers:
         if not plain_function(function) or not isinstance(function.body, cst.IndentedBlock):
             return None
         body = function.body.body
-        dedent = tuple(i for i, s in enumerate(body) if _scope_block(self.ctx.tf_name, s))
-        shared = [found for s in body
-                  if (found := reused_scope(self.ctx.tf_name, s)) is not None]
+        dedent = tuple(i for i, s in enumerate(body) if _scope_call(self.ctx, s) is not None)
+        shared = [found for s in body if (found := _reused_scope(self.ctx, s)) is not None]
         flat = flat_body(function, dedent)
         creations = [i for i, s in enumerate(flat) if self._creation_line(s)]
         calls = self._calls(name)
@@ -189,7 +206,7 @@ class ModuleHelpers:
             block(function, f"`{name}` creates variables and does not end with `return value`")
             return None
         params = tuple(p.name.value for p in function.params.params)
-        created = [self._target(flat[i]) for i in creations]
+        created = [created_name(flat[i]) for i in creations]
         # What each creation reads must be known before the first one: the creations move there.
         between = flat[creations[0]:creations[-1]]
         bound_between = {n for s in between if not self._creation_line(s)
@@ -240,7 +257,7 @@ class ModuleHelpers:
         taken_names = self.names()
         class_name = fresh_name(_camel(name), taken_names)
         taken_names.add(class_name)  # no object made later may take it
-        alias = tf_alias(self.state.module) or "tf"
+        alias = self.state.tf
         plan = ModuleClass(class_name, f"{alias}.Module", (), params, tuple(attributes.items()),
                            dedent, tuple(creations))
         if len(shared) > 1 or (shared and not (
@@ -265,13 +282,6 @@ class ModuleHelpers:
         value = small.value
         return value if isinstance(value, cst.Call) and self.creation(value) else None
 
-    @staticmethod
-    def _target(statement: cst.BaseStatement) -> str:
-        assert isinstance(statement, cst.SimpleStatementLine)
-        small = statement.body[0]
-        assert isinstance(small, cst.Assign) and isinstance(small.targets[0].target, cst.Name)
-        return small.targets[0].target.value
-
     def shared_key(self, helper: ModuleHelper, call: cst.Call) -> str | None:
         """The scope a call of a reusing helper enters (calls entering the same one share an
         object), "" for a helper that shares nothing; None after blocking."""
@@ -279,7 +289,7 @@ class ModuleHelpers:
         if shared is None:
             return ""
         if isinstance(shared, cst.SimpleString):
-            return shared.value
+            return str(shared.evaluated_value)
         assert isinstance(shared, cst.Name)
         params = tuple(p.name.value for p in helper.function.params.params)
         bound = bind_args(call, params)
@@ -312,3 +322,116 @@ class ModuleHelpers:
                 return None
         tensors = [p for p in params if given.get(p, False)]
         return tensors, [p for p in params if p not in tensors]
+
+    def classify_call(self, statement: GraphStatement, call: cst.Call,
+                      module: ModuleHelper) -> bool:
+        """Classifies a call of a module helper; True when it makes the call site's object
+        (stays where it is), False when it calls an object made before (a shared scope)."""
+        statement.kind = Kind.LAYER
+        split = self.split_arguments(module, call)
+        key = self.shared_key(module, call)
+        if split is None or key is None:
+            return True
+        tensors, config = split
+        function = module.function
+        existing = (module.objects or {}).get(key) if key else None
+        if existing is not None:
+            self._shared_call(statement, call, module, existing, tensors)
+            return False
+        if id(function) not in self.state.in_place:
+            self.state.in_place[id(function)] = replace(module.plan, config=tuple(config),
+                                                        tensors=tuple(tensors))
+            self._check_module_body(function, module)
+            self.state.notes.append(
+                f"`{function.name.value}` creates variables: it becomes the `tf.Module` class "
+                f"`{module.plan.class_name}`, each call site makes its own object, whose first "
+                "call creates its variables"
+                + ("; the variable or name scope around its body is dropped (its variables are "
+                   "the object's)" if module.plan.dedent else "")
+                + ("; calls that enter the same reused scope share one object, as they shared "
+                   "the variables" if module.shared is not None else ""))
+        if len(statement.targets) != 1:
+            self.state.block(statement.line, f"the result of `{function.name.value}` is "
+                                             "unpacked")
+            return True
+        taken = self.names()
+        # An object shared by the calls entering one scope is named after the scope.
+        obj = key if key.isidentifier() and key not in taken and not keyword.iskeyword(
+            key) else fresh_name(f"{statement.targets[0]}_layer", taken)
+        taken.add(obj)
+        params = tuple(p.name.value for p in function.params.params)
+        positional: list[Argument] = []
+        keywords: list[tuple[str, Argument]] = []
+        deps: list[GraphStatement] = [statement]
+        for arg in call.args:
+            param = param_of(arg, call, params)
+            if param in config:
+                if arg.keyword is None:
+                    positional.append(arg.value)
+                else:
+                    keywords.append((param, arg.value))
+                continue
+            facts = examine(self.ctx, arg.value, set(self.state.graph_names),
+                            self.state.helpers)
+            block_on(self.state.block, facts)
+            if facts.creates or facts.updates or facts.called_helpers or facts.random:
+                self.state.block(arg.value, f"an argument of `{function.name.value}` draws, "
+                                            "updates or calls the script's functions (give it "
+                                            "a name of its own first)")
+            deps.extend(self.state.graph_names[n] for n in sorted(facts.graph_reads))
+        plan = self.state.in_place[id(function)]
+        assert isinstance(plan, ModuleClass)
+        layer = Layer(obj, Constructor(plan.class_name, tuple(keywords), tuple(positional)),
+                      (f"*{obj}.trainable_variables",))
+        statement.layer = layer
+        if key and module.objects is not None:
+            module.objects[key] = obj
+            self.shared[obj] = (statement, cst.Module([]).code_for_node(
+                call.with_changes(args=[a for a in call.args
+                                        if param_of(a, call, params) in config])))
+        if module.random:
+            self.state.random_draws.append(f"`{obj}`")
+        self.state.rewrites[id(call)] = ObjectCall(obj, params, tuple(tensors))
+        layer.op = GraphStatement(statement.line, statement.node, statement.targets,
+                                  Kind.DEFERRED, statement.position, deps=deps,
+                                  reads=read_names(call) | {obj}, random=module.ops_random,
+                                  layer=layer)
+        return True
+
+    def _shared_call(self, statement: GraphStatement, call: cst.Call, module: ModuleHelper,
+                     obj: str, tensors: list[str]) -> None:
+        """A call that enters a reused scope another call made: it calls that call's object,
+        whose variables TF1 gave it (AUTO_REUSE), per run."""
+        owner, config_code = self.shared[obj]
+        function = module.function
+        params = tuple(p.name.value for p in function.params.params)
+        mine = cst.Module([]).code_for_node(call.with_changes(
+            args=[a for a in call.args if param_of(a, call, params) not in tensors]))
+        if mine != config_code:
+            self.state.block(call, f"this call of `{function.name.value}` reuses the variables "
+                                   "of an earlier one with other Python arguments")
+            return
+        deps: list[GraphStatement] = [owner]
+        for arg in call.args:
+            if param_of(arg, call, params) in tensors:
+                facts = examine(self.ctx, arg.value, set(self.state.graph_names),
+                                self.state.helpers)
+                block_on(self.state.block, facts)
+                deps.extend(self.state.graph_names[n] for n in sorted(facts.graph_reads))
+        statement.kind = Kind.DEFERRED
+        statement.deps = deps
+        statement.reads = read_names(call) | {obj}
+        statement.random = module.ops_random
+        self.state.rewrites[id(call)] = ObjectCall(obj, params, tuple(tensors))
+
+    def _check_module_body(self, function: cst.FunctionDef, module: ModuleHelper) -> None:
+        """The helper's ops run per call of the run functions: what they call must not build
+        state (as for any helper they call)."""
+        local = function_locals(function) | {p.name.value for p in function.params.params}
+        plan = module.plan
+        for index, line in enumerate(flat_body(function, plan.dedent)):
+            if index in plan.creations:
+                continue
+            for node, message in foreign_calls(self.ctx, line, self.state.helpers, self.modules,
+                                               local):
+                self.state.block(node, f"{message} (in `{function.name.value}`)")

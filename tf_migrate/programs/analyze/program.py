@@ -41,10 +41,12 @@ from tf_migrate.programs.analyze.slicing import compute_slices
 from tf_migrate.programs.analyze.state import ProgramState
 from tf_migrate.programs.analyze.statements import GraphStatements
 from tf_migrate.programs.analyze.syntax import (
+    NAMES_ONLY,
     call_name,
     compat_v1_import,
     imported_names,
     made_default,
+    naming_scope,
     tf_alias,
     version_switch,
 )
@@ -124,7 +126,7 @@ class _Analyzer:
             return False
         item = stmt.items[0]
         name = call_name(self.ctx, item.item)
-        naming = name == "tf.variable_scope" and _no_reuse(item.item)
+        naming = name == "tf.variable_scope" and naming_scope(self.ctx, item.item) == NAMES_ONLY
         if (name not in _SCOPES and not naming) or item.asname is not None:
             return False
         assert isinstance(item.item, cst.Call)
@@ -234,7 +236,8 @@ class _Analyzer:
             return "session"
         if name in ("tf.name_scope", "tf.device") and item.asname is None:
             return "scope"
-        if name == "tf.variable_scope" and item.asname is None and _no_reuse(item.item):
+        if name == "tf.variable_scope" and item.asname is None and (
+                naming_scope(self.ctx, item.item) == NAMES_ONLY):
             # Names the variables created in it: TF2's variables are the objects themselves.
             return "scope"
         made = made_default(item.item)
@@ -566,25 +569,3 @@ def analyze(module: cst.Module, ctx: Context, *, tf1_evidence: bool | None = Non
 
 def _is_with(item: Item) -> bool:
     return item.drop and isinstance(item.node, cst.With)
-
-
-def _no_reuse(call: cst.BaseExpression) -> bool:
-    """`tf.variable_scope("layer1")`: a scope that only names (its name, default name and
-    values; `reuse=` None or False), with no initializer, regularizer or getter its variables
-    would take."""
-    if not isinstance(call, cst.Call):
-        return False
-    for index, arg in enumerate(call.args):
-        if arg.star:
-            return False
-        if arg.keyword is None:
-            if index >= 3:
-                return False
-            continue
-        keyword = arg.keyword.value
-        if keyword == "reuse":
-            if not (isinstance(arg.value, cst.Name) and arg.value.value in ("None", "False")):
-                return False
-        elif keyword not in ("name_or_scope", "default_name", "values"):
-            return False
-    return True

@@ -21,9 +21,10 @@ import libcst as cst
 from tf_migrate.analysis import tf_symbols as sym
 from tf_migrate.analysis.names import read_names, reads
 from tf_migrate.cst.arguments import bind_args
+from tf_migrate.cst.walk import visit as _walk_visit
+from tf_migrate.programs.analyze.expressions import ExpressionFacts
 from tf_migrate.programs.analyze.state import ProgramState
-from tf_migrate.programs.analyze.syntax import tf_alias
-from tf_migrate.programs.model import GraphStatement, Penalty
+from tf_migrate.programs.model import GraphStatement, Penalties, Penalty, Position
 
 # TF1 regularizer constructors: their parameters, and the penalty as a format of its scale and
 # the variable (`{tf}` the script's TF alias).
@@ -71,7 +72,7 @@ def regularizer_penalty(state: ProgramState, regularizer: cst.BaseExpression
     text = cst.Module([]).code_for_node(scale)
     if not isinstance(scale, cst.Name | cst.Integer | cst.Float):
         text = f"({text})"
-    tf = tf_alias(state.module) or "tf"
+    tf = state.tf
     return penalty.replace("{scale}", text).replace("{tf}", tf)
 
 
@@ -94,9 +95,34 @@ def is_reader(state: ProgramState, value: cst.BaseExpression) -> bool | None:
     return None
 
 
-def collected(state: ProgramState, before: tuple[int, int]) -> list[Penalty]:
-    """The penalties of the variables made before `before`, as TF1's collection held them."""
-    return [p for p in state.penalties if p.position < before]
+class _Readers(cst.CSTVisitor):
+    def __init__(self, state: ProgramState) -> None:
+        super().__init__()
+        self.state = state
+        self.found: list[tuple[cst.Call, bool]] = []
+
+    def visit_Call(self, node: cst.Call) -> None:
+        summed = is_reader(self.state, node)
+        if summed is not None:
+            self.found.append((node, summed))
+
+
+def plan_reads(state: ProgramState, position: Position, value: cst.BaseExpression,
+               facts: ExpressionFacts) -> None:
+    """Plans each read of TF1's regularization losses in `value` (a statement at `position`)
+    as the penalties of the variables made before it, as TF1's collection held them: the call
+    leaves the facts' unsupported calls, and the statement reads those variables and layers."""
+    visitor = _Readers(state)
+    _walk_visit(value, visitor)
+    if not visitor.found:
+        return
+    penalties = [p for p in state.penalties if p.position < position]
+    for call, summed in visitor.found:
+        state.rewrites[id(call)] = Penalties(tuple(p.text for p in penalties), summed, state.tf)
+    planned = {id(call) for call, _ in visitor.found}
+    facts.unsupported = [(node, name) for node, name in facts.unsupported
+                         if id(node) not in planned]
+    facts.graph_reads |= {p.owner.targets[0] for p in penalties}
 
 
 def finish(state: ProgramState) -> None:

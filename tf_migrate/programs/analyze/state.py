@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
+from tf_migrate.programs.analyze.syntax import tf_alias
 from tf_migrate.programs.model import (
     Context,
     ExpressionPlan,
@@ -60,6 +61,11 @@ class ProgramState:
     # Its initializer runs (by id of the call), which go with them: checked where they are.
     own_initializers: set[int] = field(default_factory=set)
     reset: VariableReset | None = None  # a second session's initializer (second_sessions.py)
+
+    @property
+    def tf(self) -> str:
+        """How the rewrite spells TensorFlow: the script's alias (`tf`)."""
+        return tf_alias(self.module) or "tf"
 
     def block(self, node: cst.CSTNode, message: str) -> None:
         """Stops the rewrite at `node`: the finding says `message` and the node's line."""

@@ -6,14 +6,10 @@ Training, metrics and tf.data statements are classified by their own modules."""
 
 from __future__ import annotations
 
-import keyword
-from dataclasses import replace
-
 import libcst as cst
 
 from tf_migrate.analysis import tf_symbols as sym
 from tf_migrate.analysis.names import (
-    fresh_name,
     function_globals,
     function_locals,
     identifiers,
@@ -39,31 +35,28 @@ from tf_migrate.programs.analyze.callables import (
     imported_modules,
 )
 from tf_migrate.programs.analyze.expressions import block_on, examine
-from tf_migrate.programs.analyze.module_helpers import ModuleHelper, ModuleHelpers, flat_body
+from tf_migrate.programs.analyze.module_helpers import ModuleHelpers
 from tf_migrate.programs.analyze.run_sites import SiteFinder
 from tf_migrate.programs.analyze.state import ProgramState
 from tf_migrate.programs.analyze.syntax import (
+    NAMES_ONLY,
     bound_value,
     call_name,
     imported_names,
     is_docstring,
+    is_name,
     literal_dtype,
-    tf_alias,
+    naming_scope,
+    scope_name,
 )
 from tf_migrate.programs.analyze.variable_lists import plan_variable_lists
 from tf_migrate.programs.model import (
-    Argument,
-    Constructor,
     Context,
     GraphStatement,
     ImportedHelper,
     Item,
     Kind,
-    Layer,
-    ModuleClass,
     NameScope,
-    ObjectCall,
-    Penalties,
 )
 
 
@@ -88,9 +81,7 @@ class GraphStatements:
         self.imported = imported_names(state.module)
         self._identifiers: set[str] | None = None
         self.module_helpers = ModuleHelpers(state, self._creates_variable, self._plan_creation,
-                                            lambda: self.identifiers)
-        # Objects of reused scopes: the statement that made each, and its Python arguments.
-        self._shared: dict[str, tuple[GraphStatement, str]] = {}
+                                            lambda: self.identifiers, self.modules)
 
     @property
     def identifiers(self) -> set[str]:
@@ -187,7 +178,7 @@ class GraphStatements:
             # call was (or an earlier call's, in a shared scope); its call runs per run
             # (module_helpers.py).
             assert isinstance(value, cst.Call)
-            item.drop = not self._module_call(statement, value, module)
+            item.drop = not self.module_helpers.classify_call(statement, value, module)
         else:
             self._computation(statement, value)
         self._control_inputs(statement, item)
@@ -376,120 +367,6 @@ class GraphStatements:
             self.state, factory, factory, lambda n: _bound_call(n, local))
         return None if planned is None else planned[0] or draws
 
-    def _module_call(self, statement: GraphStatement, call: cst.Call,
-                     module: ModuleHelper) -> bool:
-        """Classifies a call of a module helper; True when it makes the call site's object
-        (stays where it is), False when it calls an object made before (a shared scope)."""
-        statement.kind = Kind.LAYER
-        split = self.module_helpers.split_arguments(module, call)
-        key = self.module_helpers.shared_key(module, call)
-        if split is None or key is None:
-            return True
-        tensors, config = split
-        function = module.function
-        existing = (module.objects or {}).get(key) if key else None
-        if existing is not None:
-            self._shared_call(statement, call, module, existing, tensors)
-            return False
-        if id(function) not in self.state.in_place:
-            self.state.in_place[id(function)] = replace(module.plan, config=tuple(config),
-                                                        tensors=tuple(tensors))
-            self._check_module_body(function, module)
-            self.state.notes.append(
-                f"`{function.name.value}` creates variables: it becomes the `tf.Module` class "
-                f"`{module.plan.class_name}`, each call site makes its own object, whose first "
-                "call creates its variables"
-                + ("; the variable or name scope around its body is dropped (its variables are "
-                   "the object's)" if module.plan.dedent else "")
-                + ("; calls that enter the same reused scope share one object, as they shared "
-                   "the variables" if module.shared is not None else ""))
-        if len(statement.targets) != 1:
-            self.state.block(statement.line, f"the result of `{function.name.value}` is "
-                                             "unpacked")
-            return True
-        taken = self.identifiers
-        # An object shared by the calls entering one scope is named after the scope.
-        scope = key.strip("\"'") if key else ""
-        obj = scope if scope.isidentifier() and scope not in taken and not keyword.iskeyword(
-            scope) else fresh_name(f"{statement.targets[0]}_layer", taken)
-        taken.add(obj)
-        params = tuple(p.name.value for p in function.params.params)
-        positional: list[Argument] = []
-        keywords: list[tuple[str, Argument]] = []
-        deps: list[GraphStatement] = [statement]
-        for index, arg in enumerate(call.args):
-            param = arg.keyword.value if arg.keyword is not None else params[index]
-            if param in config:
-                if arg.keyword is None:
-                    positional.append(arg.value)
-                else:
-                    keywords.append((param, arg.value))
-                continue
-            facts = examine(self.ctx, arg.value, set(self.state.graph_names),
-                            self.state.helpers)
-            block_on(self.state.block, facts)
-            if facts.creates or facts.updates or facts.called_helpers or facts.random:
-                self.state.block(arg.value, f"an argument of `{function.name.value}` draws, "
-                                            "updates or calls the script's functions (give it "
-                                            "a name of its own first)")
-            deps.extend(self.state.graph_names[n] for n in sorted(facts.graph_reads))
-        plan = self.state.in_place[id(function)]
-        assert isinstance(plan, ModuleClass)
-        layer = Layer(obj, Constructor(plan.class_name, tuple(keywords), tuple(positional)),
-                      (f"*{obj}.trainable_variables",))
-        statement.layer = layer
-        if key and module.objects is not None:
-            module.objects[key] = obj
-            self._shared[obj] = (statement, cst.Module([]).code_for_node(
-                call.with_changes(args=[a for a in call.args
-                                        if _param_of(a, call, params) in config])))
-        if module.random:
-            self.state.random_draws.append(f"`{obj}`")
-        self.state.rewrites[id(call)] = ObjectCall(obj, params, tuple(tensors))
-        layer.op = GraphStatement(statement.line, statement.node, statement.targets,
-                                  Kind.DEFERRED, statement.position, deps=deps,
-                                  reads=read_names(call) | {obj}, random=module.ops_random,
-                                  layer=layer)
-        return True
-
-    def _shared_call(self, statement: GraphStatement, call: cst.Call, module: ModuleHelper,
-                     obj: str, tensors: list[str]) -> None:
-        """A call that enters a reused scope another call made: it calls that call's object,
-        whose variables TF1 gave it (AUTO_REUSE), per run."""
-        owner, config_code = self._shared[obj]
-        function = module.function
-        params = tuple(p.name.value for p in function.params.params)
-        mine = cst.Module([]).code_for_node(call.with_changes(
-            args=[a for a in call.args if _param_of(a, call, params) not in tensors]))
-        if mine != config_code:
-            self.state.block(call, f"this call of `{function.name.value}` reuses the variables "
-                                   "of an earlier one with other Python arguments")
-            return
-        deps: list[GraphStatement] = [owner]
-        for arg in call.args:
-            if _param_of(arg, call, params) in tensors:
-                facts = examine(self.ctx, arg.value, set(self.state.graph_names),
-                                self.state.helpers)
-                block_on(self.state.block, facts)
-                deps.extend(self.state.graph_names[n] for n in sorted(facts.graph_reads))
-        statement.kind = Kind.DEFERRED
-        statement.deps = deps
-        statement.reads = read_names(call) | {obj}
-        statement.random = module.ops_random
-        self.state.rewrites[id(call)] = ObjectCall(obj, params, tuple(tensors))
-
-    def _check_module_body(self, function: cst.FunctionDef, module: ModuleHelper) -> None:
-        """The helper's ops run per call of the run functions: what they call must not build
-        state (as for any helper they call)."""
-        local = function_locals(function) | {p.name.value for p in function.params.params}
-        plan = module.plan
-        for index, line in enumerate(flat_body(function, plan.dedent)):
-            if index in plan.creations:
-                continue
-            for node, message in foreign_calls(self.ctx, line, self.state.helpers, self.modules,
-                                               local):
-                self.state.block(node, f"{message} (in `{function.name.value}`)")
-
     def _imported_factory(self, value: cst.BaseExpression) -> ImportedHelper | None:
         if not isinstance(value, cst.Call):
             return None
@@ -612,11 +489,7 @@ class GraphStatements:
         statement.reads = read_names(call)
 
     def _computation(self, statement: GraphStatement, value: cst.BaseExpression) -> None:
-        readers, owners = self._penalty_readers(statement, value)
         facts = examine(self.ctx, value, set(self.state.graph_names), self.state.helpers)
-        # A read of the regularization losses is planned: not an op the rewrite lacks.
-        facts.unsupported = [(node, text) for node, text in facts.unsupported
-                             if id(node) not in readers]
         imported_here = imported_calls(value, self.state.imported)
         facts.random = facts.random or any(helper.random for _, helper in imported_here)
         if facts.creates:
@@ -626,10 +499,10 @@ class GraphStatements:
                                              "are followed)")
         # tf.cond, tf.while_loop, tf.gradients
         control_flow.accept(self.state, statement, value, facts)
-        plan_variable_lists(self.state, value, facts)
+        plan_variable_lists(self.state, value, facts, statement.position)
+        regularization.plan_reads(self.state, statement.position, value, facts)
         block_on(self.state.block, facts)
         statement.deps = [self.state.graph_names[d] for d in sorted(facts.graph_reads)]
-        statement.deps.extend(owners)
         statement.reads = read_names(value) | facts.graph_reads
         statement.random = facts.random
         statement.updates = facts.updates
@@ -664,37 +537,18 @@ class GraphStatements:
         """`with tf.variable_scope(name):` and `with tf.name_scope(name):` blocks of a helper
         that creates no variables, planned as `tf.name_scope(name)`: the ids of their calls."""
         found: set[int] = set()
-        path = f"{tf_alias(self.state.module) or 'tf'}.name_scope"
         for node in _withs_in(helper):
             for item in node.items:
                 call = item.item
                 if not (isinstance(call, cst.Call) and item.asname is None
-                        and call_name(self.ctx, call) in ("tf.variable_scope", "tf.name_scope")
-                        and len(call.args) == 1 and not call.args[0].star and (
-                            call.args[0].keyword is None
-                            or call.args[0].keyword.value in ("name", "name_or_scope"))):
+                        and naming_scope(self.ctx, call) == NAMES_ONLY):
                     continue
-                self.state.rewrites[id(call)] = NameScope(path)
+                name = scope_name(call)
+                if name is None or is_name(name, "None"):
+                    continue  # a default name TF1 made unique: no name of its own
+                self.state.rewrites[id(call)] = NameScope(f"{self.state.tf}.name_scope")
                 found.add(id(call))
         return found
-
-    def _penalty_readers(self, statement: GraphStatement, value: cst.BaseExpression
-                         ) -> tuple[set[int], list[GraphStatement]]:
-        """Reads of TF1's regularization losses in `value`, each planned as the penalties
-        collected so far: the ids of the reading calls, and the statements of the variables
-        and layers the penalties read."""
-        readers: set[int] = set()
-        owners: list[GraphStatement] = []
-        for node in _calls_in(value):
-            summed = regularization.is_reader(self.state, node)
-            if summed is None:
-                continue
-            penalties = regularization.collected(self.state, statement.position)
-            self.state.rewrites[id(node)] = Penalties(
-                tuple(p.text for p in penalties), summed, tf_alias(self.state.module) or "tf")
-            readers.add(id(node))
-            owners.extend(p.owner for p in penalties if p.owner not in owners)
-        return readers, owners
 
     def _check_moved(self, statement: GraphStatement, value: cst.BaseExpression) -> None:
         """A deferred statement runs on every call: what it calls must not build state."""
@@ -749,28 +603,6 @@ def _bound_call(name: str, body: list[cst.BaseStatement]) -> cst.Call | None:
     """The call `name = call(...)` binds among a factory's statements, if any."""
     value, _ = bound_value(name, body)
     return value if isinstance(value, cst.Call) else None
-
-
-def _param_of(arg: cst.Arg, call: cst.Call, params: tuple[str, ...]) -> str:
-    """The parameter an argument of `call` is given to."""
-    if arg.keyword is not None:
-        return arg.keyword.value
-    return params[list(call.args).index(arg)]
-
-
-class _Calls(cst.CSTVisitor):
-    def __init__(self) -> None:
-        super().__init__()
-        self.found: list[cst.Call] = []
-
-    def visit_Call(self, node: cst.Call) -> None:
-        self.found.append(node)
-
-
-def _calls_in(node: cst.CSTNode) -> list[cst.Call]:
-    visitor = _Calls()
-    _walk_visit(node, visitor)
-    return visitor.found
 
 
 class _Withs(cst.CSTVisitor):

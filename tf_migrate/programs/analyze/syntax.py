@@ -5,6 +5,7 @@ from __future__ import annotations
 import libcst as cst
 
 from tf_migrate.analysis.names import bindings
+from tf_migrate.cst.arguments import bind_args
 from tf_migrate.cst.code import code
 from tf_migrate.cst.walk import visit as _walk_visit
 from tf_migrate.programs.model import Context
@@ -186,3 +187,47 @@ def star_imports(module: cst.Module) -> list[tuple[str, cst.SimpleStatementLine]
                 if dotted.split(".")[0] not in ("tensorflow", "numpy", "math", "scipy"):
                     found.append((dotted, stmt))
     return found
+
+
+def is_name(node: cst.BaseExpression | None, *values: str) -> bool:
+    """`node` is one of the names `values` (`None`, `True`, `False`, ...)."""
+    return isinstance(node, cst.Name) and node.value in values
+
+
+# TF 1.15's parameters of a variable scope and a name scope, but those that change what the
+# variables made in it are (`initializer=`, `custom_getter=`, ...).
+_SCOPE_PARAMS = ("name_or_scope", "default_name", "values", "reuse", "name")
+NAMES_ONLY = "names only"  # a scope that only names what is made in it
+AUTO_REUSE = "auto reuse"  # `reuse=tf.AUTO_REUSE`: the variables of one name are shared
+
+
+def naming_scope(ctx: Context, call: cst.BaseExpression) -> str | None:
+    """What a `tf.variable_scope(...)` or `tf.name_scope(...)` call does to what is made in it:
+    NAMES_ONLY, AUTO_REUSE, or None for anything else (`reuse=True`, an initializer, a custom
+    getter, arguments that cannot be read)."""
+    if not isinstance(call, cst.Call) or call_name(ctx, call) not in ("tf.variable_scope",
+                                                                      "tf.name_scope"):
+        return None
+    if any(arg.star for arg in call.args) or sum(arg.keyword is None for arg in call.args) > 3:
+        return None
+    kind = NAMES_ONLY
+    for arg in call.args:
+        keyword = arg.keyword.value if arg.keyword is not None else None
+        if keyword == "reuse":
+            if ctx.tf_name(arg.value) == "tf.AUTO_REUSE":
+                kind = AUTO_REUSE
+            elif not is_name(arg.value, "None", "False"):
+                return None
+        elif keyword is not None and keyword not in _SCOPE_PARAMS:
+            return None
+    return kind
+
+
+def scope_name(call: cst.Call) -> cst.BaseExpression | None:
+    """The name a scope call gives (`name_or_scope`, or a name scope's `name`)."""
+    bound = bind_args(call, ("name_or_scope", "default_name", "values", "reuse"))
+    if bound is None:
+        bound = bind_args(call, ("name", "default_name", "values"))
+    if bound is None:
+        return None
+    return bound.get("name_or_scope", bound.get("name"))

@@ -129,10 +129,10 @@ def _members(statement: GraphStatement) -> list[str]:
     return statement.members or [statement.targets[0]]
 
 
-def _root(access: str) -> str:
+def variable_root(access: str) -> str:
     """The name a variable is reached through: `weights` of `weights["h1"]`, `h_layer` of
-    `h_layer.kernel`."""
-    return access.split("[", 1)[0].split(".", 1)[0]
+    `h_layer.kernel` and of `*h_layer.trainable_variables`."""
+    return access.removeprefix("*").split("[", 1)[0].split(".", 1)[0]
 
 
 def _train(state: ProgramState, statement: GraphStatement, call: cst.Call, method: str) -> None:
@@ -181,7 +181,7 @@ def _train(state: ProgramState, statement: GraphStatement, call: cst.Call, metho
     statement.deps = deps
     statement.reads = read_names(call)
     if method != "compute_gradients":
-        statement.updates = set(map(_root, step.variables)) | (
+        statement.updates = set(map(variable_root, step.variables)) | (
             {step.global_step} if step.global_step else set())
 
 
@@ -206,7 +206,7 @@ def _variables(state: ProgramState, statement: GraphStatement, var_list: cst.Bas
     names: list[str] = []
     for element in var_list.elements:
         access = code(element.value)
-        known = state.graph_names.get(_root(access))
+        known = state.graph_names.get(variable_root(access))
         if known is None or known.kind is not Kind.VARIABLE or access not in _members(known):
             state.block(var_list, "`var_list=` is not a list of the script's variables")
             return None
@@ -258,7 +258,7 @@ def _gradients(state: ProgramState, statement: GraphStatement, step: TrainStep,
                                     "variable")
         return
     step.variables = variables
-    deps.extend(state.graph_names[r] for r in dict.fromkeys(map(_root, variables))
+    deps.extend(state.graph_names[r] for r in dict.fromkeys(map(variable_root, variables))
                 if r in state.graph_names)
 
 

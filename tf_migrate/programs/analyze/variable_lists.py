@@ -11,7 +11,7 @@ from tf_migrate.cst.walk import visit as _walk_visit
 from tf_migrate.programs.analyze.expressions import ExpressionFacts
 from tf_migrate.programs.analyze.state import ProgramState
 from tf_migrate.programs.analyze.training import trainable_variables
-from tf_migrate.programs.model import VariableList
+from tf_migrate.programs.model import Kind, Position, VariableList
 
 TRAINABLE_VARIABLES = "tf.trainable_variables"
 
@@ -28,7 +28,7 @@ class _Calls(cst.CSTVisitor):
 
 
 def plan_variable_lists(state: ProgramState, value: cst.BaseExpression,
-                        facts: ExpressionFacts) -> None:
+                        facts: ExpressionFacts, position: Position) -> None:
     """Plans each `tf.trainable_variables()` of `value` as the list of the program's trainable
     variables so far: the call leaves the facts' unsupported calls, and the statement reads
     those variables (it then runs per call, as it reads variables)."""
@@ -42,5 +42,13 @@ def plan_variable_lists(state: ProgramState, value: cst.BaseExpression,
         state.rewrites[id(call)] = VariableList(members)
     facts.unsupported = [(node, name) for node, name in facts.unsupported
                          if id(node) not in planned]
+    layered = [s for s in state.statements if s.kind is Kind.LAYER and s.trainable]
+    if layered and not any(not site.initializer and site.position < position
+                           for site in state.sites):
+        state.block(visitor.found[0], "`tf.trainable_variables()` lists the variables of layers, "
+                                      "which Keras creates at their first call: before the "
+                                      "program's first run they do not exist yet (read them "
+                                      "after it)")
+    # The variables a Python value lists: layers' stay where the list is, read once built.
     roots = dict.fromkeys(member.split("[", 1)[0] for member in members)
     facts.graph_reads |= {root for root in roots if root in state.graph_names}

@@ -12,7 +12,7 @@ from tf_migrate.analysis.names import bindings, fresh_name, reads
 from tf_migrate.analysis.tf_symbols import SPARSE_VALUE
 from tf_migrate.cst.arguments import NO_SPACE, keyword_arg
 from tf_migrate.cst.dotted import dotted
-from tf_migrate.cst.wrapping import newline, one_per_line
+from tf_migrate.cst.wrapping import LINE_LIMIT, fitted_call, one_per_line
 from tf_migrate.programs.analyze import iterator_runs
 from tf_migrate.programs.analyze.slicing import is_operation
 from tf_migrate.programs.emit import metrics, resets
@@ -118,14 +118,11 @@ class Emitter:
         return self._fresh(stem)
 
     def _fitted(self, target: str, value: cst.BaseExpression) -> cst.BaseExpression:
-        """A constructor call whose line would pass 99 characters: one argument per line."""
-        code = self.module.code_for_node(value)
-        indent = self.module.default_indent
-        if not isinstance(value, cst.Call) or len(target) + 3 + len(code) <= 99:
+        """A constructor call whose line (`target = value`) would pass the limit: one argument
+        per line."""
+        if not isinstance(value, cst.Call):
             return value
-        args = [a.with_changes(comma=cst.Comma(whitespace_after=newline(
-            indent if i < len(value.args) - 1 else ""))) for i, a in enumerate(value.args)]
-        return value.with_changes(args=args, whitespace_before_args=newline(indent))
+        return fitted_call(value, LINE_LIMIT - len(target) - 3, self.module.default_indent)
 
     def in_place(self) -> dict[int, cst.CSTNode]:
         """Statements that stay where they are with a TF2 value: optimizers, learning-rate

@@ -8,7 +8,9 @@ import libcst as cst
 
 from tf_migrate.analysis.names import reads
 from tf_migrate.cst.dotted import dotted
-from tf_migrate.programs.analyze.module_helpers import flat_body
+from tf_migrate.programs.analyze.module_helpers import created_name, flat_body, param_of
+from tf_migrate.programs.analyze.syntax import is_docstring
+from tf_migrate.programs.emit.tf_module import ReplaceNames
 from tf_migrate.programs.model import ModuleClass, ObjectCall
 
 
@@ -20,25 +22,12 @@ def _line(node: cst.BaseSmallStatement) -> cst.SimpleStatementLine:
     return cst.SimpleStatementLine([node])
 
 
-class _ToAttributes(cst.CSTTransformer):
-    """Reads of the given Name nodes become `self.<attribute>`."""
-
-    def __init__(self, names: dict[int, str]) -> None:
-        super().__init__()
-        self.names = names
-
-    def leave_Name(self, original_node: cst.Name, updated_node: cst.Name
-                   ) -> cst.BaseExpression:
-        attribute = self.names.get(id(original_node))
-        return _self(attribute) if attribute is not None else updated_node
-
-
 def _as_attributes(node: cst.CSTNode, attributes: dict[str, str]) -> cst.CSTNode:
-    found = {id(name): attributes[name.value] for name in reads(node)
+    found = {id(name): _self(attributes[name.value]) for name in reads(node)
              if name.value in attributes}
     if not found:
         return node
-    visited = node.visit(_ToAttributes(found))
+    visited = node.visit(ReplaceNames(found, {}))
     assert isinstance(visited, cst.CSTNode)
     return visited
 
@@ -54,7 +43,7 @@ def module_class(function: cst.FunctionDef, plan: ModuleClass) -> cst.ClassDef:
     config = {param: renamed.get(param, param) for param in plan.config}
     flat = flat_body(function, plan.dedent)
     attributes = {name: renamed.get(name, name)
-                  for name in (_target(flat[index]) for index in plan.creations)}
+                  for name in (created_name(flat[index]) for index in plan.creations)}
     reads_as = {**config, **attributes}
     *statements, last = flat
     init_body: list[cst.BaseStatement] = [
@@ -72,7 +61,7 @@ def module_class(function: cst.FunctionDef, plan: ModuleClass) -> cst.ClassDef:
         assert isinstance(line, cst.SimpleStatementLine)
         assign = line.body[0]
         assert isinstance(assign, cst.Assign)
-        target = attributes[_target(line)]
+        target = attributes[created_name(line)]
         value = _as_attributes(assign.value, reads_as)
         assert isinstance(value, cst.BaseExpression)
         comments = [e for e in line.leading_lines if e.comment is not None]
@@ -85,7 +74,7 @@ def module_class(function: cst.FunctionDef, plan: ModuleClass) -> cst.ClassDef:
     returned = _as_attributes(last, reads_as)
     call_body = [*before, build, *after, returned]
     docstring = [function.body.body[0]] if isinstance(function.body, cst.IndentedBlock) and (
-        function.body.body and _is_docstring(function.body.body[0])) else []
+        function.body.body and is_docstring(function.body.body[0])) else []
     init = cst.FunctionDef(cst.Name("__init__"), _params(function, plan.config, "self"),
                            cst.IndentedBlock(init_body),
                            leading_lines=[cst.EmptyLine(indent=False)] if docstring else [])
@@ -98,27 +87,9 @@ def module_class(function: cst.FunctionDef, plan: ModuleClass) -> cst.ClassDef:
                         leading_lines=function.leading_lines)
 
 
-def _target(line: cst.BaseStatement) -> str:
-    """The name a creation line binds."""
-    assert isinstance(line, cst.SimpleStatementLine)
-    assign = line.body[0]
-    assert isinstance(assign, cst.Assign) and isinstance(assign.targets[0].target, cst.Name)
-    return assign.targets[0].target.value
-
-
-def _is_docstring(statement: cst.BaseStatement) -> bool:
-    return (isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1
-            and isinstance(statement.body[0], cst.Expr)
-            and isinstance(statement.body[0].value, cst.SimpleString | cst.ConcatenatedString))
-
-
 def object_call(node: cst.Call, plan: ObjectCall) -> cst.Call:
     """`fc_layer(x, 64, "FC1")` as `fc1_layer(x)`: the arguments of the tensor parameters."""
-    kept: list[cst.Arg] = []
-    for index, arg in enumerate(node.args):
-        param = arg.keyword.value if arg.keyword is not None else plan.params[index]
-        if param in plan.tensors:
-            kept.append(arg)
+    kept = [arg for arg in node.args if param_of(arg, node, plan.params) in plan.tensors]
     if kept:
         kept[-1] = kept[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
     return node.with_changes(func=cst.Name(plan.name), args=kept)

@@ -12,6 +12,7 @@ from tf_migrate.cst.arguments import bind_args, keyword_arg
 from tf_migrate.cst.dotted import dotted
 from tf_migrate.cst.wrapping import LINE_LIMIT, fitted_call, one_per_line
 from tf_migrate.programs.analyze.expressions import assign_call
+from tf_migrate.programs.analyze.syntax import scope_name
 from tf_migrate.programs.emit.constructs import argument, constructed
 from tf_migrate.programs.emit.control_flow import reshaped
 from tf_migrate.programs.emit.iterators import iterator, iterator_statement, reinitialization
@@ -64,9 +65,9 @@ def rewritten(node: cst.CSTNode, plan: ExpressionPlan | StatementPlan) -> cst.CS
         return module_class(node, plan)
     if isinstance(plan, NameScope):
         assert isinstance(node, cst.Call)
-        name = node.args[0].with_changes(keyword=None, equal=cst.MaybeSentinel.DEFAULT,
-                                         comma=cst.MaybeSentinel.DEFAULT)
-        return cst.Call(dotted(plan.path), [name])
+        name = scope_name(node)
+        assert name is not None
+        return cst.Call(dotted(plan.path), [cst.Arg(name)])
     if isinstance(plan, Penalties):
         listed = cst.List([cst.Element(cst.parse_expression(term)) for term in plan.terms])
         if len(plan.terms) > 1 and sum(len(term) + 2 for term in plan.terms) > 60:

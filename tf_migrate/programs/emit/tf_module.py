@@ -16,7 +16,7 @@ import libcst as cst
 from tf_migrate.analysis import tf_symbols as sym
 from tf_migrate.analysis.names import BUILTINS, bindings, fresh_name, function_globals, reads
 from tf_migrate.cst.dotted import dotted
-from tf_migrate.cst.wrapping import newline
+from tf_migrate.cst.wrapping import one_per_arg
 from tf_migrate.programs.analyze.class_names import all_names
 from tf_migrate.programs.analyze.syntax import is_docstring
 from tf_migrate.programs.model import ModelClass
@@ -26,7 +26,7 @@ def _self(owner: str, attr: str) -> cst.Attribute:
     return cst.Attribute(cst.Name(owner), cst.Name(attr))
 
 
-class _Names(cst.CSTTransformer):
+class ReplaceNames(cst.CSTTransformer):
     """Replaces the Name nodes given by id, or by value wherever they are (not attribute names
     or keywords)."""
 
@@ -121,7 +121,7 @@ class _Folder:
 
     def init(self) -> cst.FunctionDef:
         plan = self.plan
-        lines = [_converted(s, _Names({}, self.init_map)) for s in self.statements]
+        lines = [_converted(s, ReplaceNames({}, self.init_map)) for s in self.statements]
         docstring = lines[:1] if lines and is_docstring(lines[0]) else []
         rest = lines[len(docstring):]
         super_call = cst.SimpleStatementLine([cst.Expr(cst.Call(cst.Attribute(
@@ -147,17 +147,13 @@ class _Folder:
         assert isinstance(call, cst.Call)
         name = _self(self.owner, function.name.value)
         arguments = [cst.Arg(name), *call.args]
-        value = cst.Call(call.func, arguments).visit(_Names({}, self.init_map))
+        value = cst.Call(call.func, arguments).visit(ReplaceNames({}, self.init_map))
         assert isinstance(value, cst.Call)
         line = cst.SimpleStatementLine([cst.Assign([cst.AssignTarget(name)], value)])
         if max(len(text) for text in cst.Module([line]).code.splitlines()) + 8 <= 99:
             return line
         # Too long for the line, indented twice: one argument per line.
-        last = len(value.args) - 1
-        args = [arg.with_changes(comma=cst.Comma(whitespace_after=newline(
-            "    " if index < last else ""))) for index, arg in enumerate(value.args)]
-        return line.with_changes(body=[cst.Assign([cst.AssignTarget(name)], value.with_changes(
-            args=args, whitespace_before_args=newline("    ")))])
+        return line.with_changes(body=[cst.Assign([cst.AssignTarget(name)], one_per_arg(value))])
 
     def method(self, function: cst.FunctionDef, owner: cst.Param | None) -> cst.FunctionDef:
         """A function of the program as a method: `owner` first, instance names as `self.x`,
@@ -167,7 +163,7 @@ class _Folder:
                  if n.value in free and n.value in self.members}
         local = {} if owner is not None else _displayed([function], {
             name: shown for name, shown in self.display.items() if name not in free})
-        converted = function.visit(_Names(by_id, local))
+        converted = function.visit(ReplaceNames(by_id, local))
         assert isinstance(converted, cst.FunctionDef)
         first = owner or cst.Param(cst.Name(self.owner))
         params = converted.params.params
