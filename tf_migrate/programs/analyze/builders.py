@@ -23,6 +23,7 @@ from tf_migrate.analysis.names import bindings, function_globals, function_local
 from tf_migrate.cst.arguments import bind_args
 from tf_migrate.cst.walk import visit as _walk_visit
 from tf_migrate.programs.analyze.builder_results import Results, call_results, dict_results
+from tf_migrate.programs.analyze.layer_table import LAYERS
 from tf_migrate.programs.analyze.syntax import is_docstring
 from tf_migrate.programs.model import WrittenOut
 
@@ -48,7 +49,8 @@ class _BuilderFinder(cst.CSTVisitor):
 
     def visit_Call(self, node: cst.Call) -> None:
         name = self.tf_name(node.func)
-        if name in _BUILDING or (name or "").startswith(("tf.train.", "tf.layers.")):
+        if name in _BUILDING or name in LAYERS or (name or "").startswith(("tf.train.",
+                                                                             "tf.layers.")):
             self.builds = True
         if isinstance(node.func, cst.Attribute) and node.func.attr.value == "minimize":
             self.builds = True
