@@ -86,8 +86,8 @@ def test_builder_called_twice_is_not_written_out() -> None:
     assert "`build` creates or updates variables" in message
 
 
-def test_builder_whose_names_meet_the_callers_is_not_written_out() -> None:
-    before = textwrap.dedent("""\
+def test_builder_whose_names_meet_the_callers_is_written_out_under_fresh_names() -> None:
+    source, [(message, applicability)] = migrate("""\
         import tensorflow as tf
         w = 5.0
         def build():
@@ -98,9 +98,22 @@ def test_builder_whose_names_meet_the_callers_is_not_written_out() -> None:
             sess.run(tf.global_variables_initializer())
             out = sess.run(y) + w
         """)
-    source, [(_, applicability)] = migrate(before)
-    assert source == before
-    assert applicability is Applicability.MANUAL
+    assert applicability is Applicability.SAFE
+    assert "the graph builder `build` written out at its call" in message
+    # The caller's `w` stays the caller's; the builder's variable is `w_2`.
+    assert source == textwrap.dedent("""\
+        import tensorflow as tf
+        w = 5.0
+        w_2 = tf.Variable(1.0)
+
+
+        def compute_y():
+            y = w_2 * 2.0
+            return y
+
+
+        out = compute_y().numpy() + w
+        """)
 
 
 CLASS_PROGRAM = """\

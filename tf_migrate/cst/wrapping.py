@@ -16,26 +16,36 @@ def newline(indent: str) -> cst.ParenthesizedWhitespace:
     )
 
 
-def one_per_line(elements: Sequence[cst.BaseElement], indent: str) -> cst.List:
-    """`[\\n    a,\\n    b,\\n]`."""
+def one_per_line(elements: Sequence[cst.BaseElement], indent: str, closing: str = ""
+                 ) -> cst.List:
+    """`[\\n    a,\\n    b,\\n]`, the closing bracket at `closing` (nested in brackets)."""
     lines = [
         e.with_changes(comma=cst.Comma(whitespace_after=newline(indent if i < len(elements) - 1
-                                                                else "")))
+                                                                else closing)))
         for i, e in enumerate(elements)
     ]
     return cst.List(lines, lbracket=cst.LeftSquareBracket(whitespace_after=newline(indent)))
 
 
-def one_per_arg(call: cst.Call, indent: str = "    ") -> cst.Call:
-    """`f(\n    a,\n    b,\n)`."""
+def one_per_arg(call: cst.Call, indent: str = "    ", closing: str = "") -> cst.Call:
+    """`f(\n    a,\n    b,\n)`, the closing parenthesis at `closing` (nested in brackets)."""
     args = [a.with_changes(comma=cst.Comma(whitespace_after=newline(
-        indent if i < len(call.args) - 1 else ""))) for i, a in enumerate(call.args)]
+        indent if i < len(call.args) - 1 else closing))) for i, a in enumerate(call.args)]
     return call.with_changes(args=args, whitespace_before_args=newline(indent))
 
 
-def fitted_call(call: cst.Call, budget: int, indent: str = "    ") -> cst.Call:
+def fitted_call(call: cst.Call, budget: int, indent: str = "    ", closing: str = ""
+                ) -> cst.Call:
     """`call` with one argument per line when its code passes `budget` characters (what the
     rest of its line leaves), else as it is."""
     if len(cst.Module([]).code_for_node(call)) <= budget or not call.args:
         return call
-    return one_per_arg(call, indent)
+    return one_per_arg(call, indent, closing)
+
+
+def split_statements(line: cst.SimpleStatementLine) -> list[cst.SimpleStatementLine]:
+    """`a = 1; b = 2` written one statement per line, the first keeping the line's comments."""
+    first, *rest = line.body
+    return [line.with_changes(body=[first.with_changes(semicolon=cst.MaybeSentinel.DEFAULT)]),
+            *(cst.SimpleStatementLine([small.with_changes(semicolon=cst.MaybeSentinel.DEFAULT)])
+              for small in rest)]

@@ -104,6 +104,8 @@ class Layer:
     variables: tuple[str, ...]  # its trainable variables, as the program reaches them
     trainable: bool = True
     op: GraphStatement | None = None  # the statement of the call
+    # Values its constructor reads, named and written before it: (comment, name, source).
+    prelude: tuple[tuple[str, str, str], ...] = ()
 
 
 @dataclass(frozen=True, eq=False)
@@ -321,6 +323,8 @@ class GraphProgram:
     own_sessions: SessionsGone = field(default_factory=lambda: SessionsGone())
     # What a second session's variables initializer does (analyze/second_sessions.py).
     reset: VariableReset | None = None
+    # Graph values that are tuples of tensors (an LSTM's state), and the fields read from them.
+    tuple_fields: dict[str, frozenset[str]] = field(default_factory=dict)
 
 
 def dependencies(
@@ -446,8 +450,16 @@ class Constructor:
     positional: tuple[Argument, ...] = ()  # before the keywords (`Dense(64, ...)`)
 
 
-Argument = cst.BaseExpression | SourceText | Constructor
-"""A constructor's argument: the user's expression as written, source text, or a constructor."""
+@dataclass(frozen=True, eq=False)
+class ArgumentList:
+    """A list of planned arguments: the cells of a stacked Keras RNN."""
+
+    items: tuple[Argument, ...]
+
+
+Argument = cst.BaseExpression | SourceText | Constructor | ArgumentList
+"""A constructor's argument: the user's expression as written, source text, a constructor, or a
+list of them."""
 
 @dataclass(frozen=True)
 class WithoutSession:
@@ -475,6 +487,37 @@ class LayerCall:
     training_tensor: bool = False
     cond: str = "tf.cond"
     identity_off: bool = True  # not training it is the identity (dropout), else called so
+
+
+@dataclass(frozen=True)
+class RecurrentRun:
+    """`outputs, state = tf.nn.dynamic_rnn(cell, x, ...)` (or `static_rnn`) in a run function:
+    the Keras recurrent layer `name` called on the inputs (analyze/recurrent.py), `params` the
+    TF1 call's parameters, to bind them. TF1's list of per-step tensors (`static`) is stacked
+    into a sequence and the outputs unstacked again; a time-major sequence is transposed in and
+    out; `sequence_length` becomes the layer's mask. The outputs go to `outputs` (None: `_`),
+    the final state to `state`: the one tensor of a single simple cell, else the list Keras
+    returns (`unpacked`, `*state`); None when the program never reads it."""
+
+    name: str
+    params: tuple[str, ...]
+    static: bool
+    time_major: bool
+    masked: bool
+    outputs: str | None
+    state: str | None
+    unpacked: bool
+    tf: str = "tf"
+
+
+@dataclass(frozen=True)
+class StateIndex:
+    """A read of a TF1 RNN state where Keras keeps its parts in a list: `state.h` or `state[1]`
+    of an LSTMStateTuple (c, h) as `state[0]` of Keras's [h, c] (`replace`: the attribute or
+    index goes), a simple cell's state in a stack as `states[k][0]` (else: appended)."""
+
+    index: int
+    replace: bool
 
 
 @dataclass(frozen=True, eq=False)
@@ -551,7 +594,8 @@ class Penalties:
 
 ExpressionPlan = (ArgumentReshape | Constructed | DimensionValue | IteratorFromDataset
                   | IteratorName | LayerCall | NameScope | NewVariable | NoArguments
-                  | ObjectCall | Penalties | SparseValueTuple | VariableList | WithoutSession)
+                  | ObjectCall | Penalties | RecurrentRun | SparseValueTuple | StateIndex
+                  | VariableList | WithoutSession)
 StatementPlan = IteratorStatement | ModuleClass | Reinitialization | WithoutSession
 
 

@@ -319,6 +319,26 @@ class SessionProgram(Rule):
     nothing, as in TF1. Constraints, collections, `reuse=` of a layer, normalizer functions and
     scopes reused otherwise are refused with the argument named.
 
+    RNNs: a `BasicRNNCell`, `BasicLSTMCell`, `LSTMCell` or `GRUCell` (`tf.nn.rnn_cell`,
+    `tf.contrib.rnn`), or a `MultiRNNCell` of them (a list, or a comprehension over
+    `range(n)`), run by `dynamic_rnn` or `static_rnn` becomes one Keras recurrent layer made where
+    the call was (`lstm = tf.keras.layers.LSTM(128, return_sequences=True, ...)`, or
+    `tf.keras.layers.RNN([...cells])` for a stack) and called by the run functions; the cells and
+    `cell.zero_state(...)` go. Both Keras kernels are drawn from TF1's Glorot range over the
+    cell's one kernel [inputs + units, gates * units], named before the layer (`lstm_limit =
+    (6 / (n_inputs + 5 * n_hidden)) ** 0.5`); TF1's forget bias of 1 is Keras's
+    `unit_forget_bias`; a GRU computes with `reset_after=False` and its gates' biases start at 1.
+    `sequence_length` becomes a mask, with the outputs past each length zeroed as TF1 did;
+    `static_rnn`'s list of steps is stacked and its outputs unstacked; a time-major sequence is
+    transposed in and out. Reads of an LSTM's state (`state.h`, `state[0]`, `states[-1][1]`)
+    are rewritten to Keras's [h, c] order; an unread state is not returned. Refused with the
+    reason: wrappers (`DropoutWrapper` drew its masks per step), peepholes, projections and
+    other cell options Keras lacks, initializers whose range depends on the kernel's shape, an
+    initial state other than the zero state, one cell run by two RNNs (shared weights), a
+    state read whole where Keras's structure differs, inputs whose depth is not written in the
+    program. A `GRUCell` with TF1's default initializer is an unsafe fix: TF1 drew its
+    candidate's kernel from a wider range than its gates'.
+
     Graph helpers the script imports from its own project (`from ops import dense, mse`, `import
     model` then `model.net(x)`, `from .layers import conv`) are read in their module — found as
     Python would find it for a script run from its folder, or by the package's relative imports —

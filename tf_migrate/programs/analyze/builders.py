@@ -19,11 +19,18 @@ from dataclasses import dataclass
 import libcst as cst
 
 from tf_migrate.analysis import tf_symbols as sym
-from tf_migrate.analysis.names import bindings, function_globals, function_locals, reads
+from tf_migrate.analysis.names import (
+    bindings,
+    fresh_name,
+    function_globals,
+    function_locals,
+    reads,
+)
 from tf_migrate.cst.arguments import bind_args
 from tf_migrate.cst.walk import visit as _walk_visit
 from tf_migrate.programs.analyze.builder_results import Results, call_results, dict_results
 from tf_migrate.programs.analyze.layer_table import LAYERS
+from tf_migrate.programs.analyze.recurrent import is_recurrent_call
 from tf_migrate.programs.analyze.syntax import is_docstring
 from tf_migrate.programs.model import WrittenOut
 
@@ -49,8 +56,8 @@ class _BuilderFinder(cst.CSTVisitor):
 
     def visit_Call(self, node: cst.Call) -> None:
         name = self.tf_name(node.func)
-        if name in _BUILDING or name in LAYERS or (name or "").startswith(("tf.train.",
-                                                                             "tf.layers.")):
+        if name in _BUILDING or name in LAYERS or is_recurrent_call(name) or (
+                name or "").startswith(("tf.train.", "tf.layers.")):
             self.builds = True
         if isinstance(node.func, cst.Attribute) and node.func.attr.value == "minimize":
             self.builds = True
@@ -231,8 +238,13 @@ def _function(function: cst.FunctionDef, module: cst.Module,
     if renames and (_binds_in_nested_scopes(statements, set(renames)) or set(renames) & {
             p.name.value for p in function.params.params}):
         return None
-    if local & (others - targets) or local & _all_names([site.call]):
+    # Its names the program uses otherwise (a global `batch_size` beside a local one) take
+    # fresh names where it is written out.
+    clashing = (local & (others - targets) | local & _all_names([site.call])) - set(renames)
+    if clashing and (_binds_in_nested_scopes(statements, clashing) or keyed is not None):
         return None
+    taken = others | local | targets | _all_names([site.call]) | set(renames.values())
+    renames.update({name: fresh_name(name, taken) for name in sorted(clashing)})
     if any(name in local for name in targets - local):
         return None
     lines = [statement for statement in statements if not is_docstring(statement)]

@@ -50,11 +50,12 @@ def assign_call(ctx: Context, call: cst.Call) -> tuple[str, cst.BaseExpression, 
 class _Examiner(cst.CSTVisitor):
     def __init__(
         self, ctx: Context, graph_names: set[str], helpers: Mapping[str, cst.FunctionDef],
-        skip: cst.Call | None,
+        skip: cst.Call | None, fields: Mapping[str, frozenset[str]],
     ) -> None:
         super().__init__()
         self.ctx = ctx
         self.graph_names = graph_names
+        self.fields = fields
         self.helpers = helpers
         self.skip = skip
         self.facts = ExpressionFacts()
@@ -119,7 +120,8 @@ class _Examiner(cst.CSTVisitor):
     def visit_Attribute(self, node: cst.Attribute) -> None:
         value = node.value
         graph = isinstance(value, cst.Name) and value.value in self.graph_names
-        if graph and node.attr.value not in sym.ASSIGN_METHODS | sym.STATIC_ATTRIBUTES:
+        if graph and node.attr.value not in sym.ASSIGN_METHODS | sym.STATIC_ATTRIBUTES and (
+                node.attr.value not in self.fields.get(getattr(value, "value", ""), ())):
             assert isinstance(value, cst.Name)
             self.facts.problems.append(
                 (node, f"`{value.value}.{node.attr.value}` reads a graph object's attribute")
@@ -170,9 +172,11 @@ def examine(
     graph_names: set[str],
     helpers: Mapping[str, cst.FunctionDef],
     skip: cst.Call | None = None,
+    fields: Mapping[str, frozenset[str]] | None = None,
 ) -> ExpressionFacts:
-    """What `node` does; `skip`: a call inside it left out (its value is the caller's)."""
-    visitor = _Examiner(ctx, graph_names, helpers, skip)
+    """What `node` does; `skip`: a call inside it left out (its value is the caller's);
+    `fields`: graph values that are tuples of tensors, and the fields read from them."""
+    visitor = _Examiner(ctx, graph_names, helpers, skip, fields or {})
     _walk_visit(node, visitor)
     skipped = {id(name) for name in reads(skip)} if skip is not None else set()
     visitor.facts.graph_reads = {n.value for n in reads(node)

@@ -34,6 +34,7 @@ from tf_migrate.programs.analyze.layer_table import (
     REFUSED,
     LayerSpec,
 )
+from tf_migrate.programs.analyze.shapes import float64_inputs
 from tf_migrate.programs.analyze.state import ProgramState
 from tf_migrate.programs.analyze.syntax import is_name
 from tf_migrate.programs.model import (
@@ -45,16 +46,11 @@ from tf_migrate.programs.model import (
     Layer,
     LayerCall,
     SourceText,
-    dependencies,
 )
 
 # Regularizer arguments and the variable each penalizes.
 _REGULARIZED = {"kernel_regularizer": "kernel", "weights_regularizer": "kernel",
                 "bias_regularizer": "bias", "biases_regularizer": "bias"}
-
-
-def is_layer_call(name: str | None) -> bool:
-    return name in LAYERS
 
 
 def classify(state: ProgramState, statement: GraphStatement, value: cst.BaseExpression,
@@ -104,7 +100,7 @@ def classify(state: ProgramState, statement: GraphStatement, value: cst.BaseExpr
     arguments = _keras_arguments(state, name, spec, bound)
     if arguments is None:
         return True
-    if _float64_inputs(state, bound["inputs"]):
+    if float64_inputs(state, bound["inputs"]):
         # tf.layers made float64 variables for float64 inputs; Keras casts them to float32.
         arguments["dtype"] = SourceText('"float64"')
     positional: list[Argument] = []
@@ -139,7 +135,8 @@ def register(state: ProgramState, statement: GraphStatement) -> None:
     layer = statement.layer
     if statement.kind is not Kind.LAYER or layer is None or layer.op is None:
         return
-    state.graph_names[layer.op.targets[0]] = layer.op
+    for target in layer.op.targets:
+        state.graph_names[target] = layer.op
     statement.targets = (layer.name,)
     state.graph_names[layer.name] = statement
     state.statements.append(layer.op)
@@ -166,18 +163,6 @@ def _moving_statistics(state: ProgramState, statement: GraphStatement, name: str
     elif not _two_dimensional(state, bound["inputs"]):
         state.unsafe.append(f"`{name}` on inputs that may be 4-D: TF1's fused kernel updated "
                             "the moving variance with Bessel's correction, Keras does not")
-
-
-def _float64_inputs(state: ProgramState, inputs: cst.BaseExpression) -> bool:
-    """The inputs are computed from a float64 placeholder."""
-    roots = [state.graph_names[name] for name in read_names(inputs) if name in state.graph_names]
-    for statement in dependencies(roots):
-        if statement.kind is Kind.PLACEHOLDER and (
-                statement.literal_dtype == "float64"
-                or (statement.dtype is not None
-                and state.ctx.tf_name(statement.dtype) in ("tf.float64", "tf.double"))):
-            return True
-    return False
 
 
 def _two_dimensional(state: ProgramState, inputs: cst.BaseExpression) -> bool:
@@ -274,7 +259,8 @@ def _call_statement(state: ProgramState, statement: GraphStatement, value: cst.C
     for argument in (inputs, training):
         if argument is None:
             continue
-        facts = examine(state.ctx, argument, set(state.graph_names), state.helpers)
+        facts = examine(state.ctx, argument, set(state.graph_names), state.helpers,
+                        fields=state.tuple_fields)
         block_on(state.block, facts)
         if facts.creates or facts.updates or facts.called_helpers or facts.random:
             state.block(argument, f"an argument of `{name}` draws, updates or calls the "

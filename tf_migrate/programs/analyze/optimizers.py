@@ -22,7 +22,7 @@ import libcst as cst
 
 from tf_migrate.cst.arguments import ArgumentMismatch, bind
 from tf_migrate.cst.code import code
-from tf_migrate.programs.model import Argument, Constructor, SourceText
+from tf_migrate.programs.model import Argument, ArgumentList, Constructor, SourceText
 
 # TF1 parameters that change nothing in a single-process TF2 program: locking (one thread
 # updates a variable at a time in a GradientTape step), and slot names (checkpoint keys only).
@@ -297,7 +297,7 @@ def _value(given: Mapping[str, Argument], signature: str, param: str) -> Argumen
 
 def _number(argument: Argument) -> float | None:
     """The value of a number literal (`0.5`, `-1e-3`, `2`), else None."""
-    if isinstance(argument, Constructor):
+    if isinstance(argument, Constructor | ArgumentList):
         return None
     text = argument.text if isinstance(argument, SourceText) else code(argument)
     try:

@@ -29,6 +29,7 @@ from tf_migrate.programs.analyze import (
     layers,
     metrics,
     optimizer_statements,
+    recurrent,
     regularization,
     session_helpers,
     sparse_values,
@@ -515,6 +516,7 @@ def analyze(module: cst.Module, ctx: Context, *, tf1_evidence: bool | None = Non
     analyzer.run()
     metrics.finish(state)
     layers.finish(state)
+    recurrent.finish(state)
     regularization.finish(state)
     iterator_runs.finish(state)
     analyzer.sessions.finish()
@@ -548,6 +550,7 @@ def analyze(module: cst.Module, ctx: Context, *, tf1_evidence: bool | None = Non
     program.session_config = session_config
     program.own_sessions = state.own_sessions
     program.reset = state.reset
+    program.tuple_fields = state.tuple_fields
     if program.tf_alias is None and program.sites:
         # Anchored where the program runs: the module would put it on line 1, in a notebook
         # whichever cell comes first.

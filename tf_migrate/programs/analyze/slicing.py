@@ -58,7 +58,8 @@ class _Slicer:
     def slice(self, site: RunSite) -> Slice | None:
         program, item = self.program, self.program.items[site.item]
         graph_names = {n for s in program.statements for n in s.targets}
-        facts = examine(self.ctx, site.fetch, graph_names, program.helpers)
+        facts = examine(self.ctx, site.fetch, graph_names, program.helpers,
+                        fields=program.tuple_fields)
         block_on(self.block, facts)
         roots: list[GraphStatement] = []
         # Python names whose value may differ from run to run (`num` of a loop): read only by

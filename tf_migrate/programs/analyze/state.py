@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
+from tf_migrate.programs.analyze.recurrent_table import RecurrentFacts
 from tf_migrate.programs.analyze.syntax import tf_alias
 from tf_migrate.programs.model import (
     Context,
@@ -52,6 +53,9 @@ class ProgramState:
     regularizer_objects: dict[str, str] = field(default_factory=dict)
     regularizer_uses: dict[str, int] = field(default_factory=dict)  # as a regularizer
     blockers: list[tuple[cst.CSTNode, str]] = field(default_factory=list)
+    rnn: RecurrentFacts = field(default_factory=RecurrentFacts)  # analyze/recurrent.py
+    # Graph values that are tuples of tensors (an LSTM's state), and the fields read from them.
+    tuple_fields: dict[str, frozenset[str]] = field(default_factory=dict)
     # TF2 forms of control flow and tf.data nodes (GraphProgram.rewrites, in_place).
     rewrites: dict[int, ExpressionPlan] = field(default_factory=dict)
     in_place: dict[int, StatementPlan] = field(default_factory=dict)

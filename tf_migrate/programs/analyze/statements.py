@@ -26,6 +26,7 @@ from tf_migrate.programs.analyze import (
     iterators,
     layers,
     metrics,
+    recurrent,
     regularization,
     training,
 )
@@ -111,6 +112,9 @@ class GraphStatements:
             item.drop = False  # the Keras metric object, created once where it is
         elif layers.classify(self.state, statement, value, lambda: self.identifiers):
             item.drop = False  # the Keras layer object, created once where it is
+        elif recurrent.classify(self.state, statement, value, lambda: self.identifiers):
+            # An RNN's Keras layer, created once where it is; its cells and zero state go.
+            item.drop = statement.kind is not Kind.LAYER
         elif name in sym.PLACEHOLDERS and isinstance(value, cst.Call):
             self._placeholder(statement, value, name)
         elif name == sym.VARIABLE and isinstance(value, cst.Call):
@@ -489,7 +493,8 @@ class GraphStatements:
         statement.reads = read_names(call)
 
     def _computation(self, statement: GraphStatement, value: cst.BaseExpression) -> None:
-        facts = examine(self.ctx, value, set(self.state.graph_names), self.state.helpers)
+        facts = examine(self.ctx, value, set(self.state.graph_names), self.state.helpers,
+                        fields=self.state.tuple_fields)
         imported_here = imported_calls(value, self.state.imported)
         facts.random = facts.random or any(helper.random for _, helper in imported_here)
         if facts.creates:

@@ -7,7 +7,8 @@ import libcst as cst
 
 from tf_migrate.cst.arguments import keyword_arg
 from tf_migrate.cst.dotted import dotted
-from tf_migrate.programs.model import Argument, Constructor, SourceText
+from tf_migrate.cst.wrapping import LINE_LIMIT, fitted_call, one_per_line
+from tf_migrate.programs.model import Argument, ArgumentList, Constructor, SourceText
 
 
 def constructed(plan: Constructor) -> cst.Call:
@@ -24,4 +25,11 @@ def argument(value: Argument) -> cst.BaseExpression:
         return cst.parse_expression(value.text)
     if isinstance(value, Constructor):
         return constructed(value)
+    if isinstance(value, ArgumentList):
+        # An argument of a constructor written one argument per line: its items one per line
+        # under it, a long call's arguments one per line under that.
+        elements = [cst.Element(fitted_call(item, LINE_LIMIT - 8, " " * 12, " " * 8)
+                                if isinstance(item, cst.Call) else item)
+                    for item in map(argument, value.items)]
+        return one_per_line(elements, " " * 8, " " * 4)
     return value

@@ -12,7 +12,7 @@ from tf_migrate.analysis.names import bindings, fresh_name, reads
 from tf_migrate.analysis.tf_symbols import SPARSE_VALUE
 from tf_migrate.cst.arguments import NO_SPACE, keyword_arg
 from tf_migrate.cst.dotted import dotted
-from tf_migrate.cst.wrapping import LINE_LIMIT, fitted_call, one_per_line
+from tf_migrate.cst.wrapping import LINE_LIMIT, fitted_call, one_per_line, split_statements
 from tf_migrate.programs.analyze import iterator_runs
 from tf_migrate.programs.analyze.slicing import is_operation
 from tf_migrate.programs.emit import metrics, resets
@@ -144,8 +144,14 @@ class Emitter:
         for statement in self.program.statements:
             layer = statement.layer
             if statement.kind is Kind.LAYER and layer is not None:
-                # The Keras layer object where the TF1 call was; the call moves.
-                found[id(statement.line)] = statement.line.with_changes(body=[cst.Assign(
+                # The Keras layer object where the TF1 call was, after the values it reads;
+                # the call moves.
+                comments = tuple(cst.EmptyLine(comment=cst.Comment(f"# {comment}"))
+                                 for comment, _, _ in layer.prelude[:1])
+                found[id(statement.line)] = statement.line.with_changes(leading_lines=(
+                    *statement.line.leading_lines, *comments), body=[*(
+                    cst.Assign([cst.AssignTarget(cst.Name(name))], cst.parse_expression(source))
+                    for _, name, source in layer.prelude), cst.Assign(
                     [cst.AssignTarget(cst.Name(layer.name))],
                     self._fitted(layer.name, constructed(layer.constructor)))])
         if self.reset_name is not None:
@@ -263,7 +269,9 @@ class Emitter:
         written = line.visit(self._rewriter())
         assert isinstance(written, cst.SimpleStatementLine)
         comments = [e for e in written.leading_lines if e.comment is not None]
-        return [written.with_changes(leading_lines=comments)]
+        # A rewrite that became several statements (an RNN's call and its outputs' reshaping)
+        # is written one per line.
+        return split_statements(written.with_changes(leading_lines=comments))
 
     def definition(self, function: _Function) -> cst.FunctionDef:
         params = [

@@ -71,10 +71,15 @@ def _body(plan: WrittenOut) -> list[cst.SimpleStatementLine]:
 
 def _lines(plan: WrittenOut) -> list[cst.BaseStatement]:
     lines: list[cst.SimpleStatementLine] = [
-        _assign(cst.Name(param), value) for param, value in plan.arguments]
+        _assign(cst.Name(plan.renames.get(param, param)), value)
+        for param, value in plan.arguments]
     lines.extend(_body(plan))
-    lines.extend(_assign(cst.Name(target) if isinstance(target, str) else target, value)
-                 for target, value in plan.results)
+    for target, value in plan.results:
+        if plan.owner is None and plan.renames:
+            renamed = value.visit(_Rename(plan.renames))
+            assert isinstance(renamed, cst.BaseExpression)
+            value = renamed
+        lines.append(_assign(cst.Name(target) if isinstance(target, str) else target, value))
     # The call's comments and blank lines stay where the call was.
     lines[0] = lines[0].with_changes(leading_lines=plan.call_line.leading_lines)
     return list(lines)

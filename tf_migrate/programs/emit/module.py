@@ -7,6 +7,7 @@ from collections.abc import Mapping
 
 import libcst as cst
 
+from tf_migrate.cst.wrapping import split_statements
 from tf_migrate.programs.emit.functions import Emitter
 from tf_migrate.programs.emit.rewrites import rewritten
 from tf_migrate.programs.emit.session_config import statements as config_statements
@@ -31,6 +32,8 @@ class _Replace(WithoutSessions):
         self, original_node: cst.CSTNode, updated_node: cst.CSTNode
     ) -> cst.CSTNode | cst.RemovalSentinel | cst.FlattenSentinel[cst.BaseStatement]:
         replaced = self.replacements.get(id(original_node))
+        if isinstance(replaced, cst.SimpleStatementLine) and len(replaced.body) > 1:
+            return cst.FlattenSentinel(split_statements(replaced))  # a layer and its values
         if replaced is not None:
             return replaced
         plan = self.plans.get(id(original_node))
@@ -169,6 +172,7 @@ def rewrite_body(module: cst.Module, program: GraphProgram, ctx: Context
         if item.drop:
             continue
         node = item.node.visit(_Replace(replacements, plans, program.own_sessions))
-        assert isinstance(node, cst.SimpleStatementLine | cst.BaseCompoundStatement)
-        put(node)
+        for written in node.nodes if isinstance(node, cst.FlattenSentinel) else [node]:
+            assert isinstance(written, cst.SimpleStatementLine | cst.BaseCompoundStatement)
+            put(written)
     return body

@@ -17,6 +17,7 @@ from tf_migrate.programs.emit.constructs import argument, constructed
 from tf_migrate.programs.emit.control_flow import reshaped
 from tf_migrate.programs.emit.iterators import iterator, iterator_statement, reinitialization
 from tf_migrate.programs.emit.module_helpers import module_class, object_call
+from tf_migrate.programs.emit.recurrent import recurrent_run, state_index
 from tf_migrate.programs.model import (
     ArgumentReshape,
     Constructed,
@@ -33,7 +34,9 @@ from tf_migrate.programs.model import (
     NoArguments,
     ObjectCall,
     Penalties,
+    RecurrentRun,
     SparseValueTuple,
+    StateIndex,
     StatementPlan,
     VariableList,
     WithoutSession,
@@ -77,6 +80,11 @@ def rewritten(node: cst.CSTNode, plan: ExpressionPlan | StatementPlan) -> cst.CS
         if not plan.terms:
             return cst.parse_expression(f"{plan.tf}.constant(0.0)")
         return cst.Call(dotted(f"{plan.tf}.add_n"), [cst.Arg(listed)])
+    if isinstance(plan, RecurrentRun):
+        assert isinstance(node, cst.SimpleStatementLine)
+        return recurrent_run(node, plan)
+    if isinstance(plan, StateIndex):
+        return state_index(node, plan)
     if isinstance(plan, Constructed):
         # Bound to a name where a TF1 object was: a long one is wrapped (the name's length
         # unknown here, a short one is assumed).
