@@ -67,6 +67,8 @@ class AlignedVariable:
     injected: bool  # the before program's value replaced the after program's own
     equal: bool = False  # the after program's own value equals the recorded one
     drawn: bool = False  # the after program drew its own value at random
+    layout: str = ""  # a recurrent cell's variable: the TF1 layout its part was derived from
+    folded_forget_bias: float | None = None  # equal but for this constant in the f block
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -80,6 +82,8 @@ class AlignedVariable:
             "injected": self.injected,
             "equal": self.equal,
             "drawn": self.drawn,
+            "layout": self.layout,
+            "folded_forget_bias": self.folded_forget_bias,
         }
 
 
@@ -162,13 +166,16 @@ def check(child_before: dict[str, Any], child_after: dict[str, Any]) -> list[Ali
     recorded = child_before.get("recorded", [])
     pairs: list[AlignedVariable] = []
     for entry in child_after.get("aligned", []):
-        source = recorded[int(entry["index"])]
-        before = Stats.from_dict(source["stats"])
+        sources = [recorded[int(index)] for index in entry.get("records", [entry["index"]])]
+        # A recurrent cell's variable is one part of its TF1 records (cell_layouts.py): its
+        # statistics are the part's, which the after run computed.
+        before = Stats.from_dict(entry.get("before_stats") or sources[0]["stats"])
         after = Stats.from_dict(entry["after_stats"])
-        verdict, why = _verdict(source, entry, before, after)
+        verdict, why = _verdict(sources[0], entry, before, after)
+        folded = entry.get("folded_forget_bias")
         pairs.append(
             AlignedVariable(
-                before_name=str(source["name"]),
+                before_name=" + ".join(str(source["name"]) for source in sources),
                 after_name=str(entry["name"]),
                 shape=tuple(int(i) for i in entry["shape"]),
                 before=before,
@@ -178,6 +185,8 @@ def check(child_before: dict[str, Any], child_after: dict[str, Any]) -> list[Ali
                 injected=bool(entry.get("injected")),
                 equal=bool(entry.get("equal")),
                 drawn=bool(entry.get("random")),
+                layout=str(entry.get("layout", "")),
+                folded_forget_bias=None if folded is None else float(folded),
             )
         )
     return pairs
@@ -186,9 +195,17 @@ def check(child_before: dict[str, Any], child_after: dict[str, Any]) -> list[Ali
 def _verdict(
     source: dict[str, Any], entry: dict[str, Any], before: Stats, after: Stats
 ) -> tuple[str, str]:
-    drawn_before, drawn_after = bool(source.get("random")), bool(entry.get("random"))
+    drawn_before = bool(entry.get("before_random", source.get("random")))
+    drawn_after = bool(entry.get("random"))
     if entry.get("equal"):
+        folded = entry.get("folded_forget_bias")
+        if folded is not None:
+            return "same", f"equal values, with forget bias {float(folded):g} folded into the bias"
         return "same", "equal values: the same draws" if drawn_after else "equal values"
+    if entry.get("layout") and not drawn_before and not drawn_after:
+        # A cell's bias derived from TF1's constants (GRU: gates 1.0, candidate 0): other
+        # values are another computation, not another sample.
+        return "different", "not drawn, and not the values derived from the TF1 cell's"
     if drawn_before != drawn_after:
         before_kind, after_kind = (
             "drawn at random" if drawn else "not drawn" for drawn in (drawn_before, drawn_after)

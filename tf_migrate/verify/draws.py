@@ -9,6 +9,16 @@ position where they differ is where the call order differs: from there on the ru
 different numbers for what may be the same ops, and outputs that differ are not comparable
 rather than wrong. Parameters that differ at an aligned position (stddev 0.05 after, 1.0 before)
 are a real difference: a wrong initializer.
+
+Recurrent cells are the one place where the two programs draw the same numbers in other shapes.
+A TF1 LSTM or RNN cell draws one kernel for [input, state]; the Keras cell that replaces it draws
+its kernel and recurrent kernel as the two row ranges of that one draw (child/stream.py), so the
+record shows one draw on each side. A TF1 GRUCell draws two kernels over [input, state] (gates,
+candidate) where the Keras GRU cell draws kernel and recurrent kernel: two positions on each side,
+the same count of numbers, split by columns before and by rows after. Those two positions are
+aligned as such (later draws are at the same positions on both sides); their parameters are not
+compared, as no after draw holds the numbers of one before draw, and the cell's variables are
+matched, checked by distribution and injected instead (align.py).
 """
 
 from __future__ import annotations
@@ -31,6 +41,7 @@ class Draw:
     params: tuple[tuple[str, float], ...]
     via: str
     site: str
+    rows: tuple[int, ...] = ()  # a recurrent cell's kernel and recurrent kernel in one draw
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Draw:
@@ -41,6 +52,7 @@ class Draw:
             params=tuple(sorted((str(k), float(v)) for k, v in data.get("params", {}).items())),
             via=str(data.get("via", "")),
             site=str(data.get("site", "?")),
+            rows=tuple(int(rows) for rows in data.get("rows", ())),
         )
 
     @property
@@ -50,8 +62,9 @@ class Draw:
     def label(self) -> str:
         params = ", ".join(f"{name} {value:g}" for name, value in self.params)
         via = f"{self.via}: " if self.via and self.via != self.kind else ""
+        rows = f" in rows {' + '.join(map(str, self.rows))}" if self.rows else ""
         return (
-            f"{via}{self.kind} {self.dtype}{list(self.shape)}"
+            f"{via}{self.kind} {self.dtype}{list(self.shape)}{rows}"
             f"{f' ({params})' if params else ''} at {self.site}"
         )
 
@@ -77,6 +90,7 @@ class DrawAlignment:
     not_aligned: list[str] = field(default_factory=list)  # random ops left to TensorFlow
     skipped_dropouts: tuple[int, int] = (0, 0)
     seeded_shuffles: tuple[int, int] = (0, 0)  # Dataset.shuffle calls given a seed
+    regrouped: list[str] = field(default_factory=list)  # recurrent kernels in other shapes
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -89,6 +103,7 @@ class DrawAlignment:
             "not_aligned": self.not_aligned,
             "skipped_dropouts": list(self.skipped_dropouts),
             "seeded_shuffles": list(self.seeded_shuffles),
+            "regrouped": self.regrouped,
         }
 
 
@@ -118,16 +133,25 @@ def compare(before: dict[str, Any], after: dict[str, Any]) -> DrawAlignment:
     )
     counts: dict[tuple[int, int], int] = {}
     compared: set[tuple[int, int]] = set()
-    for position in range(max(len(sequence_b), len(sequence_a))):
-        id_b = sequence_b[position] if position < len(sequence_b) else NO_DRAW
-        id_a = sequence_a[position] if position < len(sequence_a) else NO_DRAW
-        if id_b == NO_DRAW and id_a == NO_DRAW:
+    position, end = 0, max(len(sequence_b), len(sequence_a))
+    while position < end:
+        draw_b = _drawn(sequence_b, signatures_b, position)
+        draw_a = _drawn(sequence_a, signatures_a, position)
+        if draw_b is None and draw_a is None:
+            position += 1
             continue
-        draw_b = signatures_b[id_b] if id_b != NO_DRAW else None
-        draw_a = signatures_a[id_a] if id_a != NO_DRAW else None
         if draw_b is None or draw_a is None or draw_b.what != draw_a.what:
+            pair_b = (draw_b, _drawn(sequence_b, signatures_b, position + 1))
+            pair_a = (draw_a, _drawn(sequence_a, signatures_a, position + 1))
+            if cell_kernels_regrouped(pair_b, pair_a):
+                result.aligned_draws += 2
+                result.regrouped.append(_regrouped(pair_b, pair_a))
+                position += 2
+                continue
             result.order_differs = _order_differs(position, result.aligned_draws, draw_b, draw_a)
             break
+        id_b, id_a = sequence_b[position], sequence_a[position]
+        position += 1
         result.aligned_draws += 1
         counts[(id_b, id_a)] = counts.get((id_b, id_a), 0) + 1
         if (id_b, id_a) not in compared:
@@ -138,6 +162,44 @@ def compare(before: dict[str, Any], after: dict[str, Any]) -> DrawAlignment:
         for (id_b, id_a), count in counts.items()
     ]
     return result
+
+
+def _drawn(sequence: list[int], signatures: list[Draw], position: int) -> Draw | None:
+    draw_id = sequence[position] if position < len(sequence) else NO_DRAW
+    return signatures[draw_id] if draw_id != NO_DRAW else None
+
+
+def cell_kernels_regrouped(
+    before: tuple[Draw | None, Draw | None], after: tuple[Draw | None, Draw | None]
+) -> bool:
+    """Whether two draws on each side are a TF1 GRUCell's gates and candidate kernels,
+    [in + u, 2u] and [in + u, u], and the Keras GRU cell's kernel and recurrent kernel,
+    [in, 3u] and [u, 3u]: the same kind of draw, split by columns before and by rows after."""
+    draws = [*before, *after]
+    if any(draw is None or len(draw.shape) != 2 for draw in draws):
+        return False
+    first_b, second_b, first_a, second_a = (draw.shape for draw in draws if draw is not None)
+    kinds = {(draw.kind, draw.dtype) for draw in draws if draw is not None}
+    return (
+        len(kinds) == 1
+        and first_b[0] == second_b[0] == first_a[0] + second_a[0]
+        and first_a[1] == second_a[1] == first_b[1] + second_b[1]
+        and min(first_a[0], second_a[0], first_b[1], second_b[1]) > 0
+    )
+
+
+def _regrouped(
+    before: tuple[Draw | None, Draw | None], after: tuple[Draw | None, Draw | None]
+) -> str:
+    def shapes(pair: tuple[Draw | None, Draw | None]) -> str:
+        return " + ".join(str(list(draw.shape)) for draw in pair if draw is not None)
+
+    site_b, site_a = (pair[0].site if pair[0] is not None else "?" for pair in (before, after))
+    return (
+        f"a recurrent cell's kernels, split by columns before and by rows after: before drew "
+        f"{shapes(before)} at {site_b}, after {shapes(after)} at {site_a}; their parameters "
+        "are not compared, the cell's variables are"
+    )
 
 
 def _order_differs(position: int, aligned: int, before: Draw | None, after: Draw | None) -> str:

@@ -204,13 +204,14 @@ def _details(console: Console, result: FixtureResult, full: bool) -> None:
         table.add_column("value used")
         for pair in result.aligned:
             table.add_row(
-                pair.before_name,
+                # A recurrent cell's variable: which part of the TF1 cell's records it was.
+                pair.before_name + (f"\n({pair.layout})" if pair.layout else ""),
                 pair.after_name,
                 str(pair.shape),
                 _stats(pair.before.mean, pair.before.std, pair.before.min, pair.before.max),
                 _stats(pair.after.mean, pair.after.std, pair.after.min, pair.after.max),
                 Text(pair.verdict, style="red" if pair.verdict == "different" else "green"),
-                _value_used(pair.injected, pair.equal),
+                _value_used(pair.injected, pair.equal, pair.folded_forget_bias),
             )
         console.print(table)
     for note in notes(result):
@@ -221,7 +222,9 @@ def _stats(*values: float) -> str:
     return " / ".join(f"{value:.3g}" for value in values)
 
 
-def _value_used(injected: bool, equal: bool) -> str:
+def _value_used(injected: bool, equal: bool, folded: float | None = None) -> str:
     if injected:
         return "before's"
+    if folded is not None:
+        return f"own (= before's, forget bias {folded:g} folded)"
     return "own (= before's)" if equal else "own"

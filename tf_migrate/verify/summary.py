@@ -112,6 +112,7 @@ def notes(result: FixtureResult) -> list[str]:
             )
         )
         lines += [f"  {op.before}  =  {op.after}  x{op.draws}" for op in draws.ops]
+        lines += [f"  {note}" for note in draws.regrouped]
         lines += [f"not aligned: {note}" for note in draws.not_aligned]
     lines += result.alignment_notes
     return lines

@@ -14,5 +14,6 @@ as the package ``tf_migrate_verify_child``, a name no program can import by acci
 - ``stream``, ``random_ops`` and ``session_plan``: every TensorFlow random op drawing from one
   deterministic stream in call order;
 - ``variables``: initial values of model variables, recorded (before) and checked (after);
+  ``cell_layouts``: TF1 recurrent cells' weights in the layouts of the Keras cells;
 - ``datasets`` and ``imports``: tutorial data loaders that work offline.
 """

@@ -202,6 +202,10 @@ class RandomOps:
             extra = tuple(draw_inputs)
         else:
             shape, extra = _shape(draw_inputs[0]), tuple(draw_inputs[1:])
+        rows = self.stream.claim_rows(kind, np.dtype(dtype).name, shape, origin["params"])
+        if rows is not None:
+            position, whole, start = rows
+            return draw(position, kind, dtype, whole, extra)[start:]
         memo_key = None
         if memo:
             seeds = tuple(np.asarray(value).tobytes() for value in numbers[-memo:])

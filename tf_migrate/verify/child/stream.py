@@ -92,6 +92,9 @@ class Stream:
         self.skipped_dropouts = 0
         self.seeded_shuffles = 0  # Dataset.shuffle calls given a seed (random_ops.py)
         self.unaligned: list[str] = []
+        self.last_drawn: tuple[int, dict[str, Any]] | None = None  # position, signature
+        # A draw whose rows the next draw continues (continue_rows), and that draw's shape.
+        self._rows: tuple[int, dict[str, Any], tuple[int, ...]] | None = None
 
     def begin_block(self, record_ids: list[int]) -> None:
         with self.lock:
@@ -143,6 +146,50 @@ class Stream:
                 self.signatures.append(signature)
             if position < MAX_RECORDED_DRAWS:
                 self.sequence[position] = signature_id
+            self.last_drawn = (position, signature)
+
+    def continue_rows(self, first: tuple[int, ...], rest: tuple[int, ...]) -> bool:
+        """Let the next draw, of shape ``rest``, take the rows after the last draw's (of shape
+        ``first``) at that draw's position, when it is of the same kind and parameters.
+
+        A TF1 recurrent cell draws one kernel of shape [in + u, G * u] for its input and its
+        state; the Keras cell that replaces it draws its kernel [in, G * u] and then its
+        recurrent kernel [u, G * u]. Drawn as two rows of the one position TF1 drew, the two
+        programs keep drawing at the same positions from there on (a dropout mask, the next
+        layer), and the record shows the one draw both made. The after run's injector asks for
+        this once it has matched the kernel to such a TF1 cell (variables.py).
+        """
+        with self.lock:
+            last = self.last_drawn
+            if last is None or tuple(last[1]["shape"]) != first or len(first) != 2:
+                return False
+            if len(rest) != 2 or rest[1] != first[1]:
+                return False
+            self._rows = (last[0], last[1], rest)
+            return True
+
+    def claim_rows(
+        self, kind: str, dtype: str, shape: tuple[int, ...], params: dict[str, Any]
+    ) -> tuple[int, tuple[int, ...], int] | None:
+        """For the draw continue_rows announced: (position, the whole shape, the first row
+        this draw takes); None for any other draw, which ends the announcement."""
+        with self.lock:
+            pending, self._rows = self._rows, None
+            if pending is None:
+                return None
+            position, signature, rest = pending
+            if (kind, dtype, shape, params) != (
+                signature["kind"],
+                signature["dtype"],
+                rest,
+                signature.get("params", {}),
+            ):
+                return None
+            self.calls += 1
+            rows = int(signature["shape"][0])
+            whole = (rows + rest[0], rest[1])
+            self.record(position, dict(signature, shape=list(whole), rows=[rows, rest[0]]))
+            return position, whole, rows
 
     def note_unaligned(self, note: str) -> None:
         with self.lock:

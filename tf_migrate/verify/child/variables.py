@@ -11,10 +11,12 @@ program can still be compared.
 from __future__ import annotations
 
 import importlib
+import sys
 from typing import Any
 
 import numpy as np
 
+from . import cell_layouts
 from .random_ops import RandomOps
 from .stream import Stream
 
@@ -171,7 +173,10 @@ class Recorder:
                 }
             )
         np.savez(
-            path, random=np.array([random for _, _, random in self.records], dtype=bool), **arrays
+            path,
+            random=np.array([random for _, _, random in self.records], dtype=bool),
+            names=np.array([name for name, _, _ in self.records], dtype=str),
+            **arrays,
         )
         never_initialised = [var.name.split(":")[0] for var, _ in self.pending]
         return {"recorded": entries, "never_initialised": never_initialised}
@@ -189,6 +194,12 @@ class Injector:
     against the record's.
     Keras 3 on TF 2.21 builds its variables with tf.Variable, so tf.variable_creator_scope sees
     them, named `kernel`, `bias`, `moving_mean`...
+    A Keras recurrent cell's `kernel`, `recurrent_kernel` and `bias` have no record of their
+    shape: a TF1 cell keeps one kernel for input and state, with its gates in another order
+    (cell_layouts.py). The kernel of a Keras cell (known from the calling frames; else a kernel
+    that no record of its shape fits, and records named as a TF1 cell's) is matched to a TF1
+    cell's records, and each of the cell's three variables is compared with the part derived
+    for it, as with a record.
     """
 
     def __init__(self, tf: Any, path: str, stream: Stream) -> None:
@@ -197,7 +208,14 @@ class Injector:
         with np.load(path) as data:
             self.random = [bool(random) for random in data["random"]]
             self.values = [data[f"v{index}"] for index in range(len(self.random))]
+            # Names came later than values: a record without them matches by shape alone.
+            names = data["names"] if "names" in data.files else [""] * len(self.values)
+            self.names = [str(name) for name in names]
         self.used = [False] * len(self.values)
+        # The parts of a matched recurrent cell still to come (Keras creates kernel,
+        # recurrent_kernel and bias in a row), and the records the cell's parts have used.
+        self.cell_parts: list[cell_layouts.Part] = []
+        self.cell_records: set[int] = set()
         self.calls_seen = 0  # the stream's draws when the previous model variable was created
         self.scope: Any = None
         self.aligned: list[dict[str, Any]] = []
@@ -232,6 +250,10 @@ class Injector:
         kwargs["initial_value"], kwargs["dtype"] = own, dtype
         if own.dtype.kind != "f":
             return next_creator(**kwargs)  # counters and flags are not drawn at random
+        part = self.cell_part(name, own, random)
+        if part is not None:
+            kwargs["initial_value"] = self.align_part(part, name, own, random)
+            return next_creator(**kwargs)
         index = self.match(own, random)
         if index is None:
             reason = "no recorded value of this shape"
@@ -255,6 +277,74 @@ class Injector:
         if injected:
             kwargs["initial_value"] = recorded.astype(own.dtype)
         return next_creator(**kwargs)
+
+    def cell_part(self, name: str, own: Any, random: bool) -> cell_layouts.Part | None:
+        """The value derived from a TF1 cell's records that this variable of a Keras recurrent
+        cell is compared with, or None for a variable of no such cell."""
+        if self.cell_parts:
+            if self.cell_parts[0].value.shape == own.shape:
+                return self.cell_parts.pop(0)
+            self.release_cell()  # a cell without recurrent kernel or bias: not one of TF1's
+        if name.rsplit("/", 1)[-1] != cell_layouts.KERNEL or own.ndim != 2:
+            return None
+        keras_cell = cell_layouts.keras_cell(sys._getframe(1))
+        # A kernel known to be a Keras cell's looks for a TF1 cell first; any other kernel only
+        # when no record of its own shape is left.
+        if keras_cell is None and self.match(own, random) is not None:
+            return None
+        shapes = [value.shape for value in self.values]
+        cell = cell_layouts.match(own.shape, self.names, shapes, self.used, keras_cell)
+        if cell is None:
+            return None
+        self.release_cell()
+        for index in cell.records:
+            self.used[index] = True
+        parts = cell_layouts.derive(cell, self.values, own.shape[0])
+        self.cell_parts = parts[1:]
+        kernel, recurrent = parts[0], parts[1]
+        if random and len(kernel.records) == 1 and self.random[kernel.records[0]]:
+            # TF1 drew this cell's kernel once, for input and state together (stream.py).
+            self.stream.continue_rows(own.shape, recurrent.value.shape)
+        return kernel
+
+    def align_part(self, part: cell_layouts.Part, name: str, own: Any, random: bool) -> Any:
+        """Compare a Keras cell's variable with its part of the TF1 records; the initial value
+        to use. The parent tests the distribution against the part, not the whole record."""
+        self.cell_records.update(part.records)
+        equal = _equal(own, part.value)
+        folded = None
+        if not equal:
+            folded = cell_layouts.folded_constant(own, part, EQUAL_RTOL, EQUAL_ATOL)
+        drawn_before = any(self.random[index] for index in part.records)
+        injected = not equal and folded is None and random and drawn_before
+        entry = {
+            "index": part.records[0],
+            "records": list(part.records),
+            "layout": part.what,
+            "name": name,
+            "shape": list(own.shape),
+            "before_stats": stats(part.value),
+            "before_random": drawn_before,
+            "after_stats": stats(own),
+            "random": random,
+            "equal": equal or folded is not None,
+            "injected": injected,
+        }
+        if folded is not None:
+            # TF1 adds forget_bias when the cell runs; Keras's unit_forget_bias puts it in the
+            # variable, so the two compute the same gates from these values.
+            entry["folded_forget_bias"] = folded
+        self.aligned.append(entry)
+        return part.value.astype(own.dtype) if injected else own
+
+    def release_cell(self) -> None:
+        """Give back the records of a matched cell that none of its variables took."""
+        taken = self.cell_records
+        for part in self.cell_parts:
+            for index in part.records:
+                if index not in taken:
+                    self.used[index] = False
+        self.cell_parts, self.cell_records = [], set()
 
     def own_value(self, initial_value: Any, dtype: Any) -> tuple[Any, Any]:
         """The program's own initial value as numpy, with the dtype TensorFlow gives it."""
@@ -282,6 +372,7 @@ class Injector:
         return candidates[0] if candidates else None
 
     def report(self) -> dict[str, Any]:
+        self.release_cell()
         unused = [index for index, used in enumerate(self.used) if not used]
         return {"aligned": self.aligned, "unmatched": self.unmatched, "unused_records": unused}
 
