@@ -208,8 +208,7 @@ def _function(function: cst.FunctionDef, module: cst.Module,
         # body binds it again.
         same = {p.name.value for p in function.params.params} - {n for n, _ in arguments}
         rebound = {bound for bound, _ in bindings(statements)}
-        if not same & rebound:
-            local -= same
+        local -= same - rebound
     others = _all_names([s for s in module.body if s is not function and s is not scope])
     if scope is not None:
         others |= _all_names([s for s in body if s is not site.line])
@@ -245,6 +244,10 @@ def _function(function: cst.FunctionDef, module: cst.Module,
         return None
     taken = others | local | targets | _all_names([site.call]) | set(renames.values())
     renames.update({name: fresh_name(name, taken) for name in sorted(clashing)})
+    # A parameter passed a name of its own is bound to it after all when it is renamed.
+    passed = {param for param, _ in arguments}
+    arguments += [(p.name.value, cst.Name(p.name.value)) for p in function.params.params
+                  if p.name.value in clashing and p.name.value not in passed]
     if any(name in local for name in targets - local):
         return None
     lines = [statement for statement in statements if not is_docstring(statement)]

@@ -4,6 +4,8 @@ program writes it (`n_inputs` of `tf.placeholder(tf.float32, [None, n_steps, n_i
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import libcst as cst
 
 from tf_migrate.analysis.names import read_names
@@ -45,70 +47,74 @@ def last_dimension(state: ProgramState, value: cst.BaseExpression, listed: bool 
     """The size of the value's last dimension as the program writes it (an int or a name of
     one), or None when it is not known; `listed`: the value is a list of tensors made by
     `tf.unstack` (static_rnn's inputs), whose elements' last dimension is asked."""
+    names: Names = state.graph_names
     if listed:
-        unstacked = _definition(state, value)
-        if isinstance(unstacked, cst.List | cst.Tuple) and unstacked.elements:
-            return _last(state, unstacked.elements[0].value, _DEPTH)  # `[x0, x1]`
-        if not (isinstance(unstacked, cst.Call)
-                and state.ctx.tf_name(unstacked.func) == "tf.unstack"):
+        if isinstance(value, cst.Name) and (known := names.get(value.value)) is not None:
+            value, names = known.node.value, _inputs_of(known)
+        if isinstance(value, cst.List | cst.Tuple) and value.elements:
+            return _last(state, value.elements[0].value, names, _DEPTH)  # `[x0, x1]`
+        if not (isinstance(value, cst.Call) and state.ctx.tf_name(value.func) == "tf.unstack"):
             return None
-        bound = bind_args(unstacked, ("value", "num", "axis", "name"))
+        bound = bind_args(value, ("value", "num", "axis", "name"))
         axis = bound.get("axis") if bound is not None else None
         if bound is None or "value" not in bound or (
                 axis is not None and not isinstance(axis, cst.Integer)):
             return None  # the last axis unstacked, or one not known
-        return _last(state, bound["value"], _DEPTH)
-    return _last(state, value, _DEPTH)
+        return _last(state, bound["value"], names, _DEPTH)
+    return _last(state, value, names, _DEPTH)
 
 
-def _definition(state: ProgramState, value: cst.BaseExpression) -> cst.BaseExpression | None:
-    """A graph name's value as its statement wrote it; other expressions as they are."""
-    if isinstance(value, cst.Name):
-        known = state.graph_names.get(value.value)
-        return known.node.value if known is not None and len(known.targets) == 1 else None
-    return value
+Names = Mapping[str, GraphStatement]
 
 
-def _last(state: ProgramState, value: cst.BaseExpression, depth: int
+def _inputs_of(statement: GraphStatement) -> Names:
+    """The definitions a statement's value read where it was written (a name bound again later,
+    `x = tf.unstack(x, ...)`, is read as it was)."""
+    return {target: dep for dep in statement.deps for target in dep.targets}
+
+
+def _last(state: ProgramState, value: cst.BaseExpression, names: Names, depth: int
           ) -> cst.BaseExpression | None:
     if depth == 0:
         return None
     if isinstance(value, cst.Name):
-        known = state.graph_names.get(value.value)
-        if known is not None and known.kind is Kind.PLACEHOLDER:
+        known = names.get(value.value)
+        if known is None:
+            return None
+        if known.kind is Kind.PLACEHOLDER:
             return _last_of_shape(state, known.shape)
         recurrent = _recurrent_units(known, value.value)
-        if recurrent is not None:
+        if recurrent is not None or len(known.targets) != 1:
             return recurrent
-    value_ = _definition(state, value)
-    if not isinstance(value_, cst.Call):
-        return None
-    name = state.ctx.tf_name(value_.func)
-    args = [arg.value for arg in value_.args]
+        value, names = known.node.value, _inputs_of(known)
+    if not isinstance(value, cst.Call):
+        return _last(state, value, names, depth - 1) if isinstance(value, cst.Name) else None
+    name = state.ctx.tf_name(value.func)
+    args = [arg.value for arg in value.args]
     if name == "tf.reshape" and len(args) >= 2:
         return _last_of_shape(state, args[1])
     if name == "tf.one_hot":
-        bound = bind_args(value_, ("indices", "depth"))
+        bound = bind_args(value, ("indices", "depth"))
         return _python_int(state, bound.get("depth")) if bound is not None else None
     if name in _LOOKUPS and args:
-        return _last(state, args[0], depth - 1)
+        return _last(state, args[0], names, depth - 1)
     if name == "tf.transpose":
-        bound = bind_args(value_, ("a", "perm"))
+        bound = bind_args(value, ("a", "perm"))
         perm_node = bound.get("perm") if bound is not None else None
         if bound is None or "a" not in bound or not isinstance(perm_node, cst.List | cst.Tuple):
             return None
         perm = [e.value for e in perm_node.elements]
         last = perm[-1] if perm else None
         if isinstance(last, cst.Integer) and int(last.evaluated_value) == len(perm) - 1:
-            return _last(state, bound["a"], depth - 1)
+            return _last(state, bound["a"], names, depth - 1)
         return None
     if name in _SAME_DEPTH and args:
-        return _last(state, args[0], depth - 1)
+        return _last(state, args[0], names, depth - 1)
     if name in _MADE_WITH_SHAPE:
         shape = next((a for a in args if isinstance(a, cst.List | cst.Tuple)), None)
         if shape is None:
             nested = next((a for a in args if isinstance(a, cst.Call)), None)
-            return _last(state, nested, depth - 1) if nested is not None else None
+            return _last(state, nested, names, depth - 1) if nested is not None else None
         return _last_of_shape(state, shape)
     return None
 
