@@ -165,3 +165,22 @@ def test_class_with_methods_or_instance_used_otherwise_is_not_written_out() -> N
         source, [(_, applicability)] = migrate(before)
         assert source == before
         assert applicability is Applicability.MANUAL
+
+
+def test_a_parameter_the_builder_binds_again_is_renamed_and_given_the_callers_value() -> None:
+    source, [(_, applicability)] = migrate("""\
+        import tensorflow as tf
+        def build(x, scale):
+            w = tf.Variable(1.0)
+            x = x * scale * w
+            return x + 1.0
+        x = tf.placeholder(tf.float32, [None])
+        scale = 2.0
+        y = build(x, scale)
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            out = sess.run(y, {x: [1.0]})
+        """)
+    assert applicability is Applicability.SAFE
+    # Only the parameter bound again is renamed: `scale` is the caller's own.
+    assert "    x_2 = x\n    x_2 = x_2 * scale * w\n    y = x_2 + 1.0\n" in source
