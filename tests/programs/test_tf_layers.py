@@ -337,3 +337,71 @@ def test_the_trainable_variables_of_layers_listed_before_the_first_run_are_refus
         .replace(" + 0.1 * penalty", ""))
     assert applicability is Applicability.SAFE
     assert "count = len([h_layer.kernel, h_layer.bias])\n" in migrated
+
+
+def test_slims_arg_scopes_give_their_arguments_to_the_layers_made_inside() -> None:
+    source, [(message, applicability)] = migrate("""\
+        import tensorflow as tf
+        import tensorflow.contrib.slim as slim
+
+        x = tf.placeholder(tf.float32, [None, 4])
+        with slim.arg_scope([slim.fully_connected], activation_fn=tf.nn.tanh,
+                            weights_initializer=tf.truncated_normal_initializer(stddev=0.1)):
+            with slim.arg_scope([slim.fully_connected], activation_fn=tf.nn.sigmoid):
+                h = slim.fully_connected(x, 8, scope="hidden")
+            out = slim.fully_connected(h, 1, activation_fn=None, scope="out")
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            y = sess.run(out, {x: [[1.0, 2.0, 3.0, 4.0]]})
+        """)
+    assert applicability is Applicability.SAFE
+    assert "slim's `arg_scope` blocks are gone" in message
+    # The inner scope's activation over the outer's, the call's own over both.
+    assert ('hidden = tf.keras.layers.Dense(\n    8,\n    activation=tf.nn.sigmoid,\n'
+            '    kernel_initializer=tf.keras.initializers.TruncatedNormal(mean=0.0, stddev=0.1),'
+            '\n    name="hidden",\n)') in source
+    assert "out_layer = tf.keras.layers.Dense(\n    1,\n    activation=None,\n" in source
+    assert "arg_scope" not in source
+
+
+def test_a_builder_returning_a_layer_inside_its_arg_scope_is_written_out_with_it() -> None:
+    source, [(message, _)] = migrate("""\
+        import tensorflow as tf
+        import tensorflow.contrib.slim as slim
+
+        def net(x):
+            with slim.arg_scope([slim.fully_connected], activation_fn=tf.nn.tanh):
+                return slim.fully_connected(x, 2, scope="fc")
+
+        x = tf.placeholder(tf.float32, [None, 4])
+        out = net(x)
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            y = sess.run(out, {x: [[1.0, 2.0, 3.0, 4.0]]})
+        """)
+    assert "the graph builder `net` written out at its call" in message
+    assert "fc = tf.keras.layers.Dense(2, activation=tf.nn.tanh, name=\"fc\")" in source
+    assert "    out = fc(x)\n" in source
+
+
+@pytest.mark.parametrize(("scope", "reason"), [
+    ("slim.arg_scope([slim.fully_connected], rate=2)",
+     "the `arg_scope` around `tf.contrib.slim.fully_connected` gives it `rate=`"),
+    ("slim.arg_scope(scope_name)", "an `arg_scope` other than a list of layer functions"),
+])
+def test_arg_scopes_the_rewrite_cannot_follow_are_refused(scope: str, reason: str) -> None:
+    source = textwrap.dedent(f"""\
+        import tensorflow as tf
+        import tensorflow.contrib.slim as slim
+
+        scope_name = None
+        x = tf.placeholder(tf.float32, [None, 4])
+        with {scope}:
+            out = slim.fully_connected(x, 2)
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            y = sess.run(out, {{x: [[1.0, 2.0, 3.0, 4.0]]}})
+        """)
+    migrated, [(message, applicability)] = migrate(source)
+    assert migrated == source and applicability is Applicability.MANUAL
+    assert reason in message

@@ -263,6 +263,15 @@ class GraphPrint:
     host: RunSite | None = None
 
 
+@dataclass(frozen=True, eq=False)
+class ArgScope:
+    """`with slim.arg_scope([slim.conv2d, slim.fully_connected], activation_fn=...):`: the layer
+    functions it gives defaults (contrib's names, which slim's are), and the defaults."""
+
+    functions: frozenset[str]
+    defaults: tuple[tuple[str, cst.BaseExpression], ...]
+
+
 @dataclass(eq=False)
 class Item:
     """A flattened top-level statement: Session and Graph `with` bodies are dedented into it."""
@@ -274,6 +283,8 @@ class Item:
     obsolete_comments: bool = False  # comments about what was removed (initializers) go too
     # Names in the `tf.control_dependencies([...])` blocks around it: run before it.
     control: tuple[cst.BaseExpression, ...] = ()
+    # The slim `arg_scope` blocks around it, outermost first (analyze/arg_scopes.py).
+    defaults: tuple[ArgScope, ...] = ()
 
 
 @dataclass
@@ -609,7 +620,7 @@ class WrittenOut:
     definition: cst.FunctionDef | cst.ClassDef
     call_line: cst.SimpleStatementLine
     arguments: list[tuple[str, cst.BaseExpression]]  # parameters not passed as themselves
-    body: list[cst.SimpleStatementLine]  # without its docstring
+    body: list[cst.BaseStatement]  # without its docstring
     renames: dict[str, str] = field(default_factory=dict)  # names renamed in the body
     # A class: `owner.attr` in `__init__` (`self.x`) becomes the name `attributes[attr]`.
     owner: str | None = None

@@ -316,8 +316,11 @@ class SessionProgram(Rule):
     a TF op such as `tf.nn.l2_loss`) are written out as penalties on their variables where the
     program reads TF1's regularization losses (`tf.losses.get_regularization_loss()`, the
     REGULARIZATION_LOSSES collection), in the order TF1 collected them; unread, they cost
-    nothing, as in TF1. Constraints, collections, `reuse=` of a layer, normalizer functions and
-    scopes reused otherwise are refused with the argument named.
+    nothing, as in TF1. slim's `arg_scope` blocks go, the arguments they gave (an inner
+    scope's over an outer one's, the call's own over both) written out in each layer made
+    inside them; a builder whose layers sit in `arg_scope` or `name_scope` blocks is written out
+    with them. Constraints, collections, `reuse=` of a layer, normalizer functions and scopes
+    reused otherwise are refused with the argument named.
 
     RNNs: a `BasicRNNCell`, `BasicLSTMCell`, `LSTMCell` or `GRUCell` (`tf.nn.rnn_cell`,
     `tf.contrib.rnn`), or a `MultiRNNCell` of them (a list, or a comprehension over

@@ -28,6 +28,7 @@ from tf_migrate.analysis.names import (
 )
 from tf_migrate.cst.arguments import bind_args
 from tf_migrate.cst.walk import visit as _walk_visit
+from tf_migrate.programs.analyze.arg_scopes import ARG_SCOPES
 from tf_migrate.programs.analyze.builder_results import Results, call_results, dict_results
 from tf_migrate.programs.analyze.layer_table import LAYERS
 from tf_migrate.programs.analyze.recurrent import is_recurrent_call
@@ -80,11 +81,20 @@ def plain_function(function: cst.FunctionDef) -> bool:
                 or params.posonly_params)
 
 
-def _straight_line(statements: Sequence[cst.BaseStatement]
-                   ) -> list[cst.SimpleStatementLine] | None:
-    """The statements, when they are simple lines without `return`, `global` or `nonlocal`."""
-    lines: list[cst.SimpleStatementLine] = []
+def _straight_line(statements: Sequence[cst.BaseStatement], tf_name: TfName | None = None
+                   ) -> list[cst.BaseStatement] | None:
+    """The statements, when they are simple lines without `return`, `global` or `nonlocal`, or
+    (given `tf_name`) blocks of slim's `arg_scope` or `tf.name_scope` around such lines, which
+    the program dedents where they are written out."""
+    lines: list[cst.BaseStatement] = []
     for statement in statements:
+        if isinstance(statement, cst.With) and tf_name is not None and _scoping(
+                statement, tf_name):
+            assert isinstance(statement.body, cst.IndentedBlock)
+            if _straight_line(statement.body.body, tf_name) is None:
+                return None
+            lines.append(statement)
+            continue
         if not isinstance(statement, cst.SimpleStatementLine):
             return None
         if any(isinstance(s, cst.Return | cst.Global | cst.Nonlocal) for s in statement.body):
@@ -93,19 +103,53 @@ def _straight_line(statements: Sequence[cst.BaseStatement]
     return lines
 
 
-def _simple_body(function: cst.FunctionDef
-                 ) -> tuple[list[cst.SimpleStatementLine], cst.BaseExpression] | None:
+def _scoping(statement: cst.With, tf_name: TfName) -> bool:
+    """`with slim.arg_scope(...):` or `with tf.name_scope(...):`, one context, no `as`."""
+    if len(statement.items) != 1 or statement.items[0].asname is not None or not isinstance(
+            statement.body, cst.IndentedBlock):
+        return False
+    context = statement.items[0].item
+    return isinstance(context, cst.Call) and (
+        tf_name(context.func) in {*ARG_SCOPES, "tf.name_scope"})
+
+
+def _returned(line: cst.BaseStatement) -> cst.BaseExpression | None:
+    """The value of `return value`, else None."""
+    if isinstance(line, cst.SimpleStatementLine) and len(line.body) == 1 and isinstance(
+            line.body[0], cst.Return):
+        return line.body[0].value
+    return None
+
+
+def _simple_body(function: cst.FunctionDef, tf_name: TfName | None = None
+                 ) -> tuple[list[cst.BaseStatement], cst.BaseExpression] | None:
     """The statements before the final `return value`, and the value, when the body is
-    straight-line code."""
+    straight-line code; a `return` ending a scoping block (given `tf_name`) returns after it."""
     if not plain_function(function) or not isinstance(function.body, cst.IndentedBlock):
         return None
     if not function.body.body:
         return None
     *body, last = function.body.body
+    if isinstance(last, cst.With) and tf_name is not None and _scoping(last, tf_name):
+        assert isinstance(last.body, cst.IndentedBlock)
+        *inner, returned = last.body.body
+        value = _returned(returned)
+        if value is None:
+            return None
+        if not isinstance(value, cst.Name):
+            # Computed inside the scope, as TF1 did (its layers take the scope's arguments),
+            # under a name the function's result is read by.
+            name = fresh_name(f"{function.name.value}_result", _all_names([function]) | {
+                n for n, _ in bindings(function.body.body)})
+            inner.append(cst.SimpleStatementLine([cst.Assign(
+                [cst.AssignTarget(cst.Name(name))], value)]))
+            returned = cst.SimpleStatementLine([cst.Return(cst.Name(name))])
+        body.append(last.with_changes(body=last.body.with_changes(body=inner)))
+        last = returned
     if not (isinstance(last, cst.SimpleStatementLine) and len(last.body) == 1
             and isinstance(last.body[0], cst.Return) and last.body[0].value is not None):
         return None
-    lines = _straight_line(body)
+    lines = _straight_line(body, tf_name)
     return None if lines is None else (lines, last.body[0].value)
 
 
@@ -195,13 +239,14 @@ def _function(function: cst.FunctionDef, module: cst.Module,
     calls = _calls(body, name)
     everywhere = sum(1 for statement in module.body if statement is not function
                      for n in reads(statement) if n.value == name)
-    simple = _simple_body(function)
+    simple = _simple_body(function, tf_name)
     if len(calls) != 1 or everywhere != 1 or simple is None:
         return None
     statements, returned = simple
     site = calls[0]
     arguments = _arguments(function.params.params, site.call)
-    local = function_locals(function) | {p.name.value for p in function.params.params}
+    local = function_locals(function) | {p.name.value for p in function.params.params} | {
+        bound for bound, _ in bindings(statements)}  # with a result named inside a scope
     if arguments is not None:
         # A parameter passed the name of its own (`build(images)` for `def build(images)`)
         # is the caller's value under the caller's name: no name to keep apart, unless the

@@ -18,13 +18,14 @@ TF1's own, mapped to Keras initializers with the same distributions (analyze/ini
 from __future__ import annotations
 
 import keyword
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import libcst as cst
 
 from tf_migrate.analysis.names import fresh_name, read_names
 from tf_migrate.cst.arguments import bind_args
 from tf_migrate.programs.analyze import initializers, regularization
+from tf_migrate.programs.analyze.arg_scopes import with_defaults
 from tf_migrate.programs.analyze.expressions import block_on, examine
 from tf_migrate.programs.analyze.layer_table import (
     DATA_FORMATS,
@@ -38,6 +39,7 @@ from tf_migrate.programs.analyze.shapes import float64_inputs
 from tf_migrate.programs.analyze.state import ProgramState
 from tf_migrate.programs.analyze.syntax import is_name
 from tf_migrate.programs.model import (
+    ArgScope,
     Argument,
     Constructor,
     Context,
@@ -54,10 +56,10 @@ _REGULARIZED = {"kernel_regularizer": "kernel", "weights_regularizer": "kernel",
 
 
 def classify(state: ProgramState, statement: GraphStatement, value: cst.BaseExpression,
-             names: Callable[[], set[str]]) -> bool:
+             names: Callable[[], set[str]], scopes: Sequence[ArgScope] = ()) -> bool:
     """Sets the statement's kind and facts when it calls a layer function; False otherwise.
     `names`: the names the module spells, which the layer object must not take (asked only
-    for a layer call: finding them walks the module)."""
+    for a layer call: finding them walks the module); `scopes`: slim's arg_scopes around it."""
     if not isinstance(value, cst.Call):
         return False
     name = state.ctx.tf_name(value.func)
@@ -73,6 +75,7 @@ def classify(state: ProgramState, statement: GraphStatement, value: cst.BaseExpr
     if bound is None or "inputs" not in bound:
         state.block(statement.line, f"cannot read the arguments of `{name}`")
         return True
+    bound = with_defaults(name, bound, spec.params, scopes, state.block)
     if len(statement.targets) != 1:
         state.block(statement.line, f"the result of `{name}` is unpacked")
         return True

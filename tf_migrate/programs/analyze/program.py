@@ -23,6 +23,7 @@ from tf_migrate.cst.code import code
 from tf_migrate.cst.targets import flat_targets, target_names
 from tf_migrate.cst.walk import visit as _walk_visit
 from tf_migrate.programs.analyze import (
+    arg_scopes,
     control_flow,
     graph_prints,
     iterator_runs,
@@ -51,7 +52,14 @@ from tf_migrate.programs.analyze.syntax import (
     tf_alias,
     version_switch,
 )
-from tf_migrate.programs.model import Context, GraphProgram, ImportedHelper, Item, Kind
+from tf_migrate.programs.model import (
+    ArgScope,
+    Context,
+    GraphProgram,
+    ImportedHelper,
+    Item,
+    Kind,
+)
 from tf_migrate.programs.reset_helpers import calls_reset_helper, reset_helpers
 
 
@@ -95,9 +103,10 @@ class _Analyzer:
 
     # -- flattening ------------------------------------------------------------------------
     def flatten(self, body: Sequence[cst.BaseStatement],
-                control: tuple[cst.BaseExpression, ...] = ()) -> None:
+                control: tuple[cst.BaseExpression, ...] = (),
+                defaults: tuple[ArgScope, ...] = ()) -> None:
         for stmt in body:
-            if isinstance(stmt, cst.With) and self._scoping_with(stmt, control):
+            if isinstance(stmt, cst.With) and self._scoping_with(stmt, control, defaults):
                 continue
             if isinstance(stmt, cst.With) and self._flattened_with(stmt):
                 continue
@@ -106,7 +115,8 @@ class _Analyzer:
                 self.sessions.graph_aliases.add(graph)
                 self._add_item(stmt, drop=True)
                 continue
-            self._add_item(stmt).control = control
+            item = self._add_item(stmt)
+            item.control, item.defaults = control, defaults
 
     def _scope_note(self, name: str | None) -> None:
         """What the finding says of a dropped scope that does more than name ops."""
@@ -118,14 +128,24 @@ class _Analyzer:
                               "dropped: they only named the variables made in them, which TF2 "
                               "reaches as Python objects")
 
-    def _scoping_with(self, stmt: cst.With, control: tuple[cst.BaseExpression, ...]) -> bool:
-        """`with tf.name_scope(...)`, `tf.device(...)` and `tf.control_dependencies([...])`
-        blocks: dedented. Names scope only op names; devices only placement (said in the
-        finding); control inputs become dependencies of the statements inside, which TF2 runs
-        after them in program order (tf.function keeps the order of stateful ops)."""
+    def _scoping_with(self, stmt: cst.With, control: tuple[cst.BaseExpression, ...],
+                      defaults: tuple[ArgScope, ...]) -> bool:
+        """`with tf.name_scope(...)`, `tf.device(...)`, `tf.control_dependencies([...])` and
+        slim's `arg_scope(...)` blocks: dedented. Names scope only op names; devices only
+        placement (said in the finding); control inputs become dependencies of the statements
+        inside, which TF2 runs after them in program order (tf.function keeps the order of
+        stateful ops); an arg_scope's defaults go to the layers made inside."""
         if len(stmt.items) != 1 or not isinstance(stmt.body, cst.IndentedBlock):
             return False
         item = stmt.items[0]
+        if arg_scopes.is_arg_scope(self.ctx, item.item) and item.asname is None:
+            assert isinstance(item.item, cst.Call)
+            scope = arg_scopes.arg_scope(self.ctx, item.item, self.state.block)
+            self.notes.append("slim's `arg_scope` blocks are gone: the arguments they gave are "
+                              "written out in the layers made inside them")
+            self._add_item(stmt, drop=True)
+            self.flatten(stmt.body.body, control, (*defaults, scope) if scope else defaults)
+            return True
         name = call_name(self.ctx, item.item)
         naming = name == "tf.variable_scope" and naming_scope(self.ctx, item.item) == NAMES_ONLY
         if (name not in _SCOPES and not naming) or item.asname is not None:
@@ -148,7 +168,7 @@ class _Analyzer:
                 return True
             control = (*control, *(e.value for e in inputs.elements))
         self._add_item(stmt, drop=True)
-        self.flatten(stmt.body.body, control)
+        self.flatten(stmt.body.body, control, defaults)
         return True
 
     def _graph_alias(self, stmt: cst.BaseStatement) -> str | None:

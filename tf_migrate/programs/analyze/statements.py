@@ -110,7 +110,8 @@ class GraphStatements:
             item.drop = statement.kind is Kind.DEFERRED and statement.replacement is None
         elif metrics.classify(self.state, statement, value):
             item.drop = False  # the Keras metric object, created once where it is
-        elif layers.classify(self.state, statement, value, lambda: self.identifiers):
+        elif layers.classify(self.state, statement, value, lambda: self.identifiers,
+                             item.defaults):
             item.drop = False  # the Keras layer object, created once where it is
         elif recurrent.classify(self.state, statement, value, lambda: self.identifiers):
             # An RNN's Keras layer, created once where it is; its cells and zero state go.

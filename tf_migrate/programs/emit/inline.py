@@ -54,23 +54,23 @@ class _SelfToNames(cst.CSTTransformer):
         return cst.Name(self.names[attr]) if attr is not None else updated_node
 
 
-def _body(plan: WrittenOut) -> list[cst.SimpleStatementLine]:
+def _body(plan: WrittenOut) -> list[cst.BaseStatement]:
     if plan.owner is not None:
         transformer: cst.CSTTransformer = _SelfToNames(plan.owner, plan.attributes)
     elif plan.renames:
         transformer = _Rename(plan.renames)
     else:
         return list(plan.body)
-    lines: list[cst.SimpleStatementLine] = []
+    lines: list[cst.BaseStatement] = []
     for statement in plan.body:
         renamed = statement.visit(transformer)
-        assert isinstance(renamed, cst.SimpleStatementLine)
+        assert isinstance(renamed, cst.BaseStatement)
         lines.append(renamed)
     return lines
 
 
 def _lines(plan: WrittenOut) -> list[cst.BaseStatement]:
-    lines: list[cst.SimpleStatementLine] = [
+    lines: list[cst.BaseStatement] = [
         _assign(cst.Name(plan.renames.get(param, param)), value)
         for param, value in plan.arguments]
     lines.extend(_body(plan))
