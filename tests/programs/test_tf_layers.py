@@ -405,3 +405,40 @@ def test_arg_scopes_the_rewrite_cannot_follow_are_refused(scope: str, reason: st
     migrated, [(message, applicability)] = migrate(source)
     assert migrated == source and applicability is Applicability.MANUAL
     assert reason in message
+
+
+def test_tf_layers_objects_become_keras_objects_called_where_the_program_calls_them() -> None:
+    source, [(message, applicability)] = migrate("""\
+        import tensorflow as tf
+
+        a = tf.placeholder(tf.float32, [None, 3])
+        b = tf.placeholder(tf.float32, [None, 3])
+        shared = tf.layers.Dense(4, activation=tf.nn.relu)
+        out = shared(a) - shared(b)
+        score = tf.layers.Dense(1)(out)
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            y = sess.run(score, {a: [[1.0, 2.0, 3.0]], b: [[0.0, 1.0, 0.0]]})
+        """)
+    assert applicability is Applicability.SAFE
+    assert "random draws (`shared`, `score_layer`)" in message
+    assert "shared = tf.keras.layers.Dense(4, activation=tf.nn.relu)\n" in source
+    assert "score_layer = tf.keras.layers.Dense(1)\n" in source
+    # One object, two calls: its variables are shared, in TF1 as in Keras.
+    assert "    out = shared(a) - shared(b)\n    score = score_layer(out)\n" in source
+
+
+def test_a_tf_layers_object_called_on_float64_inputs_is_refused() -> None:
+    source = textwrap.dedent("""\
+        import tensorflow as tf
+
+        x = tf.placeholder(tf.float64, [None, 3])
+        dense = tf.layers.Dense(2)
+        h = dense(x)
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            y = sess.run(h, {x: [[1.0, 2.0, 3.0]]})
+        """)
+    migrated, [(message, applicability)] = migrate(source)
+    assert migrated == source and applicability is Applicability.MANUAL
+    assert "`dense` is called on float64 inputs" in message

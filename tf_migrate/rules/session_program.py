@@ -286,7 +286,9 @@ class SessionProgram(Rule):
 
     Layers and variables: `tf.layers`, `tf.contrib.layers` and `tf.contrib.slim` layer calls
     (`dense`/`fully_connected`, `conv1d`-`conv3d`, `conv2d_transpose`, max and average pooling,
-    `flatten`, `dropout`) become Keras layer objects created once where the call was, named
+    `flatten`, `dropout`; `tf.layers`' classes too: `shared = tf.layers.Dense(4)` becomes the
+    Keras object, called wherever the program calls it, each call sharing its variables as in
+    TF1) become Keras layer objects created once where the call was, named
     after the TF1 layer name when it is free (`conv1 = tf.keras.layers.Conv2D(32, 3,
     padding="same", activation=tf.nn.relu, name="conv1")`), and called by the run functions;
     training differentiates their kernels and biases. TF1 defaults Keras does not share are

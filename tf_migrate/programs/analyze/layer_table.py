@@ -158,3 +158,14 @@ INITIALIZERS = frozenset({"kernel_initializer", "bias_initializer"})
 # contrib's data formats in Keras's words.
 DATA_FORMATS = {"NHWC": "channels_last", "NCHW": "channels_first", "NWC": "channels_last",
                 "NCW": "channels_first"}
+
+# tf.layers' classes, whose objects compute as the functions do: the function of each.
+CLASSES = {
+    "tf.layers.Dense": "tf.layers.dense",
+    **{f"tf.layers.Conv{n}D": f"tf.layers.conv{n}d" for n in (1, 2, 3)},
+    "tf.layers.Conv2DTranspose": "tf.layers.conv2d_transpose",
+    **{f"tf.layers.MaxPooling{n}D": f"tf.layers.max_pooling{n}d" for n in (1, 2, 3)},
+    **{f"tf.layers.AveragePooling{n}D": f"tf.layers.average_pooling{n}d" for n in (1, 2, 3)},
+    "tf.layers.Flatten": "tf.layers.flatten",
+    "tf.layers.Dropout": "tf.layers.dropout",
+}

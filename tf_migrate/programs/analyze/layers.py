@@ -18,16 +18,18 @@ TF1's own, mapped to Keras initializers with the same distributions (analyze/ini
 from __future__ import annotations
 
 import keyword
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import libcst as cst
 
 from tf_migrate.analysis.names import fresh_name, read_names
 from tf_migrate.cst.arguments import bind_args
+from tf_migrate.cst.walk import visit as _walk_visit
 from tf_migrate.programs.analyze import initializers, regularization
 from tf_migrate.programs.analyze.arg_scopes import with_defaults
 from tf_migrate.programs.analyze.expressions import block_on, examine
 from tf_migrate.programs.analyze.layer_table import (
+    CLASSES,
     DATA_FORMATS,
     INITIALIZERS,
     LAYERS,
@@ -62,17 +64,25 @@ def classify(state: ProgramState, statement: GraphStatement, value: cst.BaseExpr
     for a layer call: finding them walks the module); `scopes`: slim's arg_scopes around it."""
     if not isinstance(value, cst.Call):
         return False
-    name = state.ctx.tf_name(value.func)
+    # `tf.layers.Dense(1)(h)`: an object made and called at once, as the function would be.
+    made = value.func if isinstance(value.func, cst.Call) else value
+    name = state.ctx.tf_name(made.func)
     if name is None or not (name.startswith("tf.layers.") or name in LAYERS):
         return False
     statement.kind = Kind.LAYER
-    spec = LAYERS.get(name)
+    spec = LAYERS.get(CLASSES.get(name, name))
     if spec is None:
         state.block(statement.line, f"`{name}` is not rewritten yet (the finding at this line "
                                     "says how)")
         return True
-    bound = bind_args(value, spec.params)
-    if bound is None or "inputs" not in bound:
+    # A class takes the function's parameters but the inputs, which its object is called with.
+    bound = bind_args(made, spec.params[1:] if name in CLASSES else spec.params)
+    called = made is not value and bind_args(value, ("inputs", spec.training or "training"))
+    if bound is None or called is None:
+        state.block(statement.line, f"cannot read the arguments of `{name}`")
+        return True
+    bound.update(called or {})
+    if "inputs" not in bound and (made is not value or name not in CLASSES):
         state.block(statement.line, f"cannot read the arguments of `{name}`")
         return True
     bound = with_defaults(name, bound, spec.params, scopes, state.block)
@@ -80,7 +90,11 @@ def classify(state: ProgramState, statement: GraphStatement, value: cst.BaseExpr
         state.block(statement.line, f"the result of `{name}` is unpacked")
         return True
     taken = names()
-    layer_name = _object_name(statement.targets[0], spec, bound, taken)
+    if made is value and name in CLASSES:
+        layer_name = statement.targets[0]  # the object, called where the program calls it
+        state.layer_objects[layer_name] = spec
+    else:
+        layer_name = _object_name(statement.targets[0], spec, bound, taken)
     taken.add(layer_name)
     for key, variable in _REGULARIZED.items():
         regularizer = bound.get(key)
@@ -103,7 +117,7 @@ def classify(state: ProgramState, statement: GraphStatement, value: cst.BaseExpr
     arguments = _keras_arguments(state, name, spec, bound)
     if arguments is None:
         return True
-    if float64_inputs(state, bound["inputs"]):
+    if "inputs" in bound and float64_inputs(state, bound["inputs"]):
         # tf.layers made float64 variables for float64 inputs; Keras casts them to float32.
         arguments["dtype"] = SourceText('"float64"')
     positional: list[Argument] = []
@@ -128,8 +142,48 @@ def classify(state: ProgramState, statement: GraphStatement, value: cst.BaseExpr
         state.random_draws.append(f"`{layer_name}`")
     if spec.update_ops:
         _moving_statistics(state, statement, name, bound)
-    layer.op = _call_statement(state, statement, value, name, spec, bound, layer)
+    if "inputs" in bound:
+        params = spec.params if made is value else ("inputs", spec.training or "training")
+        layer.op = _call_statement(state, statement, value, name, spec, bound, layer, params)
     return True
+
+
+def plan_object_calls(state: ProgramState, value: cst.BaseExpression) -> bool:
+    """Calls of tf.layers objects the program made (`shared(a) - shared(b)` for `shared =
+    tf.layers.Dense(4)`), which stay calls of the Keras objects, each sharing the object's
+    variables in TF1 as in Keras; a dropout's `training` as the function's. Whether one may
+    draw (a dropout)."""
+    found = _ObjectCalls(state.layer_objects)
+    _walk_visit(value, found)
+    draws = False
+    for call, spec in found.calls:
+        params = ("inputs", spec.training or "training")
+        bound = bind_args(call, params)
+        assert isinstance(call.func, cst.Name)
+        if bound is None or "inputs" not in bound:
+            state.block(call, f"cannot read the arguments of the call of `{call.func.value}`")
+            continue
+        if float64_inputs(state, bound["inputs"]):
+            state.block(call, f"`{call.func.value}` is called on float64 inputs: TF1 made its "
+                              "variables float64 at the first call, Keras casts the inputs to "
+                              'float32 (pass `dtype="float64"` to the layer)')
+        layer = state.graph_names[call.func.value].layer
+        assert layer is not None
+        _call_statement(state, state.graph_names[call.func.value], call, call.func.value, spec,
+                        bound, layer, params)
+        draws = draws or (spec.training is not None and spec.identity_off)
+    return draws
+
+
+class _ObjectCalls(cst.CSTVisitor):
+    def __init__(self, objects: Mapping[str, LayerSpec]) -> None:
+        super().__init__()
+        self.objects = objects
+        self.calls: list[tuple[cst.Call, LayerSpec]] = []
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if isinstance(node.func, cst.Name) and node.func.value in self.objects:
+            self.calls.append((node, self.objects[node.func.value]))
 
 
 def register(state: ProgramState, statement: GraphStatement) -> None:
@@ -252,8 +306,9 @@ def _mapped(state: ProgramState, param: str, keras: str, argument: cst.BaseExpre
 
 def _call_statement(state: ProgramState, statement: GraphStatement, value: cst.Call,
                     name: str, spec: LayerSpec, bound: dict[str, cst.BaseExpression],
-                    layer: Layer) -> GraphStatement:
-    """The statement of the call, run per call of the run functions that need it."""
+                    layer: Layer, params: tuple[str, ...]) -> GraphStatement:
+    """The statement of the call, run per call of the run functions that need it; `params`:
+    the call's, to bind it."""
     inputs = bound["inputs"]
     training = bound.get(spec.training) if spec.training is not None else None
     deps: list[GraphStatement] = [statement]
@@ -273,7 +328,7 @@ def _call_statement(state: ProgramState, statement: GraphStatement, value: cst.C
         if argument is training:
             tensor = bool(facts.graph_reads)
     state.rewrites[id(value)] = LayerCall(
-        layer.name, spec.params, spec.training, spec.training_default, tensor,
+        layer.name, params, spec.training, spec.training_default, tensor,
         f"{state.tf}.cond", spec.identity_off)
     return GraphStatement(statement.line, statement.node, statement.targets, Kind.DEFERRED,
                           statement.position, deps=deps, reads=reads | {layer.name},

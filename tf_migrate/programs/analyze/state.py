@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
+from tf_migrate.programs.analyze.layer_table import LayerSpec
 from tf_migrate.programs.analyze.recurrent_table import RecurrentFacts
 from tf_migrate.programs.analyze.syntax import tf_alias
 from tf_migrate.programs.model import (
@@ -54,6 +55,9 @@ class ProgramState:
     regularizer_uses: dict[str, int] = field(default_factory=dict)  # as a regularizer
     blockers: list[tuple[cst.CSTNode, str]] = field(default_factory=list)
     rnn: RecurrentFacts = field(default_factory=RecurrentFacts)  # analyze/recurrent.py
+    # tf.layers objects the program made (`dense = tf.layers.Dense(4)`), called where it calls
+    # them: their functions' specs, by name (analyze/layers.py).
+    layer_objects: dict[str, LayerSpec] = field(default_factory=dict)
     # Graph values that are tuples of tensors (an LSTM's state), and the fields read from them.
     tuple_fields: dict[str, frozenset[str]] = field(default_factory=dict)
     # TF2 forms of control flow and tf.data nodes (GraphProgram.rewrites, in_place).

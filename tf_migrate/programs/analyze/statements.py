@@ -510,7 +510,7 @@ class GraphStatements:
         block_on(self.state.block, facts)
         statement.deps = [self.state.graph_names[d] for d in sorted(facts.graph_reads)]
         statement.reads = read_names(value) | facts.graph_reads
-        statement.random = facts.random
+        statement.random = layers.plan_object_calls(self.state, value) or facts.random
         statement.updates = facts.updates
         statement.helpers = facts.called_helpers
         for variable in facts.updates:
@@ -559,7 +559,7 @@ class GraphStatements:
     def _check_moved(self, statement: GraphStatement, value: cst.BaseExpression) -> None:
         """A deferred statement runs on every call: what it calls must not build state."""
         for node, message in foreign_calls(self.ctx, value, self.state.helpers, self.modules,
-                                           imported=self.state.imported):
+                                           self.state.layer_objects, self.state.imported):
             self.state.block(node, message)
         for name in sorted(statement.helpers):
             helper = self.state.helpers[name]
