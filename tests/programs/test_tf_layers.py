@@ -13,7 +13,8 @@ from tests.session_programs import migrate
 from tf_migrate.model import Applicability
 
 
-def test_dense_layers_become_keras_layers_created_once_and_trained() -> None:
+def test_dense_layers_become_keras_layers_created_once_chained_in_a_model_and_trained(
+) -> None:
     source, [(message, applicability)] = migrate("""\
         import tensorflow as tf
 
@@ -35,6 +36,7 @@ def test_dense_layers_become_keras_layers_created_once_and_trained() -> None:
 
         hidden = tf.keras.layers.Dense(8, activation=tf.nn.relu, name="hidden")
         out_layer = tf.keras.layers.Dense(1, use_bias=False)
+        model = tf.keras.Sequential([hidden, out_layer])
         optimizer = tf.keras.optimizers.SGD(learning_rate=0.1)
 
 
@@ -44,8 +46,7 @@ def test_dense_layers_become_keras_layers_created_once_and_trained() -> None:
         ])
         def train_step(x, y):
             with tf.GradientTape() as tape:
-                h = hidden(x)
-                out = out_layer(h)
+                out = model(x)
                 loss = tf.reduce_mean(tf.square(out - y))
             variables = [hidden.kernel, hidden.bias, out_layer.kernel]
             gradients = tape.gradient(loss, variables)
@@ -54,8 +55,7 @@ def test_dense_layers_become_keras_layers_created_once_and_trained() -> None:
 
         @tf.function(input_signature=[tf.TensorSpec([None, 3], tf.float32)])
         def compute_out(x):
-            h = hidden(x)
-            out = out_layer(h)
+            out = model(x)
             return out
 
 
@@ -205,12 +205,15 @@ def test_contrib_and_slim_layers_write_out_their_tf1_defaults() -> None:
     # ReLU and SAME were contrib's defaults; pooling strode by 2; no biases; the rate TF1 used.
     assert ('conv1 = tf.keras.layers.Conv2D(4, [3, 3], padding="same", activation=tf.nn.relu, '
             'name="conv1")\n') in source
-    assert "net_layer = tf.keras.layers.MaxPooling2D([3, 3], strides=2)\n" in source
-    assert "net_layer_3 = tf.keras.layers.Dense(5, activation=tf.nn.relu, use_bias=False)\n" in (
-        source)
+    # Layers made for a name bound again and again (`net`) are named after their kind.
+    assert "max_pooling2d = tf.keras.layers.MaxPooling2D([3, 3], strides=2)\n" in source
+    assert "dense = tf.keras.layers.Dense(5, activation=tf.nn.relu, use_bias=False)\n" in source
     assert "out_layer = tf.keras.layers.Dropout(1 - 0.75)\n" in source
-    # contrib's dropout trained unless told otherwise
-    assert "    out = out_layer(net, training=True)\n" in source
+    # One chain from one input: a Sequential model; contrib's dropout trained unless told
+    # otherwise.
+    assert ("model = tf.keras.Sequential([conv1, max_pooling2d, flatten, dense, out_layer])\n"
+            in source)
+    assert "    out = model(x, training=True)\n" in source
     assert "import tensorflow.contrib" not in source
 
 
@@ -442,3 +445,41 @@ def test_a_tf_layers_object_called_on_float64_inputs_is_refused() -> None:
     migrated, [(message, applicability)] = migrate(source)
     assert migrated == source and applicability is Applicability.MANUAL
     assert "`dense` is called on float64 inputs" in message
+
+
+@pytest.mark.parametrize(("between", "fetched"), [
+    # The value between the layers is read by another op, fetched, or the calls pass different
+    # trainings: the calls stay separate.
+    ("extra = h * 2.0", "out"),
+    ("pass", "[h, out]"),
+])
+def test_a_chain_whose_inner_value_is_read_elsewhere_stays_separate_calls(
+        between: str, fetched: str) -> None:
+    source, [(_, applicability)] = migrate(f"""\
+        import tensorflow as tf
+
+        x = tf.placeholder(tf.float32, [None, 3])
+        h = tf.layers.dense(x, 4)
+        {between}
+        out = tf.layers.dense(h, 1)
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            value = sess.run({fetched}, {{x: [[1.0, 2.0, 3.0]]}})
+        """)
+    assert applicability is Applicability.SAFE
+    assert "Sequential" not in source
+    assert "    h = h_layer(x)\n" in source and "    out = out_layer(h)\n" in source
+
+
+def test_dropouts_told_different_trainings_end_a_chain() -> None:
+    source, _ = migrate("""\
+        import tensorflow as tf
+
+        x = tf.placeholder(tf.float32, [None, 3])
+        a = tf.layers.dropout(tf.layers.dense(x, 4), training=True)
+        b = tf.layers.dropout(tf.layers.dense(a, 4), training=False)
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            value = sess.run(b, {x: [[1.0, 2.0, 3.0]]})
+        """)
+    assert "Sequential" not in source

@@ -106,6 +106,18 @@ class Layer:
     op: GraphStatement | None = None  # the statement of the call
     # Values its constructor reads, named and written before it: (comment, name, source).
     prelude: tuple[tuple[str, str, str], ...] = ()
+    # The model this layer ends, made right after it from the layers of its chain.
+    model: SequentialModel | None = None
+
+
+@dataclass(frozen=True)
+class SequentialModel:
+    """Layers called one after the other, each on the previous one's output alone, as the
+    `tf.keras.Sequential` (`path`) they make, `name` (analyze/sequential.py)."""
+
+    name: str
+    path: str
+    layers: tuple[str, ...]
 
 
 @dataclass(frozen=True, eq=False)
@@ -532,6 +544,20 @@ class StateIndex:
 
 
 @dataclass(frozen=True, eq=False)
+class ModelCall:
+    """The last layer call of a chain the model `name` makes, as the model's call on the chain's
+    inputs: `model(x)`, with the chain's `training` (`model(x, training=t)`; a graph value picks
+    at run time: `tf.cond(t, lambda: model(x, training=True), lambda: model(x,
+    training=False))`)."""
+
+    name: str
+    inputs: cst.BaseExpression
+    training: cst.BaseExpression | None = None
+    training_tensor: bool = False
+    cond: str = "tf.cond"
+
+
+@dataclass(frozen=True, eq=False)
 class Constructed:
     """A TF1 object replaced by its TF2 counterpart's construction: an initializer bound to a
     name (`init = tf.truncated_normal_initializer(stddev=0.1)`) as the Keras initializer."""
@@ -604,9 +630,9 @@ class Penalties:
 
 
 ExpressionPlan = (ArgumentReshape | Constructed | DimensionValue | IteratorFromDataset
-                  | IteratorName | LayerCall | NameScope | NewVariable | NoArguments
-                  | ObjectCall | Penalties | RecurrentRun | SparseValueTuple | StateIndex
-                  | VariableList | WithoutSession)
+                  | IteratorName | LayerCall | ModelCall | NameScope | NewVariable
+                  | NoArguments | ObjectCall | Penalties | RecurrentRun | SparseValueTuple
+                  | StateIndex | VariableList | WithoutSession)
 StatementPlan = IteratorStatement | ModuleClass | Reinitialization | WithoutSession
 
 

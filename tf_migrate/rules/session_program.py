@@ -290,8 +290,12 @@ class SessionProgram(Rule):
     Keras object, called wherever the program calls it, each call sharing its variables as in
     TF1) become Keras layer objects created once where the call was, named
     after the TF1 layer name when it is free (`conv1 = tf.keras.layers.Conv2D(32, 3,
-    padding="same", activation=tf.nn.relu, name="conv1")`), and called by the run functions;
-    training differentiates their kernels and biases. TF1 defaults Keras does not share are
+    padding="same", activation=tf.nn.relu, name="conv1")`; one made for a name the program
+    binds again and again, `net`, after its kind: `flatten`), and called by the run functions;
+    training differentiates their kernels and biases. Layers called one after the other, each
+    on the previous one's output alone, which nothing else reads, with one `training` between
+    them, make a `tf.keras.Sequential` of the same objects, made after the last of them and
+    called where the chain ended (`logits = model(images, training=True)`). TF1 defaults Keras does not share are
     written out (contrib's ReLU and SAME padding, its pooling stride of 2, dropout's rate as
     `1 - keep_prob` and its `training`), and a dropout whose `training` is a placeholder picks
     at run time with `tf.cond`. `tf.get_variable` outside a reusing scope (each call TF1 ran

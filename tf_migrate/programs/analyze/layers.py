@@ -18,12 +18,15 @@ TF1's own, mapped to Keras initializers with the same distributions (analyze/ini
 from __future__ import annotations
 
 import keyword
+import re
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 
 import libcst as cst
 
 from tf_migrate.analysis.names import fresh_name, read_names
 from tf_migrate.cst.arguments import bind_args
+from tf_migrate.cst.targets import target_name_nodes
 from tf_migrate.cst.walk import visit as _walk_visit
 from tf_migrate.programs.analyze import initializers, regularization
 from tf_migrate.programs.analyze.arg_scopes import with_defaults
@@ -94,7 +97,8 @@ def classify(state: ProgramState, statement: GraphStatement, value: cst.BaseExpr
         layer_name = statement.targets[0]  # the object, called where the program calls it
         state.layer_objects[layer_name] = spec
     else:
-        layer_name = _object_name(statement.targets[0], spec, bound, taken)
+        layer_name = _object_name(statement.targets[0], spec, bound, taken,
+                                  statement.targets[0] in bound_again(state))
     taken.add(layer_name)
     for key, variable in _REGULARIZED.items():
         regularizer = bound.get(key)
@@ -186,6 +190,30 @@ class _ObjectCalls(cst.CSTVisitor):
             self.calls.append((node, self.objects[node.func.value]))
 
 
+def bound_again(state: ProgramState) -> set[str]:
+    """The names the module binds more than once (`net`, `x`): a layer is not named after
+    them."""
+    if state.bound_again is None:
+        counts = Counter(name.value for name in _assigned_names(state.module))
+        state.bound_again = {name for name, count in counts.items() if count > 1}
+    return state.bound_again
+
+
+def _assigned_names(module: cst.Module) -> list[cst.Name]:
+    found = _Assigned()
+    _walk_visit(module, found)
+    return found.names
+
+
+class _Assigned(cst.CSTVisitor):
+    def __init__(self) -> None:
+        super().__init__()
+        self.names: list[cst.Name] = []
+
+    def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
+        self.names.extend(target_name_nodes(node.target))
+
+
 def register(state: ProgramState, statement: GraphStatement) -> None:
     """After the statement is recorded: the call becomes a statement of its own, and the
     statement stands for the layer object."""
@@ -235,9 +263,10 @@ def _two_dimensional(state: ProgramState, inputs: cst.BaseExpression) -> bool:
 
 
 def _object_name(target: str, spec: LayerSpec, bound: dict[str, cst.BaseExpression],
-                 taken: set[str]) -> str:
+                 taken: set[str], generic: bool) -> str:
     """The layer's TF1 name when it is a free identifier (`conv1` of `name="conv1"`, slim's
-    `scope="conv1"`), else the value's name with `_layer`."""
+    `scope="conv1"`), else the value's name with `_layer`, or the layer's kind (`flatten`)
+    where the value's name is `generic`: bound again and again (`net = ...(net)`)."""
     for param, keras in spec.rename.items() or [("name", "name")]:
         if keras != "name":
             continue
@@ -246,6 +275,9 @@ def _object_name(target: str, spec: LayerSpec, bound: dict[str, cst.BaseExpressi
         if isinstance(text, str) and text.isidentifier() and not keyword.iskeyword(text) and (
                 text not in taken and text != target):
             return text
+    if generic:
+        kind = re.sub(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", spec.keras)
+        return fresh_name(kind.lower(), taken)  # `max_pooling2d`, `conv2d_transpose`
     return fresh_name(f"{target}_layer", taken)
 
 

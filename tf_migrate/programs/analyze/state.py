@@ -58,6 +58,7 @@ class ProgramState:
     # tf.layers objects the program made (`dense = tf.layers.Dense(4)`), called where it calls
     # them: their functions' specs, by name (analyze/layers.py).
     layer_objects: dict[str, LayerSpec] = field(default_factory=dict)
+    bound_again: set[str] | None = None  # names bound more than once (analyze/layers.py)
     # Graph values that are tuples of tensors (an LSTM's state), and the fields read from them.
     tuple_fields: dict[str, frozenset[str]] = field(default_factory=dict)
     # TF2 forms of control flow and tf.data nodes (GraphProgram.rewrites, in_place).

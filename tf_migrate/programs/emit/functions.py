@@ -26,6 +26,7 @@ from tf_migrate.programs.model import (
     GraphProgram,
     GraphStatement,
     Kind,
+    SequentialModel,
     Slice,
 )
 
@@ -40,6 +41,16 @@ class _Function:
     @property
     def first_item(self) -> int:
         return min(s.site.item for s in self.sites)
+
+
+def _model_statement(model: SequentialModel) -> cst.Assign:
+    """`model = tf.keras.Sequential([conv1, pool1, fc])`, its layers one per line when long."""
+    layers = [cst.Element(cst.Name(name)) for name in model.layers]
+    listed = cst.List(layers)
+    call = cst.Call(dotted(model.path), [cst.Arg(listed)])
+    if len(model.name) + 3 + len(cst.Module([]).code_for_node(call)) > LINE_LIMIT:
+        call = call.with_changes(args=[cst.Arg(one_per_line(layers, "    "))])
+    return cst.Assign([cst.AssignTarget(cst.Name(model.name))], call)
 
 
 def _identifier(code: str) -> str:
@@ -148,12 +159,14 @@ class Emitter:
                 # the call moves.
                 comments = tuple(cst.EmptyLine(comment=cst.Comment(f"# {comment}"))
                                  for comment, _, _ in layer.prelude[:1])
+                model = layer.model
                 found[id(statement.line)] = statement.line.with_changes(leading_lines=(
                     *statement.line.leading_lines, *comments), body=[*(
                     cst.Assign([cst.AssignTarget(cst.Name(name))], cst.parse_expression(source))
                     for _, name, source in layer.prelude), cst.Assign(
                     [cst.AssignTarget(cst.Name(layer.name))],
-                    self._fitted(layer.name, constructed(layer.constructor)))])
+                    self._fitted(layer.name, constructed(layer.constructor))), *(
+                        [_model_statement(model)] if model is not None else [])])
         if self.reset_name is not None:
             found.update(resets.calls(self.program, self.reset_name))
         return found

@@ -28,6 +28,7 @@ from tf_migrate.programs.model import (
     IteratorName,
     IteratorStatement,
     LayerCall,
+    ModelCall,
     ModuleClass,
     NameScope,
     NewVariable,
@@ -58,6 +59,8 @@ def rewritten(node: cst.CSTNode, plan: ExpressionPlan | StatementPlan) -> cst.CS
     if isinstance(plan, LayerCall):
         assert isinstance(node, cst.Call)
         return layer_call(node, plan)
+    if isinstance(plan, ModelCall):
+        return model_call(plan)
     if isinstance(plan, NewVariable):
         return fitted_call(new_variable(plan), plan.room)
     if isinstance(plan, ObjectCall):
@@ -135,6 +138,20 @@ def layer_call(node: cst.Call, plan: LayerCall) -> cst.BaseExpression:
     return cst.Call(dotted(plan.cond), [
         cst.Arg(training), cst.Arg(cst.Lambda(cst.Parameters(), dropped)),
         cst.Arg(cst.Lambda(cst.Parameters(), off))])
+
+
+def model_call(plan: ModelCall) -> cst.BaseExpression:
+    """A chain of layer calls as its model's call (model.ModelCall)."""
+    model = cst.Name(plan.name)
+    if plan.training is None:
+        return cst.Call(model, [cst.Arg(plan.inputs)])
+    if not plan.training_tensor:
+        return cst.Call(model, [cst.Arg(plan.inputs), keyword_arg("training", plan.training)])
+    branches = [cst.Lambda(cst.Parameters(), cst.Call(model, [
+        cst.Arg(plan.inputs), keyword_arg("training", cst.Name(value))]))
+        for value in ("True", "False")]
+    return cst.Call(dotted(plan.cond), [cst.Arg(plan.training),
+                                        *(cst.Arg(branch) for branch in branches)])
 
 
 def sparse_tuple(node: cst.Call) -> cst.Tuple:
