@@ -292,6 +292,21 @@ def test_tf_compat_string_conversions_are_python_values() -> None:
     assert program.blockers == []
 
 
+def test_keras_datasets_are_loaded_as_numpy_arrays_in_both_versions() -> None:
+    """`tf.keras.datasets.mnist.load_data()` builds no op: its arrays are Python values."""
+    program, _ = analyze(textwrap.dedent("""\
+        import tensorflow as tf
+
+        (X_train, y_train), (X_test, y_test) = tf.keras.datasets.mnist.load_data()
+        X_train = X_train.astype("float32").reshape(-1, 784) / 255.0
+        x = tf.placeholder(tf.float32, [None, 784])
+        total = tf.reduce_sum(x)
+        with tf.Session() as sess:
+            out = sess.run(total, {x: X_train[:10]})
+        """))
+    assert program.blockers == []
+
+
 def test_a_loss_whose_variables_may_come_from_a_star_import_says_so() -> None:
     program, _ = analyze(textwrap.dedent("""\
         import tensorflow as tf

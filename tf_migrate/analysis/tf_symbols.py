@@ -39,6 +39,8 @@ PYTHON_LEVEL_PREFIXES = (
     "tf.logging.", "tf.flags.", "tf.app.", "tf.gfile.", "tf.io.gfile.", "tf.examples.",
     # `tf.compat.as_str(data)` and kin convert Python strings and bytes; they build no op.
     "tf.compat.as_",
+    # `tf.keras.datasets.mnist.load_data()` reads numpy arrays, in TF1 as in TF2.
+    "tf.keras.datasets.",
 )
 KEPT_CALLS = frozenset({"tf.set_random_seed", "tf.random.set_seed"})
 # A fresh program's default graph is already empty: resetting it first does nothing.
