@@ -288,45 +288,45 @@ class SessionProgram(Rule):
     (`dense`/`fully_connected`, `conv1d`-`conv3d`, `conv2d_transpose`, max and average pooling,
     `flatten`, `dropout`; `tf.layers`' classes too: `shared = tf.layers.Dense(4)` becomes the
     Keras object, called wherever the program calls it, each call sharing its variables as in
-    TF1) become Keras layer objects created once where the call was, named
-    after the TF1 layer name when it is free (`conv1 = tf.keras.layers.Conv2D(32, 3,
-    padding="same", activation=tf.nn.relu, name="conv1")`; one made for a name the program
-    binds again and again, `net`, after its kind: `flatten`), and called by the run functions;
-    training differentiates their kernels and biases. Layers called one after the other, each
-    on the previous one's output alone, which nothing else reads, with one `training` between
-    them, make a `tf.keras.Sequential` of the same objects, made after the last of them and
-    called where the chain ended (`logits = model(images, training=True)`). TF1 defaults Keras does not share are
-    written out (contrib's ReLU and SAME padding, its pooling stride of 2, dropout's rate as
-    `1 - keep_prob` and its `training`), and a dropout whose `training` is a placeholder picks
-    at run time with `tf.cond`. `tf.get_variable` outside a reusing scope (each call TF1 ran
-    made a new variable) becomes `tf.Variable` of the Keras initializer that draws as TF1's did
-    (glorot_uniform by default; TF1's initializers, also those bound to names, map with their
-    TF1 parameters written out, Keras's defaults differing); `tf.variable_scope` blocks that only
-    name (no `reuse=`) are dropped, which the finding says. A `reset_graph()` helper that only
-    resets the graph and seeds starts a new program where it is called, keeps its seeding and
-    loses its reset. A function of the script that creates variables and is called by the
-    program (several times, or once when its body is more than straight-line code: `def
+    TF1) become Keras layer objects created once where the call was, named after the TF1 layer
+    name when it is free (`conv1 = tf.keras.layers.Conv2D(32, 3, padding="same",
+    activation=tf.nn.relu, name="conv1")`; one made for a name the program binds again and
+    again, `net`, after its kind: `flatten`), and called by the run functions; training
+    differentiates their kernels and biases. Layers called one after the other, each on the
+    previous one's output alone, which nothing else reads, with one `training` between them,
+    make a `tf.keras.Sequential` of the same objects, made after the last of them and called
+    where the chain ended (`logits = model(images, training=True)`). TF1 defaults Keras does not
+    share are written out (contrib's ReLU and SAME padding, its pooling stride of 2, dropout's
+    rate as `1 - keep_prob` and its `training`), and a dropout whose `training` is a placeholder
+    picks at run time with `tf.cond`. `tf.get_variable` outside a reusing scope (each call TF1
+    ran made a new variable) becomes `tf.Variable` of the Keras initializer that draws as TF1's
+    did (glorot_uniform by default; TF1's initializers, also those bound to names, map with
+    their TF1 parameters written out, Keras's defaults differing); `tf.variable_scope` blocks
+    that only name (no `reuse=`) are dropped, which the finding says. A `reset_graph()` helper
+    that only resets the graph and seeds starts a new program where it is called, keeps its
+    seeding and loses its reset. A function of the script that creates variables and is called
+    by the program (several times, or once when its body is more than straight-line code: `def
     fc_layer(x, units, name): with tf.variable_scope(name): W = ...; return ...`) becomes a
     `tf.Module` class as TensorFlow's guide writes one that waits for its inputs: Python-valued
     parameters go to `__init__`, graph values to `__call__`, whose first call creates the
-    variables (`if not self.is_built:`) from the inputs' shapes as TF1 did; each call site
-    makes its own object where the call was (`fc1_layer = FcLayer(64, "FC1")`), the run
-    functions call it, and training differentiates its `trainable_variables`; calls entering
-    one scope with `reuse=tf.AUTO_REUSE` share one object. Batch normalization (`tf.layers` and
-    contrib) becomes `tf.keras.layers.BatchNormalization` called with TF1's `training` (a
-    placeholder picks with `tf.cond`); the UPDATE_OPS TF1 needed as control inputs of training
-    go, a program that never ran them is refused (TF1 kept the initial moving statistics), and
-    where TF1's fused kernel corrected the moving variance (4-D inputs, and contrib's default
-    even on matrices) the fix is unsafe. Layers over float64 inputs compute in float64, as
-    tf.layers did. Regularizers of layers and of `tf.get_variable` (contrib's l1/l2, Keras's,
-    a TF op such as `tf.nn.l2_loss`) are written out as penalties on their variables where the
-    program reads TF1's regularization losses (`tf.losses.get_regularization_loss()`, the
+    variables (`if not self.is_built:`) from the inputs' shapes as TF1 did; each call site makes
+    its own object where the call was (`fc1_layer = FcLayer(64, "FC1")`), the run functions call
+    it, and training differentiates its `trainable_variables`; calls entering one scope with
+    `reuse=tf.AUTO_REUSE` share one object. Batch normalization (`tf.layers` and contrib)
+    becomes `tf.keras.layers.BatchNormalization` called with TF1's `training` (a placeholder
+    picks with `tf.cond`); the UPDATE_OPS TF1 needed as control inputs of training go, a program
+    that never ran them is refused (TF1 kept the initial moving statistics), and where TF1's
+    fused kernel corrected the moving variance (4-D inputs, and contrib's default even on
+    matrices) the fix is unsafe. Layers over float64 inputs compute in float64, as tf.layers
+    did. Regularizers of layers and of `tf.get_variable` (contrib's l1/l2, Keras's, a TF op such
+    as `tf.nn.l2_loss`) are written out as penalties on their variables where the program reads
+    TF1's regularization losses (`tf.losses.get_regularization_loss()`, the
     REGULARIZATION_LOSSES collection), in the order TF1 collected them; unread, they cost
-    nothing, as in TF1. slim's `arg_scope` blocks go, the arguments they gave (an inner
-    scope's over an outer one's, the call's own over both) written out in each layer made
-    inside them; a builder whose layers sit in `arg_scope` or `name_scope` blocks is written out
-    with them. Constraints, collections, `reuse=` of a layer, normalizer functions and scopes
-    reused otherwise are refused with the argument named.
+    nothing, as in TF1. slim's `arg_scope` blocks go, the arguments they gave (an inner scope's
+    over an outer one's, the call's own over both) written out in each layer made inside them; a
+    builder whose layers sit in `arg_scope` or `name_scope` blocks is written out with them.
+    Constraints, collections, `reuse=` of a layer, normalizer functions and scopes reused
+    otherwise are refused with the argument named.
 
     RNNs: a `BasicRNNCell`, `BasicLSTMCell`, `LSTMCell` or `GRUCell` (`tf.nn.rnn_cell`,
     `tf.contrib.rnn`), or a `MultiRNNCell` of them (a list, or a comprehension over

@@ -30,7 +30,7 @@ from tf_migrate.programs.analyze import (
     layers,
     metrics,
     optimizer_statements,
-    recurrent,
+    recurrent_states,
     regularization,
     sequential,
     session_helpers,
@@ -537,7 +537,7 @@ def analyze(module: cst.Module, ctx: Context, *, tf1_evidence: bool | None = Non
     analyzer.run()
     metrics.finish(state)
     layers.finish(state)
-    recurrent.finish(state)
+    recurrent_states.finish(state)
     regularization.finish(state)
     iterator_runs.finish(state)
     analyzer.sessions.finish()
