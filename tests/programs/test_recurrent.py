@@ -229,3 +229,54 @@ def test_a_builders_local_named_as_a_global_takes_a_fresh_name_when_written_out(
     assert "    batch_size_2 = tf.shape(outputs)[0]\n" in source
     assert "    flat = tf.reshape(outputs, [batch_size_2, -1])\n" in source
     assert "batch_size = 2\n" in source
+
+
+def test_bidirectional_rnns_become_keras_bidirectional_layers() -> None:
+    source, [(message, applicability)] = migrate("""\
+        import tensorflow as tf
+
+        x = tf.placeholder(tf.float32, [None, 4, 2])
+        steps = tf.unstack(x, 4, 1)
+        fw = tf.nn.rnn_cell.BasicRNNCell(3)
+        bw = tf.nn.rnn_cell.BasicRNNCell(3)
+        outputs, _, _ = tf.nn.static_bidirectional_rnn(fw, bw, steps, dtype=tf.float32)
+        (ahead, behind), states = tf.nn.bidirectional_dynamic_rnn(
+            tf.nn.rnn_cell.BasicRNNCell(2), tf.nn.rnn_cell.BasicRNNCell(2), x, dtype=tf.float32,
+            scope="pair")
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            a, b = sess.run([outputs[-1], behind], {x: [[[1.0, 2.0]] * 4]})
+        """)
+    assert applicability is Applicability.SAFE
+    assert "random draws (`bidirectional_rnn`, `pair`)" in message
+    # static_bidirectional_rnn concatenated each step's outputs, forward first, as Keras does;
+    # bidirectional_dynamic_rnn kept them apart.
+    assert "bidirectional_rnn = tf.keras.layers.Bidirectional(\n    tf.keras.layers.SimpleRNN(" in (
+        source)
+    assert "    merge_mode=None,\n)" in source
+    assert ("    outputs = bidirectional_rnn(tf.stack(steps, axis=1))\n"
+            "    outputs = tf.unstack(outputs, axis=1)\n") in source
+    assert "    (ahead, behind) = pair(x)\n" in source
+
+
+@pytest.mark.parametrize(("cells", "read", "reason"), [
+    ("tf.nn.rnn_cell.BasicRNNCell(3), tf.nn.rnn_cell.BasicRNNCell(3)", "states",
+     "`states`, a final state of a bidirectional RNN, is read"),
+    ("tf.nn.rnn_cell.BasicRNNCell(3), tf.nn.rnn_cell.BasicRNNCell(4)", "outputs",
+     "over a forward and a backward cell that differ"),
+])
+def test_bidirectional_rnns_the_rewrite_cannot_follow_are_refused(cells: str, read: str,
+                                                                 reason: str) -> None:
+    source = textwrap.dedent(f"""\
+        import tensorflow as tf
+
+        x = tf.placeholder(tf.float32, [None, 4, 2])
+        outputs, states = tf.nn.bidirectional_dynamic_rnn({cells}, x, dtype=tf.float32)
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            out = sess.run({read}, {{x: [[[1.0, 2.0]] * 4]}})
+        """)
+    migrated, findings = migrate(source)
+    (message, applicability), = [f for f in findings if "session program" in f[0]]
+    assert migrated == source and applicability is Applicability.MANUAL
+    assert reason in message

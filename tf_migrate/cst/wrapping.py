@@ -40,7 +40,16 @@ def fitted_call(call: cst.Call, budget: int, indent: str = "    ", closing: str 
     rest of its line leaves), else as it is."""
     if len(cst.Module([]).code_for_node(call)) <= budget or not call.args:
         return call
-    return one_per_arg(call, indent, closing)
+    wrapped = one_per_arg(call, indent, closing)
+    args = []
+    for arg in wrapped.args:
+        if isinstance(arg.value, cst.Call):
+            # A call passed as an argument (a layer in a `Bidirectional`): fitted to its line.
+            keyword = len(arg.keyword.value) + 1 if arg.keyword is not None else 0
+            arg = arg.with_changes(value=fitted_call(
+                arg.value, LINE_LIMIT - len(indent) - keyword - 1, indent + "    ", indent))
+        args.append(arg)
+    return wrapped.with_changes(args=args)
 
 
 def split_statements(line: cst.SimpleStatementLine) -> list[cst.SimpleStatementLine]:

@@ -531,6 +531,9 @@ class RecurrentRun:
     state: str | None
     unpacked: bool
     tf: str = "tf"
+    # A bidirectional RNN: its outputs go to the call's first target as written (a name, or
+    # the forward and backward outputs), its states nowhere.
+    bidirectional: bool = False
 
 
 @dataclass(frozen=True)

@@ -339,7 +339,10 @@ class SessionProgram(Rule):
     `unit_forget_bias`; a GRU computes with `reset_after=False` and its gates' biases start at 1.
     `sequence_length` becomes a mask, with the outputs past each length zeroed as TF1 did;
     `static_rnn`'s list of steps is stacked and its outputs unstacked; a time-major sequence is
-    transposed in and out. Reads of an LSTM's state (`state.h`, `state[0]`, `states[-1][1]`)
+    transposed in and out. `static_bidirectional_rnn` and `bidirectional_dynamic_rnn` over a
+    forward and a backward cell alike become `tf.keras.layers.Bidirectional` of the cell's
+    layer (outputs concatenated as TF1's static form did, kept apart as its dynamic form did),
+    their final states unread. Reads of an LSTM's state (`state.h`, `state[0]`, `states[-1][1]`)
     are rewritten to Keras's [h, c] order; an unread state is not returned. Refused with the
     reason: wrappers (`DropoutWrapper` drew its masks per step), peepholes, projections and
     other cell options Keras lacks, initializers whose range depends on the kernel's shape, an

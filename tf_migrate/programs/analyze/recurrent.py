@@ -16,11 +16,14 @@ rewritten to Keras's order, and any other read of the state refuses the program.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 import libcst as cst
 
 from tf_migrate.analysis.names import fresh_name, read_names
 from tf_migrate.cst.arguments import bind_args
+from tf_migrate.cst.code import code
+from tf_migrate.cst.targets import target_name_nodes
 from tf_migrate.programs.analyze import initializers
 from tf_migrate.programs.analyze.expressions import block_on, examine
 from tf_migrate.programs.analyze.recurrent_cells import (
@@ -33,6 +36,7 @@ from tf_migrate.programs.analyze.recurrent_cells import (
 )
 from tf_migrate.programs.analyze.recurrent_states import without_state
 from tf_migrate.programs.analyze.recurrent_table import (
+    BIDIRECTIONAL,
     CELL_MODULES,
     DRIVERS,
     STATIC,
@@ -106,26 +110,29 @@ def classify(state: ProgramState, statement: GraphStatement, value: cst.BaseExpr
 def _driver(state: ProgramState, statement: GraphStatement, value: cst.Call, name: str,
             names: Callable[[], set[str]]) -> None:
     """`outputs, state = tf.nn.dynamic_rnn(cell, x, ...)`: the Keras layer, made where the call
-    was, and the statement of its call."""
+    was, and the statement of its call. A bidirectional RNN's two cells make one
+    `tf.keras.layers.Bidirectional` layer, which runs a copy of its layer backwards."""
     statement.kind = Kind.LAYER
     params = DRIVERS[name]
+    bidirectional = name in BIDIRECTIONAL
+    cell_params = ("cell_fw", "cell_bw") if bidirectional else ("cell",)
     bound = bind_args(value, params)
-    if bound is None or "cell" not in bound or "inputs" not in bound:
+    if bound is None or "inputs" not in bound or any(p not in bound for p in cell_params):
         state.block(value, f"cannot read the arguments of `{name}`")
         return
-    stack = cells_of(state, bound["cell"])
-    if stack is None:
+    stacks = [cells_of(state, bound[param]) for param in cell_params]
+    stack = stacks[0]
+    if stack is None or None in stacks or not _initial_states(state, bound) or not _targets(
+            state, statement, name, bidirectional):
         return
-    if len(statement.targets) != 2:
-        state.block(statement.line, f"the result of `{name}` is not unpacked as (outputs, "
-                                    "state)")
-        return
-    initial = bound.get("initial_state")
-    if initial is not None and not is_name(initial, "None") and not is_zero_state(state, initial):
-        state.block(initial, "an initial state other than the cell's zero state is not "
-                             "rewritten yet")
+    if bidirectional and not _mirrored(stacks):
+        state.block(value, f"`{name}` over a forward and a backward cell that differ, or over "
+                           "stacks of cells, is not rewritten yet")
         return
     time_major = bound.get("time_major")
+    if bidirectional and time_major is not None and not is_name(time_major, "False"):
+        state.block(time_major, f"`{name}` over time-major inputs is not rewritten yet")
+        return
     if time_major is not None and not is_name(time_major, "True", "False"):
         state.block(time_major, "`time_major=` must be True or False where it is written")
         return
@@ -143,23 +150,25 @@ def _driver(state: ProgramState, statement: GraphStatement, value: cst.Call, nam
                             "whose range needs it (give the inputs a static last dimension)")
         return
     taken = names()
-    cell_name = bound["cell"].value if isinstance(bound["cell"], cst.Name) else None
-    if cell_name is not None and cell_name in state.rnn.run:
-        state.block(bound["cell"], f"the cell `{cell_name}` is run by two RNNs, which share its "
-                                   "weights: not rewritten yet")
-        return
-    if cell_name is not None:
+    cell_names = [cell.value for cell in (bound[p] for p in cell_params)
+                  if isinstance(cell, cst.Name)]
+    for cell_name in cell_names:
+        if cell_name in state.rnn.run:
+            state.block(bound[cell_params[0]], f"the cell `{cell_name}` is run by two RNNs, "
+                                               "which share its weights: not rewritten yet")
+            return
         # Its name is free again: the cell's statement goes.
         state.rnn.run.add(cell_name)
         taken.discard(cell_name)
-    layer_name = _object_name(state, bound.get("scope"), stack, taken)
-    if cell_name is not None:
-        taken.add(cell_name)
+    layer_name = _object_name(state, bound.get("scope"), stack, taken, bidirectional)
+    taken.update(cell_names)
     limits = _limits(state, stack, depth, taken)
     cells = _keras_cells(state, stack, [name for _, name, _ in limits])
     if cells is None:
         return
-    outputs, final = (None if target == "_" else target for target in statement.targets)
+    outputs, final = (None if target == "_" else target for target in statement.targets[:2])
+    if bidirectional:
+        outputs, final = "", None  # the outputs as written; the states are never read
     layer_keywords: list[tuple[str, Argument]] = [("return_state", SourceText("True"))]
     if outputs is not None:
         layer_keywords.insert(0, ("return_sequences", SourceText("True")))
@@ -168,15 +177,13 @@ def _driver(state: ProgramState, statement: GraphStatement, value: cst.Call, nam
         layer_keywords.append(("zero_output_for_mask", SourceText("True")))
     if float64_inputs(state, inputs):
         layer_keywords.append(("dtype", SourceText('"float64"')))
-    keras = f"{state.keras}.layers"
-    if stack.stacked:
-        constructor = Constructor(f"{keras}.RNN", tuple(layer_keywords), (ArgumentList(tuple(
-            Constructor(f"{keras}.{cell.spec.cell}", keywords, (cell.units,))
-            for cell, keywords in zip(stack.cells, cells, strict=True))),))
-    else:
-        (cell,), (keywords,) = stack.cells, cells
-        constructor = Constructor(f"{keras}.{cell.spec.layer}",
-                                  (*keywords, *layer_keywords), (cell.units,))
+    constructor = _constructor(state, stack, cells, layer_keywords)
+    if bidirectional:
+        # Outputs side by side, forward first, as static_bidirectional_rnn concatenated them;
+        # bidirectional_dynamic_rnn kept them apart: a list of the two.
+        constructor = Constructor(f"{state.keras}.layers.Bidirectional", () if static else (
+            ("merge_mode", SourceText("None")),), (replace(constructor, keywords=tuple(
+                (k, v) for k, v in constructor.keywords if k != "return_state")),))
     layer = Layer(layer_name, constructor, (f"*{layer_name}.trainable_variables",),
                   prelude=tuple(limits))
     statement.layer = layer
@@ -184,25 +191,88 @@ def _driver(state: ProgramState, statement: GraphStatement, value: cst.Call, nam
     layer.op = _call_statement(state, statement, bound, layer)
     unpacked = stack.stacked or stack.cells[0].spec.lstm
     state.rewrites[id(statement.line)] = RecurrentRun(
-        layer_name, params, static, is_name(time_major, "True"), masked, outputs, final,
-        unpacked, state.tf)
+        layer_name, params, static, is_name(time_major, "True"), masked, outputs or None,
+        final, unpacked, state.tf, bidirectional)
     if final is not None:
         state.rnn.states.append(RecurrentState(final, stack, layer.op))
         if unpacked and not stack.stacked:
             state.tuple_fields[final] = frozenset({"c", "h"})  # TF1's LSTMStateTuple
-    else:
+    elif not bidirectional:
         without_state(state, layer.op)
 
 
+def _initial_states(state: ProgramState, bound: dict[str, cst.BaseExpression]) -> bool:
+    """Every initial state given is the cell's zero state (else False, after blocking)."""
+    for param in ("initial_state", "initial_state_fw", "initial_state_bw"):
+        initial = bound.get(param)
+        if initial is not None and not is_name(initial, "None") and not is_zero_state(
+                state, initial):
+            state.block(initial, "an initial state other than the cell's zero state is not "
+                                 "rewritten yet")
+            return False
+    return True
+
+
+def _targets(state: ProgramState, statement: GraphStatement, name: str,
+             bidirectional: bool) -> bool:
+    """The result is unpacked as TF1 gave it: (outputs, state), or a bidirectional RNN's outputs
+    and states, the states unread (else False, after blocking)."""
+    targets = statement.node.targets[0].target
+    count = 3 if name in STATIC and bidirectional else 2
+    if not isinstance(targets, cst.Tuple) or len(targets.elements) != count:
+        state.block(statement.line, f"the result of `{name}` is not unpacked as TF1 gave it "
+                                    f"({'outputs, states' if bidirectional else 'outputs, state'})")
+        return False
+    if bidirectional:
+        # Their reads refuse the program (recurrent_states.py).
+        state.rnn.unread.update(n.value for e in targets.elements[1:]
+                                for n in target_name_nodes(e.value) if n.value != "_")
+    return True
+
+
+def _mirrored(stacks: list[CellStack | None]) -> bool:
+    """A forward and a backward cell Keras can make one from the other: single cells, alike."""
+    forward, backward = stacks
+    if forward is None or backward is None or forward.stacked or backward.stacked:
+        return False
+    (one,), (other,) = forward.cells, backward.cells
+    return one.spec == other.spec and code(one.units) == code(other.units) and [
+        (k, _text(v)) for k, v in one.keywords] == [(k, _text(v)) for k, v in other.keywords] and (
+        (one.initializer is None) == (other.initializer is None)) and (
+        one.initializer is None or other.initializer is None
+        or code(one.initializer) == code(other.initializer))
+
+
+def _text(value: Argument) -> str:
+    return value.text if isinstance(value, SourceText) else repr(value) if not isinstance(
+        value, cst.CSTNode) else code(value)
+
+
+def _constructor(state: ProgramState, stack: CellStack,
+                 cells: list[tuple[tuple[str, Argument], ...]],
+                 layer_keywords: list[tuple[str, Argument]]) -> Constructor:
+    """The Keras layer of one cell (`LSTM`), or `RNN` over a stack's cells."""
+    keras = f"{state.keras}.layers"
+    if stack.stacked:
+        return Constructor(f"{keras}.RNN", tuple(layer_keywords), (ArgumentList(tuple(
+            Constructor(f"{keras}.{cell.spec.cell}", keywords, (cell.units,))
+            for cell, keywords in zip(stack.cells, cells, strict=True))),))
+    (cell,), (keywords,) = stack.cells, cells
+    return Constructor(f"{keras}.{cell.spec.layer}", (*keywords, *layer_keywords),
+                       (cell.units,))
+
+
 def _object_name(state: ProgramState, scope: cst.BaseExpression | None, stack: CellStack,
-                 taken: set[str]) -> str:
-    """TF1's scope name when it is a free identifier, else the layer's kind: `lstm`."""
+                 taken: set[str], bidirectional: bool = False) -> str:
+    """TF1's scope name when it is a free identifier, else the layer's kind: `lstm`,
+    `stacked_lstm`, `bidirectional_lstm`."""
     text = scope.evaluated_value if isinstance(scope, cst.SimpleString) else None
     if isinstance(text, str) and text.isidentifier() and text not in taken:
         taken.add(text)
         return text
     kind = cell_kind(stack.cells[0])
-    return fresh_name(f"stacked_{kind}" if stack.stacked else kind, taken)
+    prefix = "bidirectional_" if bidirectional else "stacked_" if stack.stacked else ""
+    return fresh_name(prefix + kind, taken)
 
 
 def cell_kind(cell: Cell) -> str:

@@ -56,7 +56,7 @@ def finish(state: ProgramState) -> None:
     """Once the program is read: the reads of each final state in Keras's structure, and no
     read of a cell or zero state the rewrite removes."""
     gone = set(state.rnn.cells) | state.rnn.zero_states | set(state.rnn.lists)
-    watched = gone | {s.name for s in state.rnn.states}
+    watched = gone | state.rnn.unread | {s.name for s in state.rnn.states}
     if not watched:
         return
     reads = _Reads(watched)
@@ -69,6 +69,9 @@ def finish(state: ProgramState) -> None:
                 id(node) not in targets):
             state.block(node, f"`{node.value}` is read where the rewrite removes it (its Keras "
                               "layer holds the cell)")
+        if node.value in state.rnn.unread and id(node) not in targets:
+            state.block(node, f"`{node.value}`, a final state of a bidirectional RNN, is read: "
+                              "not rewritten yet")
     for recurrent in state.rnn.states:
         found = [(node, around) for node, around in reads.found
                  if node.value == recurrent.name and id(node) not in targets

@@ -74,9 +74,19 @@ DRIVERS: dict[str, tuple[str, ...]] = {
                           "parallel_iterations", "swap_memory", "time_major", "scope"),
     "tf.nn.static_rnn": ("cell", "inputs", "initial_state", "dtype", "sequence_length", "scope"),
 }
-DRIVERS["tf.contrib.rnn.static_rnn"] = DRIVERS["tf.nn.static_rnn"]
-DRIVERS["tf.contrib.rnn.dynamic_rnn"] = DRIVERS["tf.nn.dynamic_rnn"]
-STATIC = frozenset({"tf.nn.static_rnn", "tf.contrib.rnn.static_rnn"})
+DRIVERS["tf.nn.static_bidirectional_rnn"] = (
+    "cell_fw", "cell_bw", "inputs", "initial_state_fw", "initial_state_bw", "dtype",
+    "sequence_length", "scope")
+DRIVERS["tf.nn.bidirectional_dynamic_rnn"] = (
+    "cell_fw", "cell_bw", "inputs", "sequence_length", "initial_state_fw", "initial_state_bw",
+    "dtype", "parallel_iterations", "swap_memory", "time_major", "scope")
+for _name in list(DRIVERS):
+    DRIVERS[_name.replace("tf.nn.", "tf.contrib.rnn.")] = DRIVERS[_name]
+STATIC = frozenset({"tf.nn.static_rnn", "tf.contrib.rnn.static_rnn",
+                    "tf.nn.static_bidirectional_rnn", "tf.contrib.rnn.static_bidirectional_rnn"})
+BIDIRECTIONAL = frozenset({"tf.nn.static_bidirectional_rnn", "tf.nn.bidirectional_dynamic_rnn",
+                           "tf.contrib.rnn.static_bidirectional_rnn",
+                           "tf.contrib.rnn.bidirectional_dynamic_rnn"})
 
 
 @dataclass(frozen=True)
@@ -120,3 +130,4 @@ class RecurrentFacts:
     run: set[str] = field(default_factory=set)  # the cells an RNN runs, by name
     states: list[RecurrentState] = field(default_factory=list)  # final states read
     reads: set[int] = field(default_factory=set)  # reads of cells and zero states that go
+    unread: set[str] = field(default_factory=set)  # states whose reads are not rewritten

@@ -33,6 +33,8 @@ def recurrent_run(line: cst.SimpleStatementLine, plan: RecurrentRun) -> cst.Simp
         mask = _call(f"{tf}.sequence_mask", bound["sequence_length"],
                      keyword_arg("maxlen", length))
         args.append(keyword_arg("mask", mask))
+    if plan.bidirectional:
+        return _bidirectional(line, assign, cst.Call(cst.Name(plan.name), args), plan)
     outputs = cst.Name(plan.outputs or "_")
     targets: list[cst.BaseElement] = [cst.Element(outputs)]
     if plan.state is not None:
@@ -48,6 +50,22 @@ def recurrent_run(line: cst.SimpleStatementLine, plan: RecurrentRun) -> cst.Simp
     if plan.outputs is not None and plan.static:
         body.append(_assign(outputs, _call(f"{tf}.unstack", outputs,
                                            keyword_arg("axis", cst.Integer("1")))))
+    return line.with_changes(body=body)
+
+
+def _bidirectional(line: cst.SimpleStatementLine, assign: cst.Assign, call: cst.Call,
+                   plan: RecurrentRun) -> cst.SimpleStatementLine:
+    """The outputs as the program named them (`outputs`, or `(output_fw, output_bw)`); the
+    states, never read, go."""
+    target = assign.targets[0].target
+    assert isinstance(target, cst.Tuple)
+    first = target.elements[0].value
+    assert isinstance(first, cst.BaseAssignTargetExpression)
+    body: list[cst.BaseSmallStatement] = [
+        assign.with_changes(targets=[cst.AssignTarget(first)], value=call)]
+    if plan.static:
+        body.append(_assign(first, _call(f"{plan.tf}.unstack", first,
+                                         keyword_arg("axis", cst.Integer("1")))))
     return line.with_changes(body=body)
 
 
@@ -69,5 +87,5 @@ def _perm() -> cst.List:
     return cst.List([cst.Element(cst.Integer(i)) for i in ("1", "0", "2")])
 
 
-def _assign(target: cst.Name, value: cst.BaseExpression) -> cst.Assign:
+def _assign(target: cst.BaseAssignTargetExpression, value: cst.BaseExpression) -> cst.Assign:
     return cst.Assign([cst.AssignTarget(target)], value)
