@@ -18,7 +18,7 @@ from collections.abc import Mapping, Sequence
 import libcst as cst
 
 from tf_migrate.analysis import tf_symbols as sym
-from tf_migrate.analysis.names import bindings, identifiers, read_names
+from tf_migrate.analysis.names import bindings, read_names
 from tf_migrate.cst.code import code
 from tf_migrate.cst.targets import flat_targets, target_names
 from tf_migrate.cst.walk import visit as _walk_visit
@@ -584,7 +584,7 @@ def analyze(module: cst.Module, ctx: Context, *, tf1_evidence: bool | None = Non
                                    names_imported):
             program.bindings.setdefault(name, []).append(ctx.start(node))
         compute_slices(program, ctx)
-        sequential.compose(program, identifiers(module), keras)
+        sequential.compose(program, lambda: analyzer.graph.identifiers, keras)
         graph_prints.place(program)
         iterator_runs.check(program, ctx)
         control_flow.finish(program)

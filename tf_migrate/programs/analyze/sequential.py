@@ -12,6 +12,8 @@ layers is read elsewhere (fetched, printed, used by another op), stay separate c
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import libcst as cst
 
 from tf_migrate.analysis.names import fresh_name, read_names
@@ -29,8 +31,11 @@ from tf_migrate.programs.model import (
 _MIN_LAYERS = 2
 
 
-def compose(program: GraphProgram, taken: set[str], keras: str) -> None:
-    """Each chain of two or more layer calls becomes a Sequential model's call."""
+def compose(program: GraphProgram, names: Callable[[], set[str]], keras: str) -> None:
+    """Each chain of two or more layer calls becomes a Sequential model's call; `names`: the
+    names the module spells, which a model's must not be (asked only for a model)."""
+    if not any(s.layer is not None for s in program.statements):
+        return
     readers = _readers(program.statements)
     seen = {id(root) for s in program.slices for root in s.roots} | {
         id(statement) for p in program.prints for statement in p.reads.values()}
@@ -40,7 +45,7 @@ def compose(program: GraphProgram, taken: set[str], keras: str) -> None:
         if statement.kind is Kind.LAYER:
             continue  # layer objects stay where they are
         if _layer_call(program, statement) is None:
-            _make(program, chain, training, taken, keras)
+            _make(program, chain, training, names, keras)
             chain, training = [], None
             continue
         own = _training(program, statement)
@@ -49,11 +54,11 @@ def compose(program: GraphProgram, taken: set[str], keras: str) -> None:
                 _reads_only(program, statement, previous, training or own)
                 and readers.get(id(previous)) == [statement] and id(previous) not in seen
                 and (own is None or training is None or own == training)):
-            _make(program, chain, training, taken, keras)
+            _make(program, chain, training, names, keras)
             chain, training = [], None
         chain.append(statement)
         training = training or own
-    _make(program, chain, training, taken, keras)
+    _make(program, chain, training, names, keras)
 
 
 def _layer_call(program: GraphProgram, statement: GraphStatement) -> LayerCall | None:
@@ -102,20 +107,20 @@ def _readers(statements: list[GraphStatement]) -> dict[int, list[GraphStatement]
 
 
 def _make(program: GraphProgram, chain: list[GraphStatement], training: str | None,
-          taken: set[str], keras: str) -> None:
+          names: Callable[[], set[str]], keras: str) -> None:
     if len(chain) < _MIN_LAYERS:
         return
     inputs = _bound(program, chain[0])[1].get("inputs")
     layers = [s.layer for s in chain if s.layer is not None]
-    names = tuple(layer.name for layer in layers)
-    if not isinstance(inputs, cst.Name) or len(set(names)) != len(names):
+    layer_names = tuple(layer.name for layer in layers)
+    if not isinstance(inputs, cst.Name) or len(set(layer_names)) != len(layer_names):
         return  # an expression read twice, or one object called twice: not a chain
     plans = [_bound(program, s)[0] for s in chain]
-    name = fresh_name("model", taken)
+    name = fresh_name("model", names())
     program.rewrites[id(chain[-1].node.value)] = ModelCall(
         name, inputs, cst.parse_expression(training) if training is not None else None,
         any(plan.training_tensor for plan in plans), plans[0].cond)
     for statement in chain[:-1]:
         statement.elided = True  # the model makes this call
     chain[-1].random = any(s.random for s in chain)
-    layers[-1].model = SequentialModel(name, f"{keras}.Sequential", names)
+    layers[-1].model = SequentialModel(name, f"{keras}.Sequential", layer_names)
