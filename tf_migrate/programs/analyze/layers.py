@@ -30,7 +30,8 @@ from tf_migrate.cst.targets import target_name_nodes
 from tf_migrate.cst.walk import visit as _walk_visit
 from tf_migrate.programs.analyze import initializers, regularization
 from tf_migrate.programs.analyze.arg_scopes import with_defaults
-from tf_migrate.programs.analyze.expressions import block_on, examine
+from tf_migrate.programs.analyze.call_arguments import per_run_argument
+from tf_migrate.programs.analyze.expressions import examine
 from tf_migrate.programs.analyze.layer_table import (
     CLASSES,
     DATA_FORMATS,
@@ -349,13 +350,8 @@ def _call_statement(state: ProgramState, statement: GraphStatement, value: cst.C
     for argument in (inputs, training):
         if argument is None:
             continue
-        facts = examine(state.ctx, argument, set(state.graph_names), state.helpers,
-                        fields=state.tuple_fields)
-        block_on(state.block, facts)
-        if facts.creates or facts.updates or facts.called_helpers or facts.random:
-            state.block(argument, f"an argument of `{name}` draws, updates or calls the "
-                                  "script's functions (give it a name of its own first)")
-        deps.extend(state.graph_names[n] for n in sorted(facts.graph_reads))
+        facts, read = per_run_argument(state, argument, f"an argument of `{name}`")
+        deps.extend(read)
         reads |= read_names(argument)
         if argument is training:
             tensor = bool(facts.graph_reads)

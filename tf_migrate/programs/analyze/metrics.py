@@ -20,7 +20,7 @@ import libcst as cst
 
 from tf_migrate.analysis.names import read_names
 from tf_migrate.cst.arguments import bind_args
-from tf_migrate.programs.analyze.expressions import block_on, examine
+from tf_migrate.programs.analyze.call_arguments import per_run_argument
 from tf_migrate.programs.analyze.state import ProgramState
 from tf_migrate.programs.model import (
     Constructor,
@@ -78,12 +78,7 @@ def classify(state: ProgramState, statement: GraphStatement, value: cst.BaseExpr
         argument = bound.get(key)
         if argument is None:
             continue
-        facts = examine(state.ctx, argument, set(state.graph_names), state.helpers)
-        block_on(state.block, facts)
-        if facts.random or facts.updates or facts.creates or facts.called_helpers:
-            state.block(statement.line, f"the `{key}` of `{name}` draws, updates or calls the "
-                                        "script's functions")
-        deps.extend(state.graph_names[n] for n in sorted(facts.graph_reads))
+        deps.extend(per_run_argument(state, argument, f"the `{key}` of `{name}`")[1])
     cast: str | None = None
     if name == "tf.metrics.accuracy":
         labels, predictions = bound["labels"], bound["predictions"]

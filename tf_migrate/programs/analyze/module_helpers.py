@@ -42,6 +42,7 @@ from tf_migrate.analysis.names import (
 )
 from tf_migrate.cst.arguments import bind_args
 from tf_migrate.programs.analyze.builders import plain_function
+from tf_migrate.programs.analyze.call_arguments import per_run_argument
 from tf_migrate.programs.analyze.callables import foreign_calls
 from tf_migrate.programs.analyze.expressions import block_on, examine
 from tf_migrate.programs.analyze.state import ProgramState
@@ -371,14 +372,8 @@ class ModuleHelpers:
                 else:
                     keywords.append((param, arg.value))
                 continue
-            facts = examine(self.ctx, arg.value, set(self.state.graph_names),
-                            self.state.helpers)
-            block_on(self.state.block, facts)
-            if facts.creates or facts.updates or facts.called_helpers or facts.random:
-                self.state.block(arg.value, f"an argument of `{function.name.value}` draws, "
-                                            "updates or calls the script's functions (give it "
-                                            "a name of its own first)")
-            deps.extend(self.state.graph_names[n] for n in sorted(facts.graph_reads))
+            deps.extend(per_run_argument(self.state, arg.value,
+                                         f"an argument of `{function.name.value}`")[1])
         plan = self.state.in_place[id(function)]
         assert isinstance(plan, ModuleClass)
         layer = Layer(obj, Constructor(plan.class_name, tuple(keywords), tuple(positional)),

@@ -25,7 +25,7 @@ from tf_migrate.cst.arguments import bind_args
 from tf_migrate.cst.code import code
 from tf_migrate.cst.targets import target_name_nodes
 from tf_migrate.programs.analyze import initializers
-from tf_migrate.programs.analyze.expressions import block_on, examine
+from tf_migrate.programs.analyze.call_arguments import per_run_argument
 from tf_migrate.programs.analyze.recurrent_cells import (
     cell_list,
     cells_of,
@@ -338,12 +338,7 @@ def _call_statement(state: ProgramState, statement: GraphStatement,
         argument = bound.get(param)
         if argument is None:
             continue
-        facts = examine(state.ctx, argument, set(state.graph_names), state.helpers)
-        block_on(state.block, facts)
-        if facts.creates or facts.updates or facts.called_helpers or facts.random:
-            state.block(argument, "an argument of the RNN draws, updates or calls the "
-                                  "script's functions (give it a name of its own first)")
-        deps.extend(state.graph_names[n] for n in sorted(facts.graph_reads))
+        deps.extend(per_run_argument(state, argument, "an argument of the RNN")[1])
         reads |= read_names(argument)
     return GraphStatement(statement.line, statement.node, statement.targets, Kind.DEFERRED,
                           statement.position, deps=deps, reads=reads, layer=layer)
