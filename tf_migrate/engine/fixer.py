@@ -123,10 +123,11 @@ def _edit_imports(module: cst.Module, applied: Sequence[Report]) -> cst.Module:
 
     context = CodemodContext()
     wanted = False
+    # Each needed once: libcst writes an aliased import as often as it is asked for.
+    for need in dict.fromkeys(need for report in applied for need in report.add_imports):
+        AddImportsVisitor.add_needed_import(context, need.module, need.obj, need.asname)
+        wanted = True
     for report in applied:
-        for need in report.add_imports:
-            AddImportsVisitor.add_needed_import(context, need.module, need.obj, need.asname)
-            wanted = True
         for unused in report.remove_imports:
             RemoveImportsVisitor.remove_unused_import(
                 context, unused.module, unused.obj, unused.asname

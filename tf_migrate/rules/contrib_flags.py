@@ -3,6 +3,16 @@
 
 from __future__ import annotations
 
+import libcst as cst
+
+from tf_migrate.model import Applicability
+from tf_migrate.rules.support.absl_modules import (
+    LOGGING_NAMES,
+    absl_use,
+    app_run,
+    flags_unparsed,
+    plain_bindings,
+)
 from tf_migrate.rules.support.rule import Invalid, Valid
 from tf_migrate.rules.support.symbol_findings import SymbolFinding
 
@@ -138,18 +148,42 @@ class TF1Flags(SymbolFinding):
     ```
 
     ## Fix safety
-    Manual for now (the import must be added).
+    Safe where the program parses its flags with `tf.app.run` (or absl's) and reads none at
+    module level: the names are absl's own, imported as `flags` (`absl_flags` where the module
+    binds `flags` otherwise). Unsafe elsewhere: TF1's `FLAGS` parsed the command line at its
+    first read, absl's raises `UnparsedFlagAccessError` until it is parsed (call
+    `flags.FLAGS(sys.argv, known_only=True)` first, or run the program with `app.run`).
     """
 
     code = "TFM502"
     name = "tf-flags"
     message = "`{name}` is TF1 API: {advice}"
     symbols = {"tf.flags": _ABSL_FLAGS, "tf.app.flags": _ABSL_FLAGS}
+    fix_title = "Use `absl.flags`"
     examples = (
         Valid("from absl import flags\nflags.DEFINE_integer('steps', 1, 'n')\n"),
-        Invalid("import tensorflow as tf\ntf.flags.DEFINE_integer('steps', 1, 'n')\n"),
-        Invalid("import tensorflow as tf\nFLAGS = tf.app.flags.FLAGS\n"),
+        Invalid("import tensorflow as tf\ntf.flags.DEFINE_integer('steps', 1, 'n')\n",
+                fixed="import tensorflow as tf\nfrom absl import flags\n\n"
+                      "flags.DEFINE_integer('steps', 1, 'n')\n"),
+        Invalid("import tensorflow as tf\nFLAGS = tf.app.flags.FLAGS\n",
+                fixed="import tensorflow as tf\nfrom absl import flags\n\nFLAGS = flags.FLAGS\n"),
     )
+
+    def visit_Module(self, node: cst.Module) -> None:
+        self._bound = plain_bindings(node, {"flags"})
+        self._unsafe = flags_unparsed(node, self.tf_name)
+
+    def report_use(self, node: cst.Attribute | cst.Name, name: str, key: str) -> None:
+        use = absl_use(self, node, name, key, "flags", self._bound)
+        message = self.message.format(name=name, advice=self.symbols[key])
+        if use is None:
+            self.report(node, message)
+            return
+        self.report(node, message if self._unsafe is None else f"{message} ({self._unsafe})",
+                    replacement=use.expression, add_imports=use.imports,
+                    remove_imports=use.removals,
+                    applicability=Applicability.SAFE if self._unsafe is None
+                    else Applicability.UNSAFE)
 
 
 class TF1App(SymbolFinding):
@@ -174,7 +208,10 @@ class TF1App(SymbolFinding):
     ```
 
     ## Fix safety
-    Manual: `tf.app.run()` without arguments finds `main` in `__main__`, `absl.app.run` needs it.
+    Safe: `tf.app.run(main)` (or `tf.app.run()` in a module that defines `main`, which TF1 found
+    itself) becomes `app.run(main, flags_parser=...)` with TF1's parser, which let command-line
+    flags the program does not define through where absl's default stops. Manual for other uses
+    of `tf.app` and where no `main` is found.
     """
 
     code = "TFM503"
@@ -184,11 +221,37 @@ class TF1App(SymbolFinding):
         "tf.app": "use `absl.app.run(main)` (tf.app.run() found `main` itself; pass it) or call "
         "`main()` directly",
     }
+    fix_title = "Use `absl.app.run`"
     examples = (
         Valid("from absl import app\napp.run(main)\n"),
         Invalid("import tensorflow as tf\ntf.app.run()\n"),
-        Invalid("import tensorflow as tf\ntf.app.run(main=main)\n"),
+        Invalid("import tensorflow as tf\ndef main(argv):\n    pass\ntf.app.run()\n",
+                fixed="import tensorflow as tf\nfrom absl import app, flags\n\n"
+                      "def main(argv):\n    pass\n"
+                      "app.run(main, flags_parser=lambda argv: flags.FLAGS(argv, "
+                      "known_only=True))\n"),
     )
+
+    def visit_Module(self, node: cst.Module) -> None:
+        self._run_calls: dict[int, cst.Call] = {}
+        self._bound = plain_bindings(node, {"app", "flags"})
+        self._main = any(isinstance(s, cst.FunctionDef) and s.name.value == "main"
+                         for s in node.body)
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if self.tf_name(node.func) == "tf.app.run":
+            self._run_calls[id(node.func)] = node
+
+    def report_use(self, node: cst.Attribute | cst.Name, name: str, key: str) -> None:
+        message = self.message.format(name=name, advice=self.symbols[key])
+        call = self._run_calls.get(id(node)) if name == "tf.app.run" else None
+        fixed = app_run(self, call, self._bound, self._main) if call is not None else None
+        if call is None or fixed is None:
+            self.report(node, message)
+            return
+        expression, imports, removals = fixed
+        self.report(call, message, replacement=expression, add_imports=imports,
+                    remove_imports=removals, applicability=Applicability.SAFE)
 
 
 class TF1Logging(SymbolFinding):
@@ -213,16 +276,40 @@ class TF1Logging(SymbolFinding):
     ```
 
     ## Fix safety
-    Manual for now (the import must be added).
+    Safe: each function and level TF1 had becomes absl's of the same name (`warn` and `WARN` as
+    `warning` and `WARNING`), imported as `logging` (`absl_logging` where the module binds
+    `logging` otherwise, as with the standard library's). Messages look otherwise (absl's
+    prefix) and go to the same stream. Manual for the few names absl lacks (`log_if`,
+    `TaskLevelStatusMessage`).
     """
 
     code = "TFM504"
     name = "tf-logging"
     message = "`{name}` is TF1 API: {advice}"
     symbols = {"tf.logging": _ABSL_LOGGING}
+    fix_title = "Use `absl.logging`"
     examples = (
         Valid("import logging\nlogging.info('x')\n"),
         Valid("import tensorflow as tf\ntf.get_logger().setLevel('INFO')\n"),
-        Invalid("import tensorflow as tf\ntf.logging.info('step %d', 3)\n"),
-        Invalid("import tensorflow.compat.v1 as tf\ntf.logging.set_verbosity(tf.logging.INFO)\n"),
+        Invalid("import tensorflow as tf\ntf.logging.info('step %d', 3)\n",
+                fixed="import tensorflow as tf\nfrom absl import logging\n\n"
+                      "logging.info('step %d', 3)\n"),
+        Invalid("import tensorflow.compat.v1 as tf\ntf.logging.set_verbosity(tf.logging.INFO)\n",
+                fixed="import tensorflow.compat.v1 as tf\nfrom absl import logging\n\n"
+                      "logging.set_verbosity(logging.INFO)\n"),
+        Invalid("import logging\nimport tensorflow as tf\ntf.logging.warn('w')\n",
+                fixed="import logging\nimport tensorflow as tf\n"
+                      "from absl import logging as absl_logging\n\nabsl_logging.warning('w')\n"),
     )
+
+    def visit_Module(self, node: cst.Module) -> None:
+        self._bound = plain_bindings(node, {"logging"})
+
+    def report_use(self, node: cst.Attribute | cst.Name, name: str, key: str) -> None:
+        use = absl_use(self, node, name, key, "logging", self._bound, LOGGING_NAMES)
+        message = self.message.format(name=name, advice=self.symbols[key])
+        if use is None:
+            self.report(node, message)
+            return
+        self.report(node, message, replacement=use.expression, add_imports=use.imports,
+                    remove_imports=use.removals, applicability=Applicability.SAFE)
