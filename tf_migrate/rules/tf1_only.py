@@ -43,6 +43,15 @@ _EXAMPLES = "tf.examples"
 # Names TensorFlow renamed at 1.0 (same ops, same arguments); old tutorials still use them.
 _PRE_1_0 = {"tf.mul": "tf.multiply", "tf.sub": "tf.subtract", "tf.neg": "tf.negative",
             "tf.pack": "tf.stack", "tf.unpack": "tf.unstack"}
+# tf.gfile's functions and their tf.io.gfile names: the same file operations, whose parameters
+# TF2 renamed (`filename` -> `path`), so a call passing them by position only is renamed.
+_GFILE = {"tf.gfile.Exists": "tf.io.gfile.exists", "tf.gfile.MakeDirs": "tf.io.gfile.makedirs",
+          "tf.gfile.MkDir": "tf.io.gfile.mkdir", "tf.gfile.IsDirectory": "tf.io.gfile.isdir",
+          "tf.gfile.ListDirectory": "tf.io.gfile.listdir", "tf.gfile.Glob": "tf.io.gfile.glob",
+          "tf.gfile.Remove": "tf.io.gfile.remove",
+          "tf.gfile.DeleteRecursively": "tf.io.gfile.rmtree", "tf.gfile.Copy": "tf.io.gfile.copy",
+          "tf.gfile.Rename": "tf.io.gfile.rename", "tf.gfile.Stat": "tf.io.gfile.stat",
+          "tf.gfile.FastGFile": "tf.io.gfile.GFile"}
 _GONE_MODULES = {
     "tensorflow.contrib": "tf.contrib was removed; each use has its own finding with the TF2 "
                           "replacement where one exists",
@@ -108,7 +117,9 @@ class TF1OnlySymbol(Rule):
     No automatic fix: the TF2 replacements differ in signature or behaviour (initializer
     defaults, `tf.print` returning nothing). The message names the replacement where one is
     well known. The TensorFlow 0.x names are safe renames: TensorFlow 1.0 renamed those very
-    ops (`tf.mul` is `tf.multiply`), arguments unchanged.
+    ops (`tf.mul` is `tf.multiply`), arguments unchanged. So are `tf.gfile`'s functions called
+    with positional arguments only (`tf.gfile.Exists(path)` -> `tf.io.gfile.exists(path)`,
+    `FastGFile` -> `GFile`): the same file operations, whose parameters TF2 renamed.
     """
 
     code = "TFM407"
@@ -119,7 +130,8 @@ class TF1OnlySymbol(Rule):
         Valid("import tensorflow as tf\ny = tf.log(x)\n"),  # a rename: TFM401's
         Valid("import tensorflow as tf\nx = tf.placeholder(tf.float32)\n"),  # TFM101's
         Invalid("import tensorflow as tf\nx = tf.Print(x, [x])\n"),
-        Invalid("import tensorflow.compat.v1 as tf\nfound = tf.gfile.Exists('data')\n"),
+        Invalid("import tensorflow.compat.v1 as tf\nfound = tf.gfile.Exists('data')\n",
+                fixed="import tensorflow.compat.v1 as tf\nfound = tf.io.gfile.exists('data')\n"),
         Invalid(
             "from tensorflow import truncated_normal_initializer\n"
             "init = truncated_normal_initializer()\n"
@@ -131,12 +143,20 @@ class TF1OnlySymbol(Rule):
         Invalid("import tensorflow.contrib.slim as slim\n"),
         Invalid("import tensorflow as tf\ny = tf.mul(a, b)\n",
                 fixed="import tensorflow as tf\ny = tf.multiply(a, b)\n"),
+        Invalid("import tensorflow as tf\nif not tf.gfile.Exists(d):\n    tf.gfile.MakeDirs(d)\n",
+                fixed="import tensorflow as tf\nif not tf.io.gfile.exists(d):\n"
+                      "    tf.io.gfile.makedirs(d)\n"),
+        Invalid("import tensorflow as tf\nfound = tf.gfile.Exists(filename=path)\n"),
         Invalid("from tensorflow.contrib.framework import nest\n"),
     )
 
     def __init__(self, options: RuleOptions | None = None) -> None:
         super().__init__(options)
         self._inner: set[cst.CSTNode] = set()
+        self._calls: dict[int, cst.Call] = {}  # calls by their function's node
+
+    def visit_Call(self, node: cst.Call) -> None:
+        self._calls[id(node.func)] = node
 
     # Importing a module TF2 removed fails before any use: the import line is reported too.
     def visit_Import(self, node: cst.Import) -> None:
@@ -169,6 +189,15 @@ class TF1OnlySymbol(Rule):
     def _check(self, node: cst.Attribute | cst.Name) -> None:
         name = self.tf_name(node)
         if name is None:
+            return
+        gfile = _GFILE.get(name)
+        call = self._calls.get(id(node))
+        if gfile is not None and call is not None and all(
+                arg.keyword is None and not arg.star for arg in call.args):
+            func, imports, removals = tf_target(self, node, gfile)
+            self.report(node, self.message.format(name=name, advice=f"it is `{gfile}`"),
+                        replacement=func, applicability=Applicability.SAFE, add_imports=imports,
+                        remove_imports=removals, fix_title=f"Rename to `{gfile}`")
             return
         if name in _PRE_1_0:
             func, imports, removals = tf_target(self, node, _PRE_1_0[name])
