@@ -170,10 +170,15 @@ class TF1Flags(SymbolFinding):
     )
 
     def visit_Module(self, node: cst.Module) -> None:
-        self._bound = plain_bindings(node, {"flags"})
-        self._unsafe = flags_unparsed(node, self.tf_name)
+        self._module = node
+        self._bound: set[str] | None = None
+        self._unsafe: str | None = None
 
     def report_use(self, node: cst.Attribute | cst.Name, name: str, key: str) -> None:
+        if self._bound is None:
+            # Read once per file that uses tf.flags: the others pay nothing.
+            self._bound = plain_bindings(self._module, {"flags"})
+            self._unsafe = flags_unparsed(self._module, self.tf_name)
         use = absl_use(self, node, name, key, "flags", self._bound)
         message = self.message.format(name=name, advice=self.symbols[key])
         if use is None:
@@ -233,10 +238,8 @@ class TF1App(SymbolFinding):
     )
 
     def visit_Module(self, node: cst.Module) -> None:
+        self._module = node
         self._run_calls: dict[int, cst.Call] = {}
-        self._bound = plain_bindings(node, {"app", "flags"})
-        self._main = any(isinstance(s, cst.FunctionDef) and s.name.value == "main"
-                         for s in node.body)
 
     def visit_Call(self, node: cst.Call) -> None:
         if self.tf_name(node.func) == "tf.app.run":
@@ -245,7 +248,11 @@ class TF1App(SymbolFinding):
     def report_use(self, node: cst.Attribute | cst.Name, name: str, key: str) -> None:
         message = self.message.format(name=name, advice=self.symbols[key])
         call = self._run_calls.get(id(node)) if name == "tf.app.run" else None
-        fixed = app_run(self, call, self._bound, self._main) if call is not None else None
+        module = self._module
+        has_main = any(isinstance(s, cst.FunctionDef) and s.name.value == "main"
+                       for s in module.body)
+        fixed = app_run(self, call, plain_bindings(module, {"app", "flags"}),
+                        has_main) if call is not None else None
         if call is None or fixed is None:
             self.report(node, message)
             return
@@ -303,9 +310,12 @@ class TF1Logging(SymbolFinding):
     )
 
     def visit_Module(self, node: cst.Module) -> None:
-        self._bound = plain_bindings(node, {"logging"})
+        self._module = node
+        self._bound: set[str] | None = None
 
     def report_use(self, node: cst.Attribute | cst.Name, name: str, key: str) -> None:
+        if self._bound is None:
+            self._bound = plain_bindings(self._module, {"logging"})
         use = absl_use(self, node, name, key, "logging", self._bound, LOGGING_NAMES)
         message = self.message.format(name=name, advice=self.symbols[key])
         if use is None:
