@@ -280,3 +280,38 @@ def test_bidirectional_rnns_the_rewrite_cannot_follow_are_refused(cells: str, re
     (message, applicability), = [f for f in findings if "session program" in f[0]]
     assert migrated == source and applicability is Applicability.MANUAL
     assert reason in message
+
+
+def test_an_lstm_state_unpacked_as_c_and_h_takes_kerass_order() -> None:
+    source, [(_, applicability)] = migrate("""\
+        import tensorflow as tf
+
+        x = tf.placeholder(tf.float32, [None, 4, 2])
+        cell = tf.nn.rnn_cell.LSTMCell(3)
+        outputs, (c, h) = tf.nn.dynamic_rnn(cell, x, dtype=tf.float32)
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            last, memory = sess.run([h, c], {x: [[[1.0, 2.0]] * 4]})
+        """)
+    assert applicability is Applicability.SAFE
+    assert "    outputs, h, c = lstm(x)\n    return [h, c]\n" in source
+
+
+@pytest.mark.parametrize(("targets", "reason"), [
+    ("outputs, (a, b, d)", "the RNN's final state is unpacked otherwise than as an LSTM's (c, h)"),
+    ("(first, second), state", "the RNN's outputs are unpacked"),
+])
+def test_rnn_results_unpacked_otherwise_are_refused(targets: str, reason: str) -> None:
+    source = textwrap.dedent(f"""\
+        import tensorflow as tf
+
+        x = tf.placeholder(tf.float32, [None, 4, 2])
+        {targets} = tf.nn.dynamic_rnn(tf.nn.rnn_cell.LSTMCell(3), x, dtype=tf.float32)
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            out = sess.run(x, {{x: [[[1.0, 2.0]] * 4]}})
+        """)
+    migrated, findings = migrate(source)
+    (message, applicability), = [f for f in findings if "session program" in f[0]]
+    assert migrated == source and applicability is Applicability.MANUAL
+    assert reason in message

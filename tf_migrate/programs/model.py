@@ -534,6 +534,8 @@ class RecurrentRun:
     # A bidirectional RNN: its outputs go to the call's first target as written (a name, or
     # the forward and backward outputs), its states nowhere.
     bidirectional: bool = False
+    # An LSTM's state unpacked as TF1's (c, h): Keras returns h before c.
+    state_pair: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True)

@@ -166,9 +166,10 @@ def _driver(state: ProgramState, statement: GraphStatement, value: cst.Call, nam
     cells = _keras_cells(state, stack, [name for _, name, _ in limits])
     if cells is None:
         return
-    outputs, final = (None if target == "_" else target for target in statement.targets[:2])
-    if bidirectional:
-        outputs, final = "", None  # the outputs as written; the states are never read
+    unpacked_state = _unpacked_targets(state, statement, stack, bidirectional)
+    if unpacked_state is None:
+        return
+    outputs, final, pair = unpacked_state
     layer_keywords: list[tuple[str, Argument]] = [("return_state", SourceText("True"))]
     if outputs is not None:
         layer_keywords.insert(0, ("return_sequences", SourceText("True")))
@@ -192,8 +193,10 @@ def _driver(state: ProgramState, statement: GraphStatement, value: cst.Call, nam
     unpacked = stack.stacked or stack.cells[0].spec.lstm
     state.rewrites[id(statement.line)] = RecurrentRun(
         layer_name, params, static, is_name(time_major, "True"), masked, outputs or None,
-        final, unpacked, state.tf, bidirectional)
-    if final is not None:
+        final, unpacked, state.tf, bidirectional, pair)
+    if pair is not None:
+        pass  # `c` and `h` are tensors in both: nothing to plan
+    elif final is not None:
         state.rnn.states.append(RecurrentState(final, stack, layer.op))
         if unpacked and not stack.stacked:
             state.tuple_fields[final] = frozenset({"c", "h"})  # TF1's LSTMStateTuple
@@ -228,6 +231,32 @@ def _targets(state: ProgramState, statement: GraphStatement, name: str,
         state.rnn.unread.update(n.value for e in targets.elements[1:]
                                 for n in target_name_nodes(e.value) if n.value != "_")
     return True
+
+
+def _unpacked_targets(state: ProgramState, statement: GraphStatement, stack: CellStack,
+                      bidirectional: bool) -> tuple[str | None, str | None,
+                                                    tuple[str, str] | None] | None:
+    """The names the outputs and the final state go to (None for `_`), and an LSTM state
+    unpacked as TF1's (c, h) pair; None after blocking. A bidirectional RNN's outputs go where
+    the program wrote them ("" here), its states nowhere."""
+    if bidirectional:
+        return "", None, None
+    target = statement.node.targets[0].target
+    assert isinstance(target, cst.Tuple)
+    outputs, final = (element.value for element in target.elements)
+    if not isinstance(outputs, cst.Name):
+        state.block(outputs, "the RNN's outputs are unpacked (give them one name)")
+        return None
+    first = None if outputs.value == "_" else outputs.value
+    if isinstance(final, cst.Name):
+        return first, None if final.value == "_" else final.value, None
+    parts = final.elements if isinstance(final, cst.Tuple | cst.List) else []
+    if not stack.stacked and stack.cells[0].spec.lstm and len(parts) == 2 and all(
+            isinstance(part.value, cst.Name) for part in parts):
+        c, h = (part.value.value for part in parts if isinstance(part.value, cst.Name))
+        return first, None, (c, h)
+    state.block(final, "the RNN's final state is unpacked otherwise than as an LSTM's (c, h)")
+    return None
 
 
 def _mirrored(stacks: list[CellStack | None]) -> bool:

@@ -37,7 +37,10 @@ def recurrent_run(line: cst.SimpleStatementLine, plan: RecurrentRun) -> cst.Simp
         return _bidirectional(line, assign, cst.Call(cst.Name(plan.name), args), plan)
     outputs = cst.Name(plan.outputs or "_")
     targets: list[cst.BaseElement] = [cst.Element(outputs)]
-    if plan.state is not None:
+    if plan.state_pair is not None:
+        c, h = plan.state_pair
+        targets += [cst.Element(cst.Name(h)), cst.Element(cst.Name(c))]  # Keras: h, then c
+    elif plan.state is not None:
         state = cst.Name(plan.state)
         targets.append(cst.StarredElement(state) if plan.unpacked else cst.Element(state))
     target: cst.BaseAssignTargetExpression = outputs if len(targets) == 1 else cst.Tuple(
