@@ -15,7 +15,7 @@ import libcst as cst
 
 from tf_migrate.cst.arguments import bind_args
 from tf_migrate.programs.analyze.state import ProgramState
-from tf_migrate.programs.analyze.syntax import is_name
+from tf_migrate.programs.analyze.syntax import is_name, operand
 from tf_migrate.programs.model import Argument, Constructor, SourceText
 
 # TF 1.15 parameters (dtype and the rest dropped), Keras class, TF1 defaults to write out.
@@ -121,8 +121,7 @@ def _factor(value: Argument) -> str:
     if isinstance(value, SourceText):
         return value.text
     assert isinstance(value, cst.BaseExpression)
-    text = cst.Module([]).code_for_node(value)
-    return text if isinstance(value, cst.Name | cst.Integer | cst.Float) else f"({text})"
+    return operand(value)
 
 
 def _lower(value: cst.BaseExpression) -> Argument | None:

@@ -31,7 +31,6 @@ from tf_migrate.programs.analyze.recurrent_cells import (
     cells_of,
     is_zero_state,
     makes_cells,
-    operand,
     zero_state_of,
 )
 from tf_migrate.programs.analyze.recurrent_states import without_state
@@ -46,7 +45,7 @@ from tf_migrate.programs.analyze.recurrent_table import (
 )
 from tf_migrate.programs.analyze.shapes import float64_inputs, last_dimension
 from tf_migrate.programs.analyze.state import ProgramState
-from tf_migrate.programs.analyze.syntax import is_name
+from tf_migrate.programs.analyze.syntax import is_name, operand
 from tf_migrate.programs.model import (
     Argument,
     ArgumentList,
@@ -194,13 +193,11 @@ def _driver(state: ProgramState, statement: GraphStatement, value: cst.Call, nam
     state.rewrites[id(statement.line)] = RecurrentRun(
         layer_name, params, static, is_name(time_major, "True"), masked, outputs or None,
         final, unpacked, state.tf, bidirectional, pair)
-    if pair is not None:
-        pass  # `c` and `h` are tensors in both: nothing to plan
-    elif final is not None:
+    if final is not None:  # (an unpacked `c, h` are tensors in both: nothing to plan)
         state.rnn.states.append(RecurrentState(final, stack, layer.op))
         if unpacked and not stack.stacked:
             state.tuple_fields[final] = frozenset({"c", "h"})  # TF1's LSTMStateTuple
-    elif not bidirectional:
+    elif pair is None and not bidirectional:
         without_state(state, layer.op)
 
 

@@ -20,7 +20,7 @@ from tf_migrate.programs.analyze.recurrent_table import (
     CellStack,
 )
 from tf_migrate.programs.analyze.state import ProgramState
-from tf_migrate.programs.analyze.syntax import bound_value, is_name
+from tf_migrate.programs.analyze.syntax import bound_value, is_name, operand
 from tf_migrate.programs.model import Argument, SourceText
 
 # Initializers whose distribution does not depend on the kernel's shape: the same for TF1's one
@@ -215,12 +215,6 @@ def _number(node: cst.BaseExpression) -> float | None:
     if isinstance(node, cst.Integer | cst.Float):
         return float(node.evaluated_value)
     return None
-
-
-def operand(node: cst.BaseExpression) -> str:
-    """The node's source, in parentheses unless a name or a number."""
-    text = cst.Module([]).code_for_node(node)
-    return text if isinstance(node, cst.Name | cst.Integer | cst.Float) else f"({text})"
 
 
 def is_zero_state(state: ProgramState, initial: cst.BaseExpression) -> bool:

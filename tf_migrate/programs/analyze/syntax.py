@@ -231,3 +231,9 @@ def scope_name(call: cst.Call) -> cst.BaseExpression | None:
     if bound is None:
         return None
     return bound.get("name_or_scope", bound.get("name"))
+
+
+def operand(node: cst.BaseExpression) -> str:
+    """The node's source, in parentheses unless a name or a number: ready for an operator."""
+    text = cst.Module([]).code_for_node(node)
+    return text if isinstance(node, cst.Name | cst.Integer | cst.Float) else f"({text})"
